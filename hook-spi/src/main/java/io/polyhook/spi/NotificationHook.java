@@ -1,0 +1,47 @@
+package io.polyhook.spi;
+
+/**
+ * A hook point whose handlers are all told, in order, and whose results are ignored. The broker
+ * never waits for them: the client goes on while they run.
+ *
+ * @param <C> the context type
+ */
+public final class NotificationHook<C extends HookContext> implements Hook<C> {
+
+    private final String name;
+    private final int id;
+    private final Class<C> contextType;
+    private final boolean mqtt5;
+
+    NotificationHook(String name, int id, Class<C> contextType, boolean mqtt5) {
+        this.name = name;
+        this.id = id;
+        this.contextType = contextType;
+        this.mqtt5 = mqtt5;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public Class<C> contextType() {
+        return contextType;
+    }
+
+    @Override
+    public boolean isMqtt5() {
+        return mqtt5;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
