@@ -1,0 +1,170 @@
+package io.polyhook.core.hook;
+
+import io.polyhook.spi.ChainHook;
+import io.polyhook.spi.Hook;
+import io.polyhook.spi.HookContext;
+import io.polyhook.spi.Modifiers;
+import io.polyhook.spi.NotificationHook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Calls hook handlers with the semantics of vmq_diversity and the threading of Polyhook's design:
+ *
+ * <ul>
+ *   <li><b>Chains</b> ({@link #chain}): handlers in {@link HookRegistry} order until one says ok
+ *       or deny; a handler that throws counts as next for authorization hooks and stops a rewrite
+ *       hook's chain ({@link ChainOutcome.Failed}); invalid modifiers are a logged rejection.</li>
+ *   <li><b>Notifications</b> ({@link #notify}): every handler, answers ignored, the client never
+ *       waits.</li>
+ *   <li><b>Threading</b>: calls for one client run on its {@link ClientLane}, in order and one at a
+ *       time, on virtual threads, never on the caller's thread. Chains and notifications have
+ *       separate lanes.</li>
+ *   <li><b>Deadlines</b>: each handler call has the deadline of its hook
+ *       ({@link DispatchSettings}); a call that misses it counts as the hook's
+ *       {@link TimeoutFallback} and its thread is interrupted and abandoned.</li>
+ *   <li><b>Zero cost</b>: a hook point with no handler answers at once on the caller's thread,
+ *       allocating nothing. Callers that build an expensive context should ask {@link #has}
+ *       first.</li>
+ * </ul>
+ */
+public final class HookDispatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HookDispatcher.class);
+    private static final CompletionStage<? extends ChainOutcome<?>> EXHAUSTED =
+            CompletableFuture.completedStage(ChainOutcome.exhausted());
+
+    private final HookRegistry registry;
+    private final DispatchSettings settings;
+    private final Ticker ticker;
+    private final Set<SerialLane> active = ConcurrentHashMap.newKeySet();
+    private final ThreadFactory threads = Thread.ofVirtual().name("polyhook-hook-", 0).factory();
+    private final Thread watchdog;
+    private volatile boolean closed;
+
+    /** A dispatcher over {@code registry}; starts its deadline watchdog thread. */
+    public HookDispatcher(HookRegistry registry, DispatchSettings settings) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.ticker = settings.ticker();
+        this.watchdog = Thread.ofPlatform().daemon().name("polyhook-hook-watchdog").start(this::watch);
+    }
+
+    /** The registry this dispatcher reads. */
+    public HookRegistry registry() {
+        return registry;
+    }
+
+    /** The deadlines and fallbacks in force. */
+    public DispatchSettings settings() {
+        return settings;
+    }
+
+    /** Whether {@code hook} has a handler; one volatile read, no allocation. */
+    public boolean has(Hook<?> hook) {
+        return registry.has(hook);
+    }
+
+    /** A new pair of lanes for one client; {@code label} (its client id) names it in logs. */
+    public ClientLane newLane(String label) {
+        return new ClientLane(this, label);
+    }
+
+    /**
+     * Runs the chain of {@code hook} for {@code context} on the client's lane. The returned stage
+     * completes on a virtual thread when a handler decides, when all said next, or when a
+     * deadline fallback applies; it never completes exceptionally. With no handler it is already
+     * complete with {@link ChainOutcome.Exhausted}, and nothing was allocated.
+     */
+    @SuppressWarnings("unchecked")
+    public <C extends HookContext, M extends Modifiers> CompletionStage<ChainOutcome<M>> chain(
+            ClientLane lane, ChainHook<C, M> hook, C context) {
+        HandlerEntry[] handlers = registry.entries(hook);
+        if (handlers.length == 0) {
+            return (CompletionStage<ChainOutcome<M>>) EXHAUSTED;
+        }
+        HookCall.Chain<C, M> call = new HookCall.Chain<>(this, hook, handlers, lane.label(), context);
+        lane.chains.submit(call);
+        return call.result;
+    }
+
+    /**
+     * Tells every handler of {@code hook} about {@code context}, on the client's notification
+     * lane; returns at once. With no handler it does nothing and allocates nothing.
+     */
+    public <C extends HookContext> void notify(ClientLane lane, NotificationHook<C> hook, C context) {
+        HandlerEntry[] handlers = registry.entries(hook);
+        if (handlers.length == 0) {
+            return;
+        }
+        lane.notifications.submit(new HookCall.Notification<>(this, hook, handlers, lane.label(), context));
+    }
+
+    /** Stops the deadline watchdog; calls already running finish on their own. */
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(watchdog);
+    }
+
+    Ticker ticker() {
+        return ticker;
+    }
+
+    void activate(SerialLane lane) {
+        active.add(lane);
+    }
+
+    void deactivate(SerialLane lane) {
+        active.remove(lane);
+    }
+
+    void startThread(Runnable task) {
+        threads.newThread(task).start();
+    }
+
+    private void watch() {
+        long interval = settings.watchdogInterval().toNanos();
+        while (!closed) {
+            LockSupport.parkNanos(interval);
+            long now = ticker.read();
+            for (SerialLane lane : active) {
+                try {
+                    lane.checkDeadline(now);
+                } catch (RuntimeException e) {
+                    LOG.error("deadline check failed for {}", lane.lane(), e);
+                }
+            }
+        }
+    }
+
+    void logFailure(HookCall call, HandlerEntry entry, Throwable failure, boolean invalidModifiers) {
+        // Never the context: it may hold a password. The message comes from the handler/engine.
+        if (invalidModifiers) {
+            LOG.warn("{}: {} returned invalid modifiers for client {}: {}", call.hook.name(), entry.origin, call.client,
+                    failure.getMessage());
+        } else {
+            LOG.warn("{}: {} failed for client {}: {}", call.hook.name(), entry.origin, call.client, describe(failure));
+            LOG.debug("{}: {} failure", call.hook.name(), entry.origin, failure);
+        }
+    }
+
+    void logTimeout(HookCall call, HandlerEntry entry, ClientLane lane) {
+        String outcome = call instanceof HookCall.Chain<?, ?> ? settings.fallback(call.hook).name().toLowerCase() : "skipped";
+        LOG.warn("{}: {} missed its deadline of {} ms for client {}; counted as {}", call.hook.name(), entry.origin,
+                settings.deadline(call.hook).toMillis(), lane.label(), outcome);
+    }
+
+    static String describe(Throwable t) {
+        String message = t.getMessage();
+        return message == null ? t.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,181 @@
+package io.polyhook.core.hook;
+
+import io.polyhook.spi.ChainHandler;
+import io.polyhook.spi.ChainHook;
+import io.polyhook.spi.Hook;
+import io.polyhook.spi.HookContext;
+import io.polyhook.spi.HookRegistrar;
+import io.polyhook.spi.Hooks;
+import io.polyhook.spi.Modifiers;
+import io.polyhook.spi.NotificationHandler;
+import io.polyhook.spi.NotificationHook;
+import io.polyhook.spi.Registration;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The handlers of every hook point, in call order: Java plugins first (higher priority first,
+ * then registration order), then scripts (load order; a reloaded script keeps its place).
+ *
+ * <p>Readers see an immutable snapshot through one volatile read, so looking up a hook point
+ * with no handler costs an array access and allocates nothing. Every change builds a new
+ * snapshot and publishes it at once: a {@link #replace replace} of a script's handlers is seen
+ * entirely or not at all.
+ */
+public final class HookRegistry {
+
+    private static final HandlerEntry[] NONE = new HandlerEntry[0];
+    private static final Comparator<HandlerEntry> ORDER = Comparator
+            .comparing((HandlerEntry e) -> e.origin.kind())
+            .thenComparing(e -> -e.priority)
+            .thenComparingLong(e -> e.originSeq)
+            .thenComparingLong(e -> e.seq);
+
+    private final HookStatistics statistics = new HookStatistics();
+    private final Map<HandlerOrigin, Long> originSeqs = new HashMap<>();
+    private volatile HandlerEntry[][] snapshot;
+    private long nextSeq;
+
+    /** An empty registry. */
+    public HookRegistry() {
+        HandlerEntry[][] empty = new HandlerEntry[Hooks.all().size()][];
+        Arrays.fill(empty, NONE);
+        snapshot = empty;
+    }
+
+    /** Whether at least one handler is registered for {@code hook}; one volatile read, no allocation. */
+    public boolean has(Hook<?> hook) {
+        return snapshot[hook.id()].length != 0;
+    }
+
+    HandlerEntry[] entries(Hook<?> hook) {
+        return snapshot[hook.id()];
+    }
+
+    /** The origins of the handlers of {@code hook}, in call order. */
+    public List<HandlerOrigin> handlers(Hook<?> hook) {
+        List<HandlerOrigin> out = new ArrayList<>();
+        for (HandlerEntry e : snapshot[hook.id()]) {
+            out.add(e.origin);
+        }
+        return out;
+    }
+
+    /** The live statistics of every handler. */
+    public HookStatistics statistics() {
+        return statistics;
+    }
+
+    /**
+     * A {@link HookRegistrar} that adds handlers for {@code origin}, each immediately; this is
+     * what a Java plugin gets. Handlers registered without a priority get {@code defaultPriority}.
+     */
+    public HookRegistrar registrar(HandlerOrigin origin, int defaultPriority) {
+        Objects.requireNonNull(origin, "origin");
+        return new HookRegistrar() {
+            @Override
+            public <C extends HookContext, M extends Modifiers> Registration register(ChainHook<C, M> hook,
+                                                                                    ChainHandler<C, M> handler) {
+                return add(origin, HandlerSpec.chain(hook, defaultPriority, handler));
+            }
+
+            @Override
+            public <C extends HookContext, M extends Modifiers> Registration register(ChainHook<C, M> hook, int priority,
+                                                                                    ChainHandler<C, M> handler) {
+                return add(origin, HandlerSpec.chain(hook, priority, handler));
+            }
+
+            @Override
+            public <C extends HookContext> Registration register(NotificationHook<C> hook,
+                                                                 NotificationHandler<C> handler) {
+                return add(origin, HandlerSpec.notification(hook, defaultPriority, handler));
+            }
+
+            @Override
+            public <C extends HookContext> Registration register(NotificationHook<C> hook, int priority,
+                                                                 NotificationHandler<C> handler) {
+                return add(origin, HandlerSpec.notification(hook, priority, handler));
+            }
+        };
+    }
+
+    /** Adds one handler; closing the returned registration removes exactly that handler. */
+    public synchronized Registration add(HandlerOrigin origin, HandlerSpec spec) {
+        HandlerEntry entry = entry(origin, spec);
+        HandlerEntry[][] next = snapshot.clone();
+        int id = spec.hook().id();
+        next[id] = sorted(append(next[id], List.of(entry)));
+        snapshot = next;
+        return new Registration() {
+            private boolean closed;
+
+            @Override
+            public void close() {
+                synchronized (HookRegistry.this) {
+                    if (closed) {
+                        return;
+                    }
+                    closed = true;
+                    HandlerEntry[][] after = snapshot.clone();
+                    after[id] = Arrays.stream(after[id]).filter(e -> e != entry).toArray(HandlerEntry[]::new);
+                    snapshot = after;
+                }
+            }
+        };
+    }
+
+    /**
+     * Replaces every handler of {@code origin} with {@code specs} in one step: callers see either
+     * the old handlers or the new ones, never a mix. An origin keeps its place in the order
+     * across replacements (a reloaded script stays where it was loaded).
+     */
+    public synchronized void replace(HandlerOrigin origin, List<HandlerSpec> specs) {
+        List<HandlerEntry> fresh = new ArrayList<>(specs.size());
+        for (HandlerSpec spec : specs) {
+            fresh.add(entry(origin, spec));
+        }
+        HandlerEntry[][] next = new HandlerEntry[snapshot.length][];
+        for (int id = 0; id < next.length; id++) {
+            List<HandlerEntry> mine = new ArrayList<>();
+            for (HandlerEntry e : fresh) {
+                if (e.hook.id() == id) {
+                    mine.add(e);
+                }
+            }
+            HandlerEntry[] kept = Arrays.stream(snapshot[id]).filter(e -> !e.origin.equals(origin)).toArray(HandlerEntry[]::new);
+            next[id] = mine.isEmpty() ? (kept.length == 0 ? NONE : kept) : sorted(append(kept, mine));
+        }
+        snapshot = next;
+    }
+
+    /** Removes every handler of {@code origin}; a later registration of it goes to the end of the order. */
+    public synchronized void remove(HandlerOrigin origin) {
+        replace(origin, List.of());
+        originSeqs.remove(origin);
+    }
+
+    private HandlerEntry entry(HandlerOrigin origin, HandlerSpec spec) {
+        long originSeq = originSeqs.computeIfAbsent(origin, o -> nextSeq++);
+        return new HandlerEntry(origin, spec.hook(), spec.priority(), originSeq, nextSeq++, spec.handler(),
+                statistics.forHandler(origin, spec.hook()));
+    }
+
+    private static HandlerEntry[] append(HandlerEntry[] base, List<HandlerEntry> more) {
+        HandlerEntry[] out = Arrays.copyOf(base, base.length + more.size());
+        for (int i = 0; i < more.size(); i++) {
+            out[base.length + i] = more.get(i);
+        }
+        return out;
+    }
+
+    private static HandlerEntry[] sorted(HandlerEntry[] entries) {
+        Arrays.sort(entries, ORDER);
+        return entries;
+    }
+}
