@@ -261,7 +261,7 @@ public final class MqttProperties {
     public MqttProperties requireOnly(Set<PropertyKey> allowed, String where) {
         for (PropertyKey k : keys()) {
             if (!allowed.contains(k)) {
-                throw new InvalidModifierException("properties." + k.scriptName(), "set",
+                throw new InvalidModifierException("properties." + k.scriptName(), valueOf(k),
                         "may not be set by " + where);
             }
         }
