@@ -33,7 +33,8 @@ public final class HookRegistry {
     private static final HandlerEntry[] NONE = new HandlerEntry[0];
     private static final Comparator<HandlerEntry> ORDER = Comparator
             .comparing((HandlerEntry e) -> e.origin.kind())
-            .thenComparing(e -> -e.priority)
+            // Priority orders plugins only; scripts run in load order, as in vmq_diversity.
+            .thenComparingInt(e -> e.origin.kind() == HandlerOrigin.Kind.PLUGIN ? -e.priority : 0)
             .thenComparingLong(e -> e.originSeq)
             .thenComparingLong(e -> e.seq);
 
