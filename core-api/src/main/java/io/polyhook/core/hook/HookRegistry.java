@@ -137,6 +137,8 @@ public final class HookRegistry {
      * across replacements (a reloaded script stays where it was loaded).
      */
     public synchronized void replace(HandlerOrigin origin, List<HandlerSpec> specs) {
+        // The place is taken even with no handlers, so a script that gains hooks on reload keeps it.
+        originSeqs.computeIfAbsent(origin, o -> nextSeq++);
         List<HandlerEntry> fresh = new ArrayList<>(specs.size());
         for (HandlerSpec spec : specs) {
             fresh.add(entry(origin, spec));

@@ -48,6 +48,17 @@ class HookRegistryTest {
     }
 
     @Test
+    void aScriptLoadedWithoutHooksKeepsItsPlaceWhenItGainsSomeOnReload() {
+        registry.replace(HandlerOrigin.script("first.lua"), List.of());
+        registry.replace(HandlerOrigin.script("second.lua"), List.of(publishOk(0)));
+
+        registry.replace(HandlerOrigin.script("first.lua"), List.of(publishOk(0)));
+
+        assertThat(registry.handlers(Hooks.AUTH_ON_PUBLISH))
+                .containsExactly(HandlerOrigin.script("first.lua"), HandlerOrigin.script("second.lua"));
+    }
+
+    @Test
     void aRemovedScriptLoadedAgainGoesToTheEnd() {
         registry.replace(HandlerOrigin.script("first.lua"), List.of(publishOk(0)));
         registry.replace(HandlerOrigin.script("second.lua"), List.of(publishOk(0)));

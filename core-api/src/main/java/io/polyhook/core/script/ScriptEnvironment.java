@@ -1,0 +1,55 @@
+package io.polyhook.core.script;
+
+import io.polyhook.core.provider.DataProvider;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the broker gives an engine to load a script with.
+ *
+ * @param providers     the libraries to install into every state of every script, by their names
+ * @param defaultStates the number of states of a script that does not choose one
+ *                      ({@code scripts.states}; vmq_diversity's {@code nr_lua_states})
+ * @param stateWait     how long a call waits for a free state before it fails; bounded, unlike
+ *                      vmq_diversity, so a saturated script cannot hold a client forever
+ * @param settings      engine and sandbox options from the config file, as plain values
+ *                      ({@code String}, {@code Boolean}, {@code Long}, lists, maps)
+ */
+public record ScriptEnvironment(List<DataProvider> providers, int defaultStates, Duration stateWait,
+                                Map<String, Object> settings) {
+
+    /** The number of states of a script that does not choose one, as in the default config. */
+    public static final int DEFAULT_STATES = 4;
+
+    /** How long a call waits for a free state by default: the default hook deadline. */
+    public static final Duration DEFAULT_STATE_WAIT = Duration.ofSeconds(5);
+
+    /** Copies the collections and checks the numbers. */
+    public ScriptEnvironment {
+        providers = List.copyOf(providers);
+        if (defaultStates < 1) {
+            throw new IllegalArgumentException("defaultStates must be at least 1, was " + defaultStates);
+        }
+        Objects.requireNonNull(stateWait, "stateWait");
+        if (stateWait.isNegative() || stateWait.isZero()) {
+            throw new IllegalArgumentException("stateWait must be positive, was " + stateWait);
+        }
+        // Not Map.copyOf: a YAML key without a value is a legitimate null.
+        settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    }
+
+    /** No providers, {@value #DEFAULT_STATES} states, the default wait, no settings. */
+    public static ScriptEnvironment defaults() {
+        return new ScriptEnvironment(List.of(), DEFAULT_STATES, DEFAULT_STATE_WAIT, Map.of());
+    }
+
+    /** This environment with other providers. */
+    public ScriptEnvironment withProviders(List<DataProvider> others) {
+        return new ScriptEnvironment(others, defaultStates, stateWait, settings);
+    }
+}

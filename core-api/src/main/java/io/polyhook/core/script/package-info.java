@@ -1,0 +1,11 @@
+/**
+ * Scripts as hook handlers: the engine SPI and the script manager.
+ *
+ * <p>A {@link io.polyhook.core.script.ScriptEngine} (found with {@link java.util.ServiceLoader},
+ * chosen by file extension) turns a {@link io.polyhook.core.script.ScriptSource} into a
+ * {@link io.polyhook.core.script.LoadedScript}: one handler per hook point the script declares.
+ * The {@link io.polyhook.core.script.ScriptManager} loads, reloads and unloads scripts at run
+ * time and keeps the {@link io.polyhook.core.hook.HookRegistry} in step: a script's handlers
+ * run in load order, after every Java plugin's, and a reload swaps them in one step.
+ */
+package io.polyhook.core.script;
