@@ -1,0 +1,2 @@
+/** The {@code crypto} library: message digests. */
+package io.polyhook.provider.crypto;
