@@ -5,6 +5,7 @@ import io.polyhook.spi.Hook;
 import io.polyhook.spi.HookContext;
 import io.polyhook.spi.Modifiers;
 import io.polyhook.spi.NotificationHook;
+import io.polyhook.spi.Verdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>Deadlines</b>: each handler call has the deadline of its hook
  *       ({@link DispatchSettings}); a call that misses it counts as the hook's
  *       {@link TimeoutFallback} and its thread is interrupted and abandoned.</li>
+ *   <li><b>Shortcuts</b>: a {@link ChainShortcut} (the authorization cache) may answer a chain
+ *       on the caller's thread before any handler runs.</li>
  *   <li><b>Zero cost</b>: a hook point with no handler answers at once on the caller's thread,
  *       allocating nothing. Callers that build an expensive context should ask {@link #has}
  *       first.</li>
@@ -87,6 +90,13 @@ public final class HookDispatcher implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <C extends HookContext, M extends Modifiers> CompletionStage<ChainOutcome<M>> chain(
             ClientLane lane, ChainHook<C, M> hook, C context) {
+        HookRegistry.ShortcutEntry shortcut = registry.shortcut(hook);
+        if (shortcut != null) {
+            ChainOutcome<M> answered = shortcut(shortcut, hook, context, lane);
+            if (answered != null) {
+                return CompletableFuture.completedStage(answered);
+            }
+        }
         HandlerEntry[] handlers = registry.entries(hook);
         if (handlers.length == 0) {
             return (CompletionStage<ChainOutcome<M>>) EXHAUSTED;
@@ -106,6 +116,32 @@ public final class HookDispatcher implements AutoCloseable {
             return;
         }
         lane.notifications.submit(new HookCall.Notification<>(this, hook, handlers, lane.label(), context));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <C extends HookContext, M extends Modifiers> ChainOutcome<M> shortcut(
+            HookRegistry.ShortcutEntry entry, ChainHook<C, M> hook, C context, ClientLane lane) {
+        long start = ticker.read();
+        Verdict<M> verdict;
+        try {
+            verdict = ((ChainShortcut<C, M>) entry.shortcut()).answer(context);
+            if (verdict instanceof Verdict.Ok<M> ok && ok.modifiers().isPresent()) {
+                hook.checkModifiers(ok.modifiers().get());
+            }
+        } catch (RuntimeException e) {
+            entry.stats().recordError();
+            LOG.warn("{}: shortcut of {} failed for client {}: {}", hook.name(), entry.origin(), lane.label(), describe(e));
+            return null;
+        } finally {
+            entry.stats().recordCall(ticker.read() - start);
+        }
+        return switch (verdict) {
+            case null -> null;
+            case Verdict.Next<M> next -> null;
+            case Verdict.Ok<M> ok -> new ChainOutcome.Allowed<>(ok.modifiers(), entry.origin());
+            case Verdict.Deny<M> deny -> new ChainOutcome.Denied<>(deny.reasonCode(), deny.reasonString(), entry.origin(),
+                    ChainOutcome.Cause.VERDICT);
+        };
     }
 
     /** Stops the deadline watchdog; calls already running finish on their own. */

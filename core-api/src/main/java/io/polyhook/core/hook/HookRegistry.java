@@ -41,6 +41,7 @@ public final class HookRegistry {
     private final HookStatistics statistics = new HookStatistics();
     private final Map<HandlerOrigin, Long> originSeqs = new HashMap<>();
     private volatile HandlerEntry[][] snapshot;
+    private volatile ShortcutEntry[] shortcuts = new ShortcutEntry[Hooks.all().size()];
     private long nextSeq;
 
     /** An empty registry. */
@@ -50,9 +51,44 @@ public final class HookRegistry {
         snapshot = empty;
     }
 
-    /** Whether at least one handler is registered for {@code hook}; one volatile read, no allocation. */
+    /** Whether {@code hook} has a handler or a shortcut; two volatile reads, no allocation. */
     public boolean has(Hook<?> hook) {
-        return snapshot[hook.id()].length != 0;
+        return snapshot[hook.id()].length != 0 || shortcuts[hook.id()] != null;
+    }
+
+    ShortcutEntry shortcut(Hook<?> hook) {
+        return shortcuts[hook.id()];
+    }
+
+    /**
+     * Installs the {@link ChainShortcut} of {@code hook}; there is at most one per hook point.
+     * Closing the returned registration removes it.
+     *
+     * @throws IllegalStateException if the hook already has a shortcut
+     */
+    public synchronized <C extends HookContext, M extends Modifiers> Registration shortcut(
+            HandlerOrigin origin, ChainHook<C, M> hook, ChainShortcut<C, M> shortcut) {
+        int id = hook.id();
+        if (shortcuts[id] != null) {
+            throw new IllegalStateException(hook.name() + " already has a shortcut from " + shortcuts[id].origin);
+        }
+        ShortcutEntry entry = new ShortcutEntry(origin, shortcut, statistics.forHandler(origin, hook));
+        ShortcutEntry[] next = shortcuts.clone();
+        next[id] = entry;
+        shortcuts = next;
+        return () -> {
+            synchronized (HookRegistry.this) {
+                if (shortcuts[id] == entry) {
+                    ShortcutEntry[] after = shortcuts.clone();
+                    after[id] = null;
+                    shortcuts = after;
+                }
+            }
+        };
+    }
+
+    /** An installed shortcut with its owner and statistics. */
+    record ShortcutEntry(HandlerOrigin origin, ChainShortcut<?, ?> shortcut, HandlerStats stats) {
     }
 
     HandlerEntry[] entries(Hook<?> hook) {
