@@ -1,0 +1,75 @@
+package io.polyhook.engine.luaj;
+
+import io.polyhook.core.script.LoadedScript;
+import io.polyhook.core.script.ScriptEngine;
+import io.polyhook.core.script.ScriptEnvironment;
+import io.polyhook.core.script.ScriptLoadException;
+import io.polyhook.core.script.ScriptSource;
+
+import java.util.Set;
+
+/**
+ * Runs {@code .lua} scripts on LuaJ, as vmq_diversity runs them: a global {@code hooks} table
+ * declares the hook functions; {@code num_states}, {@code keep_state} and
+ * {@code __SCRIPT_INSTANCE_ID__} mean what they mean there; every provider of the environment is
+ * a global table of functions; {@code require} finds pure-Lua modules in the scripts directory.
+ *
+ * <p>Settings ({@link ScriptEnvironment#settings()}): {@code keep_state}, a boolean, is the
+ * default for scripts that do not set the global (false). {@code sandbox}, a map, tunes the
+ * sandbox, which is on by default; each part stays on unless its key is {@code false}, and
+ * scripts cannot change any of it. An unknown key fails every load, so a typo is not a silent
+ * hole.
+ *
+ * <table>
+ *   <caption>Keys of {@code sandbox}</caption>
+ *   <tr><th>key</th><th>when on (the default)</th></tr>
+ *   <tr><td>{@code enabled}</td><td>{@code false} turns every part off</td></tr>
+ *   <tr><td>{@code block_luajava}</td><td>no {@code luajava}: no access to Java classes</td></tr>
+ *   <tr><td>{@code block_io}</td><td>no {@code io}</td></tr>
+ *   <tr><td>{@code restrict_os}</td><td>{@code os} has only clock, date, time, difftime;
+ *       {@code collectgarbage} never runs the JVM's collector</td></tr>
+ *   <tr><td>{@code hide_debug}</td><td>no {@code debug}</td></tr>
+ *   <tr><td>{@code confine_files}</td><td>{@code dofile}, {@code loadfile} and {@code require}
+ *       read only files inside the scripts directory</td></tr>
+ *   <tr><td>{@code block_bytecode}</td><td>no precompiled (binary) chunks, whatever the mode</td></tr>
+ *   <tr><td>{@code block_coroutines}</td><td>no {@code coroutine}: LuaJ runs each coroutine on a
+ *       thread of its own, out of reach of the limits below</td></tr>
+ *   <tr><td>{@code limit_execution}</td><td>the three limits below, and a call whose thread is
+ *       interrupted (deadline missed) stops</td></tr>
+ *   <tr><td>{@code instruction_limit}</td><td>Lua instructions per call, and for running the file
+ *       at load; 1,000,000</td></tr>
+ *   <tr><td>{@code max_call_depth}</td><td>nested function calls; 200</td></tr>
+ *   <tr><td>{@code max_string_size}</td><td>bytes of a string built with {@code ..},
+ *       {@code string.rep} or {@code table.concat}; 16 MiB (16777216)</td></tr>
+ * </table>
+ *
+ * <p>A violation stops the call (or the load) with {@code file:line: what}; {@code pcall} cannot
+ * catch it, and the state goes on serving.
+ */
+public final class LuaEngine implements ScriptEngine {
+
+    /** The engine; {@link java.util.ServiceLoader} uses this constructor. */
+    public LuaEngine() {
+    }
+
+    @Override
+    public String name() {
+        return "luaj";
+    }
+
+    @Override
+    public Set<String> extensions() {
+        return Set.of("lua");
+    }
+
+    @Override
+    public LoadedScript load(ScriptSource source, ScriptEnvironment environment) throws ScriptLoadException {
+        LuaSettings settings;
+        try {
+            settings = LuaSettings.of(environment.settings());
+        } catch (IllegalArgumentException e) {
+            throw new ScriptLoadException(source.path(), "invalid Lua engine setting: " + e.getMessage(), e);
+        }
+        return LuaScript.load(source, environment, settings);
+    }
+}

@@ -1,0 +1,61 @@
+package io.polyhook.engine.luaj;
+
+import io.polyhook.core.provider.Arguments;
+import io.polyhook.core.provider.ProviderException;
+import io.polyhook.core.provider.ProviderFunction;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.VarArgFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One provider function as a Lua function: converts the arguments to model values, calls it, and
+ * converts the result back. A {@link ProviderException} becomes a Lua error with its message, so
+ * {@code pcall} catches it; any other exception is a provider bug, logged here and reported to
+ * the script without its message.
+ */
+final class ProviderCall extends VarArgFunction {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderCall.class);
+
+    private final String function;
+    private final ProviderFunction target;
+
+    ProviderCall(String function, ProviderFunction target) {
+        this.function = function;
+        this.target = target;
+        this.name = function;
+    }
+
+    @Override
+    public Varargs invoke(Varargs args) {
+        int n = args.narg();
+        List<Object> values = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+            try {
+                values.add(LuaValues.toModel(args.arg(i)));
+            } catch (LuaError e) {
+                throw new LuaError(function + ": bad argument #" + i + " (" + e.getMessage() + ")");
+            }
+        }
+        Object result;
+        try {
+            result = target.call(Arguments.of(function, values));
+        } catch (ProviderException e) {
+            throw new LuaError(e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("{} failed", function, e);
+            throw new LuaError(function + ": internal error (see the broker log)");
+        }
+        try {
+            return LuaValues.toLua(result);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{} returned a value scripts cannot see: {}", function, e.getMessage());
+            throw new LuaError(function + ": internal error (see the broker log)");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.polyhook.engine.luaj;
+
+import io.polyhook.core.script.ScriptEngines;
+import io.polyhook.core.script.ScriptLoadException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Loading: what a file must declare, and what makes it fail. */
+class LuaEngineTest {
+
+    @TempDir
+    Path dir;
+    InlineScripts scripts;
+
+    @BeforeEach
+    void setUp() {
+        scripts = new InlineScripts(dir);
+    }
+
+    @AfterEach
+    void tearDown() {
+        scripts.close();
+    }
+
+    @Test
+    void is_found_by_the_service_loader_for_lua_files() {
+        ScriptEngines engines = ScriptEngines.discover(LuaEngine.class.getClassLoader());
+        assertThat(engines.forExtension("lua")).get().isInstanceOf(LuaEngine.class)
+                .extracting(e -> e.name()).isEqualTo("luaj");
+    }
+
+    @Test
+    void a_script_without_hooks_loads_and_is_never_called() throws Exception {
+        assertThat(scripts.load("x = 1").handlers()).isEmpty();
+    }
+
+    @Test
+    void hooks_that_is_not_a_table_fails_the_load() {
+        assertThatThrownBy(() -> scripts.load("hooks = 42"))
+                .isInstanceOf(ScriptLoadException.class).hasMessageContaining("hooks must be a table");
+    }
+
+    @Test
+    void a_precompiled_file_fails_the_load() {
+        assertThatThrownBy(() -> scripts.load("\u001bLua\u0052\u0000"))
+                .isInstanceOf(ScriptLoadException.class).hasMessageContaining("binary (precompiled) chunks are not allowed");
+    }
+
+    @Test
+    void an_error_in_a_required_module_fails_the_load_naming_the_module() {
+        scripts.write("broken.lua", "local x = nil\nreturn x.field");
+        assertThatThrownBy(() -> scripts.load("require 'broken'"))
+                .isInstanceOf(ScriptLoadException.class).hasMessageContaining("broken.lua:2: ");
+    }
+
+    @Test
+    void states_that_do_not_declare_what_state_one_declares_fail_the_load() {
+        assertThatThrownBy(() -> scripts.load("""
+                num_states = 2
+                hooks = {}
+                if __SCRIPT_INSTANCE_ID__ == 1 then hooks.auth_on_publish = function() return true end end
+                """))
+                .isInstanceOf(ScriptLoadException.class).hasMessageContaining("state 2").hasMessageContaining("auth_on_publish");
+    }
+
+    @Test
+    void an_invalid_setting_fails_the_load_with_its_key() {
+        assertThatThrownBy(() -> scripts.settings(Map.of("sandbox", Map.of("instruction_limit", "lots"))).load("hooks = {}"))
+                .isInstanceOf(ScriptLoadException.class).hasMessageContaining("instruction_limit");
+    }
+}

@@ -1,0 +1,227 @@
+package io.polyhook.engine.luaj;
+
+import io.polyhook.core.script.LoadedScript;
+import io.polyhook.core.script.ScriptLoadException;
+import io.polyhook.spi.Hooks;
+import io.polyhook.spi.Verdict;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.polyhook.engine.luaj.InlineScripts.call;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Hostile scripts: each is stopped, reported with file and line as an error of its call, and
+ * leaves the script serving.
+ */
+class LuaSandboxTest {
+
+    @TempDir
+    Path dir;
+    InlineScripts scripts;
+
+    @BeforeEach
+    void setUp() {
+        scripts = new InlineScripts(dir);
+    }
+
+    @AfterEach
+    void tearDown() {
+        scripts.close();
+    }
+
+    /** A script whose auth_on_publish runs {@code body} for client "evil" and allows everyone else. */
+    private LoadedScript hostile(String body) throws ScriptLoadException {
+        return scripts.load("""
+                hooks = {
+                    auth_on_publish = function(pub)
+                        if pub.client_id == "evil" then
+                            %s
+                        end
+                        return true
+                    end
+                }
+                """.formatted(body));
+    }
+
+    private void assertStoppedAndStillServing(String body, String expectedMessage) throws Exception {
+        LoadedScript script = hostile(body);
+        assertThatThrownBy(() -> call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("evil")))
+                .hasMessageMatching("(?s)(.*/)?test\\.lua:\\d+: .*")
+                .hasMessageContaining(expectedMessage);
+        assertThat(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("good"))).isEqualTo(Verdict.ok());
+    }
+
+    @Test
+    void an_endless_loop_is_stopped_by_the_instruction_budget() throws Exception {
+        assertStoppedAndStillServing("while true do end", "instruction limit");
+    }
+
+    @Test
+    void pcall_cannot_swallow_the_instruction_budget() throws Exception {
+        assertStoppedAndStillServing("while true do pcall(function() while true do end end) end", "instruction limit");
+    }
+
+    @Test
+    void deep_recursion_is_stopped() throws Exception {
+        assertStoppedAndStillServing("local function f(n) return 1 + f(n + 1) end f(1)", "stack overflow");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "string.rep('x', 1e10)             | string.rep",
+            "local s = ('x'):rep(1e10)         | string.rep",
+            "local s = string.rep('x', 1e7, ('y'):rep(10)) | string.rep",
+            "local s = 'x' for i = 1, 40 do s = s .. s end | concatenation",
+            "local t = {} for i = 1, 20 do t[i] = ('x'):rep(1e6) end local s = table.concat(t) | table.concat",
+            "local s = ('x'):rep(1e6) s = s:gsub('x', ('y'):rep(100))   | string.gsub",
+            "local s = ('x'):rep(1e6) s = s:gsub('x', {x = ('y'):rep(100)}) | string.gsub",
+            "local s = ('x'):rep(1e6) s = s:gsub('(x)', '%1%1%1%1%1%1%1%1%1%1%1%1%1%1%1%1%1%1%1%1') | string.gsub",
+            "local b = ('x'):rep(1e7) local s = string.format('%s%s', b, b) | string.format",
+    })
+    void string_bombs_are_refused_before_they_allocate(String body, String what) throws Exception {
+        assertStoppedAndStillServing(body, what);
+    }
+
+    @Test
+    void ordinary_string_work_on_a_large_payload_is_not_refused() throws Exception {
+        LoadedScript script = hostile("local p = ('secret '):rep(500000) "
+                + "local masked = p:gsub('secret', '******') assert(#masked == #p) "
+                + "assert(#string.format('%s!', p) == #p + 1) assert(#(p .. p) == 2 * #p)");
+        assertThat(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("evil"))).isEqualTo(Verdict.ok());
+    }
+
+    @Test
+    void a_call_interrupted_at_its_deadline_stops() throws Exception {
+        LoadedScript script = scripts.settings(Map.of("sandbox", Map.of("instruction_limit", Long.MAX_VALUE / 2)))
+                .load("hooks = { auth_on_publish = function(pub) probe.hit('spinning', 1) while true do end end }");
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("any"));
+            } catch (Throwable t) {
+                failure.set(t);
+            } finally {
+                done.countDown();
+            }
+        });
+        assertThat(scripts.probe.awaitHit("spinning", 1L)).isTrue();
+        caller.interrupt();
+        assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(failure.get()).hasMessageContaining("interrupted");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "os.execute('true')",
+            "os.exit(1)",
+            "os.remove('x')",
+            "os.getenv('HOME')",
+            "io.open('/etc/passwd')",
+            "luajava.bindClass('java.lang.System')",
+            "debug.getinfo(1)",
+            "coroutine.create(function() end)",
+    })
+    void dangerous_libraries_are_absent(String body) throws Exception {
+        assertStoppedAndStillServing(body, "attempt to");
+    }
+
+    @Test
+    void harmless_os_functions_remain() throws Exception {
+        LoadedScript script = hostile("assert(os.time() > 0 and os.clock() >= 0 and os.date('%Y') and os.difftime(2, 1) == 1)");
+        assertThat(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("evil"))).isEqualTo(Verdict.ok());
+    }
+
+    @Test
+    void dofile_outside_the_scripts_directory_is_refused() throws Exception {
+        assertStoppedAndStillServing("dofile('/etc/passwd')", "outside the scripts directory");
+    }
+
+    @Test
+    void loadfile_outside_the_scripts_directory_returns_nil_and_a_reason() throws Exception {
+        assertStoppedAndStillServing("local f, err = loadfile('../outside.lua') error(err)", "outside the scripts directory");
+    }
+
+    @Test
+    void files_inside_the_scripts_directory_can_be_loaded() throws Exception {
+        scripts.write("lib/answer.lua", "return 42");
+        LoadedScript script = hostile("assert(dofile('lib/answer.lua') == 42) assert(loadfile('lib/answer.lua')() == 42)");
+        assertThat(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("evil"))).isEqualTo(Verdict.ok());
+    }
+
+    @Test
+    void binary_chunks_from_string_dump_are_refused() throws Exception {
+        assertStoppedAndStillServing("local f, err = load(string.dump(function() return 1 end)) error(err)",
+                "binary (precompiled) chunks are not allowed");
+    }
+
+    @Test
+    void binary_chunks_by_their_signature_are_refused() throws Exception {
+        assertStoppedAndStillServing("local f, err = load('\\27Lua\\82\\0') error(err)", "binary (precompiled) chunks are not allowed");
+    }
+
+    @Test
+    void a_binary_module_is_refused_by_require() throws Exception {
+        scripts.write("binmod.lua", "\u001bLua");
+        assertStoppedAndStillServing("require('binmod')", "binary (precompiled) chunks are not allowed");
+    }
+
+    @Test
+    void scripts_cannot_reach_or_change_the_string_metatable() throws Exception {
+        LoadedScript script = hostile("assert(getmetatable('') == false) "
+                + "assert(not pcall(setmetatable, _G, nil)) return ('x'):upper() == 'X'");
+        assertThat(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("evil"))).isEqualTo(Verdict.ok());
+    }
+
+    @Test
+    void a_script_changing_its_string_table_does_not_change_other_scripts() throws Exception {
+        LoadedScript meddler = scripts.load("meddler.lua", "string.upper = function() return 'pwned' end "
+                + "hooks = { auth_on_publish = function() return ('x'):upper() == 'pwned' end }");
+        LoadedScript victim = scripts.load("victim.lua", "hooks = { auth_on_publish = function() return ('x'):upper() == 'X' end }");
+        assertThat(call(meddler, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("any"))).isEqualTo(Verdict.ok());
+        assertThat(call(victim, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("any"))).isEqualTo(Verdict.ok());
+    }
+
+    @Test
+    void the_sandbox_settings_can_turn_a_part_off() throws Exception {
+        LoadedScript script = scripts.settings(Map.of("sandbox", Map.of("restrict_os", false)))
+                .load("hooks = { auth_on_publish = function() return os.getenv ~= nil end }");
+        assertThat(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("any"))).isEqualTo(Verdict.ok());
+    }
+
+    @Test
+    void an_unknown_sandbox_setting_fails_the_load() {
+        assertThatThrownBy(() -> scripts.settings(Map.of("sandbox", Map.of("block_everything", true))).load("hooks = {}"))
+                .isInstanceOf(ScriptLoadException.class)
+                .hasMessageContaining("block_everything");
+    }
+
+    @Test
+    void a_budget_violation_at_load_fails_the_load() {
+        assertThatThrownBy(() -> scripts.load("local s = 'x'\nfor i = 1, 40 do s = s .. s end"))
+                .isInstanceOf(ScriptLoadException.class)
+                .hasMessageContaining("test.lua:2: ")
+                .hasMessageContaining("concatenation");
+    }
+
+    @Test
+    void many_calls_after_violations_still_work() throws Exception {
+        LoadedScript script = hostile("while true do end");
+        for (int i = 0; i < 20; i++) {
+            assertThatThrownBy(() -> call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("evil")));
+            assertThat(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("good"))).isEqualTo(Verdict.ok());
+        }
+    }
+}

@@ -1,0 +1,2 @@
+hooks = {}
+local x = = 1
