@@ -47,7 +47,7 @@ public record ScriptSource(Path path, Path root) {
         }
     }
 
-    static String display(Path path) {
+    public static String display(Path path) {
         Path absolute = path.toAbsolutePath().normalize();
         Path cwd = Path.of("").toAbsolutePath();
         return absolute.startsWith(cwd) && !absolute.equals(cwd) ? cwd.relativize(absolute).toString() : absolute.toString();

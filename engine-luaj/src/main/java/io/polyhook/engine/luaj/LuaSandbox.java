@@ -1,5 +1,7 @@
 package io.polyhook.engine.luaj;
 
+import io.polyhook.core.script.ScriptSource;
+
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LoadState;
 import org.luaj.vm2.LuaError;
@@ -458,7 +460,7 @@ final class LuaSandbox {
                 return varargsOf(LuaValue.NIL, LuaValue.valueOf("cannot open " + name + ": no such file"));
             }
             try (InputStream in = Files.newInputStream(p)) {
-                return loadStream(in, "@" + display(p), mode, chunkEnv);
+                return loadStream(in, "@" + ScriptSource.display(p), mode, chunkEnv);
             } catch (IOException e) {
                 return varargsOf(LuaValue.NIL, LuaValue.valueOf("cannot read " + name + ": " + e.getMessage()));
             }
@@ -558,12 +560,6 @@ final class LuaSandbox {
                 }
             };
         }
-    }
-
-    /** A file as messages show it: relative to the working directory when below it (as ScriptSource does). */
-    static String display(Path p) {
-        Path cwd = Path.of("").toAbsolutePath();
-        return p.startsWith(cwd) && !p.equals(cwd) ? cwd.relativize(p).toString() : p.toString();
     }
 
     static Varargs varargsOf(LuaValue a, LuaValue b) {

@@ -1,5 +1,8 @@
 package io.polyhook.engine.luaj;
 
+import io.polyhook.core.script.scenarios.EngineScenarios;
+import io.polyhook.core.script.scenarios.Probe;
+import io.polyhook.core.script.scenarios.VmqFixtures;
 import io.polyhook.core.hook.HandlerSpec;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.script.LoadedScript;

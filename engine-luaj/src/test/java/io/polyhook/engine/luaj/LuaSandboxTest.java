@@ -1,5 +1,8 @@
 package io.polyhook.engine.luaj;
 
+import io.polyhook.core.script.scenarios.EngineScenarios;
+import io.polyhook.core.script.scenarios.Probe;
+import io.polyhook.core.script.scenarios.VmqFixtures;
 import io.polyhook.core.script.LoadedScript;
 import io.polyhook.core.script.ScriptLoadException;
 import io.polyhook.spi.Hooks;

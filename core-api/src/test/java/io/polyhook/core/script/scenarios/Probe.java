@@ -1,4 +1,4 @@
-package io.polyhook.engine.luaj;
+package io.polyhook.core.script.scenarios;
 
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderException;
@@ -14,16 +14,16 @@ import java.util.concurrent.TimeUnit;
  * returns its argument, {@code probe.fail(msg)} raises a provider error; {@code offline_db}
  * is a database whose backend is down.
  */
-final class Probe {
+public final class Probe {
 
     /** One {@code probe.hit}. */
-    record Hit(String name, Object value) {
+    public record Hit(String name, Object value) {
     }
 
     private final ConcurrentLinkedQueue<Hit> all = new ConcurrentLinkedQueue<>();
     private final LinkedBlockingQueue<Hit> pending = new LinkedBlockingQueue<>();
 
-    DataProvider provider() {
+    public DataProvider provider() {
         return DataProvider.builder("probe")
                 .function("hit", args -> {
                     Hit hit = new Hit(args.string(1), args.get(2));
@@ -39,7 +39,7 @@ final class Probe {
                 .build();
     }
 
-    static DataProvider offlineDb() {
+    public static DataProvider offlineDb() {
         return DataProvider.builder("offline_db")
                 .function("execute", args -> {
                     throw new ProviderException("offline_db.execute: pool auth_postgres is not connected");
@@ -47,12 +47,12 @@ final class Probe {
                 .build();
     }
 
-    List<Hit> hits() {
+    public List<Hit> hits() {
         return List.copyOf(all);
     }
 
     /** Waits for the hit {@code name} with {@code value}; the wait bounds a hang, it asserts no timing. */
-    boolean awaitHit(String name, Object value) throws InterruptedException {
+    public boolean awaitHit(String name, Object value) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             Hit hit = pending.poll(100, TimeUnit.MILLISECONDS);

@@ -1,4 +1,4 @@
-package io.polyhook.engine.luaj;
+package io.polyhook.core.script.scenarios;
 
 import io.polyhook.core.hook.ChainOutcome;
 import io.polyhook.core.hook.ClientLane;
@@ -49,10 +49,10 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
-import static io.polyhook.engine.luaj.VmqFixtures.ALLOWED;
-import static io.polyhook.engine.luaj.VmqFixtures.CHANGED;
-import static io.polyhook.engine.luaj.VmqFixtures.IGNORED;
-import static io.polyhook.engine.luaj.VmqFixtures.NOT_ALLOWED;
+import static io.polyhook.core.script.scenarios.VmqFixtures.ALLOWED;
+import static io.polyhook.core.script.scenarios.VmqFixtures.CHANGED;
+import static io.polyhook.core.script.scenarios.VmqFixtures.IGNORED;
+import static io.polyhook.core.script.scenarios.VmqFixtures.NOT_ALLOWED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -67,7 +67,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *
  * <p>Meant to move to core-api's test-jar once a second engine uses it.
  */
-abstract class EngineScenarios {
+public abstract class EngineScenarios {
 
     private static final MqttVersion V3 = MqttVersion.V3_1_1;
     private static final MqttVersion V5 = MqttVersion.V5;
