@@ -1,0 +1,222 @@
+package io.polyhook.broker;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Stage;
+import io.polyhook.broker.config.BrokerConfig;
+import io.polyhook.broker.config.ConfigModule;
+import io.polyhook.broker.hooks.HookModule;
+import io.polyhook.broker.hooks.ScriptModule;
+import io.polyhook.broker.routing.RetainedStore;
+import io.polyhook.broker.routing.RoutingModule;
+import io.polyhook.broker.routing.SubscriptionTree;
+import io.polyhook.broker.session.SessionModule;
+import io.polyhook.broker.session.SessionRegistry;
+import io.polyhook.broker.transport.Transport;
+import io.polyhook.broker.transport.TransportModule;
+import io.polyhook.core.hook.HookDispatcher;
+import io.polyhook.core.hook.HookRegistry;
+import io.polyhook.core.plugin.PluginHost;
+import io.polyhook.core.provider.ProviderCatalog;
+import io.polyhook.core.script.LoadReport;
+import io.polyhook.core.script.ScriptEngine;
+import io.polyhook.core.script.ScriptManager;
+import io.polyhook.spi.Plugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A running Polyhook broker, for embedding and tests:
+ *
+ * <pre>{@code
+ * try (PolyhookBroker broker = PolyhookBroker.builder().config(cfg).plugin(new MyPlugin()).start()) {
+ *     int port = broker.boundPort("tcp");
+ * }
+ * }</pre>
+ *
+ * {@link #close()} is graceful: the listeners stop accepting, MQTT 5 clients get DISCONNECT
+ * 0x8B (server shutting down), the others are closed, and the usual hooks fire.
+ */
+public final class PolyhookBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolyhookBroker.class);
+
+    private final Injector injector;
+    private final PluginHost plugins;
+    private final List<BoundListener> listeners;
+    private boolean closed;
+
+    private PolyhookBroker(Injector injector, PluginHost plugins, List<BoundListener> listeners) {
+        this.injector = injector;
+        this.plugins = plugins;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /** Starts building a broker; with nothing set it uses {@link BrokerConfig#defaults()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The listeners, in config order, with their bound ports. */
+    public List<BoundListener> listeners() {
+        return listeners;
+    }
+
+    /** The bound port of the first listener of {@code type} (tcp, ws, tls, wss). */
+    public int boundPort(String type) {
+        return listeners.stream().filter(l -> l.type().equals(type)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no " + type + " listener"))
+                .port();
+    }
+
+    /** The script manager: load, reload and unload scripts while the broker runs. */
+    public ScriptManager scripts() {
+        return injector.getInstance(ScriptManager.class);
+    }
+
+    /** The hook registry: where handlers can be added while the broker runs. */
+    public HookRegistry hooks() {
+        return injector.getInstance(HookRegistry.class);
+    }
+
+    /** The number of sessions (online and offline). */
+    public int sessionCount() {
+        return injector.getInstance(SessionRegistry.class).size();
+    }
+
+    /** The number of subscriptions in {@code mountpoint} ({@code ""} for the default one). */
+    public int subscriptionCount(String mountpoint) {
+        return injector.getInstance(SubscriptionTree.class).size(mountpoint);
+    }
+
+    /** The number of retained messages in {@code mountpoint}. */
+    public int retainedCount(String mountpoint) {
+        return injector.getInstance(RetainedStore.class).size(mountpoint);
+    }
+
+    /** Stops the broker gracefully; closing twice does nothing. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Transport transport = injector.getInstance(Transport.class);
+        SessionRegistry sessions = injector.getInstance(SessionRegistry.class);
+        transport.closeServers();
+        sessions.disconnectAll();
+        transport.awaitConnectionsClosed(3_000);
+        injector.getInstance(ScriptManager.class).close();
+        plugins.close();
+        injector.getInstance(ProviderCatalog.class).close();
+        injector.getInstance(HookDispatcher.class).close();
+        sessions.close();
+        transport.close();
+        LOG.info("broker stopped");
+    }
+
+    /** Builds and starts a {@link PolyhookBroker}. Not thread-safe. */
+    public static final class Builder {
+        private BrokerConfig config = BrokerConfig.defaults();
+        private final List<Plugin> plugins = new ArrayList<>();
+        private final List<ScriptEngine> engines = new ArrayList<>();
+        private boolean discover = true;
+        private ClassLoader loader = PolyhookBroker.class.getClassLoader();
+
+        private Builder() {
+        }
+
+        /** Uses {@code value} as configuration. */
+        public Builder config(BrokerConfig value) {
+            config = Objects.requireNonNull(value, "config");
+            return this;
+        }
+
+        /** Reads the configuration from a YAML file (validated; see {@link BrokerConfig#load}). */
+        public Builder config(Path file) {
+            return config(BrokerConfig.load(file));
+        }
+
+        /** Adds a Java plugin, started after the discovered ones. */
+        public Builder plugin(Plugin plugin) {
+            plugins.add(Objects.requireNonNull(plugin, "plugin"));
+            return this;
+        }
+
+        /** Adds a script engine next to those {@link java.util.ServiceLoader} finds. */
+        public Builder scriptEngine(ScriptEngine engine) {
+            engines.add(Objects.requireNonNull(engine, "engine"));
+            return this;
+        }
+
+        /** Whether to add the plugins {@link java.util.ServiceLoader} finds (default true). */
+        public Builder discoverPlugins(boolean value) {
+            discover = value;
+            return this;
+        }
+
+        /** The class loader plugins are discovered through. */
+        public Builder classLoader(ClassLoader value) {
+            loader = Objects.requireNonNull(value, "classLoader");
+            return this;
+        }
+
+        /**
+         * Starts the plugins, then binds the listeners. A plugin that fails to start or a
+         * listener that cannot bind stops the start with an exception; nothing is left running.
+         */
+        public PolyhookBroker start() {
+            Injector injector = Guice.createInjector(Stage.PRODUCTION, new ConfigModule(config), new HookModule(),
+                    new ScriptModule(loader, engines), new RoutingModule(), new SessionModule(), new TransportModule());
+            List<Plugin> all = new ArrayList<>();
+            if (discover) {
+                all.addAll(PluginHost.discover(loader));
+            }
+            all.addAll(plugins);
+            PluginHost host;
+            try {
+                host = PluginHost.start(injector.getInstance(HookRegistry.class), all, config::pluginSettings);
+            } catch (RuntimeException e) {
+                shutdown(injector);
+                throw e;
+            }
+            // Java plugins first, then scripts: the registry orders plugin handlers before script handlers anyway.
+            try {
+                ScriptManager scripts = injector.getInstance(ScriptManager.class);
+                if (scripts.engines().all().isEmpty()) {
+                    LOG.info("no script engine on the class path; scripts in {} are not loaded", config.scripts().dir());
+                } else {
+                    LoadReport report = scripts.loadAll(Path.of(config.scripts().dir()),
+                            config.scripts().files().stream().map(Path::of).toList());
+                    report.warnings().forEach(w -> LOG.warn("scripts: {}", w));
+                }
+            } catch (RuntimeException e) {
+                host.close();
+                shutdown(injector);
+                throw e;
+            }
+            List<BoundListener> bound;
+            try {
+                bound = injector.getInstance(Transport.class).bind(config.listeners());
+            } catch (RuntimeException e) {
+                host.close();
+                shutdown(injector);
+                throw e;
+            }
+            return new PolyhookBroker(injector, host, bound);
+        }
+
+        private static void shutdown(Injector injector) {
+            injector.getInstance(ScriptManager.class).close();
+            injector.getInstance(ProviderCatalog.class).close();
+            injector.getInstance(HookDispatcher.class).close();
+            injector.getInstance(SessionRegistry.class).close();
+            injector.getInstance(Transport.class).close();
+        }
+    }
+}

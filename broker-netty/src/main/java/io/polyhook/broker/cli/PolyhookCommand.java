@@ -1,0 +1,65 @@
+package io.polyhook.broker.cli;
+
+import io.polyhook.broker.PolyhookBroker;
+import io.polyhook.broker.config.BrokerConfig;
+import io.polyhook.broker.config.ConfigException;
+import io.polyhook.core.plugin.PluginStartException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code polyhook} command line: {@code polyhook run [--config FILE]}. */
+@Command(name = "polyhook", mixinStandardHelpOptions = true, version = "polyhook 0.1.0-SNAPSHOT",
+        description = "An MQTT broker whose plugins are scripts.",
+        subcommands = {PolyhookCommand.Run.class, CommandLine.HelpCommand.class})
+public final class PolyhookCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Runs the command line and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new PolyhookCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.out);
+        return 0;
+    }
+
+    /** {@code polyhook run}: starts the broker and runs until stopped (SIGINT/SIGTERM). */
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Start the broker. Without --config: MQTT on 1883, WebSocket on 8000 (/mqtt), anonymous clients allowed.")
+    static final class Run implements Callable<Integer> {
+
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML config file")
+        Path config;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            PolyhookBroker broker;
+            try {
+                BrokerConfig cfg = config == null ? BrokerConfig.defaults() : BrokerConfig.load(config);
+                broker = PolyhookBroker.builder().config(cfg).start();
+            } catch (ConfigException e) {
+                System.err.println("polyhook: bad config: " + e.getMessage());
+                return 2;
+            } catch (PluginStartException e) {
+                System.err.println("polyhook: " + e.getMessage());
+                return 3;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                broker.close();
+                stopped.countDown();
+            }, "polyhook-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The {@code polyhook} command line (picocli). */
+package io.polyhook.broker.cli;

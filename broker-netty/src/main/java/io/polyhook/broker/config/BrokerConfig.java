@@ -1,0 +1,81 @@
+package io.polyhook.broker.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The broker's configuration: the YAML file of DESIGN.md, validated. Build one with
+ * {@link #load(Path)}, {@link #parse(String)} or {@link #defaults()}; every section the file
+ * leaves out takes its default.
+ *
+ * @param broker    the {@code broker} section
+ * @param listeners the {@code listeners} list
+ * @param scripts   the {@code scripts} section
+ * @param providers the {@code providers} section: defaults for {@code ensure_pool}, per provider, as plain values
+ * @param auth      the {@code auth} section, as plain values
+ * @param plugins   the {@code plugins} section: each Java plugin's settings by plugin name
+ * @param adminHost the {@code admin.address} host, if an admin API is configured
+ * @param adminPort the {@code admin.address} port (meaningful only with a host)
+ */
+public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners, ScriptsConfig scripts,
+                           Map<String, Object> providers, Map<String, Object> auth, Map<String, Object> plugins,
+                           Optional<String> adminHost, int adminPort) {
+
+    /** Checks every field is present; copies the collections. */
+    public BrokerConfig {
+        Objects.requireNonNull(broker, "broker");
+        listeners = List.copyOf(listeners);
+        Objects.requireNonNull(scripts, "scripts");
+        providers = Map.copyOf(providers);
+        auth = Map.copyOf(auth);
+        plugins = Map.copyOf(plugins);
+        Objects.requireNonNull(adminHost, "adminHost");
+    }
+
+    /** The listeners used when the config has none: MQTT on 1883 and WebSocket on 8000 ({@code /mqtt}). */
+    public static List<ListenerConfig> defaultListeners() {
+        return List.of(ListenerConfig.of(ListenerConfig.Kind.TCP, "0.0.0.0", 1883),
+                ListenerConfig.of(ListenerConfig.Kind.WS, "0.0.0.0", 8000));
+    }
+
+    /** The configuration with no file: default listeners, anonymous clients allowed, scripts from {@code scripts/}. */
+    public static BrokerConfig defaults() {
+        return new BrokerConfig(BrokerSettings.DEFAULT, defaultListeners(), ScriptsConfig.DEFAULT, Map.of(), Map.of(),
+                Map.of(), Optional.empty(), 0);
+    }
+
+    /** Reads and validates a YAML file; throws {@link ConfigException} naming the key and the reason. */
+    public static BrokerConfig load(Path file) {
+        return ConfigParser.load(file);
+    }
+
+    /** Parses and validates YAML text; throws {@link ConfigException} naming the key and the reason. */
+    public static BrokerConfig parse(String yaml) {
+        return ConfigParser.parse(yaml);
+    }
+
+    /** This config with other listeners. */
+    public BrokerConfig withListeners(List<ListenerConfig> value) {
+        return new BrokerConfig(broker, value, scripts, providers, auth, plugins, adminHost, adminPort);
+    }
+
+    /** This config with another {@code broker} section. */
+    public BrokerConfig withBroker(BrokerSettings value) {
+        return new BrokerConfig(value, listeners, scripts, providers, auth, plugins, adminHost, adminPort);
+    }
+
+    /** This config with another {@code scripts} section. */
+    public BrokerConfig withScripts(ScriptsConfig value) {
+        return new BrokerConfig(broker, listeners, value, providers, auth, plugins, adminHost, adminPort);
+    }
+
+    /** The settings of the Java plugin {@code name} ({@code plugins.<name>}), empty if none. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> pluginSettings(String name) {
+        Object section = plugins.get(name);
+        return section instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+}

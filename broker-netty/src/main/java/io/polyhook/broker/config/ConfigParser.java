@@ -1,0 +1,308 @@
+package io.polyhook.broker.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the YAML tree by hand rather than by data binding: that is what lets every error name
+ * the exact key path ({@code listeners[0].type}) and say what was expected.
+ */
+final class ConfigParser {
+
+    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Set<String> TOP = Set.of("broker", "listeners", "scripts", "providers", "auth", "admin", "plugins");
+    private static final Set<String> BROKER = Set.of("allow_anonymous", "no_match", "connect_timeout", "max_packet_size",
+            "max_offline_messages", "max_inflight", "max_pending");
+    private static final Set<String> LISTENER = Set.of("type", "address", "path", "mountpoint", "allow_anonymous",
+            "certfile", "keyfile");
+    private static final Set<String> SCRIPTS = Set.of("dir", "files", "states", "hook_timeout");
+    private static final Set<String> ADMIN = Set.of("address");
+
+    private ConfigParser() {
+    }
+
+    static BrokerConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("", "config file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new ConfigException("", "cannot read config file " + file + ": " + e.getMessage());
+        }
+        return parse(text);
+    }
+
+    static BrokerConfig parse(String yaml) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("", "not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+        }
+        BrokerConfig d = BrokerConfig.defaults();
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return d;
+        }
+        object(root, "", TOP);
+        BrokerSettings broker = broker(root.get("broker"), d.broker());
+        List<ListenerConfig> listeners = root.hasNonNull("listeners") ? listeners(root.get("listeners")) : d.listeners();
+        ScriptsConfig scripts = scripts(root.get("scripts"));
+        Map<String, Object> providers = freeMap(root.get("providers"), "providers");
+        Map<String, Object> auth = freeMap(root.get("auth"), "auth");
+        Map<String, Object> plugins = freeMap(root.get("plugins"), "plugins");
+        Optional<String> adminHost = Optional.empty();
+        int adminPort = 0;
+        JsonNode admin = root.get("admin");
+        if (admin != null && !admin.isNull()) {
+            object(admin, "admin", ADMIN);
+            if (admin.hasNonNull("address")) {
+                String[] hp = address(admin.get("address"), "admin.address");
+                adminHost = Optional.of(hp[0]);
+                adminPort = Integer.parseInt(hp[1]);
+            }
+        }
+        return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort);
+    }
+
+    private static BrokerSettings broker(JsonNode n, BrokerSettings d) {
+        if (n == null || n.isNull()) {
+            return d;
+        }
+        object(n, "broker", BROKER);
+        boolean anonymous = bool(n, "allow_anonymous", "broker", d.allowAnonymous());
+        boolean noMatchAllow = d.noMatchAllow();
+        if (n.hasNonNull("no_match")) {
+            String v = text(n.get("no_match"), "broker.no_match");
+            noMatchAllow = switch (v) {
+                case "allow" -> true;
+                case "deny" -> false;
+                default -> throw new ConfigException("broker.no_match", "unknown value \"" + v + "\" (expected allow, deny)");
+            };
+        }
+        Duration connectTimeout = n.hasNonNull("connect_timeout")
+                ? duration(n.get("connect_timeout"), "broker.connect_timeout") : d.connectTimeout();
+        int maxPacket = integer(n, "max_packet_size", "broker", d.maxPacketSize(), 16, 268_435_455);
+        int maxOffline = integer(n, "max_offline_messages", "broker", d.maxOfflineMessages(), 0, Integer.MAX_VALUE);
+        int maxInflight = integer(n, "max_inflight", "broker", d.maxInflight(), 1, 65_535);
+        int maxPending = integer(n, "max_pending", "broker", d.maxPending(), 1, 1_000_000);
+        return new BrokerSettings(anonymous, noMatchAllow, connectTimeout, maxPacket, maxOffline, maxInflight, maxPending);
+    }
+
+    private static List<ListenerConfig> listeners(JsonNode n) {
+        if (!n.isArray()) {
+            throw new ConfigException("listeners", "must be a list, was " + kind(n));
+        }
+        List<ListenerConfig> out = new ArrayList<>();
+        for (int i = 0; i < n.size(); i++) {
+            String at = "listeners[" + i + "]";
+            JsonNode l = n.get(i);
+            object(l, at, LISTENER);
+            if (!l.hasNonNull("type")) {
+                throw new ConfigException(at + ".type", "is required (tcp, ws, tls, wss)");
+            }
+            String typeName = text(l.get("type"), at + ".type");
+            ListenerConfig.Kind type = ListenerConfig.Kind.of(typeName).orElseThrow(() -> new ConfigException(at + ".type",
+                    "unknown listener type \"" + typeName + "\" (expected tcp, ws, tls, wss)"));
+            if (!l.hasNonNull("address")) {
+                throw new ConfigException(at + ".address", "is required (\"host:port\")");
+            }
+            String[] hp = address(l.get("address"), at + ".address");
+            String path = "/mqtt";
+            if (l.hasNonNull("path")) {
+                if (!type.isWebSocket()) {
+                    throw new ConfigException(at + ".path", "is only for ws and wss listeners");
+                }
+                path = text(l.get("path"), at + ".path");
+                if (!path.startsWith("/")) {
+                    throw new ConfigException(at + ".path", "must start with \"/\", was \"" + path + "\"");
+                }
+            }
+            String mountpoint = l.hasNonNull("mountpoint") ? text(l.get("mountpoint"), at + ".mountpoint") : "";
+            Optional<Boolean> anonymous = l.hasNonNull("allow_anonymous")
+                    ? Optional.of(bool(l, "allow_anonymous", at, false)) : Optional.empty();
+            Optional<String> cert = l.hasNonNull("certfile") ? Optional.of(text(l.get("certfile"), at + ".certfile")) : Optional.empty();
+            Optional<String> key = l.hasNonNull("keyfile") ? Optional.of(text(l.get("keyfile"), at + ".keyfile")) : Optional.empty();
+            if (type.isTls() && (cert.isEmpty() || key.isEmpty())) {
+                throw new ConfigException(at + (cert.isEmpty() ? ".certfile" : ".keyfile"),
+                        "is required for a " + type.configName() + " listener (PEM file)");
+            }
+            if (!type.isTls() && (cert.isPresent() || key.isPresent())) {
+                throw new ConfigException(at + (cert.isPresent() ? ".certfile" : ".keyfile"), "is only for tls and wss listeners");
+            }
+            out.add(new ListenerConfig(type, hp[0], Integer.parseInt(hp[1]), path, mountpoint, anonymous, cert, key));
+        }
+        return out;
+    }
+
+    private static ScriptsConfig scripts(JsonNode n) {
+        ScriptsConfig d = ScriptsConfig.DEFAULT;
+        if (n == null || n.isNull()) {
+            return d;
+        }
+        object(n, "scripts", SCRIPTS);
+        String dir = n.hasNonNull("dir") ? text(n.get("dir"), "scripts.dir") : d.dir();
+        List<String> files = new ArrayList<>();
+        if (n.hasNonNull("files")) {
+            JsonNode f = n.get("files");
+            if (!f.isArray()) {
+                throw new ConfigException("scripts.files", "must be a list of file names, was " + kind(f));
+            }
+            for (int i = 0; i < f.size(); i++) {
+                files.add(text(f.get(i), "scripts.files[" + i + "]"));
+            }
+        }
+        int states = integer(n, "states", "scripts", d.states(), 1, 1024);
+        Duration timeout = n.hasNonNull("hook_timeout") ? duration(n.get("hook_timeout"), "scripts.hook_timeout") : d.hookTimeout();
+        return new ScriptsConfig(dir, files, states, timeout);
+    }
+
+    /** Free-form sections (providers, auth, plugins): a map of maps of plain values. */
+    private static Map<String, Object> freeMap(JsonNode n, String at) {
+        if (n == null || n.isNull()) {
+            return Map.of();
+        }
+        if (!n.isObject()) {
+            throw new ConfigException(at, "must be a map, was " + kind(n));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
+            if (!e.getValue().isObject()) {
+                throw new ConfigException(at + "." + e.getKey(), "must be a map, was " + kind(e.getValue()));
+            }
+            out.put(e.getKey(), plain(e.getValue()));
+        }
+        return out;
+    }
+
+    private static Object plain(JsonNode n) {
+        return switch (n.getNodeType()) {
+            case OBJECT -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                n.properties().forEach(e -> m.put(e.getKey(), plain(e.getValue())));
+                yield java.util.Collections.unmodifiableMap(m);
+            }
+            case ARRAY -> {
+                List<Object> l = new ArrayList<>();
+                n.forEach(x -> l.add(plain(x)));
+                yield java.util.Collections.unmodifiableList(l);
+            }
+            case BOOLEAN -> n.booleanValue();
+            case NUMBER -> n.isIntegralNumber() ? (Object) n.longValue() : (Object) n.doubleValue();
+            case NULL, MISSING -> "";
+            default -> n.asText();
+        };
+    }
+
+    private static void object(JsonNode n, String at, Set<String> allowed) {
+        if (!n.isObject()) {
+            throw new ConfigException(at, "must be a map, was " + kind(n));
+        }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!allowed.contains(key)) {
+                throw new ConfigException(at.isEmpty() ? key : at + "." + key,
+                        "unknown key (expected one of " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private static String text(JsonNode n, String at) {
+        if (!n.isTextual()) {
+            throw new ConfigException(at, "must be a string, was " + kind(n));
+        }
+        return n.textValue();
+    }
+
+    private static boolean bool(JsonNode parent, String key, String at, boolean dflt) {
+        JsonNode n = parent.get(key);
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        if (!n.isBoolean()) {
+            throw new ConfigException(at + "." + key, "must be true or false, was " + describe(n));
+        }
+        return n.booleanValue();
+    }
+
+    private static int integer(JsonNode parent, String key, String at, int dflt, int min, int max) {
+        JsonNode n = parent.get(key);
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        if (!n.isIntegralNumber() || n.longValue() < min || n.longValue() > max) {
+            throw new ConfigException(at + "." + key, "must be an integer " + min + ".." + max + ", was " + describe(n));
+        }
+        return n.intValue();
+    }
+
+    /** "5s", "500ms", "2m", "1h". */
+    static Duration duration(JsonNode n, String at) {
+        String s = n.isTextual() ? n.textValue().trim() : n.asText();
+        Matcher m = DURATION.matcher(s);
+        if (!n.isTextual() || !m.matches()) {
+            throw new ConfigException(at, "must be a duration such as \"5s\" or \"500ms\" (units ms, s, m, h), was " + describe(n));
+        }
+        long v = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(v);
+            case "s" -> Duration.ofSeconds(v);
+            case "m" -> Duration.ofMinutes(v);
+            default -> Duration.ofHours(v);
+        };
+        if (d.isZero()) {
+            throw new ConfigException(at, "must be positive, was " + describe(n));
+        }
+        return d;
+    }
+
+    /** "host:port" or "[v6]:port"; returns {host, port}. */
+    private static String[] address(JsonNode n, String at) {
+        String s = text(n, at);
+        int colon = s.lastIndexOf(':');
+        String host = colon < 0 ? "" : s.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        String port = colon < 0 ? "" : s.substring(colon + 1);
+        if (host.isEmpty() || !port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
+            throw new ConfigException(at, "must be \"host:port\" with a port 0..65535, was \"" + s + "\"");
+        }
+        return new String[] {host, port};
+    }
+
+    private static String describe(JsonNode n) {
+        return n.isTextual() ? "\"" + n.textValue() + "\"" : n.toString();
+    }
+
+    private static String kind(JsonNode n) {
+        JsonNodeType t = n.getNodeType();
+        return switch (t) {
+            case OBJECT -> "a map";
+            case ARRAY -> "a list";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            default -> t.name().toLowerCase();
+        };
+    }
+}

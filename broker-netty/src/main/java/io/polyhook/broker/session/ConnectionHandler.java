@@ -1,0 +1,1116 @@
+package io.polyhook.broker.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectPayload;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
+import io.netty.handler.codec.mqtt.MqttProperties.StringProperty;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import io.polyhook.broker.config.BrokerSettings;
+import io.polyhook.broker.config.ListenerConfig;
+import io.polyhook.broker.routing.Message;
+import io.polyhook.core.hook.ChainOutcome;
+import io.polyhook.core.hook.ClientLane;
+import io.polyhook.core.hook.HookDispatcher;
+import io.polyhook.spi.AuthContext;
+import io.polyhook.spi.AuthModifiers;
+import io.polyhook.spi.Bytes;
+import io.polyhook.spi.ChainHook;
+import io.polyhook.spi.DeliverModifiers;
+import io.polyhook.spi.Hooks;
+import io.polyhook.spi.Listener;
+import io.polyhook.spi.Modifiers;
+import io.polyhook.spi.MqttProperties;
+import io.polyhook.spi.MqttVersion;
+import io.polyhook.spi.Peer;
+import io.polyhook.spi.PublishContext;
+import io.polyhook.spi.PublishModifiers;
+import io.polyhook.spi.ReasonCode;
+import io.polyhook.spi.RegisterContext;
+import io.polyhook.spi.RegisterModifiers;
+import io.polyhook.spi.RetainHandling;
+import io.polyhook.spi.SubscribeContext;
+import io.polyhook.spi.SubscribeModifiers;
+import io.polyhook.spi.SubscriberId;
+import io.polyhook.spi.SubscriptionOptions;
+import io.polyhook.spi.TopicSubscription;
+import io.polyhook.spi.Topics;
+import io.polyhook.spi.UnsubscribeContext;
+import io.polyhook.spi.UnsubscribeModifiers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The MQTT protocol of one connection, MQTT 3.1, 3.1.1 and 5: CONNECT, PUBLISH in and out with
+ * QoS 0/1/2, SUBSCRIBE, UNSUBSCRIBE, PING, DISCONNECT, wills, and the hooks around them.
+ *
+ * <p>Everything here runs on the channel's event loop. A hook with handlers runs on the
+ * client's {@link ClientLane}; until its verdict is back, later packets of this client wait in
+ * {@link #inbound} in order, and reading pauses only when that queue passes a high-water mark.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+    // What allow_publish=false / allow_subscribe=false from auth_on_register amount to, without calling a hook.
+    private static final ChainOutcome<PublishModifiers> NOT_PERMITTED_PUBLISH = new ChainOutcome.Denied<>(
+            Optional.empty(), Optional.empty(), io.polyhook.core.hook.HandlerOrigin.plugin("allow_publish"), ChainOutcome.Cause.VERDICT);
+    private static final ChainOutcome<SubscribeModifiers> NOT_PERMITTED_SUBSCRIBE = new ChainOutcome.Denied<>(
+            Optional.empty(), Optional.empty(), io.polyhook.core.hook.HandlerOrigin.plugin("allow_subscribe"), ChainOutcome.Cause.VERDICT);
+
+    private final SessionRegistry registry;
+    private final BrokerSettings settings;
+    private final HookDispatcher dispatcher;
+    private final ListenerConfig listener;
+    private final boolean allowAnonymous;
+
+    private ChannelHandlerContext ctx;
+    private final ArrayDeque<Object> inbound = new ArrayDeque<>();
+    private boolean waiting;
+    private boolean readingPaused;
+    private boolean connecting;
+    private boolean connected;
+    private boolean closed;
+    private boolean cleanDisconnect;
+    // MQTT 5 enhanced authentication: the method, whether an exchange is open, what comes after it.
+    private String authMethod;
+    private boolean authenticating;
+    private Runnable afterEnhancedAuth;
+    private Optional<Bytes> authResponse = Optional.empty();
+
+    // Set at CONNECT.
+    private MqttVersion version;
+    private String clientId;
+    private String mountpoint;
+    private Optional<String> username = Optional.empty();
+    private ClientLane lane;
+    private Session session;
+    private Message will;
+    private long willDelaySeconds;
+    // Register modifiers that outlive the CONNECT (allow_publish, allow_subscribe, max_message_size).
+    private boolean mayPublish = true;
+    private boolean maySubscribe = true;
+    private long maxMessageSize;
+
+    // QoS 2 packet ids received and not yet released by PUBREL.
+    private final IntObjectMap<Boolean> qos2Received = new IntObjectHashMap<>();
+    // The outgoing side; exists from the moment the client is admitted.
+    private Outbox outbox;
+
+    ConnectionHandler(SessionRegistry registry, ListenerConfig listener) {
+        this.registry = registry;
+        this.settings = registry.settings();
+        this.dispatcher = registry.dispatcher();
+        this.listener = listener;
+        this.allowAnonymous = listener.allowAnonymous().orElse(settings.allowAnonymous());
+        this.mountpoint = listener.mountpoint();
+    }
+
+    /** A publish after its payload left the pooled buffer: queued packets then own no buffers. */
+    private record InboundPublish(String topic, int qos, boolean retain, int packetId, Bytes payload,
+                                  io.netty.handler.codec.mqtt.MqttProperties wireProperties) {
+    }
+
+    // ---------------------------------------------------------------- inbound, in order
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (closed) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof MqttPublishMessage p) {
+            ByteBuf content = p.payload();
+            try {
+                msg = new InboundPublish(p.variableHeader().topicName(), p.fixedHeader().qosLevel().value(),
+                        p.fixedHeader().isRetain(), p.variableHeader().packetId(),
+                        Bytes.wrap(ByteBufUtil.getBytes(content)), p.variableHeader().properties());
+            } finally {
+                p.release();
+            }
+        } else if (!(msg instanceof MqttMessage)) {
+            // Only MQTT messages come up this pipeline; anything else is a wiring bug, not the client's.
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
+        inbound.addLast(msg);
+        if (!readingPaused && inbound.size() > settings.maxPending()) {
+            readingPaused = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+        drain();
+    }
+
+    private void drain() {
+        while (!waiting && !closed) {
+            Object next = inbound.pollFirst();
+            if (next == null) {
+                break;
+            }
+            try {
+                handle(next);
+            } catch (RuntimeException e) {
+                LOG.warn("client {}: closing after an internal error: {}", clientId, e.toString());
+                LOG.debug("internal error", e);
+                ctx.close();
+            }
+        }
+        if (readingPaused && inbound.size() <= settings.maxPending() / 2) {
+            readingPaused = false;
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void handle(Object msg) {
+        if (msg instanceof InboundPublish p) {
+            onPublish(p);
+            return;
+        }
+        MqttMessage m = (MqttMessage) msg;
+        if (m.decoderResult().isFailure()) {
+            onMalformed(m.decoderResult().cause());
+            return;
+        }
+        MqttMessageType type = m.fixedHeader().messageType();
+        if (type == MqttMessageType.AUTH) {
+            onAuth(m);
+            return;
+        }
+        if (type == MqttMessageType.CONNECT) {
+            if (connecting || connected) {
+                protocolError("second CONNECT");
+                return;
+            }
+            onConnect((MqttConnectMessage) m);
+            return;
+        }
+        if (!connected) {
+            protocolError(type + " before CONNECT");
+            return;
+        }
+        switch (type) {
+            case PUBACK -> outbox.acknowledged(packetId(m));
+            case PUBREC -> onPubRec(m);
+            case PUBREL -> {
+                int id = packetId(m);
+                qos2Received.remove(id);
+                ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBCOMP, id, Packets.SUCCESS));
+            }
+            case PUBCOMP -> outbox.acknowledged(packetId(m));
+            case SUBSCRIBE -> onSubscribe((MqttSubscribeMessage) m);
+            case UNSUBSCRIBE -> onUnsubscribe((MqttUnsubscribeMessage) m);
+            case PINGREQ -> ctx.writeAndFlush(Packets.pingResp());
+            case DISCONNECT -> onDisconnect(m);
+            default -> protocolError("unexpected " + type);
+        }
+    }
+
+    private static int packetId(MqttMessage m) {
+        return ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
+    }
+
+    /**
+     * Waits for a chain's verdict without blocking the event loop: later packets queue behind
+     * it, and {@code then} runs on the event loop. A chain that is already decided (no handler)
+     * continues at once.
+     */
+    private <M extends Modifiers> void await(CompletionStage<ChainOutcome<M>> stage, Consumer<ChainOutcome<M>> then) {
+        CompletableFuture<ChainOutcome<M>> f = stage.toCompletableFuture();
+        if (f.isDone()) {
+            then.accept(f.join());
+            return;
+        }
+        waiting = true;
+        stage.thenAcceptAsync(outcome -> {
+            waiting = false;
+            if (closed) {
+                return;
+            }
+            try {
+                then.accept(outcome);
+            } catch (RuntimeException e) {
+                LOG.warn("client {}: closing after an internal error: {}", clientId, e.toString());
+                LOG.debug("internal error", e);
+                ctx.close();
+                return;
+            }
+            drain();
+        }, ctx.executor());
+    }
+
+    private <C extends io.polyhook.spi.HookContext, M extends Modifiers> CompletionStage<ChainOutcome<M>> chain(
+            ChainHook<C, M> hook, C context) {
+        return dispatcher.chain(lane, hook, context);
+    }
+
+    // ---------------------------------------------------------------- CONNECT
+
+    private void onConnect(MqttConnectMessage m) {
+        connecting = true;
+        MqttConnectVariableHeader vh = m.variableHeader();
+        MqttConnectPayload pl = m.payload();
+        version = MqttVersion.ofLevel(vh.version());
+        boolean v5 = version.isMqtt5();
+        MqttProperties props;
+        try {
+            props = PropertyMapping.fromWire(vh.properties());
+        } catch (IllegalArgumentException e) {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR, "invalid CONNECT properties: " + e.getMessage());
+            return;
+        }
+        String id = pl.clientIdentifier() == null ? "" : pl.clientIdentifier();
+        boolean assigned = false;
+        if (id.isEmpty()) {
+            if (v5 || (version == MqttVersion.V3_1_1 && vh.isCleanSession())) {
+                id = "polyhook-" + UUID.randomUUID();
+                assigned = true;
+            } else {
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "empty client id without clean session");
+                return;
+            }
+        }
+        clientId = id;
+        username = Optional.ofNullable(pl.userName());
+        lane = dispatcher.newLane(clientId);
+        Optional<Bytes> password = Optional.ofNullable(pl.passwordInBytes()).map(Bytes::wrap);
+        ConnectRequest req = new ConnectRequest(vh.isCleanSession(), props, vh.keepAliveTimeSeconds(), assigned);
+
+        // Keep-alive supervision: 1.5 times the client's interval (the CONNECT timeout is gone by now).
+        if (vh.keepAliveTimeSeconds() > 0) {
+            ctx.pipeline().addBefore(ctx.name(), "keepalive",
+                    new IdleStateHandler(vh.keepAliveTimeSeconds() * 1500L, 0, 0, TimeUnit.MILLISECONDS));
+        }
+
+        if (vh.isWillFlag()) {
+            MqttProperties willProps;
+            try {
+                willProps = PropertyMapping.fromWire(pl.willProperties());
+            } catch (IllegalArgumentException e) {
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR, "invalid will properties");
+                return;
+            }
+            if (!Topics.isValidName(pl.willTopic())) {
+                refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID
+                        : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "invalid will topic");
+                return;
+            }
+            byte[] willPayload = pl.willMessageInBytes() == null ? new byte[0] : pl.willMessageInBytes();
+            req.willProperties = willProps;
+            willDelaySeconds = willProps.willDelayInterval().orElse(0L);
+            will = Message.of(pl.willTopic(), vh.willQos(), Bytes.wrap(willPayload), vh.isWillRetain(),
+                    PropertyMapping.forwardable(willProps), clientId);
+        }
+
+        if (v5 && props.authenticationMethod().isPresent()) {
+            // MQTT 5 enhanced authentication first; auth_on_register_m5 follows it (as in VerneMQ).
+            authMethod = props.authenticationMethod().get();
+            if (!dispatcher.has(Hooks.ON_AUTH_M5)) {
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD, "no on_auth_m5 handler");
+                return;
+            }
+            afterEnhancedAuth = () -> register(req, password, props);
+            enhancedAuth(authProperties(props), false);
+            return;
+        }
+        register(req, password, props);
+    }
+
+    private void register(ConnectRequest req, Optional<Bytes> password, MqttProperties props) {
+        boolean v5 = version.isMqtt5();
+        if (allowAnonymous) {
+            authorizeWill(req);
+            return;
+        }
+        ChainHook<RegisterContext, RegisterModifiers> hook = v5 ? Hooks.AUTH_ON_REGISTER_M5 : Hooks.AUTH_ON_REGISTER;
+        if (!dispatcher.has(hook)) {
+            refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "no auth_on_register handler");
+            return;
+        }
+        RegisterContext rc = new RegisterContext(version, peer(), spiListener(), mountpoint, clientId, username, password,
+                req.cleanStart, props, Optional.empty());
+        await(chain(hook, rc), outcome -> onRegisterVerdict(req, outcome));
+    }
+
+    // ---------------------------------------------------------------- MQTT 5 enhanced authentication
+
+    private static MqttProperties authProperties(MqttProperties p) {
+        MqttProperties.Builder b = MqttProperties.builder();
+        p.authenticationMethod().ifPresent(b::authenticationMethod);
+        p.authenticationData().ifPresent(b::authenticationData);
+        return b.build();
+    }
+
+    /** One step of on_auth_m5, for the CONNECT exchange or a re-authentication of a connected client. */
+    private void enhancedAuth(MqttProperties authProps, boolean reauth) {
+        AuthContext ac = new AuthContext(mountpoint, clientId, username, authProps);
+        await(chain(Hooks.ON_AUTH_M5, ac), outcome -> {
+            switch (outcome) {
+                case ChainOutcome.Allowed<AuthModifiers> ok -> {
+                    AuthModifiers mods = ok.modifiers().orElse(AuthModifiers.success(null));
+                    String method = mods.authenticationMethod().orElse(authMethod);
+                    if (mods.step() == AuthModifiers.Step.CONTINUE_AUTHENTICATION) {
+                        authenticating = true;
+                        ctx.writeAndFlush(Packets.auth(Packets.CONTINUE_AUTHENTICATION, method, mods.authenticationData()));
+                        return;
+                    }
+                    authenticating = false;
+                    if (reauth) {
+                        ctx.writeAndFlush(Packets.auth(Packets.SUCCESS, method, mods.authenticationData()));
+                    } else {
+                        authResponse = mods.authenticationData();
+                        Runnable next = afterEnhancedAuth;
+                        afterEnhancedAuth = null;
+                        next.run();
+                    }
+                }
+                case ChainOutcome.Denied<AuthModifiers> denied -> {
+                    int code = denied.reasonCode().map(ReasonCode::code).orElse(Packets.NOT_AUTHORIZED);
+                    if (reauth) {
+                        disconnect(code, "re-authentication denied");
+                    } else {
+                        refuse(Packets.connAckCode5(code), "enhanced authentication denied");
+                    }
+                }
+                default -> {
+                    if (reauth) {
+                        disconnect(Packets.BAD_AUTHENTICATION_METHOD, "no on_auth_m5 handler decided");
+                    } else {
+                        refuse(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD, "no on_auth_m5 handler decided");
+                    }
+                }
+            }
+        });
+    }
+
+    private void onAuth(MqttMessage m) {
+        if (version == null || !version.isMqtt5() || authMethod == null
+                || !(m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader vh)) {
+            protocolError("AUTH without enhanced authentication");
+            return;
+        }
+        MqttProperties props;
+        try {
+            props = PropertyMapping.fromWire(vh.properties());
+        } catch (IllegalArgumentException e) {
+            protocolError("invalid AUTH properties");
+            return;
+        }
+        if (!props.authenticationMethod().map(authMethod::equals).orElse(false)) {
+            protocolError("AUTH with another authentication method");
+            return;
+        }
+        int reason = vh.reasonCode() & 0xFF;
+        if (authenticating && reason == Packets.CONTINUE_AUTHENTICATION) {
+            enhancedAuth(authProperties(props), connected);
+        } else if (connected && !authenticating && reason == Packets.REAUTHENTICATE) {
+            enhancedAuth(authProperties(props), true);
+        } else {
+            protocolError("unexpected AUTH reason 0x" + Integer.toHexString(reason));
+        }
+    }
+
+    /** What the CONNECT asked for, as far as the later steps need it. */
+    private static final class ConnectRequest {
+        boolean cleanStart;
+        MqttProperties properties;
+        final int keepAlive;
+        final boolean assignedId;
+        int maxInflight = Integer.MAX_VALUE;
+        MqttProperties willProperties = MqttProperties.EMPTY;
+
+        ConnectRequest(boolean cleanStart, MqttProperties properties, int keepAlive, boolean assignedId) {
+            this.cleanStart = cleanStart;
+            this.properties = properties;
+            this.keepAlive = keepAlive;
+            this.assignedId = assignedId;
+        }
+    }
+
+    private void onRegisterVerdict(ConnectRequest req, ChainOutcome<RegisterModifiers> outcome) {
+        boolean v5 = version.isMqtt5();
+        switch (outcome) {
+            case ChainOutcome.Allowed<RegisterModifiers> ok -> {
+                if (ok.modifiers().isPresent()) {
+                    RegisterModifiers mods = ok.modifiers().get();
+                    if (!mods.permission(RegisterModifiers.Permission.ALLOW_REGISTER).orElse(true)) {
+                        refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                                : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "allow_register false");
+                        return;
+                    }
+                    mods.subscriberId().ifPresent(sid -> {
+                        mountpoint = sid.mountpoint();
+                        clientId = sid.clientId();
+                    });
+                    mods.username().ifPresent(u -> username = Optional.of(u));
+                    mods.cleanSession().ifPresent(c -> req.cleanStart = c);
+                    // MQTT 5 register properties replace the CONNECT's (vmq_diversity: no merge).
+                    mods.properties().ifPresent(p -> req.properties = p);
+                    mods.limit(RegisterModifiers.Limit.MAX_INFLIGHT_MESSAGES).ifPresent(n -> req.maxInflight = (int) Math.max(1, n));
+                    mods.limit(RegisterModifiers.Limit.MAX_MESSAGE_SIZE).ifPresent(n -> maxMessageSize = n);
+                    mayPublish = mods.permission(RegisterModifiers.Permission.ALLOW_PUBLISH).orElse(true);
+                    maySubscribe = mods.permission(RegisterModifiers.Permission.ALLOW_SUBSCRIBE).orElse(true);
+                }
+                if (will != null) {
+                    will = Message.of(will.topic(), will.qos(), will.payload(), will.retain(), will.properties(), clientId);
+                }
+                authorizeWill(req);
+            }
+            case ChainOutcome.Denied<RegisterModifiers> denied -> {
+                // A plain deny is vmq_diversity's "false": bad user name or password.
+                int rc = denied.cause() == ChainOutcome.Cause.VERDICT
+                        ? denied.reasonCode().map(ReasonCode::code).orElse(0x86) : Packets.NOT_AUTHORIZED;
+                refuse(v5 ? Packets.connAckCode5(rc) : Packets.connAckCode3(rc), "denied by " + denied.decidedBy());
+            }
+            default -> refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "no handler admitted the client");
+        }
+    }
+
+    /** The will goes through auth_on_publish at CONNECT time, as in VerneMQ. */
+    private void authorizeWill(ConnectRequest req) {
+        if (will == null) {
+            admit(req);
+            return;
+        }
+        ChainHook<PublishContext, PublishModifiers> hook = version.isMqtt5() ? Hooks.AUTH_ON_PUBLISH_M5 : Hooks.AUTH_ON_PUBLISH;
+        if (!dispatcher.has(hook)) {
+            if (settings.noMatchAllow()) {
+                admit(req);
+            } else {
+                refuseNotAuthorized("will not authorized (no_match deny)");
+            }
+            return;
+        }
+        PublishContext pc = new PublishContext(version, mountpoint, clientId, username, will.topic(), will.qos(),
+                will.payload(), will.retain(), will.properties());
+        await(chain(hook, pc), outcome -> {
+            switch (outcome) {
+                case ChainOutcome.Allowed<PublishModifiers> ok -> {
+                    ok.modifiers().ifPresent(mods -> will = applyPublish(will, mods));
+                    admit(req);
+                }
+                case ChainOutcome.Exhausted<PublishModifiers> ex -> {
+                    if (settings.noMatchAllow()) {
+                        admit(req);
+                    } else {
+                        refuseNotAuthorized("will not authorized (no_match deny)");
+                    }
+                }
+                default -> refuseNotAuthorized("will not authorized");
+            }
+        });
+    }
+
+    private void refuseNotAuthorized(String why) {
+        refuse(version.isMqtt5() ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, why);
+    }
+
+    private void admit(ConnectRequest req) {
+        boolean v5 = version.isMqtt5();
+        long expiry;
+        if (v5) {
+            expiry = req.properties.sessionExpiryInterval().orElse(0L);
+        } else {
+            expiry = req.cleanStart ? 0 : Session.NEVER;
+        }
+        int clientReceiveMax = req.properties.receiveMaximum().orElse(65_535);
+        outbox = new Outbox(ctx, v5, Math.min(Math.min(clientReceiveMax, settings.maxInflight()), req.maxInflight),
+                req.properties.maximumPacketSize().orElse(0L), settings.maxOfflineMessages());
+        SubscriberId sid = new SubscriberId(mountpoint, clientId);
+        SessionRegistry.Attached attached = registry.connect(sid, req.cleanStart, expiry, this, lane, version);
+        session = attached.session();
+        if (attached.previous() != null) {
+            attached.previous().takenOver();
+        }
+        connected = true;
+        connecting = false;
+
+        io.netty.handler.codec.mqtt.MqttProperties ackProps = v5 ? new io.netty.handler.codec.mqtt.MqttProperties()
+                : io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES;
+        if (v5) {
+            if (req.assignedId) {
+                ackProps.add(new StringProperty(io.netty.handler.codec.mqtt.MqttProperties.ASSIGNED_CLIENT_IDENTIFIER, clientId));
+            }
+            ackProps.add(new IntegerProperty(io.netty.handler.codec.mqtt.MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 0));
+            ackProps.add(new IntegerProperty(io.netty.handler.codec.mqtt.MqttProperties.TOPIC_ALIAS_MAXIMUM, 0));
+            ackProps.add(new IntegerProperty(io.netty.handler.codec.mqtt.MqttProperties.MAXIMUM_PACKET_SIZE, settings.maxPacketSize()));
+            if (authMethod != null) {
+                ackProps.add(new StringProperty(io.netty.handler.codec.mqtt.MqttProperties.AUTHENTICATION_METHOD, authMethod));
+                authResponse.ifPresent(d -> ackProps.add(new io.netty.handler.codec.mqtt.MqttProperties.BinaryProperty(
+                        io.netty.handler.codec.mqtt.MqttProperties.AUTHENTICATION_DATA, d.toByteArray())));
+            }
+            if (req.properties.sessionExpiryInterval().orElse(0L) != expiry) {
+                ackProps.add(new IntegerProperty(io.netty.handler.codec.mqtt.MqttProperties.SESSION_EXPIRY_INTERVAL, (int) expiry));
+            }
+        }
+        ctx.writeAndFlush(Packets.connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED, attached.sessionPresent(), ackProps));
+        LOG.debug("client {} connected ({}, mountpoint \"{}\", session present {})", clientId, version, mountpoint,
+                attached.sessionPresent());
+
+        var registerHook = v5 ? Hooks.ON_REGISTER_M5 : Hooks.ON_REGISTER;
+        if (dispatcher.has(registerHook)) {
+            dispatcher.notify(lane, registerHook, new RegisterContext(version, peer(), spiListener(), mountpoint, clientId,
+                    username, Optional.empty(), req.cleanStart, v5 ? req.properties : MqttProperties.EMPTY, Optional.empty()));
+        }
+        if (dispatcher.has(Hooks.ON_CLIENT_WAKEUP)) {
+            dispatcher.notify(lane, Hooks.ON_CLIENT_WAKEUP, new io.polyhook.spi.ClientContext(mountpoint, clientId));
+        }
+        // First what the previous connection left unacknowledged, then what was queued while offline.
+        outbox.resend(attached.resend());
+        for (Message m : attached.queued()) {
+            deliverOnLoop(m);
+        }
+    }
+
+    private void refuse(MqttConnectReturnCode code, String why) {
+        LOG.debug("client {} refused: {} ({})", clientId, code, why);
+        will = null;
+        connecting = false;
+        closed = true;
+        inbound.clear();
+        ctx.writeAndFlush(Packets.connAck(code, false, io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    // ---------------------------------------------------------------- PUBLISH in
+
+    private void onPublish(InboundPublish p) {
+        if (!connected) {
+            protocolError("PUBLISH before CONNECT");
+            return;
+        }
+        boolean v5 = version.isMqtt5();
+        if (!Topics.isValidName(p.topic())) {
+            disconnect(Packets.TOPIC_NAME_INVALID, "invalid topic name in PUBLISH");
+            return;
+        }
+        MqttProperties props;
+        try {
+            props = PropertyMapping.fromWire(p.wireProperties());
+        } catch (IllegalArgumentException e) {
+            disconnect(Packets.PROTOCOL_ERROR, "invalid PUBLISH properties");
+            return;
+        }
+        if (maxMessageSize > 0 && p.payload().size() > maxMessageSize) {
+            disconnect(Packets.PACKET_TOO_LARGE, "PUBLISH above max_message_size");
+            return;
+        }
+        if (p.qos() == 2) {
+            if (qos2Received.containsKey(p.packetId())) {
+                // A resent QoS 2 PUBLISH: already routed once, only acknowledge again.
+                ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREC, p.packetId(), Packets.SUCCESS));
+                return;
+            }
+            qos2Received.put(p.packetId(), Boolean.TRUE);
+        }
+        Message msg = Message.of(p.topic(), p.qos(), p.payload(), p.retain(), PropertyMapping.forwardable(props), clientId);
+        ChainHook<PublishContext, PublishModifiers> hook = v5 ? Hooks.AUTH_ON_PUBLISH_M5 : Hooks.AUTH_ON_PUBLISH;
+        if (!mayPublish) {
+            publishVerdict(p, msg, NOT_PERMITTED_PUBLISH);
+            return;
+        }
+        if (!dispatcher.has(hook)) {
+            publishVerdict(p, msg, ChainOutcome.exhausted());
+            return;
+        }
+        PublishContext pc = new PublishContext(version, mountpoint, clientId, username, msg.topic(), msg.qos(),
+                msg.payload(), msg.retain(), msg.properties());
+        await(chain(hook, pc), outcome -> publishVerdict(p, msg, outcome));
+    }
+
+    private void publishVerdict(InboundPublish p, Message msg, ChainOutcome<PublishModifiers> outcome) {
+        String target = mountpoint;
+        Message routed = msg;
+        int deniedCode = -1;
+        switch (outcome) {
+            case ChainOutcome.Allowed<PublishModifiers> ok -> {
+                if (ok.modifiers().isPresent()) {
+                    PublishModifiers mods = ok.modifiers().get();
+                    routed = applyPublish(msg, mods);
+                    if (mods.mountpoint().isPresent()) {
+                        target = mods.mountpoint().get();
+                    }
+                }
+            }
+            case ChainOutcome.Exhausted<PublishModifiers> ex -> {
+                if (!settings.noMatchAllow()) {
+                    deniedCode = Packets.NOT_AUTHORIZED;
+                }
+            }
+            case ChainOutcome.Denied<PublishModifiers> denied ->
+                    deniedCode = Packets.pubAckCode(denied.reasonCode().map(ReasonCode::code).orElse(Packets.NOT_AUTHORIZED));
+            case ChainOutcome.Failed<PublishModifiers> failed -> deniedCode = Packets.NOT_AUTHORIZED;
+        }
+        if (deniedCode >= 0) {
+            LOG.debug("client {}: publish to {} not authorized", clientId, msg.topic());
+            // MQTT 3 has no negative acknowledgement: the message is dropped and acknowledged (VerneMQ).
+            int code = version.isMqtt5() ? deniedCode : Packets.SUCCESS;
+            if (p.qos() == 1) {
+                ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBACK, p.packetId(), code));
+            } else if (p.qos() == 2) {
+                if (code >= 0x80) {
+                    qos2Received.remove(p.packetId());
+                }
+                ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREC, p.packetId(), code));
+            }
+            return;
+        }
+        registry.publish(target, routed);
+        if (p.qos() == 1) {
+            ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBACK, p.packetId(), Packets.SUCCESS));
+        } else if (p.qos() == 2) {
+            ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREC, p.packetId(), Packets.SUCCESS));
+        }
+        firePublished(target, routed);
+    }
+
+    private void firePublished(String target, Message routed) {
+        var hook = version.isMqtt5() ? Hooks.ON_PUBLISH_M5 : Hooks.ON_PUBLISH;
+        if (dispatcher.has(hook)) {
+            dispatcher.notify(lane, hook, new PublishContext(version, target, clientId, username, routed.topic(),
+                    routed.qos(), routed.payload(), routed.retain(), routed.properties()));
+        }
+    }
+
+    private static Message applyPublish(Message m, PublishModifiers mods) {
+        MqttProperties props = mods.properties().map(m.properties()::merge).orElse(m.properties());
+        Message out = m.rewritten(mods.topic().orElse(m.topic()), mods.payload().orElse(m.payload()), props);
+        return out.withQosAndRetain(mods.qos().orElse(m.qos()), mods.retain().orElse(m.retain()));
+    }
+
+    // ---------------------------------------------------------------- SUBSCRIBE / UNSUBSCRIBE
+
+    private void onSubscribe(MqttSubscribeMessage m) {
+        boolean v5 = version.isMqtt5();
+        int packetId = m.idAndPropertiesVariableHeader().messageId();
+        MqttProperties props;
+        try {
+            props = PropertyMapping.fromWire(m.idAndPropertiesVariableHeader().properties());
+        } catch (IllegalArgumentException e) {
+            disconnect(Packets.PROTOCOL_ERROR, "invalid SUBSCRIBE properties");
+            return;
+        }
+        OptionalInt subId = props.subscriptionIdentifiers().isEmpty() ? OptionalInt.empty()
+                : OptionalInt.of(props.subscriptionIdentifiers().get(0));
+        List<MqttTopicSubscription> requested = m.payload().topicSubscriptions();
+        // Per requested filter: the code to send if it never reaches the authorization (-1: it does).
+        int[] early = new int[requested.size()];
+        List<TopicSubscription> valid = new ArrayList<>();
+        List<Integer> validIndex = new ArrayList<>();
+        for (int i = 0; i < requested.size(); i++) {
+            MqttTopicSubscription t = requested.get(i);
+            String filter = t.topicFilter();
+            if (filter.startsWith("$share/")) {
+                early[i] = v5 ? Packets.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED : Packets.UNSPECIFIED_ERROR;
+                continue;
+            }
+            if (!Topics.isValidFilter(filter)) {
+                early[i] = v5 ? Packets.TOPIC_FILTER_INVALID : Packets.UNSPECIFIED_ERROR;
+                continue;
+            }
+            early[i] = -1;
+            SubscriptionOptions options = v5
+                    ? new SubscriptionOptions(t.option().isRetainAsPublished(), t.option().isNoLocal(),
+                    RetainHandling.values()[t.option().retainHandling().value()], subId)
+                    : SubscriptionOptions.DEFAULT;
+            valid.add(new TopicSubscription(filter, t.qualityOfService().value(), options));
+            validIndex.add(i);
+        }
+        ChainHook<SubscribeContext, SubscribeModifiers> hook = v5 ? Hooks.AUTH_ON_SUBSCRIBE_M5 : Hooks.AUTH_ON_SUBSCRIBE;
+        if (!maySubscribe) {
+            subscribeVerdict(packetId, early, valid, validIndex, props, NOT_PERMITTED_SUBSCRIBE);
+            return;
+        }
+        if (valid.isEmpty() || !dispatcher.has(hook)) {
+            subscribeVerdict(packetId, early, valid, validIndex, props, ChainOutcome.exhausted());
+            return;
+        }
+        SubscribeContext sc = new SubscribeContext(version, mountpoint, clientId, username, valid, props);
+        await(chain(hook, sc), outcome -> subscribeVerdict(packetId, early, valid, validIndex, props, outcome));
+    }
+
+    private void subscribeVerdict(int packetId, int[] early, List<TopicSubscription> valid, List<Integer> validIndex,
+                                  MqttProperties props, ChainOutcome<SubscribeModifiers> outcome) {
+        boolean v5 = version.isMqtt5();
+        List<TopicSubscription> granted;
+        int denyCode = -1;
+        switch (outcome) {
+            case ChainOutcome.Allowed<SubscribeModifiers> ok ->
+                    granted = ok.modifiers().map(SubscribeModifiers::topics).orElse(valid);
+            case ChainOutcome.Exhausted<SubscribeModifiers> ex -> {
+                granted = valid;
+                if (!settings.noMatchAllow()) {
+                    denyCode = v5 ? Packets.NOT_AUTHORIZED : Packets.UNSPECIFIED_ERROR;
+                }
+            }
+            case ChainOutcome.Denied<SubscribeModifiers> denied -> {
+                granted = valid;
+                denyCode = v5 ? Packets.subAckCode(denied.reasonCode().map(ReasonCode::code).orElse(Packets.NOT_AUTHORIZED))
+                        : Packets.UNSPECIFIED_ERROR;
+            }
+            case ChainOutcome.Failed<SubscribeModifiers> failed -> {
+                granted = valid;
+                denyCode = v5 ? Packets.NOT_AUTHORIZED : Packets.UNSPECIFIED_ERROR;
+            }
+        }
+        List<Integer> codes = new ArrayList<>(early.length);
+        for (int code : early) {
+            codes.add(code);
+        }
+        List<TopicSubscription> stored = new ArrayList<>();
+        List<Message> retainedToSend = new ArrayList<>();
+        for (int k = 0; k < granted.size(); k++) {
+            TopicSubscription sub = granted.get(k);
+            int code;
+            if (denyCode >= 0) {
+                code = denyCode;
+            } else if (sub.isRejected()) {
+                code = v5 ? Packets.NOT_AUTHORIZED : Packets.UNSPECIFIED_ERROR;
+            } else {
+                boolean isNew = registry.subscribe(session, sub);
+                stored.add(sub);
+                code = sub.qos();
+                RetainHandling rh = sub.options().retainHandling();
+                if (rh == RetainHandling.SEND_RETAIN || (rh == RetainHandling.SEND_IF_NEW_SUB && isNew)) {
+                    for (Message r : registry.retained().matching(mountpoint, sub.filter())) {
+                        List<Integer> ids = sub.options().subscriptionIdentifier().isPresent()
+                                ? List.of(sub.options().subscriptionIdentifier().getAsInt()) : List.of();
+                        retainedToSend.add(r.forDelivery(Math.min(r.qos(), sub.qos()), true, ids));
+                    }
+                }
+            }
+            // A rewrite answers the requested filters by position; extra entries are subscribed silently.
+            if (k < validIndex.size()) {
+                codes.set(validIndex.get(k), code);
+            }
+        }
+        for (int i = 0; i < codes.size(); i++) {
+            if (codes.get(i) < 0) {
+                // The rewrite returned fewer entries than were requested: the rest are refused.
+                codes.set(i, v5 ? Packets.NOT_AUTHORIZED : Packets.UNSPECIFIED_ERROR);
+            }
+        }
+        ctx.writeAndFlush(Packets.subAck(packetId, codes));
+        for (Message r : retainedToSend) {
+            deliverOnLoop(r);
+        }
+        var hook = v5 ? Hooks.ON_SUBSCRIBE_M5 : Hooks.ON_SUBSCRIBE;
+        if (!stored.isEmpty() && dispatcher.has(hook)) {
+            dispatcher.notify(lane, hook, new SubscribeContext(version, mountpoint, clientId, username, stored, props));
+        }
+    }
+
+    private void onUnsubscribe(MqttUnsubscribeMessage m) {
+        boolean v5 = version.isMqtt5();
+        int packetId = m.idAndPropertiesVariableHeader().messageId();
+        List<String> filters = m.payload().topics();
+        MqttProperties props;
+        try {
+            props = PropertyMapping.fromWire(m.idAndPropertiesVariableHeader().properties());
+        } catch (IllegalArgumentException e) {
+            disconnect(Packets.PROTOCOL_ERROR, "invalid UNSUBSCRIBE properties");
+            return;
+        }
+        ChainHook<UnsubscribeContext, UnsubscribeModifiers> hook = v5 ? Hooks.ON_UNSUBSCRIBE_M5 : Hooks.ON_UNSUBSCRIBE;
+        if (!dispatcher.has(hook)) {
+            unsubscribe(packetId, filters, filters);
+            return;
+        }
+        UnsubscribeContext uc = new UnsubscribeContext(version, mountpoint, clientId, username, filters, props);
+        await(chain(hook, uc), outcome -> {
+            List<String> effective = outcome instanceof ChainOutcome.Allowed<UnsubscribeModifiers> ok && ok.modifiers().isPresent()
+                    ? ok.modifiers().get().topics() : filters;
+            unsubscribe(packetId, filters, effective);
+        });
+    }
+
+    private void unsubscribe(int packetId, List<String> requested, List<String> effective) {
+        List<Short> codes = new ArrayList<>(requested.size());
+        for (int i = 0; i < effective.size(); i++) {
+            boolean existed = registry.unsubscribe(session, effective.get(i));
+            if (i < requested.size()) {
+                codes.add((short) (existed ? Packets.SUCCESS : Packets.NO_SUBSCRIPTION_EXISTED));
+            }
+        }
+        while (codes.size() < requested.size()) {
+            codes.add((short) Packets.SUCCESS);
+        }
+        ctx.writeAndFlush(Packets.unsubAck(packetId, codes));
+    }
+
+    // ---------------------------------------------------------------- PUBLISH out
+
+    /** Called from any thread: a message for this client. */
+    void deliver(Message m) {
+        if (ctx.executor().inEventLoop()) {
+            deliverOnLoop(m);
+        } else {
+            ctx.executor().execute(() -> deliverOnLoop(m));
+        }
+    }
+
+    private void deliverOnLoop(Message m) {
+        if (closed) {
+            handBack(m);
+            return;
+        }
+        ChainHook<PublishContext, DeliverModifiers> hook = version.isMqtt5() ? Hooks.ON_DELIVER_M5 : Hooks.ON_DELIVER;
+        if (!dispatcher.has(hook)) {
+            outbox.send(m);
+            return;
+        }
+        PublishContext pc = new PublishContext(version, mountpoint, clientId, username, m.topic(), m.qos(), m.payload(),
+                m.retain(), m.properties());
+        // Deliveries do not hold up the client's inbound packets; the lane keeps them in order.
+        dispatcher.chain(lane, hook, pc).thenAcceptAsync(outcome -> {
+            Message out = m;
+            if (outcome instanceof ChainOutcome.Allowed<DeliverModifiers> ok && ok.modifiers().isPresent()) {
+                DeliverModifiers mods = ok.modifiers().get();
+                out = m.rewritten(mods.topic().orElse(m.topic()), mods.payload().orElse(m.payload()),
+                        mods.properties().map(m.properties()::merge).orElse(m.properties()));
+            }
+            if (closed) {
+                handBack(out);
+                return;
+            }
+            outbox.send(out);
+        }, ctx.executor());
+    }
+
+    /**
+     * A message that arrived while the connection is closing. Until channelInactive has run the
+     * session still points here, so keep it with the unacknowledged ones (channelInactive hands
+     * them back); afterwards give it to the session, which queues it or passes it to a successor.
+     */
+    private void handBack(Message m) {
+        if (m.qos() == 0 || session == null) {
+            return;
+        }
+        if (connected) {
+            outbox.keep(m);
+        } else {
+            registry.offer(session, m);
+        }
+    }
+
+    private void onPubRec(MqttMessage m) {
+        int id = packetId(m);
+        if (m.variableHeader() instanceof io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader r
+                && (r.reasonCode() & 0xFF) >= 0x80) {
+            outbox.acknowledged(id);
+            return;
+        }
+        outbox.received(id);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        if (context.channel().isWritable() && !closed && outbox != null) {
+            outbox.pump();
+        }
+        context.fireChannelWritabilityChanged();
+    }
+
+    // ---------------------------------------------------------------- DISCONNECT, close, errors
+
+    private void onDisconnect(MqttMessage m) {
+        int reason = 0;
+        if (version.isMqtt5() && m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader vh) {
+            reason = vh.reasonCode() & 0xFF;
+            try {
+                MqttProperties props = PropertyMapping.fromWire(vh.properties());
+                props.sessionExpiryInterval().ifPresent(session::expirySeconds);
+            } catch (IllegalArgumentException e) {
+                LOG.debug("client {}: ignoring invalid DISCONNECT properties", clientId);
+            }
+        }
+        // 0x04 is "disconnect with will message"; any other clean DISCONNECT discards the will.
+        cleanDisconnect = reason != 0x04;
+        if (cleanDisconnect) {
+            will = null;
+        }
+        ctx.close();
+    }
+
+    /** Another connection took this session over. */
+    void takenOver() {
+        ctx.executor().execute(() -> {
+            if (closed) {
+                return;
+            }
+            if (version.isMqtt5()) {
+                ctx.writeAndFlush(Packets.disconnect(Packets.SESSION_TAKEN_OVER)).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.close();
+            }
+        });
+    }
+
+    /** The broker is shutting down. */
+    void shutdown() {
+        ctx.executor().execute(() -> {
+            if (closed) {
+                return;
+            }
+            if (connected && version.isMqtt5()) {
+                ctx.writeAndFlush(Packets.disconnect(Packets.SERVER_SHUTTING_DOWN)).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.close();
+            }
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        closed = true;
+        inbound.clear();
+        if (connected) {
+            connected = false;
+            registry.disconnected(session, this, outbox.takeInFlight(), outbox.takeWaiting());
+            // After the session is detached, so that a delayed will sees whether the session lives on.
+            if (will != null && !cleanDisconnect) {
+                publishWill();
+            }
+            LOG.debug("client {} disconnected", clientId);
+        }
+        context.fireChannelInactive();
+    }
+
+    /** Publishes the will now, or after the MQTT 5 will delay if the session outlives the connection. */
+    private void publishWill() {
+        Message w = will;
+        will = null;
+        String target = mountpoint;
+        Runnable publish = () -> {
+            registry.publish(target, w);
+            firePublished(target, w);
+        };
+        if (willDelaySeconds > 0) {
+            registry.delayWill(session, willDelaySeconds, publish);
+        } else {
+            publish.run();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            LOG.debug("client {}: keep-alive expired", clientId);
+            if (connected && version.isMqtt5()) {
+                ctx.writeAndFlush(Packets.disconnect(Packets.KEEP_ALIVE_TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.close();
+            }
+            return;
+        }
+        context.fireUserEventTriggered(evt);
+    }
+
+    private void onMalformed(Throwable cause) {
+        closed = true;
+        inbound.clear();
+        if (cause instanceof MqttUnacceptableProtocolVersionException) {
+            ctx.writeAndFlush(Packets.connAck(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION, false,
+                    io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES)).addListener(ChannelFutureListener.CLOSE);
+        } else if (cause instanceof MqttIdentifierRejectedException) {
+            ctx.writeAndFlush(Packets.connAck(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, false,
+                    io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES)).addListener(ChannelFutureListener.CLOSE);
+        } else if (connected && version.isMqtt5()) {
+            int code = cause instanceof TooLongFrameException ? Packets.PACKET_TOO_LARGE : Packets.MALFORMED_PACKET;
+            ctx.writeAndFlush(Packets.disconnect(code)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+        LOG.debug("client {}: malformed packet: {}", clientId, cause == null ? "?" : cause.getMessage());
+    }
+
+    private void protocolError(String what) {
+        LOG.debug("client {}: protocol error: {}", clientId, what);
+        disconnect(Packets.PROTOCOL_ERROR, what);
+    }
+
+    private void disconnect(int reasonCode, String why) {
+        LOG.debug("client {}: disconnecting: {}", clientId, why);
+        closed = true;
+        inbound.clear();
+        if (connected && version != null && version.isMqtt5()) {
+            ctx.writeAndFlush(Packets.disconnect(reasonCode)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        // The last handler: nothing reaches Netty's tail. Resets are normal; anything else is worth a line.
+        if (cause instanceof IOException) {
+            LOG.debug("client {}: {}", clientId, cause.toString());
+        } else if (cause instanceof DecoderException) {
+            LOG.debug("client {}: undecodable input: {}", clientId, cause.getMessage());
+        } else {
+            LOG.warn("client {}: closing after {}", clientId, cause.toString());
+            LOG.debug("pipeline error", cause);
+        }
+        context.close();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Peer peer() {
+        SocketAddress a = ctx.channel().remoteAddress();
+        if (a instanceof InetSocketAddress in) {
+            return new Peer(in.getAddress() == null ? in.getHostString() : in.getAddress().getHostAddress(), in.getPort());
+        }
+        return new Peer(String.valueOf(a), 0);
+    }
+
+    private Listener spiListener() {
+        SocketAddress a = ctx.channel().localAddress();
+        if (a instanceof InetSocketAddress in) {
+            return new Listener(in.getAddress() == null ? in.getHostString() : in.getAddress().getHostAddress(),
+                    in.getPort(), listener.type().spiType());
+        }
+        return new Listener(listener.host(), listener.port(), listener.type().spiType());
+    }
+}

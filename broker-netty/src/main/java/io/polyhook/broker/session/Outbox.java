@@ -1,0 +1,186 @@
+package io.polyhook.broker.session;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import io.polyhook.broker.routing.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The outgoing side of one connection: packet ids, the in-flight window of QoS 1/2 messages and
+ * the bounded queue of messages that cannot go out yet. Used only on the connection's event loop.
+ *
+ * <p>A message goes out at once if the socket is writable and, for QoS 1/2, the window has
+ * room; otherwise it waits behind the others, so order is kept, and the oldest waiting message is
+ * dropped beyond {@code maxQueued}: a slow subscriber costs a bounded queue, not unbounded buffers.
+ */
+final class Outbox {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+
+    private final ChannelHandlerContext ctx;
+    private final boolean v5;
+    private final int window;
+    private final long maxPacketSize;
+    private final int maxQueued;
+    private final IntObjectMap<InFlight> inflight = new IntObjectHashMap<>();
+    private final ArrayDeque<Message> waiting = new ArrayDeque<>();
+    private int nextPacketId = 1;
+    private boolean flushScheduled;
+
+    /**
+     * @param window        unacknowledged QoS 1/2 messages allowed at once
+     * @param maxPacketSize the client's Maximum Packet Size, 0 for none
+     * @param maxQueued     messages that may wait before the oldest is dropped
+     */
+    Outbox(ChannelHandlerContext ctx, boolean v5, int window, long maxPacketSize, int maxQueued) {
+        this.ctx = ctx;
+        this.v5 = v5;
+        this.window = Math.max(1, window);
+        this.maxPacketSize = maxPacketSize;
+        this.maxQueued = Math.max(1, maxQueued);
+    }
+
+    /**
+     * Resends what the previous connection of the session left unacknowledged, with the same
+     * packet ids (MQTT 3.1.1 §4.4, MQTT 5 §4.4): the PUBLISH with DUP set, or only the PUBREL.
+     */
+    void resend(List<InFlight> entries) {
+        long now = System.nanoTime();
+        for (InFlight f : entries) {
+            if (f.released()) {
+                inflight.put(f.packetId(), f);
+                write(Packets.pubReply(MqttMessageType.PUBREL, f.packetId(), Packets.SUCCESS));
+            } else if (!f.message().isExpired(now)) {
+                inflight.put(f.packetId(), f);
+                write(Packets.publish(f.message().withRemainingExpiry(now), f.packetId(), v5, true));
+            }
+        }
+    }
+
+    /** Sends {@code m}, or queues it behind the others. */
+    void send(Message m) {
+        if (!waiting.isEmpty() || !canSend(m)) {
+            keep(m);
+            return;
+        }
+        transmit(m);
+    }
+
+    /** Queues {@code m} without trying to send it (the connection is closing). */
+    void keep(Message m) {
+        if (waiting.size() >= maxQueued) {
+            waiting.pollFirst();
+        }
+        waiting.addLast(m);
+    }
+
+    /** Sends what waits for as long as it can go; call when the socket became writable again. */
+    void pump() {
+        Message next;
+        while ((next = waiting.peekFirst()) != null && canSend(next)) {
+            transmit(waiting.pollFirst());
+        }
+    }
+
+    /** PUBACK, PUBCOMP, or a PUBREC with an error code: the message is done. */
+    void acknowledged(int packetId) {
+        if (inflight.remove(packetId) != null) {
+            pump();
+        }
+    }
+
+    /** PUBREC: from now on only the PUBREL may be resent, never the PUBLISH (exactly once). */
+    void received(int packetId) {
+        InFlight f = inflight.get(packetId);
+        if (f != null) {
+            inflight.put(packetId, f.release());
+        }
+        ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREL, packetId, Packets.SUCCESS));
+    }
+
+    /** Empties the window, oldest message first, for the session to keep. */
+    List<InFlight> takeInFlight() {
+        List<InFlight> out = new ArrayList<>(inflight.values());
+        out.sort(Comparator.comparingLong(f -> f.message().receivedNanos()));
+        inflight.clear();
+        return out;
+    }
+
+    /** Empties the queue; QoS 0 messages are dropped, the others returned in order. */
+    List<Message> takeWaiting() {
+        List<Message> out = new ArrayList<>(waiting.size());
+        for (Message m : waiting) {
+            if (m.qos() > 0) {
+                out.add(m);
+            }
+        }
+        waiting.clear();
+        return out;
+    }
+
+    int inFlightCount() {
+        return inflight.size();
+    }
+
+    int waitingCount() {
+        return waiting.size();
+    }
+
+    private boolean canSend(Message m) {
+        return ctx.channel().isWritable() && (m.qos() == 0 || inflight.size() < window);
+    }
+
+    private void transmit(Message m) {
+        Message wire = m;
+        if (m.properties().messageExpiryInterval().isPresent()) {
+            long now = System.nanoTime();
+            if (m.isExpired(now)) {
+                return;
+            }
+            wire = m.withRemainingExpiry(now);
+        }
+        if (maxPacketSize > 0 && Packets.publishSize(wire, v5) > maxPacketSize) {
+            // MQTT 5 §3.1.2.11.4: a packet the client cannot take is discarded as if it had been delivered.
+            LOG.debug("dropping a message above the client's maximum packet size");
+            return;
+        }
+        if (m.qos() == 0) {
+            write(Packets.publish(wire, 0, v5, false));
+            return;
+        }
+        int id = nextPacketId();
+        // The original goes in flight: a resend after a reconnect computes its remaining expiry afresh.
+        inflight.put(id, new InFlight(id, m, false));
+        write(Packets.publish(wire, id, v5, false));
+    }
+
+    private int nextPacketId() {
+        while (true) {
+            int id = nextPacketId;
+            nextPacketId = nextPacketId == 65_535 ? 1 : nextPacketId + 1;
+            if (!inflight.containsKey(id)) {
+                return id;
+            }
+        }
+    }
+
+    /** Writes now and flushes once after the current burst, instead of one syscall per message. */
+    private void write(Object packet) {
+        ctx.write(packet, ctx.voidPromise());
+        if (!flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().execute(() -> {
+                flushScheduled = false;
+                ctx.flush();
+            });
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.polyhook.broker.session;
+
+import io.polyhook.broker.routing.Message;
+import io.polyhook.core.hook.ClientLane;
+import io.polyhook.spi.MqttVersion;
+import io.polyhook.spi.SubscriberId;
+import io.polyhook.spi.TopicSubscription;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * The broker-side state of one client identity (mountpoint + client id) that outlives a single
+ * connection: its subscriptions and, while it is offline, its queue of QoS 1/2 messages.
+ * Shared between event loops, so every mutable field is guarded by {@code this}.
+ */
+final class Session {
+
+    /** MQTT 5's "never expires" session expiry interval. */
+    static final long NEVER = 0xFFFF_FFFFL;
+
+    final SubscriberId id;
+    final Map<String, TopicSubscription> subscriptions = new ConcurrentHashMap<>();
+    private final ArrayDeque<Message> offline = new ArrayDeque<>();
+    private List<InFlight> inflight = List.of();
+    private ConnectionHandler connection;
+    private long expirySeconds;
+    private ClientLane lane;
+    private MqttVersion version = MqttVersion.V3_1_1;
+    private ScheduledFuture<?> expiryTimer;
+    private ScheduledFuture<?> willTimer;
+    private Runnable pendingWill;
+    private boolean discarded;
+
+    Session(SubscriberId id) {
+        this.id = id;
+    }
+
+    synchronized ConnectionHandler connection() {
+        return connection;
+    }
+
+    synchronized ClientLane lane() {
+        return lane;
+    }
+
+    synchronized MqttVersion version() {
+        return version;
+    }
+
+    synchronized boolean isPersistent() {
+        return expirySeconds > 0;
+    }
+
+    synchronized long expirySeconds() {
+        return expirySeconds;
+    }
+
+    synchronized void expirySeconds(long seconds) {
+        expirySeconds = seconds;
+    }
+
+    synchronized boolean isDiscarded() {
+        return discarded;
+    }
+
+    synchronized void discard() {
+        discarded = true;
+        offline.clear();
+        inflight = List.of();
+        cancelExpiry();
+    }
+
+    /**
+     * Binds a new connection. Returns the messages queued while offline, oldest first; the
+     * unacknowledged ones of the previous connection are then taken with {@link #takeInFlight()}.
+     */
+    synchronized List<Message> attach(ConnectionHandler handler, long expiry, ClientLane newLane, MqttVersion v) {
+        connection = handler;
+        expirySeconds = expiry;
+        lane = newLane;
+        version = v;
+        cancelExpiry();
+        // MQTT 5 §3.1.3.2.2: a client that is back before its will delay ran out cancels the will.
+        cancelWill();
+        List<Message> queued = new ArrayList<>(offline);
+        offline.clear();
+        return queued;
+    }
+
+    /** Unbinds {@code handler} if it is still the session's connection; returns whether it was. */
+    synchronized boolean detach(ConnectionHandler handler) {
+        if (connection != handler) {
+            return false;
+        }
+        connection = null;
+        return true;
+    }
+
+    /** Unbinds whatever connection is bound (a takeover); returns it. */
+    synchronized ConnectionHandler takeOver() {
+        ConnectionHandler previous = connection;
+        connection = null;
+        return previous;
+    }
+
+    /**
+     * Queues {@code m} for an offline session; drops the oldest message beyond {@code max}.
+     *
+     * @return whether the message was queued
+     */
+    synchronized boolean enqueue(Message m, int max) {
+        if (max <= 0 || discarded) {
+            return false;
+        }
+        while (offline.size() >= max) {
+            offline.pollFirst();
+        }
+        offline.addLast(m);
+        return true;
+    }
+
+    /** Keeps the unacknowledged messages of a connection that went away, for the next one. */
+    synchronized void keepInFlight(List<InFlight> entries) {
+        inflight = List.copyOf(entries);
+    }
+
+    /** Takes the unacknowledged messages kept for resending. */
+    synchronized List<InFlight> takeInFlight() {
+        List<InFlight> out = inflight;
+        inflight = List.of();
+        return out;
+    }
+
+    synchronized int queued() {
+        return offline.size();
+    }
+
+    /** Keeps a delayed will until {@code timer} publishes it, the session ends, or the client returns. */
+    synchronized void pendingWill(Runnable publish, ScheduledFuture<?> timer) {
+        cancelWill();
+        pendingWill = publish;
+        willTimer = timer;
+    }
+
+    /** Takes the delayed will, if it is still pending: whoever gets it publishes it. */
+    synchronized Runnable takePendingWill() {
+        Runnable w = pendingWill;
+        pendingWill = null;
+        if (willTimer != null) {
+            willTimer.cancel(false);
+            willTimer = null;
+        }
+        return w;
+    }
+
+    private void cancelWill() {
+        pendingWill = null;
+        if (willTimer != null) {
+            willTimer.cancel(false);
+            willTimer = null;
+        }
+    }
+
+    synchronized void expiryTimer(ScheduledFuture<?> timer) {
+        cancelExpiry();
+        expiryTimer = timer;
+    }
+
+    private void cancelExpiry() {
+        if (expiryTimer != null) {
+            expiryTimer.cancel(false);
+            expiryTimer = null;
+        }
+    }
+}

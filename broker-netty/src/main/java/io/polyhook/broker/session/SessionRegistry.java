@@ -1,0 +1,319 @@
+package io.polyhook.broker.session;
+
+import io.polyhook.broker.config.BrokerSettings;
+import io.polyhook.broker.routing.Message;
+import io.polyhook.broker.routing.RetainedStore;
+import io.polyhook.broker.routing.SubscriptionTree;
+import io.polyhook.core.hook.ClientLane;
+import io.polyhook.core.hook.HookDispatcher;
+import io.polyhook.spi.ClientContext;
+import io.polyhook.spi.Hooks;
+import io.polyhook.spi.MqttVersion;
+import io.polyhook.spi.PublishContext;
+import io.polyhook.spi.SubscriberId;
+import io.polyhook.spi.TopicSubscription;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every session of the broker by identity, and the routing of admitted messages to them:
+ * retained store, subscription tree, then each matching session (online: its connection's
+ * event loop; offline and persistent: its queue).
+ */
+@Singleton
+public final class SessionRegistry implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
+
+    private final Map<SubscriberId, Session> sessions = new ConcurrentHashMap<>();
+    private final BrokerSettings settings;
+    private final HookDispatcher dispatcher;
+    private final SubscriptionTree tree;
+    private final RetainedStore retained;
+    // One small platform thread for session-expiry and will-delay timers; the tasks only take locks.
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "polyhook-timers");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** A registry routing with {@code tree} and {@code retained}, calling hooks through {@code dispatcher}. */
+    @Inject
+    public SessionRegistry(BrokerSettings settings, HookDispatcher dispatcher, SubscriptionTree tree,
+                           RetainedStore retained) {
+        this.settings = settings;
+        this.dispatcher = dispatcher;
+        this.tree = tree;
+        this.retained = retained;
+    }
+
+    BrokerSettings settings() {
+        return settings;
+    }
+
+    HookDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    SubscriptionTree tree() {
+        return tree;
+    }
+
+    RetainedStore retained() {
+        return retained;
+    }
+
+    ScheduledExecutorService timers() {
+        return timers;
+    }
+
+    /** The number of sessions, online or offline. */
+    public int size() {
+        return sessions.size();
+    }
+
+    /** Whether a session exists for {@code id}. */
+    public boolean contains(SubscriberId id) {
+        return sessions.containsKey(id);
+    }
+
+    /** What {@link #connect} found and did. */
+    record Attached(Session session, boolean sessionPresent, ConnectionHandler previous, List<Message> queued,
+                    List<InFlight> resend) {
+    }
+
+    /**
+     * Binds {@code handler} to the session of {@code id}: takes the session over from another
+     * connection, starts it afresh ({@code cleanStart}) or resumes it.
+     */
+    synchronized Attached connect(SubscriberId id, boolean cleanStart, long expiry, ConnectionHandler handler,
+                                  ClientLane lane, MqttVersion version) {
+        Session existing = sessions.get(id);
+        ConnectionHandler previous = null;
+        boolean present = false;
+        Session session;
+        if (existing != null) {
+            previous = existing.takeOver();
+        }
+        if (existing != null && !cleanStart) {
+            session = existing;
+            present = true;
+        } else {
+            if (existing != null) {
+                drop(existing);
+            }
+            session = new Session(id);
+            sessions.put(id, session);
+        }
+        List<Message> queued = session.attach(handler, expiry, lane, version);
+        return new Attached(session, present, previous, queued, session.takeInFlight());
+    }
+
+    /**
+     * The connection of {@code session} went away. {@code inflight} are its QoS 1/2 messages
+     * that were sent and not fully acknowledged, {@code pending} those that never went out; both
+     * go back to the session.
+     */
+    void disconnected(Session session, ConnectionHandler handler, List<InFlight> inflight, List<Message> pending) {
+        if (!session.detach(handler)) {
+            // Taken over: the session lives on with another connection, which gets the messages
+            // as new ones. Released QoS 2 messages already reached the client: nothing to resend.
+            if (!session.isDiscarded()) {
+                inflight.stream().filter(f -> !f.released()).forEach(f -> offer(session, f.message()));
+                pending.forEach(m -> offer(session, m));
+            }
+            return;
+        }
+        ClientLane lane = session.lane();
+        ClientContext ctx = null;
+        if (session.isPersistent()) {
+            session.keepInFlight(inflight);
+            pending.forEach(m -> session.enqueue(m, settings.maxOfflineMessages()));
+            long expiry = session.expirySeconds();
+            if (expiry != Session.NEVER) {
+                session.expiryTimer(timers.schedule(() -> expire(session), expiry, TimeUnit.SECONDS));
+            }
+            if (dispatcher.has(Hooks.ON_CLIENT_OFFLINE)) {
+                ctx = new ClientContext(session.id.mountpoint(), session.id.clientId());
+                dispatcher.notify(lane, Hooks.ON_CLIENT_OFFLINE, ctx);
+            }
+        } else {
+            synchronized (this) {
+                if (sessions.remove(session.id, session)) {
+                    drop(session);
+                }
+            }
+            if (dispatcher.has(Hooks.ON_CLIENT_GONE)) {
+                ctx = new ClientContext(session.id.mountpoint(), session.id.clientId());
+                dispatcher.notify(lane, Hooks.ON_CLIENT_GONE, ctx);
+            }
+        }
+    }
+
+    private void expire(Session session) {
+        synchronized (this) {
+            if (session.connection() != null || !sessions.remove(session.id, session)) {
+                return;
+            }
+            drop(session);
+        }
+        // A will whose delay is longer than the session's life is published when the session ends.
+        Runnable will = session.takePendingWill();
+        if (will != null) {
+            will.run();
+        }
+        LOG.debug("session {} expired", session.id);
+        if (dispatcher.has(Hooks.ON_SESSION_EXPIRED)) {
+            ClientLane lane = session.lane() != null ? session.lane() : dispatcher.newLane(session.id.clientId());
+            dispatcher.notify(lane, Hooks.ON_SESSION_EXPIRED,
+                    new ClientContext(session.id.mountpoint(), session.id.clientId()));
+        }
+    }
+
+    /** Removes a session's subscriptions and forgets its queue. Caller holds the registry lock. */
+    private void drop(Session session) {
+        session.discard();
+        for (String filter : session.subscriptions.keySet()) {
+            tree.unsubscribe(session.id.mountpoint(), session.id, filter);
+        }
+        session.subscriptions.clear();
+    }
+
+    /**
+     * Publishes {@code will} after {@code delaySeconds} unless the client reconnects to the
+     * session first; at once if the session is not persistent.
+     */
+    void delayWill(Session session, long delaySeconds, Runnable will) {
+        if (session.isDiscarded() || !session.isPersistent()) {
+            // The session ends now, which comes before the delay.
+            will.run();
+            return;
+        }
+        if (session.connection() != null) {
+            // Taken over by a connection to the same session: "MUST NOT send the Will Message".
+            return;
+        }
+        Runnable fire = () -> {
+            Runnable w = session.takePendingWill();
+            if (w != null) {
+                w.run();
+            }
+        };
+        session.pendingWill(will, timers.schedule(fire, delaySeconds, TimeUnit.SECONDS));
+    }
+
+    /**
+     * Adds a subscription of {@code session}; returns whether it is new. A session that was
+     * discarded (a clean-start takeover on another event loop) takes no more subscriptions: they
+     * would land under the same identity as its successor's.
+     */
+    boolean subscribe(Session session, TopicSubscription sub) {
+        synchronized (session) {
+            if (session.isDiscarded()) {
+                return false;
+            }
+            session.subscriptions.put(sub.filter(), sub);
+            return tree.subscribe(session.id.mountpoint(), session.id, sub);
+        }
+    }
+
+    /** Removes a subscription of {@code session}; returns whether it existed. */
+    boolean unsubscribe(Session session, String filter) {
+        session.subscriptions.remove(filter);
+        return tree.unsubscribe(session.id.mountpoint(), session.id, filter);
+    }
+
+    /**
+     * Routes an admitted message in {@code mountpoint}: stores it if retained, then offers it to
+     * every matching session with the QoS and options of its subscription.
+     */
+    public void publish(String mountpoint, Message message) {
+        if (message.retain()) {
+            retained.retain(mountpoint, message);
+        }
+        Map<SubscriberId, TopicSubscription> matches = tree.match(mountpoint, message.topic());
+        if (matches.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<SubscriberId, TopicSubscription> e : matches.entrySet()) {
+            SubscriberId id = e.getKey();
+            TopicSubscription sub = e.getValue();
+            Session session = sessions.get(id);
+            if (session == null) {
+                continue;
+            }
+            if (sub.options().noLocal() && message.publisher().filter(id.clientId()::equals).isPresent()) {
+                continue;
+            }
+            int qos = Math.min(message.qos(), sub.qos());
+            boolean retain = sub.options().retainAsPublished() && message.retain();
+            List<Integer> ids = sub.options().subscriptionIdentifier().isPresent()
+                    ? List.of(sub.options().subscriptionIdentifier().getAsInt()) : List.of();
+            offer(session, message.forDelivery(qos, retain, ids));
+        }
+    }
+
+    /** Hands {@code m} to the session's connection, or queues it if the session is offline and persistent. */
+    void offer(Session session, Message m) {
+        ConnectionHandler c = session.connection();
+        if (c != null) {
+            c.deliver(m);
+            return;
+        }
+        if (m.qos() == 0 || !session.isPersistent()) {
+            return;
+        }
+        if (session.enqueue(m, settings.maxOfflineMessages()) && dispatcher.has(Hooks.ON_OFFLINE_MESSAGE)) {
+            ClientLane lane = session.lane();
+            if (lane != null) {
+                dispatcher.notify(lane, Hooks.ON_OFFLINE_MESSAGE, new PublishContext(session.version(),
+                        session.id.mountpoint(), session.id.clientId(), Optional.empty(), m.topic(), m.qos(),
+                        m.payload(), m.retain(), m.properties()));
+            }
+        }
+    }
+
+    /**
+     * A new protocol handler for one connection of {@code listener}: the last handler of the
+     * channel pipeline, after the MQTT codec.
+     */
+    public io.netty.channel.ChannelHandler newConnection(io.polyhook.broker.config.ListenerConfig listener) {
+        return new ConnectionHandler(this, listener);
+    }
+
+    /**
+     * Asks every connected client to go: MQTT 5 clients get DISCONNECT "server shutting down"
+     * (0x8B), the others are closed; wills and hooks fire as for any close.
+     */
+    public void disconnectAll() {
+        online().forEach(ConnectionHandler::shutdown);
+    }
+
+    /** The currently connected handlers, for a graceful shutdown. */
+    List<ConnectionHandler> online() {
+        List<ConnectionHandler> out = new ArrayList<>();
+        for (Session s : sessions.values()) {
+            ConnectionHandler c = s.connection();
+            if (c != null) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+    }
+}

@@ -1,0 +1,65 @@
+package io.polyhook.broker.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.ssl.SslContext;
+import io.polyhook.broker.config.BrokerSettings;
+import io.polyhook.broker.config.ListenerConfig;
+import io.polyhook.broker.session.SessionRegistry;
+
+/**
+ * The pipeline of one accepted connection: [TLS] → [HTTP + WebSocket upgrade + frame adapters]
+ * → MQTT codec → CONNECT timeout → the session's protocol handler, which catches every exception.
+ */
+final class MqttChannelInitializer extends ChannelInitializer<Channel> {
+
+    /** The subprotocols MQTT clients offer: "mqtt" (3.1.1 and 5) and "mqttv3.1". */
+    static final String SUBPROTOCOLS = "mqtt,mqttv3.1,mqttv3.1.1";
+
+    private final ListenerConfig listener;
+    private final BrokerSettings settings;
+    private final SessionRegistry sessions;
+    private final SslContext ssl;
+    private final ChannelGroup channels;
+
+    MqttChannelInitializer(ListenerConfig listener, BrokerSettings settings, SessionRegistry sessions, SslContext ssl,
+                           ChannelGroup channels) {
+        this.listener = listener;
+        this.settings = settings;
+        this.sessions = sessions;
+        this.ssl = ssl;
+        this.channels = channels;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        channels.add(ch);
+        ChannelPipeline p = ch.pipeline();
+        if (ssl != null) {
+            p.addLast("tls", ssl.newHandler(ch.alloc()));
+        }
+        if (listener.type().isWebSocket()) {
+            p.addLast("http", new HttpServerCodec());
+            p.addLast("http-aggregator", new HttpObjectAggregator(65_536));
+            p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                    .websocketPath(listener.path())
+                    .subprotocols(SUBPROTOCOLS)
+                    .maxFramePayloadLength(settings.maxPacketSize() + 8)
+                    .build()));
+            p.addLast("ws-decoder", new WebSocketFrameDecoder());
+            p.addLast("ws-encoder", new WebSocketFrameEncoder());
+        }
+        p.addLast("mqtt-decoder", new MqttDecoder(settings.maxPacketSize()));
+        p.addLast("mqtt-encoder", MqttEncoder.INSTANCE);
+        p.addLast(ConnectTimeoutHandler.NAME, new ConnectTimeoutHandler(settings.connectTimeout()));
+        p.addLast("mqtt", sessions.newConnection(listener));
+    }
+}

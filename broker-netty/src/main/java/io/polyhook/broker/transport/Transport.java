@@ -1,0 +1,138 @@
+package io.polyhook.broker.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.polyhook.broker.BoundListener;
+import io.polyhook.broker.config.BrokerSettings;
+import io.polyhook.broker.config.ConfigException;
+import io.polyhook.broker.config.ListenerConfig;
+import io.polyhook.broker.session.SessionRegistry;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The network side: binds the configured listeners on Netty event loops (epoll on Linux when
+ * available, NIO otherwise) and closes them again.
+ */
+@Singleton
+public final class Transport implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
+
+    private final BrokerSettings settings;
+    private final SessionRegistry sessions;
+    private final boolean epoll = Epoll.isAvailable();
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ChannelGroup connections = new DefaultChannelGroup("polyhook-connections", GlobalEventExecutor.INSTANCE);
+    private final List<Channel> servers = new ArrayList<>();
+
+    /** Event loops for {@code sessions}; nothing is bound until {@link #bind}. */
+    @Inject
+    public Transport(BrokerSettings settings, SessionRegistry sessions) {
+        this.settings = settings;
+        this.sessions = sessions;
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.boss = new MultiThreadIoEventLoopGroup(1, io);
+        this.workers = new MultiThreadIoEventLoopGroup(0, io);
+    }
+
+    /** Binds every listener; on a failure closes those already bound and throws naming the listener. */
+    public List<BoundListener> bind(List<ListenerConfig> listeners) {
+        List<BoundListener> bound = new ArrayList<>();
+        for (int i = 0; i < listeners.size(); i++) {
+            ListenerConfig l = listeners.get(i);
+            SslContext ssl = l.type().isTls() ? ssl(l, i) : null;
+            Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(channelType)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new MqttChannelInitializer(l, settings, sessions, ssl, connections));
+            Channel server;
+            try {
+                server = b.bind(l.host(), l.port()).syncUninterruptibly().channel();
+            } catch (RuntimeException e) {
+                closeServers();
+                throw new ConfigException("listeners[" + i + "].address",
+                        "cannot listen on " + l.address() + ": " + e.getMessage());
+            }
+            servers.add(server);
+            InetSocketAddress local = (InetSocketAddress) server.localAddress();
+            BoundListener bl = new BoundListener(l.type().configName(), l.host(), local.getPort(),
+                    l.type().isWebSocket() ? l.path() : "", l.mountpoint());
+            bound.add(bl);
+            LOG.info("listening for MQTT on {} ({}{})", l.host() + ":" + local.getPort(), l.type().configName(),
+                    l.type().isWebSocket() ? " " + l.path() : "");
+        }
+        return bound;
+    }
+
+    private static SslContext ssl(ListenerConfig l, int i) {
+        try {
+            return SslContextBuilder.forServer(new File(l.certFile().orElseThrow()), new File(l.keyFile().orElseThrow())).build();
+        } catch (Exception e) {
+            throw new ConfigException("listeners[" + i + "].certfile", "cannot load the certificate or key: " + e.getMessage());
+        }
+    }
+
+    /** Stops accepting new connections. */
+    public void closeServers() {
+        for (Channel s : servers) {
+            s.close().syncUninterruptibly();
+        }
+        servers.clear();
+    }
+
+    /** The open client connections. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Waits up to {@code millis} for every client connection to close, then closes the rest. */
+    public void awaitConnectionsClosed(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!connections.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        connections.close().awaitUninterruptibly(millis);
+    }
+
+    @Override
+    public void close() {
+        closeServers();
+        connections.close().awaitUninterruptibly(5_000);
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

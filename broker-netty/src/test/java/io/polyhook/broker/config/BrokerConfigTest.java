@@ -1,0 +1,124 @@
+package io.polyhook.broker.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BrokerConfigTest {
+
+    @Test
+    void noConfigListensOnMqtt1883AndWebSocket8000WithAnonymousAllowed() {
+        BrokerConfig c = BrokerConfig.defaults();
+        assertThat(c.listeners()).extracting(ListenerConfig::type, ListenerConfig::port, ListenerConfig::path)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(ListenerConfig.Kind.TCP, 1883, "/mqtt"),
+                        org.assertj.core.groups.Tuple.tuple(ListenerConfig.Kind.WS, 8000, "/mqtt"));
+        assertThat(c.broker().allowAnonymous()).isTrue();
+        assertThat(c.scripts().dir()).isEqualTo("scripts");
+        assertThat(c.scripts().hookTimeout()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void emptyFileGivesTheDefaults() {
+        assertThat(BrokerConfig.parse("")).isEqualTo(BrokerConfig.defaults());
+    }
+
+    @Test
+    void designDocumentExampleParses() {
+        BrokerConfig c = BrokerConfig.parse("""
+                broker:
+                  allow_anonymous: false
+                  no_match: deny
+                listeners:
+                  - { type: tcp, address: "127.0.0.1:1883" }
+                  - { type: ws,  address: "127.0.0.1:8000", path: /mqtt, mountpoint: site1, allow_anonymous: true }
+                scripts:
+                  dir: scripts
+                  files: [extra/a.lua]
+                  states: 4
+                  hook_timeout: 500ms
+                providers:
+                  postgres: { host: localhost, port: 5432, user: postgres, password: "", database: polyhook, pool_size: 5 }
+                  redis:    { host: localhost, port: 6379, database: 0, pool_size: 5 }
+                auth:
+                  postgres: { enabled: false, password_hash_method: crypt }
+                admin:
+                  address: "127.0.0.1:8888"
+                """);
+        assertThat(c.broker().allowAnonymous()).isFalse();
+        assertThat(c.broker().noMatchAllow()).isFalse();
+        assertThat(c.listeners()).hasSize(2);
+        assertThat(c.listeners().get(1).mountpoint()).isEqualTo("site1");
+        assertThat(c.listeners().get(1).allowAnonymous()).contains(true);
+        assertThat(c.listeners().get(0).host()).isEqualTo("127.0.0.1");
+        assertThat(c.scripts().files()).containsExactly("extra/a.lua");
+        assertThat(c.scripts().hookTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.providers().get("postgres")).isInstanceOf(Map.class);
+        assertThat(((Map<?, ?>) c.providers().get("postgres")).get("port")).isEqualTo(5432L);
+        assertThat(c.adminHost()).contains("127.0.0.1");
+        assertThat(c.adminPort()).isEqualTo(8888);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            listeners: [{ type: udp, address: "127.0.0.1:1" }]          | listeners[0].type: unknown listener type "udp" (expected tcp, ws, tls, wss)
+            listeners: [{ type: tcp }]                                  | listeners[0].address: is required
+            listeners: [{ type: tcp, address: "localhost" }]            | listeners[0].address: must be "host:port"
+            listeners: [{ type: tcp, address: "h:70000" }]              | listeners[0].address: must be "host:port"
+            listeners: [{ type: tcp, address: "h:1", path: /x }]        | listeners[0].path: is only for ws and wss listeners
+            listeners: [{ type: ws, address: "h:1", path: x }]          | listeners[0].path: must start with "/"
+            listeners: [{ type: tls, address: "h:1" }]                  | listeners[0].certfile: is required for a tls listener
+            listeners: [{ type: tcp, address: "h:1", colour: red }]     | listeners[0].colour: unknown key
+            listeners: { type: tcp }                                    | listeners: must be a list
+            broker: { no_match: maybe }                                 | broker.no_match: unknown value "maybe" (expected allow, deny)
+            broker: { allow_anonymous: "yes" }                          | broker.allow_anonymous: must be true or false
+            broker: { max_packet_size: -1 }                             | broker.max_packet_size: must be an integer
+            brokr: {}                                                   | brokr: unknown key
+            scripts: { hook_timeout: 5 }                                | scripts.hook_timeout: must be a duration
+            scripts: { hook_timeout: "5 parsecs" }                      | scripts.hook_timeout: must be a duration
+            scripts: { hook_timeout: "0s" }                             | scripts.hook_timeout: must be positive
+            scripts: { states: 0 }                                      | scripts.states: must be an integer 1..1024
+            scripts: { files: a.lua }                                   | scripts.files: must be a list
+            providers: { postgres: 5 }                                  | providers.postgres: must be a map
+            admin: { address: "nowhere" }                               | admin.address: must be "host:port"
+            """)
+    void badValueNamesTheKeyAndTheReason(String yaml, String expected) {
+        assertThatThrownBy(() -> BrokerConfig.parse(yaml))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(expected.strip());
+    }
+
+    @Test
+    void invalidYamlSaysSo() {
+        assertThatThrownBy(() -> BrokerConfig.parse("broker: [unclosed"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("not valid YAML");
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        assertThatThrownBy(() -> BrokerConfig.load(Path.of("/nonexistent/polyhook.yaml")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("/nonexistent/polyhook.yaml");
+    }
+
+    @Test
+    void ipv6AddressesAreAccepted() {
+        BrokerConfig c = BrokerConfig.parse("listeners: [{ type: tcp, address: \"[::1]:1883\" }]");
+        assertThat(c.listeners().get(0).host()).isEqualTo("::1");
+        assertThat(c.listeners().get(0).address()).isEqualTo("[::1]:1883");
+    }
+
+    @Test
+    void pluginSettingsAreHandedOutByName() {
+        BrokerConfig c = BrokerConfig.parse("plugins: { Acl: { deny: [a, b] } }");
+        assertThat(c.pluginSettings("Acl")).containsKey("deny");
+        assertThat(c.pluginSettings("Other")).isEmpty();
+    }
+}

@@ -1,0 +1,82 @@
+package io.polyhook.broker.routing;
+
+import io.polyhook.spi.SubscriberId;
+import io.polyhook.spi.TopicSubscription;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SubscriptionTreeTest {
+
+    private static final SubscriberId A = new SubscriberId("", "a");
+    private static final SubscriberId B = new SubscriberId("", "b");
+
+    @ParameterizedTest(name = "{0} ~ {1} -> {2}")
+    // A line starting with # is a comment in a CSV text block, hence the quotes around '#'.
+    @CsvSource(textBlock = """
+            a/b/c,      a/b/c,      true
+            a/b/c,      a/b,        false
+            a/b,        a/b/c,      false
+            a/+/c,      a/b/c,      true
+            a/+/c,      a/b/d,      false
+            a/+,        a/b/c,      false
+            +/+/+,      a/b/c,      true
+            +,          a,          true
+            +,          a/b,        false
+            a/#,        a/b/c,      true
+            a/#,        a,          true
+            '#',        a/b/c,      true
+            '#',        /,          true
+            +/b,        /b,         true
+            /+,         /b,         true
+            a//c,       a//c,       true
+            a/+/c,      a//c,       true
+            '#',        $SYS/x,     false
+            +/x,        $SYS/x,     false
+            $SYS/#,     $SYS/x,     true
+            $SYS/+,     $SYS/x,     true
+            a/$x,       a/$x,       true
+            +/$x,       a/$x,       true
+            A/b,        a/b,        false
+            """)
+    void matchesLikeTheSpecification(String filter, String topic, boolean expected) {
+        SubscriptionTree tree = new SubscriptionTree();
+        tree.subscribe("", A, TopicSubscription.of(filter, 1));
+        assertThat(tree.match("", topic).containsKey(A)).isEqualTo(expected);
+        assertThat(SubscriptionTree.matches(filter, topic)).isEqualTo(expected);
+    }
+
+    @Test
+    void subscriberWithOverlappingFiltersAppearsOnceWithTheHighestQos() {
+        SubscriptionTree tree = new SubscriptionTree();
+        tree.subscribe("", A, TopicSubscription.of("a/#", 0));
+        tree.subscribe("", A, TopicSubscription.of("a/+", 2));
+        tree.subscribe("", B, TopicSubscription.of("a/b", 1));
+        var m = tree.match("", "a/b");
+        assertThat(m).hasSize(2);
+        assertThat(m.get(A).qos()).isEqualTo(2);
+        assertThat(m.get(B).qos()).isEqualTo(1);
+    }
+
+    @Test
+    void mountpointsAreIsolated() {
+        SubscriptionTree tree = new SubscriptionTree();
+        tree.subscribe("site1", A, TopicSubscription.of("#", 0));
+        assertThat(tree.match("", "x")).isEmpty();
+        assertThat(tree.match("site1", "x")).containsKey(A);
+    }
+
+    @Test
+    void unsubscribeRemovesAndPrunes() {
+        SubscriptionTree tree = new SubscriptionTree();
+        assertThat(tree.subscribe("", A, TopicSubscription.of("a/b/c", 0))).isTrue();
+        assertThat(tree.subscribe("", A, TopicSubscription.of("a/b/c", 1))).isFalse();
+        assertThat(tree.size("")).isEqualTo(1);
+        assertThat(tree.unsubscribe("", A, "a/b/c")).isTrue();
+        assertThat(tree.unsubscribe("", A, "a/b/c")).isFalse();
+        assertThat(tree.size("")).isZero();
+        assertThat(tree.match("", "a/b/c")).isEmpty();
+    }
+}

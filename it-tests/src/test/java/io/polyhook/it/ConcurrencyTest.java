@@ -1,0 +1,85 @@
+package io.polyhook.it;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.polyhook.spi.Hooks;
+import io.polyhook.spi.Plugin;
+import io.polyhook.spi.PluginContext;
+import io.polyhook.spi.Verdict;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static io.polyhook.it.PublishSubscribeTest.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Many publishers at once, with a hook on every publish: nothing lost, each publisher's order kept. */
+class ConcurrencyTest {
+
+    private static final int PUBLISHERS = 8;
+    private static final int MESSAGES = 100;
+    private static final int SUBSCRIBERS = 3;
+
+    @Test
+    void everySubscriberGetsEveryMessageInPerPublisherOrder() throws Exception {
+        Plugin passThrough = new Plugin() {
+            @Override
+            public void start(PluginContext context) {
+                context.hooks().register(Hooks.AUTH_ON_PUBLISH_M5, pc -> Verdict.next());
+                context.hooks().register(Hooks.ON_DELIVER_M5, pc -> Verdict.next());
+            }
+        };
+        try (TestBroker broker = TestBroker.start(passThrough)) {
+            List<Mqtt5BlockingClient> subs = new ArrayList<>();
+            List<Mqtt5BlockingClient.Mqtt5Publishes> inboxes = new ArrayList<>();
+            for (int s = 0; s < SUBSCRIBERS; s++) {
+                Mqtt5BlockingClient sub = broker.v5("sub" + s);
+                inboxes.add(sub.publishes(MqttGlobalPublishFilter.ALL));
+                sub.subscribeWith().topicFilter("load/#").qos(MqttQos.AT_LEAST_ONCE).send();
+                subs.add(sub);
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(PUBLISHERS);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int p = 0; p < PUBLISHERS; p++) {
+                    int publisher = p;
+                    done.add(pool.submit(() -> {
+                        Mqtt5BlockingClient pub = broker.v5("pub" + publisher);
+                        for (int i = 0; i < MESSAGES; i++) {
+                            pub.publishWith().topic("load/" + publisher).qos(MqttQos.AT_LEAST_ONCE)
+                                    .payload(bytes(publisher + ":" + i)).send();
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            for (Mqtt5BlockingClient.Mqtt5Publishes inbox : inboxes) {
+                Map<Integer, Integer> next = new HashMap<>();
+                for (int n = 0; n < PUBLISHERS * MESSAGES; n++) {
+                    Mqtt5Publish m = inbox.receive(15, TimeUnit.SECONDS).orElseThrow();
+                    String[] parts = new String(m.getPayloadAsBytes(), StandardCharsets.UTF_8).split(":");
+                    int publisher = Integer.parseInt(parts[0]);
+                    int seq = Integer.parseInt(parts[1]);
+                    assertThat(seq).as("publisher %d order", publisher).isEqualTo(next.getOrDefault(publisher, 0));
+                    next.put(publisher, seq + 1);
+                }
+                inbox.close();
+            }
+        }
+    }
+}
