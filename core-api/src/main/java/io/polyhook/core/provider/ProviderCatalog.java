@@ -97,7 +97,8 @@ public final class ProviderCatalog implements AutoCloseable {
     /** Collects the factories and the settings; not thread-safe, used once. */
     public static final class Builder {
 
-        private final List<ProviderFactory> factories = new ArrayList<>();
+        private final List<ProviderFactory> discovered = new ArrayList<>();
+        private final List<ProviderFactory> explicit = new ArrayList<>();
         private Map<String, ?> settings = Map.of();
 
         private Builder() {
@@ -111,7 +112,7 @@ public final class ProviderCatalog implements AutoCloseable {
         public Builder discover(ClassLoader loader) {
             try {
                 for (ProviderFactory factory : ServiceLoader.load(ProviderFactory.class, loader)) {
-                    factories.add(factory);
+                    discovered.add(factory);
                 }
             } catch (ServiceConfigurationError e) {
                 throw new IllegalStateException("cannot load a provider factory: " + e.getMessage(), e);
@@ -119,9 +120,13 @@ public final class ProviderCatalog implements AutoCloseable {
             return this;
         }
 
-        /** Adds {@code factory}, for embedding and tests, or factories bound in a DI container. */
+        /**
+         * Adds {@code factory}, for embedding and tests, or factories bound in a DI container. It
+         * replaces a {@linkplain #discover discovered} factory of the same name, so a broker can
+         * hand a provider a shared object (such as the auth cache) that ServiceLoader cannot.
+         */
         public Builder factory(ProviderFactory factory) {
-            factories.add(Objects.requireNonNull(factory, "factory"));
+            explicit.add(Objects.requireNonNull(factory, "factory"));
             return this;
         }
 
@@ -138,13 +143,14 @@ public final class ProviderCatalog implements AutoCloseable {
          * Creates every provider, in name order, with a new pool registry. If any of them
          * cannot be created, closes those created so far and the registry, and fails.
          *
-         * @throws IllegalStateException naming the factory classes if two factories share a
-         *     name or a factory's name is not an identifier, and naming the provider if its
+         * @throws IllegalStateException naming the factory classes if two discovered (or two
+         *     explicit) factories share a name, or a factory's name is not an identifier, and naming the provider if its
          *     factory throws or returns a provider with another name
          * @throws IllegalArgumentException if the settings are not convertible to model values
          */
         public ProviderCatalog start() {
-            Map<String, ProviderFactory> byName = byName(factories);
+            Map<String, ProviderFactory> byName = byName(explicit);
+            byName(discovered).forEach(byName::putIfAbsent);
             Map<String, Object> frozen = BrokerProviderContext.freeze(settings);
             PoolRegistry pools = PoolRegistry.create();
             List<DataProvider> started = new ArrayList<>();

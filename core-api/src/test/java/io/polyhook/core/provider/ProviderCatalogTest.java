@@ -61,6 +61,17 @@ class ProviderCatalogTest {
     }
 
     @Test
+    void anExplicitFactoryReplacesADiscoveredOneOfTheSameName() {
+        try (ProviderCatalog catalog = ProviderCatalog.builder()
+                .discover(getClass().getClassLoader())
+                .factory(new NamedFactory(EchoProviderFactory.NAME))
+                .start()) {
+
+            assertThat(catalog.provider(EchoProviderFactory.NAME).orElseThrow().functions()).doesNotContainKey("echo");
+        }
+    }
+
+    @Test
     void providersAreInNameOrder() {
         try (ProviderCatalog catalog = ProviderCatalog.builder()
                 .factory(new NamedFactory("redis"))
