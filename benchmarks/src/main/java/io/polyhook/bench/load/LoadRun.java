@@ -1,0 +1,142 @@
+package io.polyhook.bench.load;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import io.polyhook.core.hook.LatencyHistogram;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One bounded run of a {@link Scenario} against a broker on loopback: connects the clients,
+ * publishes a fixed number of messages (optionally at a fixed total rate), and measures
+ * deliveries per second and end-to-end latency (the send time travels in the payload).
+ */
+final class LoadRun {
+
+    /**
+     * What one run measured.
+     *
+     * @param sent         messages published
+     * @param received     messages delivered to subscribers
+     * @param expected     deliveries expected (sent × fan-out)
+     * @param seconds      from the first publish to the last delivery (or the time limit)
+     * @param p50Micros    median end-to-end latency
+     * @param p99Micros    99th percentile end-to-end latency
+     */
+    record Result(long sent, long received, long expected, double seconds, double p50Micros, double p99Micros) {
+        double deliveriesPerSecond() {
+            return received / seconds;
+        }
+    }
+
+    private final String host;
+    private final int port;
+    private final Scenario scenario;
+    private final MqttQos qos;
+    private final int payloadSize;
+
+    LoadRun(String host, int port, Scenario scenario, int qos, int payloadSize) {
+        if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
+            throw new IllegalArgumentException("load runs only against loopback, not " + host);
+        }
+        this.host = host;
+        this.port = port;
+        this.scenario = scenario;
+        this.qos = MqttQos.fromCode(qos);
+        this.payloadSize = Math.max(8, payloadSize);
+    }
+
+    Result run(long messages, double ratePerSecond, Duration limit) throws Exception {
+        List<Mqtt3AsyncClient> clients = new ArrayList<>();
+        LatencyHistogram latency = new LatencyHistogram();
+        AtomicLong received = new AtomicLong();
+        AtomicLong lastDelivery = new AtomicLong();
+        long expected = messages * scenario.fanOut();
+        String run = Long.toHexString(System.nanoTime());
+        try {
+            for (int s = 0; s < scenario.subscribers(); s++) {
+                Mqtt3AsyncClient sub = client("bench-sub-" + run + "-" + s);
+                clients.add(sub);
+                sub.subscribeWith().topicFilter(scenario.subscribeFilter(s)).qos(qos).callback(p -> {
+                    ByteBuffer payload = p.getPayload().orElseThrow();
+                    latency.record(System.nanoTime() - payload.getLong(0));
+                    received.incrementAndGet();
+                    lastDelivery.set(System.nanoTime());
+                }).send().get(30, TimeUnit.SECONDS);
+            }
+            List<Mqtt3AsyncClient> publishers = new ArrayList<>();
+            for (int p = 0; p < scenario.publishers(); p++) {
+                Mqtt3AsyncClient pub = client("bench-pub-" + run + "-" + p);
+                clients.add(pub);
+                publishers.add(pub);
+            }
+            long start = System.nanoTime();
+            long deadline = start + limit.toNanos();
+            long sent = publish(publishers, messages, ratePerSecond, start, deadline);
+            while (received.get() < Math.min(expected, sent * scenario.fanOut()) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            long end = received.get() >= expected ? lastDelivery.get() : System.nanoTime();
+            double seconds = Math.max(1e-9, (end - start) / 1e9);
+            return new Result(sent, received.get(), expected, seconds, latency.percentileNanos(0.5) / 1000.0,
+                    latency.percentileNanos(0.99) / 1000.0);
+        } finally {
+            for (Mqtt3AsyncClient c : clients) {
+                try {
+                    c.disconnect().get(5, TimeUnit.SECONDS);
+                } catch (Exception ignored) {
+                    // the broker may already be gone; the run is over either way
+                }
+            }
+        }
+    }
+
+    private long publish(List<Mqtt3AsyncClient> publishers, long messages, double ratePerSecond, long start,
+                         long deadline) throws InterruptedException {
+        // A window of unacknowledged publishes per publisher keeps QoS 0 from flooding the socket buffers.
+        Semaphore[] windows = new Semaphore[publishers.size()];
+        for (int i = 0; i < windows.length; i++) {
+            windows[i] = new Semaphore(qos == MqttQos.AT_MOST_ONCE ? 2_000 : 200);
+        }
+        long intervalNanos = ratePerSecond > 0 ? (long) (1e9 / ratePerSecond) : 0;
+        long sent = 0;
+        List<CompletableFuture<?>> tail = new ArrayList<>();
+        for (; sent < messages && System.nanoTime() < deadline; sent++) {
+            if (intervalNanos > 0) {
+                long due = start + sent * intervalNanos;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+            int p = (int) (sent % publishers.size());
+            Semaphore window = windows[p];
+            window.acquire();
+            ByteBuffer payload = ByteBuffer.allocate(payloadSize);
+            payload.putLong(0, System.nanoTime());
+            CompletableFuture<?> f = publishers.get(p).publishWith().topic(scenario.publishTopic(p)).qos(qos)
+                    .payload(payload).send().whenComplete((r, e) -> window.release());
+            if (messages - sent <= publishers.size()) {
+                tail.add(f);
+            }
+        }
+        CompletableFuture.allOf(tail.toArray(CompletableFuture[]::new)).join();
+        return sent;
+    }
+
+    private Mqtt3AsyncClient client(String id) throws Exception {
+        Mqtt3AsyncClient c = MqttClient.builder().useMqttVersion3().identifier(id).serverHost(host).serverPort(port)
+                .buildAsync();
+        c.connectWith().cleanSession(true).keepAlive(60).send().get(30, TimeUnit.SECONDS);
+        return c;
+    }
+}
