@@ -65,7 +65,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * driving {@code plugin_test}; the second covers errors and runaway code, which every engine must
  * contain the same way.
  *
- * <p>Meant to move to core-api's test-jar once a second engine uses it.
+ * <p>Both engines run it: engine-luaj and engine-graaljs.
  */
 public abstract class EngineScenarios {
 

@@ -1,0 +1,84 @@
+package io.polyhook.engine.graaljs;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine's options, read from {@link io.polyhook.core.script.ScriptEnvironment#settings()};
+ * the keys are documented on {@link GraalJsEngine}.
+ *
+ * @param keepState          default of {@code keep_state} for scripts that do not set it
+ * @param sandbox            the sandbox is on (host access, IO, threads, processes, native
+ *                           access and environment blocked; extra globals removed)
+ * @param limitExecution     a per-call statement limit and interrupts are honoured
+ * @param statementLimit     statements per call, and for running the file at load
+ * @param maxStringLength    longest string a script can build, in UTF-16 chars
+ * @param maxTypedArrayLength longest typed array (and ArrayBuffer) a script can allocate
+ */
+record JsSettings(boolean keepState, boolean sandbox, boolean limitExecution, long statementLimit,
+                  long maxStringLength, long maxTypedArrayLength) {
+
+    static final long DEFAULT_STATEMENT_LIMIT = 1_000_000;
+    static final long DEFAULT_MAX_STRING_SIZE = 16L << 20;
+
+    // Keys of the Lua engine's sandbox map: accepted so that one settings map can serve both
+    // engines; they have no separate switch here (the JavaScript sandbox is all or nothing).
+    private static final List<String> LUA_ONLY = List.of("block_luajava", "block_io", "restrict_os", "hide_debug",
+            "confine_files", "block_bytecode", "block_coroutines", "max_call_depth");
+    private static final List<String> KNOWN = List.of("enabled", "limit_execution", "statement_limit",
+            "instruction_limit", "max_string_size", "max_typed_array_length");
+
+    static JsSettings defaults() {
+        return of(Map.of());
+    }
+
+    /**
+     * Reads the settings.
+     *
+     * @throws IllegalArgumentException naming the key, for an unknown sandbox key or a value of
+     *                                  the wrong type
+     */
+    static JsSettings of(Map<String, Object> settings) {
+        boolean keepState = bool("keep_state", settings.get("keep_state"), false);
+        Object raw = settings.get("sandbox");
+        Map<?, ?> sandbox = raw == null ? Map.of() : raw instanceof Map<?, ?> m ? m : null;
+        if (sandbox == null) {
+            throw new IllegalArgumentException("sandbox must be a map, was " + raw);
+        }
+        for (Object key : sandbox.keySet()) {
+            if (!KNOWN.contains(String.valueOf(key)) && !LUA_ONLY.contains(String.valueOf(key))) {
+                throw new IllegalArgumentException("unknown sandbox setting '" + key + "'; known: "
+                        + String.join(", ", KNOWN));
+            }
+        }
+        boolean enabled = bool("sandbox.enabled", sandbox.get("enabled"), true);
+        boolean limit = enabled && bool("sandbox.limit_execution", sandbox.get("limit_execution"), true);
+        long statements = sandbox.containsKey("statement_limit")
+                ? positive(sandbox, "statement_limit", DEFAULT_STATEMENT_LIMIT)
+                : positive(sandbox, "instruction_limit", DEFAULT_STATEMENT_LIMIT);
+        long strings = Math.min(positive(sandbox, "max_string_size", DEFAULT_MAX_STRING_SIZE), Integer.MAX_VALUE - 32);
+        long arrays = Math.min(positive(sandbox, "max_typed_array_length", strings), Integer.MAX_VALUE - 32);
+        return new JsSettings(keepState, enabled, limit, statements, strings, arrays);
+    }
+
+    private static boolean bool(String key, Object value, boolean def) {
+        if (value == null) {
+            return def;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        throw new IllegalArgumentException(key + " must be true or false, was " + value);
+    }
+
+    private static long positive(Map<?, ?> sandbox, String key, long def) {
+        Object value = sandbox.get(key);
+        if (value == null) {
+            return def;
+        }
+        if (value instanceof Number n && n.longValue() > 0 && n.doubleValue() == n.longValue()) {
+            return n.longValue();
+        }
+        throw new IllegalArgumentException("sandbox." + key + " must be a positive integer, was " + value);
+    }
+}

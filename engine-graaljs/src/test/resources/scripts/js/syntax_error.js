@@ -1,0 +1,2 @@
+var hooks = {};
+let x = = 1;
