@@ -18,7 +18,9 @@ import java.util.Objects;
  * @param stateWait     how long a call waits for a free state before it fails; bounded, unlike
  *                      vmq_diversity, so a saturated script cannot hold a client forever
  * @param settings      engine and sandbox options from the config file, as plain values
- *                      ({@code String}, {@code Boolean}, {@code Long}, lists, maps)
+ *                      ({@code String}, {@code Boolean}, {@code Long}, lists, maps). The
+ *                      {@link ScriptManager} gives each engine only its own options: see
+ *                      {@link #forEngine(ScriptEngine)}
  */
 public record ScriptEnvironment(List<DataProvider> providers, int defaultStates, Duration stateWait,
                                 Map<String, Object> settings) {
@@ -46,6 +48,22 @@ public record ScriptEnvironment(List<DataProvider> providers, int defaultStates,
     /** No providers, {@value #DEFAULT_STATES} states, the default wait, no settings. */
     public static ScriptEnvironment defaults() {
         return new ScriptEnvironment(List.of(), DEFAULT_STATES, DEFAULT_STATE_WAIT, Map.of());
+    }
+
+    /**
+     * This environment as {@code engine} sees it: the settings are the sections named after the
+     * engine's file extensions ({@code lua}, {@code js}), merged, so that each language keeps its
+     * own options (config {@code scripts.lua: {...}}, {@code scripts.js: {...}}) and one engine
+     * never rejects another's keys.
+     */
+    public ScriptEnvironment forEngine(ScriptEngine engine) {
+        Map<String, Object> own = new LinkedHashMap<>();
+        for (String extension : new java.util.TreeSet<>(engine.extensions())) {
+            if (settings.get(extension) instanceof Map<?, ?> section) {
+                section.forEach((k, v) -> own.put(String.valueOf(k), v));
+            }
+        }
+        return new ScriptEnvironment(providers, defaultStates, stateWait, own);
     }
 
     /** This environment with other providers. */

@@ -227,7 +227,7 @@ class LuaStatesTest {
                 """);
         HookRegistry registry = new HookRegistry();
         ScriptEnvironment env = new ScriptEnvironment(List.of(), 4, Duration.ofSeconds(60),
-                Map.of("sandbox", Map.of("instruction_limit", Long.MAX_VALUE / 2)));
+                Map.of("lua", Map.of("sandbox", Map.of("instruction_limit", Long.MAX_VALUE / 2))));
         DispatchSettings deadlines = DispatchSettings.builder().deadline(Duration.ofMillis(300))
                 .fallback(TimeoutFallback.DENY).build();
         try (HookDispatcher dispatcher = new HookDispatcher(registry, deadlines);

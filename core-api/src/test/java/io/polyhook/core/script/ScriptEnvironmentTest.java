@@ -1,0 +1,28 @@
+package io.polyhook.core.script;
+
+import io.polyhook.core.script.fake.FakeEngine;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ScriptEnvironmentTest {
+
+    @Test
+    void anEngineSeesOnlyTheSectionsOfItsExtensions() {
+        ScriptEnvironment env = new ScriptEnvironment(List.of(), 4, Duration.ofSeconds(5),
+                Map.of("fake", Map.of("keep_state", true), "lua", Map.of("sandbox", Map.of("enabled", false))));
+
+        assertThat(env.forEngine(new FakeEngine()).settings()).containsExactly(Map.entry("keep_state", true));
+    }
+
+    @Test
+    void anEngineWithoutASectionGetsNoSettings() {
+        ScriptEnvironment env = new ScriptEnvironment(List.of(), 4, Duration.ofSeconds(5), Map.of("lua", Map.of("x", 1L)));
+
+        assertThat(env.forEngine(new FakeEngine()).settings()).isEmpty();
+    }
+}
