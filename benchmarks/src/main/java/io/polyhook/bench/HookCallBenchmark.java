@@ -10,6 +10,7 @@ import io.polyhook.core.hook.HookRegistry;
 import io.polyhook.core.script.LoadedScript;
 import io.polyhook.core.script.ScriptEnvironment;
 import io.polyhook.core.script.ScriptSource;
+import io.polyhook.engine.graaljs.GraalJsEngine;
 import io.polyhook.engine.luaj.LuaEngine;
 import io.polyhook.spi.Bytes;
 import io.polyhook.spi.ChainHandler;
@@ -45,7 +46,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code none}: no handler (the zero-cost path);</li>
  *   <li>{@code java}: a Java handler checking the topic prefix;</li>
  *   <li>{@code lua-true}: a Lua handler that returns {@code true};</li>
- *   <li>{@code lua-prefix}: a Lua handler checking the topic prefix with {@code string.sub}.</li>
+ *   <li>{@code lua-prefix}: a Lua handler checking the topic prefix with {@code string.sub};</li>
+ *   <li>{@code js-true}, {@code js-prefix}: the same in JavaScript (GraalJS, interpreter only).</li>
  * </ul>
  * {@link #dispatch()} goes through the dispatcher as the broker does (a hop to a virtual thread
  * and back); {@link #handler()} calls the handler directly, which isolates the language's cost
@@ -58,7 +60,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Dpolyglot.engine.WarnInterpreterOnly=false"})
 public class HookCallBenchmark {
 
     private static final String LUA_TRUE = """
@@ -72,7 +74,15 @@ public class HookCallBenchmark {
             hooks = { auth_on_publish = auth_on_publish }
             """;
 
-    @Param({"none", "java", "lua-true", "lua-prefix"})
+    private static final String JS_TRUE = """
+            var hooks = { auth_on_publish: function (pub) { return true; } };
+            """;
+    private static final String JS_PREFIX = """
+            function auth_on_publish(pub) { return pub.topic.startsWith("sensors/"); }
+            var hooks = { auth_on_publish: auth_on_publish };
+            """;
+
+    @Param({"none", "java", "lua-true", "lua-prefix", "js-true", "js-prefix"})
     public String handlerKind;
 
     private HookDispatcher dispatcher;
@@ -91,10 +101,19 @@ public class HookCallBenchmark {
             case "java" -> ctx -> ctx.topic().startsWith("sensors/") ? Verdict.ok() : Verdict.deny();
             default -> {
                 dir = Files.createTempDirectory("polyhook-bench");
-                Path file = dir.resolve("bench.lua");
-                Files.writeString(file, handlerKind.equals("lua-true") ? LUA_TRUE : LUA_PREFIX);
-                script = new LuaEngine().load(new ScriptSource(file, dir),
-                        ScriptEnvironment.defaults().withProviders(List.of()));
+                boolean lua = handlerKind.startsWith("lua");
+                Path file = dir.resolve(lua ? "bench.lua" : "bench.js");
+                Files.writeString(file, switch (handlerKind) {
+                    case "lua-true" -> LUA_TRUE;
+                    case "lua-prefix" -> LUA_PREFIX;
+                    case "js-true" -> JS_TRUE;
+                    default -> JS_PREFIX;
+                });
+                ScriptSource source = new ScriptSource(file, dir);
+                // keep_state=true: the benchmark measures the call, not the discarding of globals.
+                ScriptEnvironment env = new ScriptEnvironment(List.of(), 1, java.time.Duration.ofSeconds(5),
+                        java.util.Map.of("keep_state", true));
+                script = lua ? new LuaEngine().load(source, env) : new GraalJsEngine().load(source, env);
                 HandlerSpec spec = script.handlers().getFirst();
                 yield (ChainHandler<PublishContext, PublishModifiers>) spec.handler();
             }
