@@ -104,6 +104,17 @@ public final class ScriptManager implements AutoCloseable {
      * fails is logged with its file and line, listed in the report, and skipped.
      */
     public LoadReport loadAll(Path dir, List<Path> files) {
+        return loadAll(dir, List.of(), files);
+    }
+
+    /**
+     * Like {@link #loadAll(Path, List)}, with bundled scripts loaded between the directory's and
+     * {@code files}. A bundled script brings its own scripts directory (the database
+     * authentication scripts {@code require} their common module from where they were unpacked,
+     * not from the user's directory); the user's {@code files} come last, so they can act on what
+     * the bundled scripts pass on.
+     */
+    public LoadReport loadAll(Path dir, List<ScriptSource> bundled, List<Path> files) {
         Path root = dir.toAbsolutePath().normalize();
         List<ScriptInfo> loaded = new ArrayList<>();
         List<LoadReport.Failure> failed = new ArrayList<>();
@@ -111,14 +122,16 @@ public final class ScriptManager implements AutoCloseable {
         changes.lock();
         try {
             scriptsDir = root;
-            List<Path> candidates = new ArrayList<>(scriptsIn(root, warnings));
-            files.forEach(f -> candidates.add(f.toAbsolutePath().normalize()));
-            for (Path path : candidates) {
+            List<ScriptSource> candidates = new ArrayList<>();
+            scriptsIn(root, warnings).forEach(p -> candidates.add(new ScriptSource(p, root)));
+            candidates.addAll(bundled);
+            files.forEach(f -> candidates.add(new ScriptSource(f, root)));
+            for (ScriptSource source : candidates) {
                 try {
-                    loaded.add(load(path));
+                    loaded.add(load(source.path(), source.root()));
                 } catch (ScriptLoadException e) {
                     LOG.error("script not loaded: {}", e.getMessage());
-                    failed.add(new LoadReport.Failure(path, e.getMessage()));
+                    failed.add(new LoadReport.Failure(source.path(), e.getMessage()));
                 }
             }
         } finally {
@@ -137,6 +150,17 @@ public final class ScriptManager implements AutoCloseable {
      *                             no engine takes, or the engine fails; nothing was registered
      */
     public ScriptInfo load(Path path) throws ScriptLoadException {
+        return load(path, null);
+    }
+
+    /**
+     * Loads one script whose {@code require} root is {@code root} rather than the scripts
+     * directory; its handlers go after those of every script loaded before.
+     *
+     * @param root the script's scripts directory, or {@code null} for the broker's
+     * @throws ScriptLoadException as {@link #load(Path)}
+     */
+    public ScriptInfo load(Path path, Path root) throws ScriptLoadException {
         Path id = path.toAbsolutePath().normalize();
         changes.lock();
         try {
@@ -148,7 +172,8 @@ public final class ScriptManager implements AutoCloseable {
             }
             ScriptEngine engine = engines.forPath(id).orElseThrow(() -> new ScriptLoadException(id,
                     "no script engine takes this extension (known: " + String.join(", ", engines.extensions()) + ")"));
-            Slot slot = new Slot(new ScriptSource(id, scriptsDir != null ? scriptsDir : id.getParent()), engine);
+            Path scriptRoot = root != null ? root : scriptsDir != null ? scriptsDir : id.getParent();
+            Slot slot = new Slot(new ScriptSource(id, scriptRoot), engine);
             ScriptVersion version = open(slot);
             slot.current.set(version);
             slot.info = info(slot, version, 0);

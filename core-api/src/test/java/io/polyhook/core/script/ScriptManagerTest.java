@@ -73,6 +73,19 @@ class ScriptManagerTest {
     }
 
     @Test
+    void bundledScriptsLoadBetweenTheDirectoryAndTheExtraFiles() throws Exception {
+        Path inDir = write("scripts/m.fake", "auth_on_publish = next");
+        Path bundled = write("bundled/auth/db.fake", "auth_on_publish = next");
+        Path extra = write("extra/z.fake", "auth_on_publish = ok");
+
+        LoadReport report = scripts.loadAll(dir.resolve("scripts"),
+                List.of(new ScriptSource(bundled, dir.resolve("bundled"))), List.of(extra));
+
+        assertThat(report.loaded()).extracting(ScriptInfo::path).containsExactly(inDir, bundled, extra);
+        assertThat(registry.handlers(Hooks.AUTH_ON_PUBLISH)).containsExactly(origin(inDir), origin(bundled), origin(extra));
+    }
+
+    @Test
     void extraFilesLoadAfterTheDirectoryInTheGivenOrder() throws Exception {
         Path inDir = write("scripts/m.fake", "auth_on_publish = ok");
         Path z = write("extra/z.fake", "auth_on_publish = ok");
