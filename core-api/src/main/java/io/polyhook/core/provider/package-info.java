@@ -8,7 +8,9 @@
  * {@link io.polyhook.core.provider.Values}); each engine converts its own values to and from it.
  * A function reads its {@link io.polyhook.core.provider.Arguments} with typed accessors whose
  * errors read like Lua's, and fails with a {@link io.polyhook.core.provider.ProviderException},
- * which the script sees as an ordinary error.
+ * which the script sees as an ordinary error. An options table (a pool's {@code ensure_pool}
+ * options, say) and the provider's config section are read with
+ * {@link io.polyhook.core.provider.ProviderOptions}, whose errors name the field.
  *
  * <p>Providers are created at broker start by {@link io.polyhook.core.provider.ProviderFactory}s
  * found with {@link java.util.ServiceLoader}, each given a

@@ -1,5 +1,6 @@
 package io.polyhook.core.provider;
 
+import io.polyhook.core.provider.testing.RecordingLogger;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -135,7 +136,7 @@ class PoolRegistryTest {
 
     @Test
     void failingPoolCloseIsLoggedAndOthersAreStillClosed() {
-        RecordingLogger log = new RecordingLogger();
+        RecordingLogger log = new RecordingLogger("io.polyhook.core.provider");
         PoolRegistry registry = new ConcurrentPoolRegistry(log.logger());
         RuntimeException boom = new IllegalStateException("boom");
         FakePool first = registry.ensure("first", FakePool.class, () -> new FakePool("first", closeLog));

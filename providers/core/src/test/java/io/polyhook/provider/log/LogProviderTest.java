@@ -2,8 +2,8 @@ package io.polyhook.provider.log;
 
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderException;
+import io.polyhook.core.provider.testing.RecordingLogger;
 import io.polyhook.provider.testing.Providers;
-import io.polyhook.provider.testing.RecordingLogger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

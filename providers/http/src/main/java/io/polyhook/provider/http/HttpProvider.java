@@ -4,6 +4,7 @@ import io.polyhook.core.provider.Arguments;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.PoolRegistry;
 import io.polyhook.core.provider.ProviderException;
+import io.polyhook.core.provider.ProviderOptions;
 import io.polyhook.core.provider.Values;
 import org.slf4j.Logger;
 
@@ -24,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
-import java.util.TreeSet;
 
 /** The functions of the {@code http} library over the node's pools. */
 final class HttpProvider {
@@ -60,17 +60,16 @@ final class HttpProvider {
     }
 
     private Object ensurePool(Arguments args) {
-        Map<String, Object> options = args.optMap(1);
-        String poolId = switch (options.get("pool_id")) {
+        ProviderOptions options = ProviderOptions.forArgument(args, 1);
+        // Not options.nonEmpty, which reports a number as "string expected": http has always said "non-empty".
+        String poolId = switch (options.fields().get("pool_id")) {
             case null -> DEFAULT_POOL;
             case String s when !s.isEmpty() -> s;
-            case Object other -> throw args.argError(1, "field 'pool_id': non-empty string expected, got "
+            case Object other -> throw options.error("pool_id", "non-empty string expected, got "
                     + (other instanceof String ? "empty string" : Values.typeName(other)));
         };
-        PoolSettings settings = defaults.with(options,
-                (field, problem) -> args.argError(1, "field '" + field + "': " + problem));
-        Set<String> unknown = new TreeSet<>(options.keySet());
-        unknown.removeAll(OPTIONS);
+        PoolSettings settings = defaults.with(options.fields(), options::error);
+        Set<String> unknown = options.unknown(OPTIONS);
         if (!unknown.isEmpty()) {
             log.warn("http.ensure_pool: ignoring unknown options {} for pool {}", unknown, poolId);
         }

@@ -3,6 +3,7 @@ package io.polyhook.provider.http;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderContext;
 import io.polyhook.core.provider.ProviderFactory;
+import io.polyhook.core.provider.ProviderOptions;
 
 /**
  * Creates {@code http}, vmq_diversity's HTTP client on {@link java.net.http.HttpClient}:
@@ -30,9 +31,8 @@ public final class HttpProviderFactory implements ProviderFactory {
 
     @Override
     public DataProvider create(ProviderContext context) {
-        String section = "providers." + context.name();
-        PoolSettings defaults = PoolSettings.BUILT_IN.with(context.defaults(),
-                (field, problem) -> new IllegalArgumentException(section + "." + field + ": " + problem));
+        ProviderOptions config = ProviderOptions.forConfig(context);
+        PoolSettings defaults = PoolSettings.BUILT_IN.with(config.fields(), config::error);
         return HttpProvider.create(context.pools(), defaults, context.logger());
     }
 }

@@ -4,6 +4,8 @@ import io.polyhook.core.provider.Arguments;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderCatalog;
 import io.polyhook.core.provider.ProviderException;
+import io.polyhook.core.provider.testing.RecordingLogger;
+import io.polyhook.core.provider.testing.TestProviderContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +34,7 @@ class HttpProviderTest {
     private static EchoServer server;
 
     private final RecordingLogger log = new RecordingLogger("io.polyhook.provider.http");
-    private TestContext context = TestContext.of("http", Map.of(), log.logger());
+    private TestProviderContext context = TestProviderContext.of("http", Map.of(), log.logger());
     private DataProvider http = new HttpProviderFactory().create(context);
 
     @BeforeAll
@@ -87,7 +89,7 @@ class HttpProviderTest {
 
     @Test
     void poolsTakeTheirDefaultsFromTheConfigAndScriptsOverrideThem() {
-        context = TestContext.of("http", Map.of("providers", Map.of("http",
+        context = TestProviderContext.of("http", Map.of("providers", Map.of("http",
                 Map.of("size", 3L, "connect_timeout", "2s", "request_timeout", 1500L))), log.logger());
         http = new HttpProviderFactory().create(context);
         call("ensure_pool", Map.of("pool_id", "configured"));
@@ -100,8 +102,8 @@ class HttpProviderTest {
 
     @Test
     void aBadConfigValueStopsTheStartNamingTheKey() {
-        TestContext bad = TestContext.of("http", Map.of("providers", Map.of("http", Map.of("connect_timeout", "soon"))),
-                log.logger());
+        TestProviderContext bad = TestProviderContext.of("http",
+                Map.of("providers", Map.of("http", Map.of("connect_timeout", "soon"))), log.logger());
         assertThatThrownBy(() -> new HttpProviderFactory().create(bad))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("providers.http.connect_timeout: a duration expected (milliseconds, or a string such as "
@@ -112,31 +114,6 @@ class HttpProviderTest {
     void unknownEnsurePoolOptionsAreIgnoredWithAWarning() {
         assertThat(call("ensure_pool", Map.of("pool_id", "p", "max_overflow", 5L))).isEqualTo(true);
         assertThat(log.entries()).singleElement().satisfies(e -> assertThat(e.level()).isEqualTo("warn"));
-    }
-
-    static Stream<org.junit.jupiter.params.provider.Arguments> durations() {
-        return Stream.of(
-                arguments(250L, 250L),
-                arguments(250.0, 250L),
-                arguments("250", 250L),
-                arguments("250ms", 250L),
-                arguments("5s", 5_000L),
-                arguments(" 5 s ", 5_000L),
-                arguments("2m", 120_000L),
-                arguments("1h", 3_600_000L));
-    }
-
-    @ParameterizedTest(name = "{0} -> {1} ms")
-    @MethodSource("durations")
-    void durationsAreMillisecondsOrStringsWithAUnit(Object value, long millis) {
-        assertThat(PoolSettings.parseDuration(value)).isEqualTo(Duration.ofMillis(millis));
-    }
-
-    @Test
-    void durationsThatAreNotPositiveOrNotDurationsAreRejected() {
-        for (Object bad : List.of(0L, -5L, "0s", "-5", "5x", "five", 1.5, true)) {
-            assertThat(PoolSettings.parseDuration(bad)).as("%s", bad).isNull();
-        }
     }
 
     @ParameterizedTest(name = "http.{0} sends {1}")

@@ -3,6 +3,7 @@ package io.polyhook.provider.memcached;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderContext;
 import io.polyhook.core.provider.ProviderFactory;
+import io.polyhook.core.provider.ProviderOptions;
 
 /**
  * Creates {@code memcached}, vmq_diversity's memcached library on a small text-protocol client
@@ -28,9 +29,8 @@ public final class MemcachedProviderFactory implements ProviderFactory {
 
     @Override
     public DataProvider create(ProviderContext context) {
-        String section = "providers." + context.name();
-        PoolSettings defaults = PoolSettings.BUILT_IN.with(context.defaults(),
-                (field, problem) -> new IllegalArgumentException(section + "." + field + ": " + problem));
+        ProviderOptions config = ProviderOptions.forConfig(context);
+        PoolSettings defaults = PoolSettings.BUILT_IN.with(config.fields(), config::error);
         return MemcachedProvider.create(context.pools(), defaults, context.logger());
     }
 }

@@ -1,5 +1,7 @@
 package io.polyhook.provider.memcached;
 
+import io.polyhook.core.provider.ProviderOptions;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +28,7 @@ record PoolSettings(String host, int port, int size, Duration connectTimeout, Du
 
     /** These settings with the fields present in {@code fields} replaced. */
     PoolSettings with(Map<String, Object> fields, BiFunction<String, String, ? extends RuntimeException> error) {
-        Options o = new Options(fields, error);
+        ProviderOptions o = ProviderOptions.of(fields, error);
         return new PoolSettings(
                 o.nonEmpty("host", host),
                 o.integer("port", 1, 65_535, port),

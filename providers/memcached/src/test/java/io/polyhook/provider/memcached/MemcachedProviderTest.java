@@ -3,6 +3,8 @@ package io.polyhook.provider.memcached;
 import io.polyhook.core.provider.Arguments;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderException;
+import io.polyhook.core.provider.testing.RecordingLogger;
+import io.polyhook.core.provider.testing.TestProviderContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 class MemcachedProviderTest {
 
     private final RecordingLogger log = new RecordingLogger("io.polyhook.provider.memcached");
-    private TestContext context = TestContext.of("memcached", Map.of(), log.logger());
+    private TestProviderContext context = TestProviderContext.of("memcached", Map.of(), log.logger());
     private DataProvider memcached = new MemcachedProviderFactory().create(context);
 
     @BeforeEach
@@ -74,7 +76,7 @@ class MemcachedProviderTest {
 
     @Test
     void poolsTakeTheirDefaultsFromTheConfigAndScriptsOverrideThem() {
-        context = TestContext.of("memcached", Map.of("providers", Map.of("memcached",
+        context = TestProviderContext.of("memcached", Map.of("providers", Map.of("memcached",
                 Map.of("host", "cache.example", "pool_size", 2L))), log.logger());
         memcached = new MemcachedProviderFactory().create(context);
         call("ensure_pool", options("pool_id", "configured"));
@@ -89,8 +91,8 @@ class MemcachedProviderTest {
 
     @Test
     void aBadConfigValueStopsTheStartNamingTheKey() {
-        TestContext bad = TestContext.of("memcached", Map.of("providers", Map.of("memcached", Map.of("size", 0L))),
-                log.logger());
+        TestProviderContext bad = TestProviderContext.of("memcached",
+                Map.of("providers", Map.of("memcached", Map.of("size", 0L))), log.logger());
         assertThatThrownBy(() -> new MemcachedProviderFactory().create(bad))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("providers.memcached.size: an integer from 1 to 10000 expected, got 0");

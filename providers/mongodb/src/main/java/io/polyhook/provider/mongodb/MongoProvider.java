@@ -13,6 +13,7 @@ import io.polyhook.core.provider.Arguments;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.PoolRegistry;
 import io.polyhook.core.provider.ProviderException;
+import io.polyhook.core.provider.ProviderOptions;
 import io.polyhook.core.provider.Values;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -67,10 +68,9 @@ final class MongoProvider {
     }
 
     private Object ensurePool(Arguments args) {
-        Map<String, Object> options = args.optMap(1);
-        Options o = new Options(options, (field, problem) -> args.argError(1, "field '" + field + "': " + problem));
+        ProviderOptions o = ProviderOptions.forArgument(args, 1);
         String poolId = o.nonEmpty("pool_id", DEFAULT_POOL);
-        PoolSettings settings = defaults.with(options, o::error);
+        PoolSettings settings = defaults.with(o.fields(), o::error);
         Set<String> unknown = o.unknown(OPTIONS);
         if (!unknown.isEmpty()) {
             log.warn("mongodb.ensure_pool: ignoring unknown options {} for pool {}", unknown, poolId);

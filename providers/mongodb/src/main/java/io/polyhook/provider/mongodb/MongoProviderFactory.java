@@ -3,6 +3,7 @@ package io.polyhook.provider.mongodb;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderContext;
 import io.polyhook.core.provider.ProviderFactory;
+import io.polyhook.core.provider.ProviderOptions;
 
 import java.time.Duration;
 
@@ -33,10 +34,8 @@ public final class MongoProviderFactory implements ProviderFactory {
 
     @Override
     public DataProvider create(ProviderContext context) {
-        String section = "providers." + context.name();
-        Options config = new Options(context.defaults(),
-                (field, problem) -> new IllegalArgumentException(section + "." + field + ": " + problem));
-        PoolSettings defaults = PoolSettings.BUILT_IN.with(context.defaults(), config::error);
+        ProviderOptions config = ProviderOptions.forConfig(context);
+        PoolSettings defaults = PoolSettings.BUILT_IN.with(config.fields(), config::error);
         Cursors cursors = new Cursors(config.duration("cursor_idle_timeout", Duration.ofSeconds(60)),
                 config.integer("max_cursors", 1, 1_000_000, 10_000));
         return MongoProvider.create(context.pools(), defaults, cursors, context.logger());

@@ -1,5 +1,7 @@
 package io.polyhook.provider.mongodb;
 
+import io.polyhook.core.provider.ProviderOptions;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -51,7 +53,7 @@ record PoolSettings(String host, int port, String srv, String login, String pass
 
     /** These settings with the fields present in {@code fields} replaced. */
     PoolSettings with(Map<String, Object> fields, BiFunction<String, String, ? extends RuntimeException> error) {
-        Options o = new Options(fields, error);
+        ProviderOptions o = ProviderOptions.of(fields, error);
         int size = o.integer("size", 1, 10_000, o.integer("pool_size", 1, 10_000, this.size));
         boolean safe = o.choice("w_mode", Set.of("safe", "unsafe"), safeWrites ? "safe" : "unsafe").equals("safe");
         Tls tls = this.tls;

@@ -3,6 +3,8 @@ package io.polyhook.provider.mongodb;
 import io.polyhook.core.provider.Arguments;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderException;
+import io.polyhook.core.provider.testing.RecordingLogger;
+import io.polyhook.core.provider.testing.TestProviderContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 class MongoProviderTest {
 
     private final RecordingLogger log = new RecordingLogger("io.polyhook.provider.mongodb");
-    private TestContext context = TestContext.of("mongodb", Map.of(), log.logger());
+    private TestProviderContext context = TestProviderContext.of("mongodb", Map.of(), log.logger());
     private DataProvider mongodb = new MongoProviderFactory().create(context);
 
     @BeforeEach
@@ -89,8 +91,9 @@ class MongoProviderTest {
 
     @Test
     void poolsTakeTheirDefaultsIncludingTheReadPreferenceFromTheConfig() {
-        context = TestContext.of("mongodb", Map.of("providers", Map.of("mongodb", Map.of("host", "mongo.example",
-                "pool_size", 3L, "read_preference", "secondaryPreferred", "w_mode", "unsafe"))), log.logger());
+        context = TestProviderContext.of("mongodb", Map.of("providers", Map.of("mongodb",
+                Map.of("host", "mongo.example", "pool_size", 3L, "read_preference", "secondaryPreferred",
+                        "w_mode", "unsafe"))), log.logger());
         mongodb = new MongoProviderFactory().create(context);
         call("ensure_pool", options("pool_id", "configured"));
         MongoPool pool = context.pools().get("configured", MongoPool.class);
@@ -102,7 +105,7 @@ class MongoProviderTest {
 
     @Test
     void aBadConfigValueStopsTheStartNamingTheKey() {
-        TestContext bad = TestContext.of("mongodb", Map.of("providers", Map.of("mongodb",
+        TestProviderContext bad = TestProviderContext.of("mongodb", Map.of("providers", Map.of("mongodb",
                 Map.of("read_preference", "fastest"))), log.logger());
         assertThatThrownBy(() -> new MongoProviderFactory().create(bad))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -297,7 +300,7 @@ class MongoProviderTest {
     private void useCursorConfig(Map<String, Object> config) {
         mongodb.close();
         context.pools().close();
-        context = TestContext.of("mongodb", Map.of("providers", Map.of("mongodb", config)), log.logger());
+        context = TestProviderContext.of("mongodb", Map.of("providers", Map.of("mongodb", config)), log.logger());
         mongodb = new MongoProviderFactory().create(context);
         poolOnTheTestServer();
     }

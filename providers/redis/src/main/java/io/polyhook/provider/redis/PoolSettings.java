@@ -1,5 +1,7 @@
 package io.polyhook.provider.redis;
 
+import io.polyhook.core.provider.ProviderOptions;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -39,7 +41,7 @@ record PoolSettings(String host, int port, String user, String password, int dat
 
     /** These settings with the fields present in {@code fields} replaced. */
     PoolSettings with(Map<String, Object> fields, BiFunction<String, String, ? extends RuntimeException> error) {
-        Options o = new Options(fields, error);
+        ProviderOptions o = ProviderOptions.of(fields, error);
         int size = o.integer(POOL_SIZE, 1, 10_000, this.size);
         return new PoolSettings(
                 o.nonEmpty(HOST, host),

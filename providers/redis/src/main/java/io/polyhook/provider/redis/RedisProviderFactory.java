@@ -3,6 +3,7 @@ package io.polyhook.provider.redis;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderContext;
 import io.polyhook.core.provider.ProviderFactory;
+import io.polyhook.core.provider.ProviderOptions;
 
 /**
  * Creates {@code redis}, vmq_diversity's Redis library on Jedis:
@@ -28,9 +29,8 @@ public final class RedisProviderFactory implements ProviderFactory {
 
     @Override
     public DataProvider create(ProviderContext context) {
-        String section = "providers." + context.name();
-        PoolSettings defaults = PoolSettings.BUILT_IN.with(context.defaults(),
-                (field, problem) -> new IllegalArgumentException(section + "." + field + ": " + problem));
+        ProviderOptions config = ProviderOptions.forConfig(context);
+        PoolSettings defaults = PoolSettings.BUILT_IN.with(config.fields(), config::error);
         return RedisProvider.create(context.pools(), defaults, context.logger());
     }
 }

@@ -3,6 +3,8 @@ package io.polyhook.provider.redis;
 import io.polyhook.core.provider.Arguments;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderException;
+import io.polyhook.core.provider.testing.RecordingLogger;
+import io.polyhook.core.provider.testing.TestProviderContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 class RedisProviderTest {
 
     private final RecordingLogger log = new RecordingLogger("io.polyhook.provider.redis");
-    private TestContext context = TestContext.of("redis", Map.of(), log.logger());
+    private TestProviderContext context = TestProviderContext.of("redis", Map.of(), log.logger());
     private DataProvider redis = new RedisProviderFactory().create(context);
 
     @BeforeEach
@@ -77,7 +79,7 @@ class RedisProviderTest {
 
     @Test
     void poolsTakeTheirDefaultsFromTheConfigAndScriptsOverrideThem() {
-        context = TestContext.of("redis", Map.of("providers", Map.of("redis", Map.of("host", "redis.example",
+        context = TestProviderContext.of("redis", Map.of("providers", Map.of("redis", Map.of("host", "redis.example",
                 "pool_size", 3L, "database", 2L, "connect_timeout", "1s"))), log.logger());
         redis = new RedisProviderFactory().create(context);
         call("ensure_pool", options("pool_id", "configured"));
@@ -95,8 +97,8 @@ class RedisProviderTest {
 
     @Test
     void aBadConfigValueStopsTheStartNamingTheKey() {
-        TestContext bad = TestContext.of("redis", Map.of("providers", Map.of("redis", Map.of("port", "six"))),
-                log.logger());
+        TestProviderContext bad = TestProviderContext.of("redis",
+                Map.of("providers", Map.of("redis", Map.of("port", "six"))), log.logger());
         assertThatThrownBy(() -> new RedisProviderFactory().create(bad))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("providers.redis.port: an integer from 1 to 65535 expected, got 'six'");

@@ -1,6 +1,7 @@
 package io.polyhook.provider.sql;
 
 import io.polyhook.core.provider.ProviderException;
+import io.polyhook.core.provider.testing.TestProviderContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -303,11 +304,11 @@ class PostgresProviderTest {
 
     @Test
     void anUnknownHashMethodOrBadConfigStopsTheStartNamingTheKey() {
-        assertThatThrownBy(() -> new PostgresProviderFactory().create(TestContext.of("postgres",
+        assertThatThrownBy(() -> new PostgresProviderFactory().create(TestProviderContext.of("postgres",
                 Map.of("auth", Map.of("postgres", Map.of("password_hash_method", "md5"))), postgres.log.logger())))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("auth.postgres.password_hash_method: one of crypt, bcrypt expected, got 'md5'");
-        assertThatThrownBy(() -> new PostgresProviderFactory().create(TestContext.of("postgres",
+        assertThatThrownBy(() -> new PostgresProviderFactory().create(TestProviderContext.of("postgres",
                 Map.of("providers", Map.of("postgres", Map.of("pool_size", "many"))), postgres.log.logger())))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("providers.postgres.pool_size: an integer from 1 to 1000 expected, got 'many'");

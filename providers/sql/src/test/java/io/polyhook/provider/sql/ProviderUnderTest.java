@@ -3,6 +3,8 @@ package io.polyhook.provider.sql;
 import io.polyhook.core.provider.Arguments;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderFactory;
+import io.polyhook.core.provider.testing.RecordingLogger;
+import io.polyhook.core.provider.testing.TestProviderContext;
 
 import java.util.Arrays;
 import java.util.List;
@@ -12,12 +14,12 @@ import java.util.Map;
 final class ProviderUnderTest implements AutoCloseable {
 
     final RecordingLogger log;
-    final TestContext context;
+    final TestProviderContext context;
     final DataProvider provider;
 
     ProviderUnderTest(ProviderFactory factory, Map<String, ?> settings) {
         this.log = new RecordingLogger("io.polyhook.provider." + factory.name());
-        this.context = TestContext.of(factory.name(), settings, log.logger());
+        this.context = TestProviderContext.of(factory.name(), settings, log.logger());
         try {
             this.provider = factory.create(context);
         } catch (Exception e) {

@@ -1,4 +1,4 @@
-package io.polyhook.provider.http;
+package io.polyhook.core.provider.testing;
 
 import org.slf4j.Logger;
 
@@ -8,10 +8,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A logger that records every debug, info, warn and error call, for assertions. */
-final class RecordingLogger {
+/**
+ * A logger that records every trace, debug, info, warn and error call, for assertions. Pass
+ * {@link #logger()} to the code under test (e.g. through {@link TestProviderContext}) and read
+ * {@link #entries()}. Thread-safe: pools and providers may log from their own threads.
+ */
+public final class RecordingLogger {
 
-    /** One call: its level ({@code "info"}, ...), format and arguments. */
+    /**
+     * One call: its level ({@code "info"}, ...), format and arguments, a trailing throwable
+     * included; varargs arrays are flattened, so {@code warn(f, a, b, c)} records {@code [a, b, c]}.
+     */
     public record Entry(String level, String format, List<Object> arguments) {
     }
 
@@ -19,8 +26,10 @@ final class RecordingLogger {
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
     private final Logger logger;
 
+    /** A recorder whose logger is called {@code name}. */
     public RecordingLogger(String name) {
         this.name = name;
+        // A proxy rather than a Logger implementation: slf4j's interface has some sixty methods.
         this.logger = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
                 (proxy, method, args) -> {
                     String m = method.getName();
@@ -50,14 +59,17 @@ final class RecordingLogger {
                 });
     }
 
+    /** The logger's name. */
     public String name() {
         return name;
     }
 
+    /** The logger that records; every level is enabled. */
     public Logger logger() {
         return logger;
     }
 
+    /** What was logged so far, oldest first; a snapshot. */
     public List<Entry> entries() {
         return List.copyOf(entries);
     }
