@@ -3,6 +3,7 @@ package io.polyhook.broker;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Stage;
+import io.polyhook.broker.admin.AdminServer;
 import io.polyhook.broker.config.BrokerConfig;
 import io.polyhook.broker.config.ConfigModule;
 import io.polyhook.broker.hooks.HookModule;
@@ -21,7 +22,10 @@ import io.polyhook.core.provider.ProviderCatalog;
 import io.polyhook.core.script.LoadReport;
 import io.polyhook.core.script.ScriptEngine;
 import io.polyhook.core.script.ScriptManager;
+import io.polyhook.provider.authcache.AuthCache;
+import io.polyhook.provider.authcache.AuthCachePlugin;
 import io.polyhook.spi.Plugin;
+import io.polyhook.spi.Registration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,12 +53,16 @@ public final class PolyhookBroker implements AutoCloseable {
     private final Injector injector;
     private final PluginHost plugins;
     private final List<BoundListener> listeners;
+    private final Registration authCacheHooks;
+    private AdminServer admin; // null without admin.address
     private boolean closed;
 
-    private PolyhookBroker(Injector injector, PluginHost plugins, List<BoundListener> listeners) {
+    private PolyhookBroker(Injector injector, PluginHost plugins, List<BoundListener> listeners,
+                           Registration authCacheHooks) {
         this.injector = injector;
         this.plugins = plugins;
         this.listeners = List.copyOf(listeners);
+        this.authCacheHooks = authCacheHooks;
     }
 
     /** Starts building a broker; with nothing set it uses {@link BrokerConfig#defaults()}. */
@@ -72,6 +80,14 @@ public final class PolyhookBroker implements AutoCloseable {
         return listeners.stream().filter(l -> l.type().equals(type)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no " + type + " listener"))
                 .port();
+    }
+
+    /** The bound port of the HTTP admin API ({@code admin.address}). */
+    public int adminPort() {
+        if (admin == null) {
+            throw new IllegalStateException("no admin API: admin.address is not configured");
+        }
+        return admin.port();
     }
 
     /** The script manager: load, reload and unload scripts while the broker runs. */
@@ -106,12 +122,16 @@ public final class PolyhookBroker implements AutoCloseable {
             return;
         }
         closed = true;
+        if (admin != null) {
+            admin.close();
+        }
         Transport transport = injector.getInstance(Transport.class);
         SessionRegistry sessions = injector.getInstance(SessionRegistry.class);
         transport.closeServers();
         sessions.disconnectAll();
         transport.awaitConnectionsClosed(3_000);
         injector.getInstance(ScriptManager.class).close();
+        authCacheHooks.close();
         plugins.close();
         injector.getInstance(ProviderCatalog.class).close();
         injector.getInstance(HookDispatcher.class).close();
@@ -127,6 +147,8 @@ public final class PolyhookBroker implements AutoCloseable {
         private final List<ScriptEngine> engines = new ArrayList<>();
         private boolean discover = true;
         private ClassLoader loader = PolyhookBroker.class.getClassLoader();
+        private String adminHost;
+        private int adminPort;
 
         private Builder() {
         }
@@ -167,6 +189,16 @@ public final class PolyhookBroker implements AutoCloseable {
         }
 
         /**
+         * Serves the admin API on {@code host:port} ({@code port} 0: any free port) when the
+         * config has no {@code admin.address}; without either there is no admin API.
+         */
+        public Builder adminAddress(String host, int port) {
+            adminHost = Objects.requireNonNull(host, "host");
+            adminPort = port;
+            return this;
+        }
+
+        /**
          * Starts the plugins, then binds the listeners. A plugin that fails to start or a
          * listener that cannot bind stops the start with an exception; nothing is left running.
          */
@@ -186,6 +218,15 @@ public final class PolyhookBroker implements AutoCloseable {
                 throw e;
             }
             // Java plugins first, then scripts: the registry orders plugin handlers before script handlers anyway.
+            Registration authCacheHooks;
+            try {
+                authCacheHooks = new AuthCachePlugin(injector.getInstance(AuthCache.class))
+                        .install(injector.getInstance(HookRegistry.class));
+            } catch (RuntimeException e) {
+                host.close();
+                shutdown(injector);
+                throw e;
+            }
             try {
                 ScriptManager scripts = injector.getInstance(ScriptManager.class);
                 if (scripts.engines().all().isEmpty()) {
@@ -196,6 +237,7 @@ public final class PolyhookBroker implements AutoCloseable {
                     report.warnings().forEach(w -> LOG.warn("scripts: {}", w));
                 }
             } catch (RuntimeException e) {
+                authCacheHooks.close();
                 host.close();
                 shutdown(injector);
                 throw e;
@@ -204,11 +246,23 @@ public final class PolyhookBroker implements AutoCloseable {
             try {
                 bound = injector.getInstance(Transport.class).bind(config.listeners());
             } catch (RuntimeException e) {
+                authCacheHooks.close();
                 host.close();
                 shutdown(injector);
                 throw e;
             }
-            return new PolyhookBroker(injector, host, bound);
+            PolyhookBroker broker = new PolyhookBroker(injector, host, bound, authCacheHooks);
+            String adminAt = config.adminHost().orElse(adminHost);
+            if (adminAt != null) {
+                try {
+                    broker.admin = AdminServer.start(adminAt, config.adminHost().isPresent() ? config.adminPort() : adminPort,
+                            injector, host::plugins);
+                } catch (RuntimeException e) {
+                    broker.close();
+                    throw e;
+                }
+            }
+            return broker;
         }
 
         private static void shutdown(Injector injector) {

@@ -12,10 +12,13 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** The {@code polyhook} command line: {@code polyhook run [--config FILE]}. */
+/**
+ * The {@code polyhook} command line: {@code polyhook run [--config FILE]}, and
+ * {@code polyhook script list|load|reload|unload|show} against a running broker's admin API.
+ */
 @Command(name = "polyhook", mixinStandardHelpOptions = true, version = "polyhook 0.1.0-SNAPSHOT",
         description = "An MQTT broker whose plugins are scripts.",
-        subcommands = {PolyhookCommand.Run.class, CommandLine.HelpCommand.class})
+        subcommands = {PolyhookCommand.Run.class, ScriptCommand.class, CommandLine.HelpCommand.class})
 public final class PolyhookCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -32,9 +35,14 @@ public final class PolyhookCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Where {@code run} serves the admin API when the config sets no {@code admin.address}. */
+    static final String DEFAULT_ADMIN_HOST = "127.0.0.1";
+    static final int DEFAULT_ADMIN_PORT = 8888;
+
     /** {@code polyhook run}: starts the broker and runs until stopped (SIGINT/SIGTERM). */
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = "Start the broker. Without --config: MQTT on 1883, WebSocket on 8000 (/mqtt), anonymous clients allowed.")
+            description = "Start the broker. Without --config: MQTT on 1883, WebSocket on 8000 (/mqtt), anonymous clients"
+                    + " allowed, admin API on 127.0.0.1:8888.")
     static final class Run implements Callable<Integer> {
 
         @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML config file")
@@ -45,13 +53,17 @@ public final class PolyhookCommand implements Callable<Integer> {
             PolyhookBroker broker;
             try {
                 BrokerConfig cfg = config == null ? BrokerConfig.defaults() : BrokerConfig.load(config);
-                broker = PolyhookBroker.builder().config(cfg).start();
+                broker = PolyhookBroker.builder().config(cfg).adminAddress(DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT).start();
             } catch (ConfigException e) {
                 System.err.println("polyhook: bad config: " + e.getMessage());
                 return 2;
             } catch (PluginStartException e) {
                 System.err.println("polyhook: " + e.getMessage());
                 return 3;
+            } catch (java.io.UncheckedIOException e) {
+                // A port already in use, e.g. the admin API's 8888: say so without a stack trace.
+                System.err.println("polyhook: " + e.getMessage());
+                return 4;
             }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

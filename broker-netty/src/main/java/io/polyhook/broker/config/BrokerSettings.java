@@ -9,29 +9,91 @@ import java.time.Duration;
  * @param noMatchAllow       what an exhausted publish/subscribe authorization means: allow (true) or deny
  * @param connectTimeout     how long a new connection may take to send CONNECT
  * @param maxPacketSize      the largest MQTT packet accepted, in bytes
- * @param maxOfflineMessages the largest queue of an offline persistent session (oldest dropped)
+ * @param maxOfflineMessages the largest queue of an offline persistent session, and of an online client's
+ *                           outgoing queue behind a slow socket (oldest dropped and counted)
  * @param maxInflight        unacknowledged outgoing QoS 1/2 messages per client (MQTT 5 clients may ask for fewer)
  * @param maxPending         packets of one client that may wait behind a pending verdict before reading pauses
+ * @param maxConnections     open connections the broker accepts at once, 0 for no limit
+ * @param maxConnectionsPerIp open connections one remote address may hold at once, 0 for no limit
+ * @param receiveMaximum     inbound QoS 1/2 PUBLISHes a client may have unacknowledged (MQTT 5 Receive Maximum)
+ * @param topicAliasMaximum  inbound topic aliases an MQTT 5 client may use, 0 for none
+ * @param persistentSessionExpiry seconds an MQTT 3 session with clean_session=false outlives its connection;
+ *                           {@link #NEVER} (the default, as in VerneMQ) for ever
+ * @param sysInterval        how often {@code $SYS} statistics are published; {@link Duration#ZERO} for never
+ * @param nodeName           the node's name in {@code $SYS/<node>/...}
  */
 public record BrokerSettings(boolean allowAnonymous, boolean noMatchAllow, Duration connectTimeout, int maxPacketSize,
-                             int maxOfflineMessages, int maxInflight, int maxPending) {
+                             int maxOfflineMessages, int maxInflight, int maxPending, int maxConnections,
+                             int maxConnectionsPerIp, int receiveMaximum, int topicAliasMaximum,
+                             long persistentSessionExpiry, Duration sysInterval, String nodeName) {
 
-    /** Anonymous clients allowed, no_match allow, 10 s, 256 KiB, 1000, 32, 64. */
+    /** "Never expires": MQTT 5's largest session expiry interval. */
+    public static final long NEVER = 0xFFFF_FFFFL;
+
+    /** Anonymous clients allowed, no_match allow, 10 s, 256 KiB, 1000, 32, 64, no connection limits. */
     public static final BrokerSettings DEFAULT =
             new BrokerSettings(true, true, Duration.ofSeconds(10), 256 * 1024, 1000, 32, 64);
 
+    /** The first seven settings; the others take their defaults. */
+    public BrokerSettings(boolean allowAnonymous, boolean noMatchAllow, Duration connectTimeout, int maxPacketSize,
+                          int maxOfflineMessages, int maxInflight, int maxPending) {
+        this(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight, maxPending,
+                0, 0, 64, 16, NEVER, Duration.ofSeconds(10), "polyhook");
+    }
+
     /** These settings with another anonymous-access rule. */
     public BrokerSettings withAllowAnonymous(boolean value) {
-        return new BrokerSettings(value, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight, maxPending);
+        return new BrokerSettings(value, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight,
+                maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
+                sysInterval, nodeName);
     }
 
     /** These settings with another no_match rule. */
     public BrokerSettings withNoMatchAllow(boolean value) {
-        return new BrokerSettings(allowAnonymous, value, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight, maxPending);
+        return new BrokerSettings(allowAnonymous, value, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight,
+                maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
+                sysInterval, nodeName);
     }
 
     /** These settings with another CONNECT timeout. */
     public BrokerSettings withConnectTimeout(Duration value) {
-        return new BrokerSettings(allowAnonymous, noMatchAllow, value, maxPacketSize, maxOfflineMessages, maxInflight, maxPending);
+        return new BrokerSettings(allowAnonymous, noMatchAllow, value, maxPacketSize, maxOfflineMessages, maxInflight,
+                maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
+                sysInterval, nodeName);
+    }
+
+    /** These settings with other connection limits (0 for none). */
+    public BrokerSettings withMaxConnections(int total, int perIp) {
+        return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
+                maxInflight, maxPending, total, perIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
+                sysInterval, nodeName);
+    }
+
+    /** These settings with another outgoing queue bound (and offline queue bound). */
+    public BrokerSettings withMaxOfflineMessages(int value) {
+        return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, value,
+                maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
+                persistentSessionExpiry, sysInterval, nodeName);
+    }
+
+    /** These settings with another inbound Receive Maximum and topic alias maximum. */
+    public BrokerSettings withInboundLimits(int receiveMax, int topicAliasMax) {
+        return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
+                maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMax, topicAliasMax,
+                persistentSessionExpiry, sysInterval, nodeName);
+    }
+
+    /** These settings with another MQTT 3 persistent-session expiry, in seconds ({@link #NEVER} for never). */
+    public BrokerSettings withPersistentSessionExpiry(long seconds) {
+        return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
+                maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, seconds,
+                sysInterval, nodeName);
+    }
+
+    /** These settings with another {@code $SYS} interval ({@link Duration#ZERO} for none) and node name. */
+    public BrokerSettings withSys(Duration interval, String node) {
+        return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
+                maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
+                persistentSessionExpiry, interval, node);
     }
 }

@@ -30,10 +30,13 @@ final class ConfigParser {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
     private static final Set<String> TOP = Set.of("broker", "listeners", "scripts", "providers", "auth", "admin", "plugins");
     private static final Set<String> BROKER = Set.of("allow_anonymous", "no_match", "connect_timeout", "max_packet_size",
-            "max_offline_messages", "max_inflight", "max_pending");
+            "max_offline_messages", "max_inflight", "max_pending", "max_connections", "max_connections_per_ip",
+            "receive_maximum", "topic_alias_maximum", "persistent_session_expiry", "sys_interval", "node_name");
     private static final Set<String> LISTENER = Set.of("type", "address", "path", "mountpoint", "allow_anonymous",
             "certfile", "keyfile");
-    private static final Set<String> SCRIPTS = Set.of("dir", "files", "states", "hook_timeout");
+    private static final Set<String> SCRIPTS = Set.of("dir", "files", "states", "hook_timeout", "lua", "js");
+    // Engine options, by the extension of the files the engine takes; checked by the engine at load.
+    private static final Set<String> SCRIPT_ENGINES = Set.of("lua", "js");
     private static final Set<String> ADMIN = Set.of("address");
 
     private ConfigParser() {
@@ -105,7 +108,45 @@ final class ConfigParser {
         int maxOffline = integer(n, "max_offline_messages", "broker", d.maxOfflineMessages(), 0, Integer.MAX_VALUE);
         int maxInflight = integer(n, "max_inflight", "broker", d.maxInflight(), 1, 65_535);
         int maxPending = integer(n, "max_pending", "broker", d.maxPending(), 1, 1_000_000);
-        return new BrokerSettings(anonymous, noMatchAllow, connectTimeout, maxPacket, maxOffline, maxInflight, maxPending);
+        int maxConnections = integer(n, "max_connections", "broker", d.maxConnections(), 0, Integer.MAX_VALUE);
+        int maxPerIp = integer(n, "max_connections_per_ip", "broker", d.maxConnectionsPerIp(), 0, Integer.MAX_VALUE);
+        int receiveMax = integer(n, "receive_maximum", "broker", d.receiveMaximum(), 1, 65_535);
+        int aliasMax = integer(n, "topic_alias_maximum", "broker", d.topicAliasMaximum(), 0, 65_535);
+        long sessionExpiry = d.persistentSessionExpiry();
+        if (n.hasNonNull("persistent_session_expiry")) {
+            JsonNode e = n.get("persistent_session_expiry");
+            if (e.isTextual() && e.textValue().trim().equals("never")) {
+                sessionExpiry = BrokerSettings.NEVER;
+            } else {
+                try {
+                    sessionExpiry = Math.min(BrokerSettings.NEVER - 1,
+                            Math.max(1, duration(e, "broker.persistent_session_expiry").toSeconds()));
+                } catch (ConfigException x) {
+                    throw new ConfigException("broker.persistent_session_expiry",
+                            "must be \"never\" or a duration such as \"2h\", was " + describe(e));
+                }
+            }
+        }
+        Duration sysInterval = d.sysInterval();
+        if (n.hasNonNull("sys_interval")) {
+            JsonNode e = n.get("sys_interval");
+            if (e.isTextual() && e.textValue().trim().equals("off")) {
+                sysInterval = Duration.ZERO;
+            } else {
+                try {
+                    sysInterval = duration(e, "broker.sys_interval");
+                } catch (ConfigException x) {
+                    throw new ConfigException("broker.sys_interval", "must be \"off\" or a duration such as \"10s\", was "
+                            + describe(e));
+                }
+            }
+        }
+        String node = n.hasNonNull("node_name") ? text(n.get("node_name"), "broker.node_name") : d.nodeName();
+        if (node.isEmpty() || node.contains("/") || node.contains("+") || node.contains("#")) {
+            throw new ConfigException("broker.node_name", "must be one non-empty topic level without / + #, was \"" + node + "\"");
+        }
+        return new BrokerSettings(anonymous, noMatchAllow, connectTimeout, maxPacket, maxOffline, maxInflight, maxPending,
+                maxConnections, maxPerIp, receiveMax, aliasMax, sessionExpiry, sysInterval, node);
     }
 
     private static List<ListenerConfig> listeners(JsonNode n) {
@@ -173,7 +214,19 @@ final class ConfigParser {
         }
         int states = integer(n, "states", "scripts", d.states(), 1, 1024);
         Duration timeout = n.hasNonNull("hook_timeout") ? duration(n.get("hook_timeout"), "scripts.hook_timeout") : d.hookTimeout();
-        return new ScriptsConfig(dir, files, states, timeout);
+        Map<String, Map<String, Object>> engines = new LinkedHashMap<>();
+        for (String ext : SCRIPT_ENGINES) {
+            JsonNode options = n.get(ext);
+            if (options != null && !options.isNull()) {
+                if (!options.isObject()) {
+                    throw new ConfigException("scripts." + ext, "must be a map of engine options, was " + kind(options));
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> plainOptions = (Map<String, Object>) plain(options);
+                engines.put(ext, plainOptions);
+            }
+        }
+        return new ScriptsConfig(dir, files, states, timeout, engines);
     }
 
     /** Free-form sections (providers, auth, plugins): a map of maps of plain values. */

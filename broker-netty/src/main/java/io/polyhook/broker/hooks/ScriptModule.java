@@ -9,7 +9,11 @@ import io.polyhook.core.script.ScriptEngine;
 import io.polyhook.core.script.ScriptEngines;
 import io.polyhook.core.script.ScriptEnvironment;
 import io.polyhook.core.script.ScriptManager;
+import io.polyhook.provider.authcache.AuthCache;
+import io.polyhook.provider.authcache.AuthCacheProviderFactory;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,10 +21,13 @@ import java.util.Map;
 
 /**
  * Binds the script side: the engines and data providers found on the class path
- * ({@link java.util.ServiceLoader}), and the script manager that loads {@code scripts.dir} and
- * {@code scripts.files} into the hook registry.
+ * ({@link java.util.ServiceLoader}), the script manager that loads {@code scripts.dir} and
+ * {@code scripts.files} into the hook registry, and the one {@link AuthCache} that both the
+ * {@code auth_cache} library (scripts insert) and the broker (answers from it) use.
  */
 public final class ScriptModule extends AbstractModule {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScriptModule.class);
 
     private final ClassLoader loader;
     private final List<ScriptEngine> extraEngines;
@@ -33,21 +40,37 @@ public final class ScriptModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ScriptEngines engines() {
-        return ScriptEngines.discover(loader, extraEngines);
+    AuthCache authCache() {
+        return new AuthCache();
     }
 
     @Provides
     @Singleton
-    ProviderCatalog providers(BrokerConfig config) {
-        return ProviderCatalog.builder().discover(loader).settings(modelOf(config)).start();
+    ScriptEngines engines(BrokerConfig config) {
+        List<ScriptEngine> found = ScriptEngines.discover(loader, extraEngines).all();
+        Map<String, Map<String, Object>> options = config.scripts().engines();
+        options.keySet().stream()
+                .filter(ext -> found.stream().noneMatch(e -> e.extensions().contains(ext)))
+                .forEach(ext -> LOG.warn("scripts.{}: no script engine takes .{} files; these options are unused", ext, ext));
+        return ScriptEngines.of(found);
+    }
+
+    @Provides
+    @Singleton
+    ProviderCatalog providers(BrokerConfig config, AuthCache authCache,
+                              io.polyhook.broker.session.SessionRegistry sessions) {
+        // The explicit factory replaces the discovered one, which would have a cache of its own.
+        return ProviderCatalog.builder().discover(loader).factory(new AuthCacheProviderFactory(authCache))
+                .factory(new io.polyhook.broker.session.VmqApiProviderFactory(sessions))
+                .settings(modelOf(config)).start();
     }
 
     @Provides
     @Singleton
     ScriptManager scripts(HookRegistry registry, ScriptEngines engines, ProviderCatalog providers, BrokerConfig config) {
+        // Sections by file extension (scripts.lua, scripts.js): the manager gives each engine its own.
         ScriptEnvironment env = new ScriptEnvironment(providers.providers(), config.scripts().states(),
-                config.scripts().hookTimeout(), Map.of());
+                config.scripts().hookTimeout(), new LinkedHashMap<>(config.scripts().engines()));
         return new ScriptManager(registry, engines, env);
     }
 

@@ -20,6 +20,42 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SubscriptionTree {
 
     private final Map<String, Node> roots = new ConcurrentHashMap<>();
+    private int total;
+
+    /**
+     * The parts of a shared subscription filter {@code $share/<group>/<filter>} (MQTT 5 §4.8.2),
+     * or empty if {@code filter} is not one or is malformed (empty group, wildcards in the group,
+     * empty or invalid filter).
+     */
+    public static java.util.Optional<String[]> sharedParts(String filter) {
+        if (!filter.startsWith("$share/")) {
+            return java.util.Optional.empty();
+        }
+        int slash = filter.indexOf('/', 7);
+        if (slash <= 7) {
+            return java.util.Optional.empty();
+        }
+        String group = filter.substring(7, slash);
+        String inner = filter.substring(slash + 1);
+        if (group.contains("+") || group.contains("#") || !io.polyhook.spi.Topics.isValidFilter(inner)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new String[] {group, inner});
+    }
+
+    /**
+     * What one topic matched: plain subscribers, each once with its highest-QoS subscription, and
+     * the members of each shared group (keyed by the full {@code $share/<group>/<filter>}), of
+     * which the router picks one.
+     */
+    public record Matches(Map<SubscriberId, TopicSubscription> subscribers,
+                          Map<String, Map<SubscriberId, TopicSubscription>> shared) {
+
+        /** Whether nothing matched. */
+        public boolean isEmpty() {
+            return subscribers.isEmpty() && shared.isEmpty();
+        }
+    }
 
     /**
      * Adds or replaces the subscription of {@code subscriber} to {@code subscription.filter()}.
@@ -27,11 +63,19 @@ public final class SubscriptionTree {
      * @return whether the subscriber had no subscription to that filter before
      */
     public synchronized boolean subscribe(String mountpoint, SubscriberId subscriber, TopicSubscription subscription) {
+        var shared = sharedParts(subscription.filter());
         Node node = roots.computeIfAbsent(mountpoint, m -> new Node());
-        for (String level : levels(subscription.filter())) {
+        for (String level : levels(shared.map(p -> p[1]).orElse(subscription.filter()))) {
             node = node.children.computeIfAbsent(level, l -> new Node());
         }
-        return node.subscribers.put(subscriber, subscription) == null;
+        boolean added = shared.isPresent()
+                ? node.shared.computeIfAbsent(subscription.filter(), g -> new ConcurrentHashMap<>(4))
+                        .put(subscriber, subscription) == null
+                : node.subscribers.put(subscriber, subscription) == null;
+        if (added) {
+            total++;
+        }
+        return added;
     }
 
     /** Removes the subscription of {@code subscriber} to {@code filter}; returns whether there was one. */
@@ -40,7 +84,8 @@ public final class SubscriptionTree {
         if (root == null) {
             return false;
         }
-        String[] levels = levels(filter);
+        var shared = sharedParts(filter);
+        String[] levels = levels(shared.map(p -> p[1]).orElse(filter));
         Node[] path = new Node[levels.length + 1];
         path[0] = root;
         for (int i = 0; i < levels.length; i++) {
@@ -49,7 +94,20 @@ public final class SubscriptionTree {
                 return false;
             }
         }
-        boolean removed = path[levels.length].subscribers.remove(subscriber) != null;
+        Node leaf = path[levels.length];
+        boolean removed;
+        if (shared.isPresent()) {
+            Map<SubscriberId, TopicSubscription> members = leaf.shared.get(filter);
+            removed = members != null && members.remove(subscriber) != null;
+            if (members != null && members.isEmpty()) {
+                leaf.shared.remove(filter, members);
+            }
+        } else {
+            removed = leaf.subscribers.remove(subscriber) != null;
+        }
+        if (removed) {
+            total--;
+        }
         // Prune from the leaf up so that churn of distinct topics does not grow the tree forever.
         for (int i = levels.length; i > 0 && path[i].isEmpty(); i--) {
             path[i - 1].children.remove(levels[i - 1], path[i]);
@@ -71,8 +129,25 @@ public final class SubscriptionTree {
             return Map.of();
         }
         Map<SubscriberId, TopicSubscription> out = new HashMap<>();
-        collect(root, levels(topic), 0, topic.startsWith("$"), out);
+        collect(root, levels(topic), 0, topic.startsWith("$"), out, null);
         return out;
+    }
+
+    /** Like {@link #match}, and also the shared groups whose filters match {@code topic}. */
+    public Matches matchAll(String mountpoint, String topic) {
+        Node root = roots.get(mountpoint);
+        if (root == null) {
+            return new Matches(Map.of(), Map.of());
+        }
+        Map<SubscriberId, TopicSubscription> out = new HashMap<>();
+        Map<String, Map<SubscriberId, TopicSubscription>> shared = new HashMap<>();
+        collect(root, levels(topic), 0, topic.startsWith("$"), out, shared);
+        return new Matches(out, shared);
+    }
+
+    /** The number of subscriptions in every mountpoint. */
+    public synchronized int totalSize() {
+        return total;
     }
 
     /** The number of subscriptions in {@code mountpoint}, for tests and metrics. */
@@ -100,33 +175,38 @@ public final class SubscriptionTree {
     }
 
     private static void collect(Node node, String[] levels, int i, boolean dollar,
-                                Map<SubscriberId, TopicSubscription> out) {
+                                Map<SubscriberId, TopicSubscription> out,
+                                Map<String, Map<SubscriberId, TopicSubscription>> shared) {
         boolean wildcardsAllowed = !(i == 0 && dollar);
         if (wildcardsAllowed) {
             // "a/#" also matches "a" itself: the multi-level wildcard covers the parent level.
             Node hash = node.children.get("#");
             if (hash != null) {
-                add(hash, out);
+                add(hash, out, shared);
             }
         }
         if (i == levels.length) {
-            add(node, out);
+            add(node, out, shared);
             return;
         }
         Node exact = node.children.get(levels[i]);
         if (exact != null) {
-            collect(exact, levels, i + 1, dollar, out);
+            collect(exact, levels, i + 1, dollar, out, shared);
         }
         if (wildcardsAllowed) {
             Node plus = node.children.get("+");
             if (plus != null) {
-                collect(plus, levels, i + 1, dollar, out);
+                collect(plus, levels, i + 1, dollar, out, shared);
             }
         }
     }
 
-    private static void add(Node node, Map<SubscriberId, TopicSubscription> out) {
+    private static void add(Node node, Map<SubscriberId, TopicSubscription> out,
+                            Map<String, Map<SubscriberId, TopicSubscription>> shared) {
         node.subscribers.forEach((id, sub) -> out.merge(id, sub, (a, b) -> b.qos() > a.qos() ? b : a));
+        if (shared != null && !node.shared.isEmpty()) {
+            shared.putAll(node.shared);
+        }
     }
 
     private static String[] levels(String topic) {
@@ -136,13 +216,18 @@ public final class SubscriptionTree {
     private static final class Node {
         final Map<String, Node> children = new ConcurrentHashMap<>(4);
         final Map<SubscriberId, TopicSubscription> subscribers = new ConcurrentHashMap<>(4);
+        // Shared groups subscribed to this node's filter, by "$share/<group>/<filter>".
+        final Map<String, Map<SubscriberId, TopicSubscription>> shared = new ConcurrentHashMap<>(1);
 
         boolean isEmpty() {
-            return children.isEmpty() && subscribers.isEmpty();
+            return children.isEmpty() && subscribers.isEmpty() && shared.isEmpty();
         }
 
         int count() {
             int n = subscribers.size();
+            for (Map<SubscriberId, TopicSubscription> g : shared.values()) {
+                n += g.size();
+            }
             for (Node c : children.values()) {
                 n += c.count();
             }

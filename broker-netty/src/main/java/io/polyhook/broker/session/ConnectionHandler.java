@@ -124,7 +124,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     // Register modifiers that outlive the CONNECT (allow_publish, allow_subscribe, max_message_size).
     private boolean mayPublish = true;
     private boolean maySubscribe = true;
+    private boolean mayUnsubscribe = true;
     private long maxMessageSize;
+    // max_message_rate: publishes allowed per second, and the count in the current one-second window.
+    private long maxMessageRate;
+    private long rateWindowStart;
+    private int rateWindowCount;
+    // Reading paused by throttling (max_message_rate, the publish throttle modifier), until a timer resumes it.
+    private boolean throttled;
+    // MQTT 5 inbound topic aliases, allocated at the first alias the client sets.
+    private String[] topicAliases;
+    // Inbound QoS 1/2 PUBLISHes not yet acknowledged (PUBACK, PUBREC with an error, or PUBCOMP), against Receive Maximum.
+    private int inboundUnacked;
+    // max_connection_lifetime; cancelled at close so that a closed connection is not kept until it fires.
+    private io.netty.util.concurrent.ScheduledFuture<?> lifetimeTimer;
 
     // QoS 2 packet ids received and not yet released by PUBREL.
     private final IntObjectMap<Boolean> qos2Received = new IntObjectHashMap<>();
@@ -159,6 +172,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof MqttPublishMessage p) {
+            int qos = p.fixedHeader().qosLevel().value();
+            if (qos > 0 && !(qos == 2 && qos2Received.containsKey(p.variableHeader().packetId()))
+                    && ++inboundUnacked > settings.receiveMaximum() && connected && version.isMqtt5()) {
+                // MQTT 5 §3.3.4: more unacknowledged QoS 1/2 PUBLISHes than the Receive Maximum we announced.
+                p.release();
+                disconnect(Packets.RECEIVE_MAXIMUM_EXCEEDED, "Receive Maximum exceeded");
+                return;
+            }
             ByteBuf content = p.payload();
             try {
                 msg = new InboundPublish(p.variableHeader().topicName(), p.fixedHeader().qosLevel().value(),
@@ -196,7 +217,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         if (readingPaused && inbound.size() <= settings.maxPending() / 2) {
             readingPaused = false;
-            ctx.channel().config().setAutoRead(true);
+            if (!throttled) {
+                ctx.channel().config().setAutoRead(true);
+            }
         }
     }
 
@@ -232,7 +255,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             case PUBREC -> onPubRec(m);
             case PUBREL -> {
                 int id = packetId(m);
-                qos2Received.remove(id);
+                if (qos2Received.remove(id) != null) {
+                    inboundUnacked--;
+                }
                 ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBCOMP, id, Packets.SUCCESS));
             }
             case PUBCOMP -> outbox.acknowledged(packetId(m));
@@ -457,6 +482,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         final boolean assignedId;
         int maxInflight = Integer.MAX_VALUE;
         MqttProperties willProperties = MqttProperties.EMPTY;
+        // Register modifiers applied when the client is admitted (0 / -1: not set).
+        long lifetimeSeconds;
+        int maxOnline = -1;
+        int maxOffline = -1;
+        long retrySeconds;
+        boolean upgradeQos;
+        boolean lifo;
 
         ConnectRequest(boolean cleanStart, MqttProperties properties, int keepAlive, boolean assignedId) {
             this.cleanStart = cleanStart;
@@ -489,6 +521,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     mods.limit(RegisterModifiers.Limit.MAX_MESSAGE_SIZE).ifPresent(n -> maxMessageSize = n);
                     mayPublish = mods.permission(RegisterModifiers.Permission.ALLOW_PUBLISH).orElse(true);
                     maySubscribe = mods.permission(RegisterModifiers.Permission.ALLOW_SUBSCRIBE).orElse(true);
+                    mayUnsubscribe = mods.permission(RegisterModifiers.Permission.ALLOW_UNSUBSCRIBE).orElse(true);
+                    mods.limit(RegisterModifiers.Limit.MAX_MESSAGE_RATE).ifPresent(n -> maxMessageRate = n);
+                    mods.limit(RegisterModifiers.Limit.MAX_CONNECTION_LIFETIME).ifPresent(n -> req.lifetimeSeconds = n);
+                    mods.limit(RegisterModifiers.Limit.MAX_ONLINE_MESSAGES).ifPresent(n -> req.maxOnline = (int) Math.min(n, Integer.MAX_VALUE));
+                    mods.limit(RegisterModifiers.Limit.MAX_OFFLINE_MESSAGES).ifPresent(n -> req.maxOffline = (int) Math.min(n, Integer.MAX_VALUE));
+                    mods.limit(RegisterModifiers.Limit.RETRY_INTERVAL).ifPresent(n -> req.retrySeconds = n);
+                    mods.upgradeQos().ifPresent(u -> req.upgradeQos = u);
+                    mods.queueType().ifPresent(q -> req.lifo = q == io.polyhook.spi.QueueType.LIFO);
                 }
                 if (will != null) {
                     will = Message.of(will.topic(), will.qos(), will.payload(), will.retain(), will.properties(), clientId);
@@ -552,13 +592,28 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (v5) {
             expiry = req.properties.sessionExpiryInterval().orElse(0L);
         } else {
-            expiry = req.cleanStart ? 0 : Session.NEVER;
+            // MQTT 3 has no session expiry: broker.persistent_session_expiry decides (never, as in VerneMQ).
+            expiry = req.cleanStart ? 0 : settings.persistentSessionExpiry();
         }
         int clientReceiveMax = req.properties.receiveMaximum().orElse(65_535);
         outbox = new Outbox(ctx, v5, Math.min(Math.min(clientReceiveMax, settings.maxInflight()), req.maxInflight),
-                req.properties.maximumPacketSize().orElse(0L), settings.maxOfflineMessages());
+                req.properties.maximumPacketSize().orElse(0L),
+                req.maxOnline >= 0 ? req.maxOnline : settings.maxOfflineMessages(), registry.stats());
+        if (req.retrySeconds > 0 && !v5) {
+            // MQTT 5 forbids resending except after a reconnect (§4.4); MQTT 3 brokers may retry.
+            outbox.retryEvery(req.retrySeconds);
+        }
         SubscriberId sid = new SubscriberId(mountpoint, clientId);
-        SessionRegistry.Attached attached = registry.connect(sid, req.cleanStart, expiry, this, lane, version);
+        SessionRegistry.Attached attached = registry.connect(sid, req.cleanStart, expiry, this, lane, version,
+                new QueuePolicy(req.maxOffline, req.lifo, req.upgradeQos), username, maySubscribe);
+        registry.stats().clientConnected(1);
+        if (req.lifetimeSeconds > 0) {
+            lifetimeTimer = ctx.executor().schedule(() -> {
+                if (!closed) {
+                    disconnect(Packets.MAXIMUM_CONNECT_TIME, "max_connection_lifetime reached");
+                }
+            }, req.lifetimeSeconds, TimeUnit.SECONDS);
+        }
         session = attached.session();
         if (attached.previous() != null) {
             attached.previous().takenOver();
@@ -572,8 +627,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (req.assignedId) {
                 ackProps.add(new StringProperty(io.netty.handler.codec.mqtt.MqttProperties.ASSIGNED_CLIENT_IDENTIFIER, clientId));
             }
-            ackProps.add(new IntegerProperty(io.netty.handler.codec.mqtt.MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 0));
-            ackProps.add(new IntegerProperty(io.netty.handler.codec.mqtt.MqttProperties.TOPIC_ALIAS_MAXIMUM, 0));
+            ackProps.add(new IntegerProperty(io.netty.handler.codec.mqtt.MqttProperties.TOPIC_ALIAS_MAXIMUM,
+                    settings.topicAliasMaximum()));
+            if (settings.receiveMaximum() < 65_535) {
+                ackProps.add(new IntegerProperty(io.netty.handler.codec.mqtt.MqttProperties.RECEIVE_MAXIMUM,
+                        settings.receiveMaximum()));
+            }
             ackProps.add(new IntegerProperty(io.netty.handler.codec.mqtt.MqttProperties.MAXIMUM_PACKET_SIZE, settings.maxPacketSize()));
             if (authMethod != null) {
                 ackProps.add(new StringProperty(io.netty.handler.codec.mqtt.MqttProperties.AUTHENTICATION_METHOD, authMethod));
@@ -615,22 +674,35 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     // ---------------------------------------------------------------- PUBLISH in
 
-    private void onPublish(InboundPublish p) {
+    private void onPublish(InboundPublish received) {
         if (!connected) {
             protocolError("PUBLISH before CONNECT");
             return;
         }
         boolean v5 = version.isMqtt5();
+        registry.stats().messageReceived();
+        MqttProperties props;
+        try {
+            props = PropertyMapping.fromWire(received.wireProperties());
+        } catch (IllegalArgumentException e) {
+            disconnect(Packets.PROTOCOL_ERROR, "invalid PUBLISH properties");
+            return;
+        }
+        InboundPublish p;
+        if (v5 && props.topicAlias().isPresent()) {
+            p = resolveAlias(received, props.topicAlias().getAsInt());
+            if (p == null) {
+                return;
+            }
+        } else {
+            p = received;
+        }
         if (!Topics.isValidName(p.topic())) {
             disconnect(Packets.TOPIC_NAME_INVALID, "invalid topic name in PUBLISH");
             return;
         }
-        MqttProperties props;
-        try {
-            props = PropertyMapping.fromWire(p.wireProperties());
-        } catch (IllegalArgumentException e) {
-            disconnect(Packets.PROTOCOL_ERROR, "invalid PUBLISH properties");
-            return;
+        if (maxMessageRate > 0) {
+            countForRate();
         }
         if (maxMessageSize > 0 && p.payload().size() > maxMessageSize) {
             disconnect(Packets.PACKET_TOO_LARGE, "PUBLISH above max_message_size");
@@ -671,6 +743,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     if (mods.mountpoint().isPresent()) {
                         target = mods.mountpoint().get();
                     }
+                    mods.throttle().ifPresent(d -> throttle(d.toMillis()));
                 }
             }
             case ChainOutcome.Exhausted<PublishModifiers> ex -> {
@@ -687,10 +760,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             // MQTT 3 has no negative acknowledgement: the message is dropped and acknowledged (VerneMQ).
             int code = version.isMqtt5() ? deniedCode : Packets.SUCCESS;
             if (p.qos() == 1) {
+                inboundUnacked--;
                 ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBACK, p.packetId(), code));
             } else if (p.qos() == 2) {
                 if (code >= 0x80) {
                     qos2Received.remove(p.packetId());
+                    inboundUnacked--;
                 }
                 ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREC, p.packetId(), code));
             }
@@ -698,6 +773,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         registry.publish(target, routed);
         if (p.qos() == 1) {
+            inboundUnacked--;
             ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBACK, p.packetId(), Packets.SUCCESS));
         } else if (p.qos() == 2) {
             ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREC, p.packetId(), Packets.SUCCESS));
@@ -741,13 +817,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         for (int i = 0; i < requested.size(); i++) {
             MqttTopicSubscription t = requested.get(i);
             String filter = t.topicFilter();
-            if (filter.startsWith("$share/")) {
-                early[i] = v5 ? Packets.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED : Packets.UNSPECIFIED_ERROR;
-                continue;
-            }
-            if (!Topics.isValidFilter(filter)) {
+            boolean shared = filter.startsWith("$share/");
+            if (shared ? io.polyhook.broker.routing.SubscriptionTree.sharedParts(filter).isEmpty()
+                    : !Topics.isValidFilter(filter)) {
                 early[i] = v5 ? Packets.TOPIC_FILTER_INVALID : Packets.UNSPECIFIED_ERROR;
                 continue;
+            }
+            if (shared && v5 && t.option().isNoLocal()) {
+                // MQTT 5 §3.8.3.1: No Local on a shared subscription is a protocol error.
+                protocolError("No Local on a shared subscription");
+                return;
             }
             early[i] = -1;
             SubscriptionOptions options = v5
@@ -812,6 +891,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 stored.add(sub);
                 code = sub.qos();
                 RetainHandling rh = sub.options().retainHandling();
+                // MQTT 5 §4.8.2: retained messages are not sent for a shared subscription.
+                if (sub.filter().startsWith("$share/")) {
+                    rh = RetainHandling.DONT_SEND;
+                }
                 if (rh == RetainHandling.SEND_RETAIN || (rh == RetainHandling.SEND_IF_NEW_SUB && isNew)) {
                     for (Message r : registry.retained().matching(mountpoint, sub.filter())) {
                         List<Integer> ids = sub.options().subscriptionIdentifier().isPresent()
@@ -850,6 +933,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             props = PropertyMapping.fromWire(m.idAndPropertiesVariableHeader().properties());
         } catch (IllegalArgumentException e) {
             disconnect(Packets.PROTOCOL_ERROR, "invalid UNSUBSCRIBE properties");
+            return;
+        }
+        if (!mayUnsubscribe) {
+            // allow_unsubscribe=false: the subscriptions stay; MQTT 5 says so, MQTT 3 has no negative UNSUBACK.
+            List<Short> codes = new ArrayList<>(filters.size());
+            filters.forEach(f -> codes.add((short) (v5 ? Packets.NOT_AUTHORIZED : Packets.SUCCESS)));
+            ctx.writeAndFlush(Packets.unsubAck(packetId, codes));
             return;
         }
         ChainHook<UnsubscribeContext, UnsubscribeModifiers> hook = v5 ? Hooks.ON_UNSUBSCRIBE_M5 : Hooks.ON_UNSUBSCRIBE;
@@ -1007,6 +1097,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         inbound.clear();
         if (connected) {
             connected = false;
+            registry.stats().clientConnected(-1);
+            outbox.close();
+            if (lifetimeTimer != null) {
+                lifetimeTimer.cancel(false);
+            }
             registry.disconnected(session, this, outbox.takeInFlight(), outbox.takeWaiting());
             // After the session is detached, so that a delayed will sees whether the session lives on.
             if (will != null && !cleanDisconnect) {
@@ -1093,6 +1188,83 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             LOG.debug("pipeline error", cause);
         }
         context.close();
+    }
+
+    // ---------------------------------------------------------------- limits and admin actions
+
+    /**
+     * Resolves an MQTT 5 topic alias (§3.3.2.3.4): a PUBLISH with a topic sets the alias, one
+     * with an empty topic uses it. Returns null after closing the connection for a bad alias.
+     */
+    private InboundPublish resolveAlias(InboundPublish p, int alias) {
+        if (alias <= 0 || alias > settings.topicAliasMaximum()) {
+            disconnect(Packets.TOPIC_ALIAS_INVALID, "topic alias " + alias + " out of range");
+            return null;
+        }
+        if (!p.topic().isEmpty()) {
+            if (topicAliases == null) {
+                topicAliases = new String[settings.topicAliasMaximum() + 1];
+            }
+            topicAliases[alias] = p.topic();
+            return p;
+        }
+        String topic = topicAliases == null ? null : topicAliases[alias];
+        if (topic == null) {
+            protocolError("unknown topic alias " + alias);
+            return null;
+        }
+        return new InboundPublish(topic, p.qos(), p.retain(), p.packetId(), p.payload(), p.wireProperties());
+    }
+
+    /** max_message_rate: past the rate in the current second, reading pauses until the second is over. */
+    private void countForRate() {
+        long now = System.nanoTime();
+        if (now - rateWindowStart >= 1_000_000_000L) {
+            rateWindowStart = now;
+            rateWindowCount = 0;
+        }
+        if (++rateWindowCount >= maxMessageRate) {
+            throttle(Math.max(1, (1_000_000_000L - (now - rateWindowStart)) / 1_000_000L));
+        }
+    }
+
+    /** Stops reading from the client for {@code millis} (the publish throttle modifier, max_message_rate). */
+    private void throttle(long millis) {
+        if (millis <= 0 || throttled || closed) {
+            return;
+        }
+        throttled = true;
+        ctx.channel().config().setAutoRead(false);
+        ctx.executor().schedule(() -> {
+            throttled = false;
+            if (!closed && !readingPaused) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        }, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Called from any thread: what a taken-over connection left unacknowledged, to resend with their ids. */
+    void resendTakenOver(List<InFlight> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        ctx.executor().execute(() -> {
+            if (closed || !connected) {
+                entries.stream().filter(f -> !f.released()).forEach(f -> handBack(f.message()));
+                return;
+            }
+            outbox.resend(entries);
+        });
+    }
+
+    /** Called from any thread: an administrator (vmq_api) disconnects the client. */
+    void kick(boolean sessionDiscarded) {
+        ctx.executor().execute(() -> {
+            if (!closed) {
+                disconnect(Packets.ADMINISTRATIVE_ACTION, sessionDiscarded ? "disconnected, session discarded"
+                        : "disconnected by an administrator");
+            }
+        });
     }
 
     // ---------------------------------------------------------------- helpers

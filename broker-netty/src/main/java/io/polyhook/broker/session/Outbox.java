@@ -5,13 +5,18 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.polyhook.broker.routing.Message;
+import io.polyhook.broker.sys.BrokerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The outgoing side of one connection: packet ids, the in-flight window of QoS 1/2 messages and
@@ -30,6 +35,10 @@ final class Outbox {
     private final int window;
     private final long maxPacketSize;
     private final int maxQueued;
+    private final BrokerStats stats;
+    // retry_interval (MQTT 3 only): the in-flight entries seen at the previous tick are resent at this one.
+    private Set<InFlight> seenAtLastTick = Set.of();
+    private ScheduledFuture<?> retryTimer;
     private final IntObjectMap<InFlight> inflight = new IntObjectHashMap<>();
     private final ArrayDeque<Message> waiting = new ArrayDeque<>();
     private int nextPacketId = 1;
@@ -40,7 +49,9 @@ final class Outbox {
      * @param maxPacketSize the client's Maximum Packet Size, 0 for none
      * @param maxQueued     messages that may wait before the oldest is dropped
      */
-    Outbox(ChannelHandlerContext ctx, boolean v5, int window, long maxPacketSize, int maxQueued) {
+    Outbox(ChannelHandlerContext ctx, boolean v5, int window, long maxPacketSize, int maxQueued,
+           BrokerStats stats) {
+        this.stats = stats;
         this.ctx = ctx;
         this.v5 = v5;
         this.window = Math.max(1, window);
@@ -55,6 +66,13 @@ final class Outbox {
     void resend(List<InFlight> entries) {
         long now = System.nanoTime();
         for (InFlight f : entries) {
+            if (inflight.containsKey(f.packetId())) {
+                // The id is taken by a message this connection sent meanwhile (a takeover): send it as new.
+                if (!f.released()) {
+                    send(f.message());
+                }
+                continue;
+            }
             if (f.released()) {
                 inflight.put(f.packetId(), f);
                 write(Packets.pubReply(MqttMessageType.PUBREL, f.packetId(), Packets.SUCCESS));
@@ -77,7 +95,9 @@ final class Outbox {
     /** Queues {@code m} without trying to send it (the connection is closing). */
     void keep(Message m) {
         if (waiting.size() >= maxQueued) {
+            // A slow consumer: the bound holds, the oldest goes, and it is counted.
             waiting.pollFirst();
+            stats.messageDropped();
         }
         waiting.addLast(m);
     }
@@ -104,6 +124,13 @@ final class Outbox {
             inflight.put(packetId, f.release());
         }
         ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREL, packetId, Packets.SUCCESS));
+    }
+
+    /** The connection is gone: stops the retry timer. */
+    void close() {
+        if (retryTimer != null) {
+            retryTimer.cancel(false);
+        }
     }
 
     /** Empties the window, oldest message first, for the session to keep. */
@@ -143,6 +170,7 @@ final class Outbox {
         if (m.properties().messageExpiryInterval().isPresent()) {
             long now = System.nanoTime();
             if (m.isExpired(now)) {
+                stats.messageDropped();
                 return;
             }
             wire = m.withRemainingExpiry(now);
@@ -150,8 +178,10 @@ final class Outbox {
         if (maxPacketSize > 0 && Packets.publishSize(wire, v5) > maxPacketSize) {
             // MQTT 5 §3.1.2.11.4: a packet the client cannot take is discarded as if it had been delivered.
             LOG.debug("dropping a message above the client's maximum packet size");
+            stats.messageDropped();
             return;
         }
+        stats.messageSent();
         if (m.qos() == 0) {
             write(Packets.publish(wire, 0, v5, false));
             return;
@@ -160,6 +190,20 @@ final class Outbox {
         // The original goes in flight: a resend after a reconnect computes its remaining expiry afresh.
         inflight.put(id, new InFlight(id, m, false));
         write(Packets.publish(wire, id, v5, false));
+    }
+
+    /** MQTT 3 retry_interval: resends what stays unacknowledged for a whole interval, with DUP set. */
+    void retryEvery(long seconds) {
+        retryTimer = ctx.executor().scheduleAtFixedRate(() -> {
+            Set<InFlight> now = new HashSet<>(inflight.values());
+            for (InFlight f : inflight.values()) {
+                if (seenAtLastTick.contains(f)) {
+                    write(f.released() ? Packets.pubReply(MqttMessageType.PUBREL, f.packetId(), Packets.SUCCESS)
+                            : Packets.publish(f.message(), f.packetId(), v5, true));
+                }
+            }
+            seenAtLastTick = now;
+        }, seconds, seconds, TimeUnit.SECONDS);
     }
 
     private int nextPacketId() {

@@ -41,6 +41,10 @@ final class Packets {
     static final int TOPIC_NAME_INVALID = 0x90;
     static final int PACKET_TOO_LARGE = 0x95;
     static final int SHARED_SUBSCRIPTIONS_NOT_SUPPORTED = 0x9E;
+    static final int RECEIVE_MAXIMUM_EXCEEDED = 0x93;
+    static final int TOPIC_ALIAS_INVALID = 0x94;
+    static final int ADMINISTRATIVE_ACTION = 0x98;
+    static final int MAXIMUM_CONNECT_TIME = 0xA0;
 
     private static final java.util.Set<Integer> CONNACK_CODES = java.util.Set.of(0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86,
             0x87, 0x88, 0x89, 0x8A, 0x8C, 0x90, 0x95, 0x97, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x9F);

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 
@@ -35,6 +36,13 @@ final class Session {
     private ScheduledFuture<?> willTimer;
     private Runnable pendingWill;
     private boolean discarded;
+    // Per-client queue policy from auth_on_register: offline queue bound (-1: the broker's), order, QoS upgrade.
+    private int maxOffline = -1;
+    private boolean lifo;
+    private boolean upgradeQos;
+    // Who connected last, for re-authorizing the subscriptions later.
+    private Optional<String> username = Optional.empty();
+    private boolean maySubscribe = true;
 
     Session(SubscriberId id) {
         this.id = id;
@@ -64,6 +72,37 @@ final class Session {
         expirySeconds = seconds;
     }
 
+    /** Sets the queue policy a register hook gave ({@code maxOfflineMessages} -1 for the broker's). */
+    synchronized void policy(int maxOfflineMessages, boolean lastInFirstOut, boolean upgrade) {
+        maxOffline = maxOfflineMessages;
+        lifo = lastInFirstOut;
+        upgradeQos = upgrade;
+    }
+
+    /** Records the user name and allow_subscribe of the connection that attaches. */
+    synchronized void client(Optional<String> user, boolean subscribeAllowed) {
+        username = user;
+        maySubscribe = subscribeAllowed;
+    }
+
+    synchronized Optional<String> username() {
+        return username;
+    }
+
+    synchronized boolean maySubscribe() {
+        return maySubscribe;
+    }
+
+    /** Whether deliveries go out with the subscription's QoS even above the published one (upgrade_qos). */
+    synchronized boolean upgradeQos() {
+        return upgradeQos;
+    }
+
+    /** The offline queue bound: the client's own, or {@code brokerMax}. */
+    synchronized int maxOffline(int brokerMax) {
+        return maxOffline >= 0 ? maxOffline : brokerMax;
+    }
+
     synchronized boolean isDiscarded() {
         return discarded;
     }
@@ -89,6 +128,9 @@ final class Session {
         cancelWill();
         List<Message> queued = new ArrayList<>(offline);
         offline.clear();
+        if (lifo) {
+            java.util.Collections.reverse(queued);
+        }
         return queued;
     }
 
@@ -113,12 +155,14 @@ final class Session {
      *
      * @return whether the message was queued
      */
-    synchronized boolean enqueue(Message m, int max) {
+    synchronized boolean enqueue(Message m, int max, Runnable onDrop) {
         if (max <= 0 || discarded) {
+            onDrop.run();
             return false;
         }
         while (offline.size() >= max) {
             offline.pollFirst();
+            onDrop.run();
         }
         offline.addLast(m);
         return true;

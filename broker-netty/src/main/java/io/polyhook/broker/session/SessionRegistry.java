@@ -4,12 +4,19 @@ import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.broker.routing.RetainedStore;
 import io.polyhook.broker.routing.SubscriptionTree;
+import io.polyhook.broker.sys.BrokerStats;
+import io.polyhook.core.hook.ChainOutcome;
 import io.polyhook.core.hook.ClientLane;
 import io.polyhook.core.hook.HookDispatcher;
+import io.polyhook.provider.authcache.AuthCache;
+import io.polyhook.spi.ChainHook;
 import io.polyhook.spi.ClientContext;
 import io.polyhook.spi.Hooks;
 import io.polyhook.spi.MqttVersion;
 import io.polyhook.spi.PublishContext;
+import io.polyhook.spi.Registration;
+import io.polyhook.spi.SubscribeContext;
+import io.polyhook.spi.SubscribeModifiers;
 import io.polyhook.spi.SubscriberId;
 import io.polyhook.spi.TopicSubscription;
 import jakarta.inject.Inject;
@@ -21,9 +28,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,6 +51,8 @@ public final class SessionRegistry implements AutoCloseable {
     private final HookDispatcher dispatcher;
     private final SubscriptionTree tree;
     private final RetainedStore retained;
+    private final BrokerStats stats;
+    private Registration authCacheWatch;
     // One small platform thread for session-expiry and will-delay timers; the tasks only take locks.
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "polyhook-timers");
@@ -51,11 +63,21 @@ public final class SessionRegistry implements AutoCloseable {
     /** A registry routing with {@code tree} and {@code retained}, calling hooks through {@code dispatcher}. */
     @Inject
     public SessionRegistry(BrokerSettings settings, HookDispatcher dispatcher, SubscriptionTree tree,
-                           RetainedStore retained) {
+                           RetainedStore retained, BrokerStats stats) {
+        this.stats = stats;
         this.settings = settings;
         this.dispatcher = dispatcher;
         this.tree = tree;
         this.retained = retained;
+    }
+
+    /**
+     * Re-authorizes a client's live subscriptions whenever the auth cache's answers for it
+     * change, if the injector has an {@link AuthCache}.
+     */
+    @com.google.inject.Inject(optional = true)
+    void watch(AuthCache cache) {
+        authCacheWatch = cache.onChange(this::subscriptionsMayHaveChanged);
     }
 
     BrokerSettings settings() {
@@ -72,6 +94,10 @@ public final class SessionRegistry implements AutoCloseable {
 
     RetainedStore retained() {
         return retained;
+    }
+
+    BrokerStats stats() {
+        return stats;
     }
 
     ScheduledExecutorService timers() {
@@ -98,7 +124,8 @@ public final class SessionRegistry implements AutoCloseable {
      * connection, starts it afresh ({@code cleanStart}) or resumes it.
      */
     synchronized Attached connect(SubscriberId id, boolean cleanStart, long expiry, ConnectionHandler handler,
-                                  ClientLane lane, MqttVersion version) {
+                                  ClientLane lane, MqttVersion version, QueuePolicy policy, Optional<String> username,
+                                  boolean maySubscribe) {
         Session existing = sessions.get(id);
         ConnectionHandler previous = null;
         boolean present = false;
@@ -116,6 +143,8 @@ public final class SessionRegistry implements AutoCloseable {
             session = new Session(id);
             sessions.put(id, session);
         }
+        session.policy(policy.maxOfflineMessages(), policy.lastInFirstOut(), policy.upgradeQos());
+        session.client(username, maySubscribe);
         List<Message> queued = session.attach(handler, expiry, lane, version);
         return new Attached(session, present, previous, queued, session.takeInFlight());
     }
@@ -127,10 +156,16 @@ public final class SessionRegistry implements AutoCloseable {
      */
     void disconnected(Session session, ConnectionHandler handler, List<InFlight> inflight, List<Message> pending) {
         if (!session.detach(handler)) {
-            // Taken over: the session lives on with another connection, which gets the messages
-            // as new ones. Released QoS 2 messages already reached the client: nothing to resend.
+            // Taken over: the session lives on with another connection, which resends the
+            // unacknowledged ones with their packet ids (the client may have them half-done) and
+            // then sends the ones that never went out.
             if (!session.isDiscarded()) {
-                inflight.stream().filter(f -> !f.released()).forEach(f -> offer(session, f.message()));
+                ConnectionHandler successor = session.connection();
+                if (successor != null) {
+                    successor.resendTakenOver(inflight);
+                } else {
+                    session.keepInFlight(inflight);
+                }
                 pending.forEach(m -> offer(session, m));
             }
             return;
@@ -139,7 +174,8 @@ public final class SessionRegistry implements AutoCloseable {
         ClientContext ctx = null;
         if (session.isPersistent()) {
             session.keepInFlight(inflight);
-            pending.forEach(m -> session.enqueue(m, settings.maxOfflineMessages()));
+            int max = session.maxOffline(settings.maxOfflineMessages());
+            pending.forEach(m -> session.enqueue(m, max, stats::messageDropped));
             long expiry = session.expirySeconds();
             if (expiry != Session.NEVER) {
                 session.expiryTimer(timers.schedule(() -> expire(session), expiry, TimeUnit.SECONDS));
@@ -242,11 +278,11 @@ public final class SessionRegistry implements AutoCloseable {
         if (message.retain()) {
             retained.retain(mountpoint, message);
         }
-        Map<SubscriberId, TopicSubscription> matches = tree.match(mountpoint, message.topic());
+        SubscriptionTree.Matches matches = tree.matchAll(mountpoint, message.topic());
         if (matches.isEmpty()) {
             return;
         }
-        for (Map.Entry<SubscriberId, TopicSubscription> e : matches.entrySet()) {
+        for (Map.Entry<SubscriberId, TopicSubscription> e : matches.subscribers().entrySet()) {
             SubscriberId id = e.getKey();
             TopicSubscription sub = e.getValue();
             Session session = sessions.get(id);
@@ -256,12 +292,39 @@ public final class SessionRegistry implements AutoCloseable {
             if (sub.options().noLocal() && message.publisher().filter(id.clientId()::equals).isPresent()) {
                 continue;
             }
-            int qos = Math.min(message.qos(), sub.qos());
-            boolean retain = sub.options().retainAsPublished() && message.retain();
-            List<Integer> ids = sub.options().subscriptionIdentifier().isPresent()
-                    ? List.of(sub.options().subscriptionIdentifier().getAsInt()) : List.of();
-            offer(session, message.forDelivery(qos, retain, ids));
+            deliverTo(session, sub, message);
         }
+        for (Map<SubscriberId, TopicSubscription> group : matches.shared().values()) {
+            Map.Entry<Session, TopicSubscription> member = pickSharedMember(group);
+            if (member != null) {
+                deliverTo(member.getKey(), member.getValue(), message);
+            }
+        }
+    }
+
+    private void deliverTo(Session session, TopicSubscription sub, Message message) {
+        int qos = session.upgradeQos() ? sub.qos() : Math.min(message.qos(), sub.qos());
+        boolean retain = sub.options().retainAsPublished() && message.retain();
+        List<Integer> ids = sub.options().subscriptionIdentifier().isPresent()
+                ? List.of(sub.options().subscriptionIdentifier().getAsInt()) : List.of();
+        offer(session, message.forDelivery(qos, retain, ids));
+    }
+
+    /**
+     * One member of a shared group for one message (MQTT 5 §4.8.2): a random online member, or,
+     * if none is online, a random offline persistent one, whose queue keeps it.
+     */
+    private Map.Entry<Session, TopicSubscription> pickSharedMember(Map<SubscriberId, TopicSubscription> group) {
+        List<Map.Entry<Session, TopicSubscription>> online = new ArrayList<>(group.size());
+        List<Map.Entry<Session, TopicSubscription>> offline = new ArrayList<>(0);
+        group.forEach((id, sub) -> {
+            Session s = sessions.get(id);
+            if (s != null) {
+                (s.connection() != null ? online : offline).add(Map.entry(s, sub));
+            }
+        });
+        List<Map.Entry<Session, TopicSubscription>> from = online.isEmpty() ? offline : online;
+        return from.isEmpty() ? null : from.get(ThreadLocalRandom.current().nextInt(from.size()));
     }
 
     /** Hands {@code m} to the session's connection, or queues it if the session is offline and persistent. */
@@ -274,13 +337,116 @@ public final class SessionRegistry implements AutoCloseable {
         if (m.qos() == 0 || !session.isPersistent()) {
             return;
         }
-        if (session.enqueue(m, settings.maxOfflineMessages()) && dispatcher.has(Hooks.ON_OFFLINE_MESSAGE)) {
+        if (session.enqueue(m, session.maxOffline(settings.maxOfflineMessages()), stats::messageDropped)
+                && dispatcher.has(Hooks.ON_OFFLINE_MESSAGE)) {
             ClientLane lane = session.lane();
             if (lane != null) {
                 dispatcher.notify(lane, Hooks.ON_OFFLINE_MESSAGE, new PublishContext(session.version(),
                         session.id.mountpoint(), session.id.clientId(), Optional.empty(), m.topic(), m.qos(),
                         m.payload(), m.retain(), m.properties()));
             }
+        }
+    }
+
+    /**
+     * Disconnects the client {@code id} (vmq_api {@code disconnect_by_subscriber_id}); with
+     * {@code cleanup} its session is discarded too, online or not. Returns whether a session existed.
+     */
+    public boolean disconnectClient(SubscriberId id, boolean cleanup) {
+        Session session = sessions.get(id);
+        if (session == null) {
+            return false;
+        }
+        ConnectionHandler c = session.connection();
+        if (cleanup) {
+            synchronized (this) {
+                if (sessions.remove(id, session)) {
+                    drop(session);
+                }
+            }
+        }
+        if (c != null) {
+            c.kick(cleanup);
+        }
+        return true;
+    }
+
+    /**
+     * Re-runs {@code auth_on_subscribe[_m5]} for every stored subscription of {@code id}, one
+     * filter at a time with empty properties, and keeps, rewrites or removes each by the verdict
+     * (vmq_api {@code reauthorize_subscriptions}; also what an auth-cache change triggers). The
+     * chains run on the client's lane, after whatever it is doing. {@code username} empty: the
+     * one the client connected with.
+     *
+     * @return when every verdict has been applied; at once if there is no such session
+     */
+    public CompletionStage<Void> reauthorizeSubscriptions(SubscriberId id, Optional<String> username) {
+        Session session = sessions.get(id);
+        if (session == null || session.subscriptions.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        MqttVersion version = session.version();
+        ChainHook<SubscribeContext, SubscribeModifiers> hook = version.isMqtt5()
+                ? Hooks.AUTH_ON_SUBSCRIBE_M5 : Hooks.AUTH_ON_SUBSCRIBE;
+        Optional<String> user = username.isPresent() ? username : session.username();
+        boolean denyAll = !session.maySubscribe() || (!dispatcher.has(hook) && !settings.noMatchAllow());
+        if (!denyAll && !dispatcher.has(hook)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        ClientLane lane = session.lane() != null ? session.lane() : dispatcher.newLane(id.clientId());
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (TopicSubscription sub : List.copyOf(session.subscriptions.values())) {
+            if (denyAll) {
+                unsubscribe(session, sub.filter());
+                continue;
+            }
+            SubscribeContext ctx = new SubscribeContext(version, id.mountpoint(), id.clientId(), user, List.of(sub),
+                    io.polyhook.spi.MqttProperties.EMPTY);
+            all.add(dispatcher.chain(lane, hook, ctx).thenAccept(outcome -> applyReauthorization(session, sub, outcome))
+                    .toCompletableFuture());
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * {@link #reauthorizeSubscriptions} without waiting, as the listener of an auth-cache change:
+     * {@code authCache.onChange(sessions::subscriptionsMayHaveChanged)}. Quick and non-blocking:
+     * it only queues the chains on the client's lane.
+     */
+    public void subscriptionsMayHaveChanged(SubscriberId id) {
+        subscriptionsMayHaveChanged(id, Optional.empty());
+    }
+
+    /** {@link #reauthorizeSubscriptions} without waiting, as {@code username}. */
+    public void subscriptionsMayHaveChanged(SubscriberId id, Optional<String> username) {
+        reauthorizeSubscriptions(id, username).exceptionally(e -> {
+            LOG.warn("re-authorizing the subscriptions of {} failed: {}", id, e.toString());
+            return null;
+        });
+    }
+
+    private void applyReauthorization(Session session, TopicSubscription sub, ChainOutcome<SubscribeModifiers> outcome) {
+        boolean keep = switch (outcome) {
+            case ChainOutcome.Allowed<SubscribeModifiers> ok -> {
+                if (ok.modifiers().isEmpty()) {
+                    yield true;
+                }
+                // A rewrite replaces the filter with what the handler returned (rejected entries: nothing).
+                unsubscribe(session, sub.filter());
+                for (TopicSubscription t : ok.modifiers().get().topics()) {
+                    if (!t.isRejected()) {
+                        subscribe(session, t);
+                    }
+                }
+                yield true;
+            }
+            case ChainOutcome.Exhausted<SubscribeModifiers> ex -> settings.noMatchAllow();
+            case ChainOutcome.Denied<SubscribeModifiers> denied -> false;
+            case ChainOutcome.Failed<SubscribeModifiers> failed -> false;
+        };
+        if (!keep) {
+            LOG.debug("subscription {} of {} no longer authorized: removed", sub.filter(), session.id);
+            unsubscribe(session, sub.filter());
         }
     }
 
@@ -314,6 +480,9 @@ public final class SessionRegistry implements AutoCloseable {
 
     @Override
     public void close() {
+        if (authCacheWatch != null) {
+            authCacheWatch.close();
+        }
         timers.shutdownNow();
     }
 }

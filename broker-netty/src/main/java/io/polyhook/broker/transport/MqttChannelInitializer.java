@@ -29,9 +29,13 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     private final SessionRegistry sessions;
     private final SslContext ssl;
     private final ChannelGroup channels;
+    private final ConnectionLimits limits;
+    private final ByteCounter bytes;
 
     MqttChannelInitializer(ListenerConfig listener, BrokerSettings settings, SessionRegistry sessions, SslContext ssl,
-                           ChannelGroup channels) {
+                           ChannelGroup channels, ConnectionLimits limits, ByteCounter bytes) {
+        this.limits = limits;
+        this.bytes = bytes;
         this.listener = listener;
         this.settings = settings;
         this.sessions = sessions;
@@ -41,8 +45,13 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        if (!limits.admit(ch)) {
+            ch.close();
+            return;
+        }
         channels.add(ch);
         ChannelPipeline p = ch.pipeline();
+        p.addLast("bytes", bytes);
         if (ssl != null) {
             p.addLast("tls", ssl.newHandler(ch.alloc()));
         }

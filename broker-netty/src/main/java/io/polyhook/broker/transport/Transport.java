@@ -22,6 +22,8 @@ import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.config.ConfigException;
 import io.polyhook.broker.config.ListenerConfig;
 import io.polyhook.broker.session.SessionRegistry;
+import io.polyhook.broker.sys.BrokerStats;
+import io.polyhook.broker.sys.SysPublisher;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -49,10 +51,17 @@ public final class Transport implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ChannelGroup connections = new DefaultChannelGroup("polyhook-connections", GlobalEventExecutor.INSTANCE);
     private final List<Channel> servers = new ArrayList<>();
+    private final ConnectionLimits limits;
+    private final ByteCounter bytes;
+    private final SysPublisher sys;
 
     /** Event loops for {@code sessions}; nothing is bound until {@link #bind}. */
     @Inject
-    public Transport(BrokerSettings settings, SessionRegistry sessions) {
+    public Transport(BrokerSettings settings, SessionRegistry sessions, BrokerStats stats,
+                     SysPublisher sys) {
+        this.sys = sys;
+        this.limits = new ConnectionLimits(settings, stats);
+        this.bytes = new ByteCounter(stats);
         this.settings = settings;
         this.sessions = sessions;
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -73,7 +82,7 @@ public final class Transport implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new MqttChannelInitializer(l, settings, sessions, ssl, connections));
+                    .childHandler(new MqttChannelInitializer(l, settings, sessions, ssl, connections, limits, bytes));
             Channel server;
             try {
                 server = b.bind(l.host(), l.port()).syncUninterruptibly().channel();
@@ -90,6 +99,8 @@ public final class Transport implements AutoCloseable {
             LOG.info("listening for MQTT on {} ({}{})", l.host() + ":" + local.getPort(), l.type().configName(),
                     l.type().isWebSocket() ? " " + l.path() : "");
         }
+        // $SYS statistics start with the listeners: before them there is nobody to read them.
+        sys.start();
         return bound;
     }
 
@@ -130,6 +141,7 @@ public final class Transport implements AutoCloseable {
 
     @Override
     public void close() {
+        sys.close();
         closeServers();
         connections.close().awaitUninterruptibly(5_000);
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -87,6 +87,11 @@ class BrokerConfigTest {
             scripts: { files: a.lua }                                   | scripts.files: must be a list
             providers: { postgres: 5 }                                  | providers.postgres: must be a map
             admin: { address: "nowhere" }                               | admin.address: must be "host:port"
+            broker: { max_connections: -1 }                             | broker.max_connections: must be an integer 0..
+            broker: { receive_maximum: 0 }                              | broker.receive_maximum: must be an integer 1..65535
+            broker: { persistent_session_expiry: soon }                 | broker.persistent_session_expiry: must be "never" or a duration
+            broker: { sys_interval: 0s }                                | broker.sys_interval: must be "off" or a duration
+            broker: { node_name: "a/b" }                                | broker.node_name: must be one non-empty topic level
             """)
     void badValueNamesTheKeyAndTheReason(String yaml, String expected) {
         assertThatThrownBy(() -> BrokerConfig.parse(yaml))
@@ -120,5 +125,36 @@ class BrokerConfigTest {
         BrokerConfig c = BrokerConfig.parse("plugins: { Acl: { deny: [a, b] } }");
         assertThat(c.pluginSettings("Acl")).containsKey("deny");
         assertThat(c.pluginSettings("Other")).isEmpty();
+    }
+
+    @Test
+    void limitsSessionExpiryAndSysKeysParse() {
+        BrokerSettings b = BrokerConfig.parse("""
+                broker:
+                  max_connections: 1000
+                  max_connections_per_ip: 10
+                  receive_maximum: 20
+                  topic_alias_maximum: 0
+                  persistent_session_expiry: 2h
+                  sys_interval: 30s
+                  node_name: edge1
+                """).broker();
+        assertThat(b.maxConnections()).isEqualTo(1000);
+        assertThat(b.maxConnectionsPerIp()).isEqualTo(10);
+        assertThat(b.receiveMaximum()).isEqualTo(20);
+        assertThat(b.topicAliasMaximum()).isZero();
+        assertThat(b.persistentSessionExpiry()).isEqualTo(7200);
+        assertThat(b.sysInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(b.nodeName()).isEqualTo("edge1");
+    }
+
+    @Test
+    void persistentSessionsNeverExpireByDefaultAsInVerneMq() {
+        assertThat(BrokerConfig.defaults().broker().persistentSessionExpiry()).isEqualTo(BrokerSettings.NEVER);
+        assertThat(BrokerConfig.parse("broker: { persistent_session_expiry: never, sys_interval: \"off\" }").broker())
+                .satisfies(b -> {
+                    assertThat(b.persistentSessionExpiry()).isEqualTo(BrokerSettings.NEVER);
+                    assertThat(b.sysInterval()).isZero();
+                });
     }
 }

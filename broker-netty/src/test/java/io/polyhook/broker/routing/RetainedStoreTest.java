@@ -32,4 +32,31 @@ class RetainedStoreTest {
         assertThat(store.matching("", "$SYS/#")).hasSize(1);
         assertThat(store.matching("m", "#")).hasSize(1);
     }
+
+    @Test
+    void filtersWalkOnlyTheirBranchesAndMatchLikeSubscriptions() {
+        RetainedStore store = new RetainedStore();
+        for (String t : new String[] {"a", "a/b", "a/b/c", "a/x/c", "b/b/c", "/lead"}) {
+            store.retain("", msg(t, t));
+        }
+        assertThat(store.matching("", "a/#")).extracting(m -> m.topic())
+                .containsExactlyInAnyOrder("a", "a/b", "a/b/c", "a/x/c");
+        assertThat(store.matching("", "a/+/c")).extracting(m -> m.topic()).containsExactlyInAnyOrder("a/b/c", "a/x/c");
+        assertThat(store.matching("", "+/b/c")).extracting(m -> m.topic()).containsExactlyInAnyOrder("a/b/c", "b/b/c");
+        assertThat(store.matching("", "a/b")).extracting(m -> m.topic()).containsExactly("a/b");
+        assertThat(store.matching("", "+/lead")).extracting(m -> m.topic()).containsExactly("/lead");
+        assertThat(store.matching("", "#")).hasSize(6);
+        assertThat(store.totalSize()).isEqualTo(6);
+    }
+
+    @Test
+    void clearingALeafPrunesItsEmptyBranch() {
+        RetainedStore store = new RetainedStore();
+        store.retain("", msg("deep/er/still", "x"));
+        store.retain("", msg("deep/er/still", ""));
+        assertThat(store.size("")).isZero();
+        assertThat(store.matching("", "deep/#")).isEmpty();
+        store.retain("", msg("never/there", ""));
+        assertThat(store.size("")).isZero();
+    }
 }

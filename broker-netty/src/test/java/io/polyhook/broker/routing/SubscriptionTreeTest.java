@@ -79,4 +79,49 @@ class SubscriptionTreeTest {
         assertThat(tree.size("")).isZero();
         assertThat(tree.match("", "a/b/c")).isEmpty();
     }
+
+    private static TopicSubscription sub(String filter) {
+        return new TopicSubscription(filter, 1, io.polyhook.spi.SubscriptionOptions.DEFAULT);
+    }
+
+    @Test
+    void sharedSubscriptionsMatchAsAGroupAndNotAsPlainSubscribers() {
+        SubscriptionTree tree = new SubscriptionTree();
+        tree.subscribe("", A, sub("$share/g/jobs/+"));
+        tree.subscribe("", B, sub("$share/g/jobs/+"));
+        tree.subscribe("", B, sub("$share/h/jobs/#"));
+        SubscriptionTree.Matches m = tree.matchAll("", "jobs/1");
+        assertThat(m.subscribers()).isEmpty();
+        assertThat(m.shared()).containsOnlyKeys("$share/g/jobs/+", "$share/h/jobs/#");
+        assertThat(m.shared().get("$share/g/jobs/+")).containsOnlyKeys(A, B);
+        assertThat(tree.match("", "jobs/1")).isEmpty();
+        assertThat(tree.totalSize()).isEqualTo(3);
+    }
+
+    @Test
+    void unsubscribingFromASharedGroupLeavesOnlyThatGroup() {
+        SubscriptionTree tree = new SubscriptionTree();
+        tree.subscribe("", A, sub("$share/g/t"));
+        tree.subscribe("", A, sub("t"));
+        assertThat(tree.unsubscribe("", A, "$share/g/t")).isTrue();
+        assertThat(tree.matchAll("", "t").shared()).isEmpty();
+        assertThat(tree.matchAll("", "t").subscribers()).containsOnlyKeys(A);
+        assertThat(tree.totalSize()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0} valid shared filter: {1}")
+    @CsvSource(textBlock = """
+            $share/g/a/b,   true
+            $share/g/'#',   true
+            $share/g/+,     true
+            $share//a,      false
+            $share/g,       false
+            $share/g/,      false
+            $share/g+/a,    false
+            $share/g/a/#/b, false
+            a/b,            false
+            """)
+    void sharedFiltersNeedAGroupAndAValidFilter(String filter, boolean valid) {
+        assertThat(SubscriptionTree.sharedParts(filter.replace("'", "")).isPresent()).isEqualTo(valid);
+    }
 }

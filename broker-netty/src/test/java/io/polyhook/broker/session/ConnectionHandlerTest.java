@@ -42,7 +42,7 @@ class ConnectionHandlerTest {
     private final HookRegistry hooks = new HookRegistry();
     private final HookDispatcher dispatcher = new HookDispatcher(hooks, DispatchSettings.defaults());
     private final SessionRegistry sessions = new SessionRegistry(BrokerSettings.DEFAULT, dispatcher, new SubscriptionTree(),
-            new RetainedStore());
+            new RetainedStore(), new io.polyhook.broker.sys.BrokerStats());
     private final HookRegistrar registrar = hooks.registrar(HandlerOrigin.plugin("test"), 0);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
@@ -121,7 +121,7 @@ class ConnectionHandlerTest {
     @Test
     void readingPausesOnlyPastTheHighWaterMarkAndResumesWhenDrained() throws Exception {
         BrokerSettings small = new BrokerSettings(true, true, java.time.Duration.ofSeconds(10), 1024 * 1024, 100, 32, 4);
-        SessionRegistry registry = new SessionRegistry(small, dispatcher, new SubscriptionTree(), new RetainedStore());
+        SessionRegistry registry = new SessionRegistry(small, dispatcher, new SubscriptionTree(), new RetainedStore(), new io.polyhook.broker.sys.BrokerStats());
         CountDownLatch release = new CountDownLatch(1);
         registrar.register(Hooks.AUTH_ON_PUBLISH, pc -> {
             release.await(10, TimeUnit.SECONDS);

@@ -45,7 +45,7 @@ class OutboxTest {
 
     @Test
     void qos1BeyondTheWindowWaitsForAnAcknowledgement() {
-        Outbox box = new Outbox(ctx, false, 1, 0, 10);
+        Outbox box = new Outbox(ctx, false, 1, 0, 10, new io.polyhook.broker.sys.BrokerStats());
         box.send(msg("a", 1));
         box.send(msg("b", 1));
         assertThat(written()).containsExactly("a#1");
@@ -55,7 +55,7 @@ class OutboxTest {
 
     @Test
     void qos0BehindAWaitingQos1KeepsItsPlace() {
-        Outbox box = new Outbox(ctx, false, 1, 0, 10);
+        Outbox box = new Outbox(ctx, false, 1, 0, 10, new io.polyhook.broker.sys.BrokerStats());
         box.send(msg("a", 1));
         box.send(msg("b", 1));
         box.send(msg("c", 0));
@@ -67,7 +67,7 @@ class OutboxTest {
 
     @Test
     void queueIsBoundedByDroppingTheOldest() {
-        Outbox box = new Outbox(ctx, false, 1, 0, 2);
+        Outbox box = new Outbox(ctx, false, 1, 0, 2, new io.polyhook.broker.sys.BrokerStats());
         box.send(msg("a", 1));
         box.send(msg("b", 1));
         box.send(msg("c", 1));
@@ -80,7 +80,7 @@ class OutboxTest {
 
     @Test
     void closingHandsBackUnacknowledgedAndQueuedQos1ButNotQos0() {
-        Outbox box = new Outbox(ctx, false, 1, 0, 10);
+        Outbox box = new Outbox(ctx, false, 1, 0, 10, new io.polyhook.broker.sys.BrokerStats());
         box.send(msg("a", 1));
         box.send(msg("b", 0));
         box.send(msg("c", 1));
@@ -91,7 +91,7 @@ class OutboxTest {
 
     @Test
     void messageAboveTheClientsMaximumPacketSizeIsSkipped() {
-        Outbox box = new Outbox(ctx, true, 10, 20, 10);
+        Outbox box = new Outbox(ctx, true, 10, 20, 10, new io.polyhook.broker.sys.BrokerStats());
         box.send(msg("x".repeat(50), 1));
         box.send(msg("ok", 1));
         assertThat(written()).containsExactly("ok#1");

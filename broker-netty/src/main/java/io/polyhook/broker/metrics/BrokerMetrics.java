@@ -1,0 +1,85 @@
+package io.polyhook.broker.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.polyhook.broker.session.SessionRegistry;
+import io.polyhook.broker.sys.BrokerStats;
+import io.polyhook.broker.transport.Transport;
+import io.polyhook.core.hook.HookRegistry;
+import io.polyhook.core.script.ScriptManager;
+import io.polyhook.provider.authcache.AuthCache;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The broker's meters: hook calls, errors, timeouts and latency per handler owner and hook
+ * point, connected clients, connections, sessions, messages and bytes in and out, loaded
+ * scripts, auth-cache entries, and the JVM basics.
+ *
+ * <p>Every meter reads a counter the broker keeps anyway (hook statistics, {@link BrokerStats},
+ * the transport's channel group, the session map), so nothing is added to the hot path; the
+ * values are collected when {@link #scrape()} is called.
+ */
+@Singleton
+public final class BrokerMetrics {
+
+    /** The content type of {@link #scrape()}: the Prometheus text exposition format. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final HookMeters hookMeters;
+
+    /** Meters over the broker's own counters. */
+    @Inject
+    public BrokerMetrics(HookRegistry hooks, ScriptManager scripts, Transport transport, SessionRegistry sessions,
+                         AuthCache authCache, BrokerStats stats) {
+        Gauge.builder("polyhook.clients.connected", stats, BrokerStats::clientsConnected)
+                .description("clients connected (admitted by CONNACK)").strongReference(true).register(registry);
+        counter("polyhook.connections.refused", "connections closed at once by a connection limit", stats,
+                BrokerStats::connectionsRefused);
+        counter("polyhook.messages.received", "PUBLISH packets received from clients", stats, BrokerStats::messagesReceived);
+        counter("polyhook.messages.sent", "PUBLISH packets sent to clients", stats, BrokerStats::messagesSent);
+        counter("polyhook.messages.dropped", "messages dropped (full queues, expired or oversized)", stats,
+                BrokerStats::messagesDropped);
+        counter("polyhook.bytes.received", "bytes read from client sockets", stats, BrokerStats::bytesReceived);
+        counter("polyhook.bytes.sent", "bytes written to client sockets", stats, BrokerStats::bytesSent);
+        Gauge.builder("polyhook.connections", transport, Transport::connectionCount)
+                .description("open MQTT connections (TCP and WebSocket)").strongReference(true).register(registry);
+        Gauge.builder("polyhook.sessions", sessions, SessionRegistry::size)
+                .description("sessions, online and offline").strongReference(true).register(registry);
+        Gauge.builder("polyhook.scripts.loaded", scripts, s -> s.list().size())
+                .description("scripts serving hooks").strongReference(true).register(registry);
+        Gauge.builder("polyhook.auth.cache.entries", authCache, AuthCache::size)
+                .description("clients with an auth cache entry").strongReference(true).register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        hookMeters = new HookMeters(hooks.statistics(), registry);
+    }
+
+    private void counter(String name, String description, BrokerStats stats, ToDoubleFunction<BrokerStats> value) {
+        // The broker keeps the stats object alive; the registry may hold it weakly.
+        FunctionCounter.builder(name, stats, value).description(description).register(registry);
+    }
+
+    /** The registry, for plugins or embedders that want to add meters of their own. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Every meter in the Prometheus text format ({@link #CONTENT_TYPE}). */
+    public String scrape() {
+        hookMeters.refresh();
+        return registry.scrape();
+    }
+}

@@ -1,0 +1,54 @@
+package io.polyhook.it;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static io.polyhook.it.PublishSubscribeTest.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** MQTT 3.1.1 persistent sessions: takeover of unacknowledged messages and the configured expiry. */
+@ExtendWith(NettyLeakGuard.class)
+class SessionTakeoverAndExpiryTest {
+
+    private static final int PUBLISH = 3;
+
+    @Test
+    void takeoverResendsUnacknowledgedMessagesWithTheirPacketIdsAndDup() throws Exception {
+        try (TestBroker broker = TestBroker.start()) {
+            try (RawMqtt first = RawMqtt.open(broker.port())) {
+                assertThat(first.connectPersistent311("taker").type()).isEqualTo(2);
+                first.send(RawMqtt.subscribePacket311("job", 1));
+                assertThat(first.read().type()).isEqualTo(9);
+                broker.v5("producer").publishWith().topic("job").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("work")).send();
+                RawMqtt.Packet sent = first.read();
+                assertThat(sent.type()).isEqualTo(PUBLISH);
+                int id = RawMqtt.publishPacketId(sent);
+                // No PUBACK: the same client id connects again on another socket and takes over.
+                try (RawMqtt second = RawMqtt.open(broker.port())) {
+                    RawMqtt.Packet connAck = second.connectPersistent311("taker");
+                    assertThat(connAck.type()).isEqualTo(2);
+                    assertThat(connAck.body()[0] & 1).as("session present").isEqualTo(1);
+                    RawMqtt.Packet resent = second.read();
+                    assertThat(resent.type()).isEqualTo(PUBLISH);
+                    assertThat(resent.header() & 0x08).as("DUP").isEqualTo(0x08);
+                    assertThat(RawMqtt.publishPacketId(resent)).isEqualTo(id);
+                }
+                assertThat(first.readUntilClosed()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void mqtt311PersistentSessionExpiresAfterTheConfiguredTime() throws Exception {
+        try (TestBroker broker = TestBroker.configured(TestBroker.broker(b -> b.withPersistentSessionExpiry(1)))) {
+            try (RawMqtt c = RawMqtt.open(broker.port())) {
+                assertThat(c.connectPersistent311("short-lived").type()).isEqualTo(2);
+                c.send(RawMqtt.subscribePacket311("x", 1));
+                assertThat(c.read().type()).isEqualTo(9);
+            }
+            Await.until("the session expired", () -> broker.broker.sessionCount() == 0);
+            assertThat(broker.broker.subscriptionCount("")).isZero();
+        }
+    }
+}
