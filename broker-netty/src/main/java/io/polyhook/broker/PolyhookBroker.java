@@ -233,6 +233,7 @@ public final class PolyhookBroker implements AutoCloseable {
                     LOG.info("no script engine on the class path; scripts in {} are not loaded", config.scripts().dir());
                 } else {
                     LoadReport report = scripts.loadAll(Path.of(config.scripts().dir()),
+                            io.polyhook.broker.hooks.BundledAuthScripts.enabled(config),
                             config.scripts().files().stream().map(Path::of).toList());
                     report.warnings().forEach(w -> LOG.warn("scripts: {}", w));
                 }

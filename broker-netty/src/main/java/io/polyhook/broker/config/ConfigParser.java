@@ -72,6 +72,7 @@ final class ConfigParser {
         ScriptsConfig scripts = scripts(root.get("scripts"));
         Map<String, Object> providers = freeMap(root.get("providers"), "providers");
         Map<String, Object> auth = freeMap(root.get("auth"), "auth");
+        checkAuth(auth);
         Map<String, Object> plugins = freeMap(root.get("plugins"), "plugins");
         Optional<String> adminHost = Optional.empty();
         int adminPort = 0;
@@ -227,6 +228,53 @@ final class ConfigParser {
             }
         }
         return new ScriptsConfig(dir, files, states, timeout, engines);
+    }
+
+    private static final List<String> AUTH_DATABASES = List.of("postgres", "cockroachdb", "mysql", "mysql2", "mongodb", "redis");
+    private static final Set<String> AUTH_KEYS = Set.of("enabled", "unknown_user", "password_hash_method", "script");
+    private static final Map<String, Set<String>> HASH_METHODS = Map.of(
+            "postgres", Set.of("crypt", "bcrypt"), "cockroachdb", Set.of("sha256", "bcrypt"),
+            "mysql", Set.of("password", "md5", "sha1", "sha256"), "mysql2", Set.of("password", "md5", "sha1", "sha256"),
+            "mongodb", Set.of("bcrypt"), "redis", Set.of("bcrypt"));
+
+    /** The bundled authentication switches: {@code auth.<database>.{enabled, unknown_user, ...}}. */
+    private static void checkAuth(Map<String, Object> auth) {
+        for (Map.Entry<String, Object> db : auth.entrySet()) {
+            String at = "auth." + db.getKey();
+            if (!AUTH_DATABASES.contains(db.getKey())) {
+                throw new ConfigException(at, "unknown database (expected one of " + String.join(", ", AUTH_DATABASES) + ")");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> section = (Map<String, Object>) db.getValue();
+            for (Map.Entry<String, Object> e : section.entrySet()) {
+                String key = at + "." + e.getKey();
+                Object v = e.getValue();
+                switch (e.getKey()) {
+                    case "enabled" -> {
+                        if (!(v instanceof Boolean)) {
+                            throw new ConfigException(key, "must be true or false, was " + v);
+                        }
+                    }
+                    case "unknown_user" -> {
+                        if (!"next".equals(v) && !"deny".equals(v)) {
+                            throw new ConfigException(key, "must be next or deny, was " + v);
+                        }
+                    }
+                    case "password_hash_method" -> {
+                        if (!HASH_METHODS.get(db.getKey()).contains(v)) {
+                            throw new ConfigException(key, "must be one of " + new java.util.TreeSet<>(HASH_METHODS.get(db.getKey()))
+                                    + ", was " + v);
+                        }
+                    }
+                    case "script" -> {
+                        if (!(v instanceof String path) || path.isBlank()) {
+                            throw new ConfigException(key, "must be the path of a script, was " + v);
+                        }
+                    }
+                    default -> throw new ConfigException(key, "unknown key (expected " + new java.util.TreeSet<>(AUTH_KEYS) + ")");
+                }
+            }
+        }
     }
 
     /** Free-form sections (providers, auth, plugins): a map of maps of plain values. */

@@ -62,6 +62,7 @@ public final class ScriptModule extends AbstractModule {
         // The explicit factory replaces the discovered one, which would have a cache of its own.
         return ProviderCatalog.builder().discover(loader).factory(new AuthCacheProviderFactory(authCache))
                 .factory(new io.polyhook.broker.session.VmqApiProviderFactory(sessions))
+                .factory(new ConfigLibraryFactory())
                 .settings(modelOf(config)).start();
     }
 

@@ -92,6 +92,11 @@ class BrokerConfigTest {
             broker: { persistent_session_expiry: soon }                 | broker.persistent_session_expiry: must be "never" or a duration
             broker: { sys_interval: 0s }                                | broker.sys_interval: must be "off" or a duration
             broker: { node_name: "a/b" }                                | broker.node_name: must be one non-empty topic level
+            auth: { oracle: { enabled: true } }                         | auth.oracle: unknown database (expected one of postgres, cockroachdb, mysql, mysql2, mongodb, redis)
+            auth: { postgres: { enabled: "yes" } }                      | auth.postgres.enabled: must be true or false, was yes
+            auth: { postgres: { unknown_user: allow } }                 | auth.postgres.unknown_user: must be next or deny, was allow
+            auth: { postgres: { password_hash_method: md5 } }           | auth.postgres.password_hash_method: must be one of [bcrypt, crypt], was md5
+            auth: { redis: { enable: true } }                           | auth.redis.enable: unknown key (expected [enabled, password_hash_method, script, unknown_user])
             """)
     void badValueNamesTheKeyAndTheReason(String yaml, String expected) {
         assertThatThrownBy(() -> BrokerConfig.parse(yaml))
