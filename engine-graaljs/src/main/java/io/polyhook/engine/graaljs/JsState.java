@@ -164,7 +164,7 @@ final class JsState {
             for (DataProvider provider : providers) {
                 Value lib = ctors.object().newInstance();
                 for (Map.Entry<String, ProviderFunction> f : provider.functions().entrySet()) {
-                    lib.putMember(f.getKey(), new ProviderCall(provider.name() + "." + f.getKey(), f.getValue(), ctors));
+                    lib.putMember(f.getKey(), new ProviderCall(provider.name() + "." + f.getKey(), f.getValue(), ctors, script));
                 }
                 bindings.putMember(provider.name(), lib);
             }

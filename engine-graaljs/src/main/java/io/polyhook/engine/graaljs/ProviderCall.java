@@ -7,6 +7,7 @@ import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +25,16 @@ final class ProviderCall implements ProxyExecutable {
     private final String function;
     private final ProviderFunction target;
     private final JsValues.Constructors constructors;
+    private final String script;
 
-    ProviderCall(String function, ProviderFunction target, JsValues.Constructors constructors) {
+    /** @param script the calling script's file, whose base name the {@code log} library names its logger after */
+    ProviderCall(String function, ProviderFunction target, JsValues.Constructors constructors, String script) {
         this.function = function;
         this.target = target;
         this.constructors = constructors;
+        String file = java.nio.file.Path.of(script).getFileName().toString();
+        int dot = file.lastIndexOf('.');
+        this.script = dot > 0 ? file.substring(0, dot) : file;
     }
 
     @Override
@@ -42,6 +48,7 @@ final class ProviderCall implements ProxyExecutable {
             }
         }
         Object result;
+        MDC.put("script", script); // the log library names its logger after the calling script
         try {
             result = target.call(Arguments.of(function, values));
         } catch (ProviderException e) {
@@ -49,6 +56,8 @@ final class ProviderCall implements ProxyExecutable {
         } catch (RuntimeException e) {
             LOG.error("{} failed", function, e);
             throw raise(constructors.error(), function + ": internal error (see the broker log)");
+        } finally {
+            MDC.remove("script");
         }
         try {
             return JsValues.toJs(constructors, result);

@@ -71,7 +71,7 @@ final class LuaState {
         for (DataProvider provider : providers) {
             LuaTable lib = new LuaTable();
             for (Map.Entry<String, ProviderFunction> f : provider.functions().entrySet()) {
-                lib.rawset(f.getKey(), new ProviderCall(provider.name() + "." + f.getKey(), f.getValue()));
+                lib.rawset(f.getKey(), new ProviderCall(provider.name() + "." + f.getKey(), f.getValue(), scriptName(source)));
             }
             globals.rawset(provider.name(), lib);
         }
@@ -205,5 +205,12 @@ final class LuaState {
             this.STDERR = real.STDERR;
             this.STDIN = real.STDIN;
         }
+    }
+
+    /** The file name without its extension: scripts/auth.lua is "auth". */
+    static String scriptName(ScriptSource source) {
+        String file = source.path().getFileName().toString();
+        int dot = file.lastIndexOf('.');
+        return dot > 0 ? file.substring(0, dot) : file;
     }
 }

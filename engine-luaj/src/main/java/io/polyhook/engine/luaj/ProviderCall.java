@@ -8,6 +8,7 @@ import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.VarArgFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +22,18 @@ import java.util.List;
 final class ProviderCall extends VarArgFunction {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProviderCall.class);
+    /** The MDC key the log library reads to name its logger after the script. */
+    static final String SCRIPT_KEY = "script";
 
     private final String function;
     private final ProviderFunction target;
+    private final String script;
 
-    ProviderCall(String function, ProviderFunction target) {
+    /** @param script the calling script's name, which the {@code log} library names its logger after */
+    ProviderCall(String function, ProviderFunction target, String script) {
         this.function = function;
         this.target = target;
+        this.script = script;
         this.name = function;
     }
 
@@ -43,6 +49,7 @@ final class ProviderCall extends VarArgFunction {
             }
         }
         Object result;
+        MDC.put(SCRIPT_KEY, script);
         try {
             result = target.call(Arguments.of(function, values));
         } catch (ProviderException e) {
@@ -50,6 +57,8 @@ final class ProviderCall extends VarArgFunction {
         } catch (RuntimeException e) {
             LOG.error("{} failed", function, e);
             throw new LuaError(function + ": internal error (see the broker log)");
+        } finally {
+            MDC.remove(SCRIPT_KEY);
         }
         try {
             return LuaValues.toLua(result);

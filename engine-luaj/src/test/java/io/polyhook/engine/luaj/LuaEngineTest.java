@@ -38,6 +38,24 @@ class LuaEngineTest {
     }
 
     @Test
+    void a_library_called_by_a_script_knows_the_script_by_name_for_its_log_lines() throws Exception {
+        java.nio.file.Path file = scripts.write("auth_users.lua", """
+                hooks = { auth_on_publish = function(pub) return whoami.script() == "auth_users" end }
+                """);
+        io.polyhook.core.provider.DataProvider whoami = io.polyhook.core.provider.DataProvider.builder("whoami")
+                .function("script", args -> org.slf4j.MDC.get("script")).build();
+        var script = new LuaEngine().load(new io.polyhook.core.script.ScriptSource(file, scripts.root),
+                new io.polyhook.core.script.ScriptEnvironment(java.util.List.of(whoami), 1, java.time.Duration.ofSeconds(5), Map.of()));
+        try {
+            assertThat(InlineScripts.call(script, io.polyhook.spi.Hooks.AUTH_ON_PUBLISH,
+                    io.polyhook.core.script.scenarios.VmqFixtures.publish("c"))).isEqualTo(io.polyhook.spi.Verdict.ok());
+            assertThat(org.slf4j.MDC.get("script")).isNull();
+        } finally {
+            script.close();
+        }
+    }
+
+    @Test
     void a_script_without_hooks_loads_and_is_never_called() throws Exception {
         assertThat(scripts.load("x = 1").handlers()).isEmpty();
     }
