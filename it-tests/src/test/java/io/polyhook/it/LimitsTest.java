@@ -68,7 +68,7 @@ class LimitsTest {
 
     @Test
     void aSlowConsumerHasABoundedQueueAndTheDropsAreCounted() throws Exception {
-        try (TestBroker broker = TestBroker.configured(TestBroker.broker(b -> b.withMaxOfflineMessages(10)
+        try (TestBroker broker = TestBroker.configured(TestBroker.broker(b -> b.withMaxOnlineMessages(10)
                 .withSys(Duration.ofSeconds(1), "node1")))) {
             Mqtt5BlockingClient watcher = broker.v5("watcher");
             try (var sys = watcher.publishes(MqttGlobalPublishFilter.ALL);

@@ -20,6 +20,11 @@ import java.util.Locale;
  * java -cp benchmarks/target/benchmarks.jar io.polyhook.bench.load.LoadGenerator \
  *     --port 1883 --scenarios 1to1,fanin,fanout,100to100 --qos 0,1 --messages 200000 [--rate 20000] [--mosquitto]
  * </pre>
+ *
+ * <p>Each measured run follows an unmeasured warm-up run of the same shape against the same broker
+ * ({@code --warmup}, a fifth of the messages by default; 0 for none): a JVM broker and this JVM's
+ * client would otherwise be measured while still interpreted, and the broker that goes first would
+ * also get the colder client.
  */
 public final class LoadGenerator {
 
@@ -36,6 +41,7 @@ public final class LoadGenerator {
         int payload = 64;
         Duration limit = Duration.ofSeconds(60);
         boolean mosquitto = false;
+        long warmup = -1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--host" -> host = args[++i];
@@ -47,9 +53,11 @@ public final class LoadGenerator {
                 case "--payload" -> payload = Integer.parseInt(args[++i]);
                 case "--limit-seconds" -> limit = Duration.ofSeconds(Long.parseLong(args[++i]));
                 case "--mosquitto" -> mosquitto = true;
+                case "--warmup" -> warmup = Long.parseLong(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
+        long warm = warmup >= 0 ? warmup : messages / 5;
         Process other = mosquitto ? startMosquitto() : null;
         int otherPort = other == null ? -1 : mosquittoPort;
         try {
@@ -59,6 +67,13 @@ public final class LoadGenerator {
             for (String name : scenarios) {
                 for (int qos : qosLevels) {
                     Scenario scenario = Scenario.named(name);
+                    if (warm > 0) {
+                        // Both brokers before either is measured, so that neither gets the colder client.
+                        new LoadRun(host, port, scenario, qos, payload).run(warm, rate, limit);
+                        if (other != null) {
+                            new LoadRun("127.0.0.1", otherPort, scenario, qos, payload).run(warm, rate, limit);
+                        }
+                    }
                     LoadRun.Result ours = new LoadRun(host, port, scenario, qos, payload).run(messages, rate, limit);
                     String line = String.format(Locale.ROOT, "%-9s %-3d %10d %10d %12.0f %10.0f %10.0f", name, qos,
                             ours.sent(), ours.received(), ours.deliveriesPerSecond(), ours.p50Micros(), ours.p99Micros());

@@ -9,8 +9,7 @@ import java.time.Duration;
  * @param noMatchAllow       what an exhausted publish/subscribe authorization means: allow (true) or deny
  * @param connectTimeout     how long a new connection may take to send CONNECT
  * @param maxPacketSize      the largest MQTT packet accepted, in bytes
- * @param maxOfflineMessages the largest queue of an offline persistent session, and of an online client's
- *                           outgoing queue behind a slow socket (oldest dropped and counted)
+ * @param maxOfflineMessages the largest queue of an offline persistent session (oldest dropped and counted)
  * @param maxInflight        unacknowledged outgoing QoS 1/2 messages per client (MQTT 5 clients may ask for fewer)
  * @param maxPending         packets of one client that may wait behind a pending verdict before reading pauses
  * @param maxConnections     open connections the broker accepts at once, 0 for no limit
@@ -21,11 +20,15 @@ import java.time.Duration;
  *                           {@link #NEVER} (the default, as in VerneMQ) for ever
  * @param sysInterval        how often {@code $SYS} statistics are published; {@link Duration#ZERO} for never
  * @param nodeName           the node's name in {@code $SYS/<node>/...}
+ * @param maxOnlineMessages  the largest outgoing queue of an online client behind a slow socket: publishers
+ *                           to it are paused well before, so only a consumer that stays behind loses its
+ *                           oldest messages (dropped and counted)
  */
 public record BrokerSettings(boolean allowAnonymous, boolean noMatchAllow, Duration connectTimeout, int maxPacketSize,
                              int maxOfflineMessages, int maxInflight, int maxPending, int maxConnections,
                              int maxConnectionsPerIp, int receiveMaximum, int topicAliasMaximum,
-                             long persistentSessionExpiry, Duration sysInterval, String nodeName) {
+                             long persistentSessionExpiry, Duration sysInterval, String nodeName,
+                             int maxOnlineMessages) {
 
     /** "Never expires": MQTT 5's largest session expiry interval. */
     public static final long NEVER = 0xFFFF_FFFFL;
@@ -38,62 +41,69 @@ public record BrokerSettings(boolean allowAnonymous, boolean noMatchAllow, Durat
     public BrokerSettings(boolean allowAnonymous, boolean noMatchAllow, Duration connectTimeout, int maxPacketSize,
                           int maxOfflineMessages, int maxInflight, int maxPending) {
         this(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight, maxPending,
-                0, 0, 64, 16, NEVER, Duration.ofSeconds(10), "polyhook");
+                0, 0, 64, 16, NEVER, Duration.ofSeconds(10), "polyhook", 10_000);
     }
 
     /** These settings with another anonymous-access rule. */
     public BrokerSettings withAllowAnonymous(boolean value) {
         return new BrokerSettings(value, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight,
                 maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
-                sysInterval, nodeName);
+                sysInterval, nodeName, maxOnlineMessages);
     }
 
     /** These settings with another no_match rule. */
     public BrokerSettings withNoMatchAllow(boolean value) {
         return new BrokerSettings(allowAnonymous, value, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight,
                 maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
-                sysInterval, nodeName);
+                sysInterval, nodeName, maxOnlineMessages);
     }
 
     /** These settings with another CONNECT timeout. */
     public BrokerSettings withConnectTimeout(Duration value) {
         return new BrokerSettings(allowAnonymous, noMatchAllow, value, maxPacketSize, maxOfflineMessages, maxInflight,
                 maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
-                sysInterval, nodeName);
+                sysInterval, nodeName, maxOnlineMessages);
     }
 
     /** These settings with other connection limits (0 for none). */
     public BrokerSettings withMaxConnections(int total, int perIp) {
         return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, total, perIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
-                sysInterval, nodeName);
+                sysInterval, nodeName, maxOnlineMessages);
     }
 
-    /** These settings with another outgoing queue bound (and offline queue bound). */
+    /** These settings with another offline queue bound. */
     public BrokerSettings withMaxOfflineMessages(int value) {
         return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, value,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
-                persistentSessionExpiry, sysInterval, nodeName);
+                persistentSessionExpiry, sysInterval, nodeName, maxOnlineMessages);
     }
 
     /** These settings with another inbound Receive Maximum and topic alias maximum. */
     public BrokerSettings withInboundLimits(int receiveMax, int topicAliasMax) {
         return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMax, topicAliasMax,
-                persistentSessionExpiry, sysInterval, nodeName);
+                persistentSessionExpiry, sysInterval, nodeName, maxOnlineMessages);
     }
 
     /** These settings with another MQTT 3 persistent-session expiry, in seconds ({@link #NEVER} for never). */
     public BrokerSettings withPersistentSessionExpiry(long seconds) {
         return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, seconds,
-                sysInterval, nodeName);
+                sysInterval, nodeName, maxOnlineMessages);
+    }
+
+    /** These settings with another online queue bound. */
+    public BrokerSettings withMaxOnlineMessages(int value) {
+        return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
+                maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
+                persistentSessionExpiry, sysInterval, nodeName, value);
     }
 
     /** These settings with another {@code $SYS} interval ({@link Duration#ZERO} for none) and node name. */
     public BrokerSettings withSys(Duration interval, String node) {
         return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
-                persistentSessionExpiry, interval, node);
+                persistentSessionExpiry, interval, node, maxOnlineMessages);
     }
 }

@@ -30,7 +30,7 @@ final class ConfigParser {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
     private static final Set<String> TOP = Set.of("broker", "listeners", "scripts", "providers", "auth", "admin", "plugins");
     private static final Set<String> BROKER = Set.of("allow_anonymous", "no_match", "connect_timeout", "max_packet_size",
-            "max_offline_messages", "max_inflight", "max_pending", "max_connections", "max_connections_per_ip",
+            "max_offline_messages", "max_online_messages", "max_inflight", "max_pending", "max_connections", "max_connections_per_ip",
             "receive_maximum", "topic_alias_maximum", "persistent_session_expiry", "sys_interval", "node_name");
     private static final Set<String> LISTENER = Set.of("type", "address", "path", "mountpoint", "allow_anonymous",
             "certfile", "keyfile");
@@ -109,6 +109,7 @@ final class ConfigParser {
         int maxOffline = integer(n, "max_offline_messages", "broker", d.maxOfflineMessages(), 0, Integer.MAX_VALUE);
         int maxInflight = integer(n, "max_inflight", "broker", d.maxInflight(), 1, 65_535);
         int maxPending = integer(n, "max_pending", "broker", d.maxPending(), 1, 1_000_000);
+        int maxOnline = integer(n, "max_online_messages", "broker", d.maxOnlineMessages(), 1, 10_000_000);
         int maxConnections = integer(n, "max_connections", "broker", d.maxConnections(), 0, Integer.MAX_VALUE);
         int maxPerIp = integer(n, "max_connections_per_ip", "broker", d.maxConnectionsPerIp(), 0, Integer.MAX_VALUE);
         int receiveMax = integer(n, "receive_maximum", "broker", d.receiveMaximum(), 1, 65_535);
@@ -147,7 +148,7 @@ final class ConfigParser {
             throw new ConfigException("broker.node_name", "must be one non-empty topic level without / + #, was \"" + node + "\"");
         }
         return new BrokerSettings(anonymous, noMatchAllow, connectTimeout, maxPacket, maxOffline, maxInflight, maxPending,
-                maxConnections, maxPerIp, receiveMax, aliasMax, sessionExpiry, sysInterval, node);
+                maxConnections, maxPerIp, receiveMax, aliasMax, sessionExpiry, sysInterval, node, maxOnline);
     }
 
     private static List<ListenerConfig> listeners(JsonNode n) {

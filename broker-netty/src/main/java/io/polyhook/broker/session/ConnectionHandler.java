@@ -102,6 +102,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> inbound = new ArrayDeque<>();
     private boolean waiting;
     private boolean readingPaused;
+    // Subscribers whose congested outboxes this publisher waits for before reading on (event loop only).
+    private final java.util.Set<ConnectionHandler> stalledOn = new java.util.HashSet<>();
     private boolean connecting;
     private boolean connected;
     private boolean closed;
@@ -217,11 +219,52 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         if (readingPaused && inbound.size() <= settings.maxPending() / 2) {
             readingPaused = false;
-            if (!throttled) {
-                ctx.channel().config().setAutoRead(true);
-            }
+            updateAutoRead();
         }
     }
+
+    /** Reads while the lane is under its high-water mark, no throttle applies and no subscriber is congested. */
+    private void updateAutoRead() {
+        if (!closed) {
+            ctx.channel().config().setAutoRead(!readingPaused && !throttled && stalledOn.isEmpty());
+        }
+    }
+
+    /** Whether this subscriber's outbox asks publishers to pause; called from any thread. */
+    boolean congested() {
+        Outbox o = outbox;
+        return o != null && o.congested();
+    }
+
+    /**
+     * On this (the publisher's) event loop: {@code target}, which this client just published to,
+     * is congested; stop reading until it drains, or for at most {@link #STALL_MILLIS}, so that a
+     * subscriber that stays behind throttles its publishers without stopping them.
+     */
+    void stallOn(ConnectionHandler target) {
+        if (target == this || closed || !stalledOn.add(target)) {
+            return;
+        }
+        if (stalledOn.size() == 1) {
+            updateAutoRead();
+            ctx.executor().schedule(() -> {
+                if (!stalledOn.isEmpty()) {
+                    stalledOn.clear();
+                    updateAutoRead();
+                }
+            }, STALL_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        target.outbox.whenRelieved(() -> ctx.executor().execute(() -> {
+            if (stalledOn.remove(target) && stalledOn.isEmpty()) {
+                updateAutoRead();
+            }
+        }));
+    }
+
+    private static final long STALL_MILLIS = 500;
+    // An online client's queue: publishers pause above the high-water mark; only beyond the bound
+    // (a subscriber that stays behind through the pauses) is the oldest message dropped.
+    private static final int ONLINE_HIGH_WATER = 256;
 
     private void handle(Object msg) {
         if (msg instanceof InboundPublish p) {
@@ -598,7 +641,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         int clientReceiveMax = req.properties.receiveMaximum().orElse(65_535);
         outbox = new Outbox(ctx, v5, Math.min(Math.min(clientReceiveMax, settings.maxInflight()), req.maxInflight),
                 req.properties.maximumPacketSize().orElse(0L),
-                req.maxOnline >= 0 ? req.maxOnline : settings.maxOfflineMessages(), registry.stats());
+                req.maxOnline >= 0 ? req.maxOnline : settings.maxOnlineMessages(),
+                ONLINE_HIGH_WATER, registry.stats());
         if (req.retrySeconds > 0 && !v5) {
             // MQTT 5 forbids resending except after a reconnect (§4.4); MQTT 3 brokers may retry.
             outbox.retryEvery(req.retrySeconds);
@@ -771,12 +815,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        registry.publish(target, routed);
+        registry.publish(target, routed, this);
+        // Flushed once after the current read burst, with the deliveries, not one syscall each.
         if (p.qos() == 1) {
             inboundUnacked--;
-            ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBACK, p.packetId(), Packets.SUCCESS));
+            outbox.reply(Packets.pubReply(MqttMessageType.PUBACK, p.packetId(), Packets.SUCCESS));
         } else if (p.qos() == 2) {
-            ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREC, p.packetId(), Packets.SUCCESS));
+            outbox.reply(Packets.pubReply(MqttMessageType.PUBREC, p.packetId(), Packets.SUCCESS));
         }
         firePublished(target, routed);
     }
@@ -971,12 +1016,55 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     // ---------------------------------------------------------------- PUBLISH out
 
+    // Deliveries from other threads wait in `incoming`; this event loop takes them in one task per
+    // burst, and a publisher's event loop wakes each target loop once per read burst, not per message.
+    private final java.util.Queue<Message> incoming = io.netty.util.internal.PlatformDependent.newMpscQueue();
+    private final java.util.concurrent.atomic.AtomicBoolean incomingScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final io.netty.util.concurrent.FastThreadLocal<java.util.Map<io.netty.util.concurrent.EventExecutor,
+            List<ConnectionHandler>>> WAKEUPS = new io.netty.util.concurrent.FastThreadLocal<>() {
+                @Override
+                protected java.util.Map<io.netty.util.concurrent.EventExecutor, List<ConnectionHandler>> initialValue() {
+                    return new java.util.IdentityHashMap<>();
+                }
+            };
+
     /** Called from any thread: a message for this client. */
     void deliver(Message m) {
         if (ctx.executor().inEventLoop()) {
             deliverOnLoop(m);
-        } else {
-            ctx.executor().execute(() -> deliverOnLoop(m));
+            return;
+        }
+        incoming.offer(m);
+        if (!incomingScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        io.netty.util.concurrent.EventExecutor source = io.netty.util.internal.ThreadExecutorMap.currentExecutor();
+        if (source == null) {
+            ctx.executor().execute(this::drainIncoming);
+            return;
+        }
+        // On an event loop: wake the target loop after the current burst, once for all its clients.
+        var pending = WAKEUPS.get();
+        if (pending.isEmpty()) {
+            source.execute(ConnectionHandler::wakeTargets);
+        }
+        pending.computeIfAbsent(ctx.executor(), e -> new ArrayList<>()).add(this);
+    }
+
+    private static void wakeTargets() {
+        var pending = WAKEUPS.get();
+        for (var e : pending.entrySet()) {
+            List<ConnectionHandler> targets = e.getValue();
+            e.getKey().execute(() -> targets.forEach(ConnectionHandler::drainIncoming));
+        }
+        pending.clear();
+    }
+
+    private void drainIncoming() {
+        incomingScheduled.set(false);
+        Message m;
+        while ((m = incoming.poll()) != null) {
+            deliverOnLoop(m);
         }
     }
 
@@ -1102,6 +1190,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (lifetimeTimer != null) {
                 lifetimeTimer.cancel(false);
             }
+            // takeWaiting() also lets the publishers paused on this subscriber go on.
             registry.disconnected(session, this, outbox.takeInFlight(), outbox.takeWaiting());
             // After the session is detached, so that a delayed will sees whether the session lives on.
             if (will != null && !cleanDisconnect) {
@@ -1234,12 +1323,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         throttled = true;
-        ctx.channel().config().setAutoRead(false);
+        updateAutoRead();
         ctx.executor().schedule(() -> {
             throttled = false;
-            if (!closed && !readingPaused) {
-                ctx.channel().config().setAutoRead(true);
-            }
+            updateAutoRead();
         }, millis, TimeUnit.MILLISECONDS);
     }
 

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +27,11 @@ import java.util.concurrent.TimeUnit;
  * <p>A message goes out at once if the socket is writable and, for QoS 1/2, the window has
  * room; otherwise it waits behind the others, so order is kept, and the oldest waiting message is
  * dropped beyond {@code maxQueued}: a slow subscriber costs a bounded queue, not unbounded buffers.
+ *
+ * <p>Backpressure: above {@code highWater} waiting messages the outbox is congested, and
+ * publishers that route to it stop reading ({@link #whenRelieved}) until it is back under half of
+ * that; so a subscriber that is merely slower than its publishers loses nothing, and only one that
+ * stays behind (the publishers resume after a bounded pause) reaches {@code maxQueued} and drops.
  */
 final class Outbox {
 
@@ -41,18 +48,30 @@ final class Outbox {
     private ScheduledFuture<?> retryTimer;
     private final IntObjectMap<InFlight> inflight = new IntObjectHashMap<>();
     private final ArrayDeque<Message> waiting = new ArrayDeque<>();
+    private final int highWater;
     private int nextPacketId = 1;
     private boolean flushScheduled;
+    private boolean pumping;
+    private long dropped;
+    // Read by publishers on other event loops.
+    private volatile boolean congested;
+    private final Queue<Runnable> relief = new ConcurrentLinkedQueue<>();
 
     /**
      * @param window        unacknowledged QoS 1/2 messages allowed at once
      * @param maxPacketSize the client's Maximum Packet Size, 0 for none
      * @param maxQueued     messages that may wait before the oldest is dropped
      */
-    Outbox(ChannelHandlerContext ctx, boolean v5, int window, long maxPacketSize, int maxQueued,
+    Outbox(ChannelHandlerContext ctx, boolean v5, int window, long maxPacketSize, int maxQueued, BrokerStats stats) {
+        this(ctx, v5, window, maxPacketSize, maxQueued, maxQueued, stats);
+    }
+
+    /** @param highWater waiting messages above which publishers are asked to pause */
+    Outbox(ChannelHandlerContext ctx, boolean v5, int window, long maxPacketSize, int maxQueued, int highWater,
            BrokerStats stats) {
         this.stats = stats;
         this.ctx = ctx;
+        this.highWater = Math.max(1, Math.min(highWater, maxQueued));
         this.v5 = v5;
         this.window = Math.max(1, window);
         this.maxPacketSize = maxPacketSize;
@@ -92,22 +111,73 @@ final class Outbox {
         transmit(m);
     }
 
+    /** An acknowledgement for the client (PUBACK, PUBREC): flushed with the current burst. */
+    void reply(Object packet) {
+        write(packet);
+    }
+
     /** Queues {@code m} without trying to send it (the connection is closing). */
     void keep(Message m) {
         if (waiting.size() >= maxQueued) {
             // A slow consumer: the bound holds, the oldest goes, and it is counted.
             waiting.pollFirst();
             stats.messageDropped();
+            if (dropped++ == 0) {
+                LOG.warn("a subscriber stays behind: dropping its oldest queued messages beyond {}", maxQueued);
+            }
         }
         waiting.addLast(m);
+        if (!congested && waiting.size() > highWater) {
+            congested = true;
+        }
     }
 
     /** Sends what waits for as long as it can go; call when the socket became writable again. */
     void pump() {
-        Message next;
-        while ((next = waiting.peekFirst()) != null && canSend(next)) {
-            transmit(waiting.pollFirst());
+        if (pumping) {
+            // Re-entered from a flush that made the channel writable again: the outer loop goes on.
+            return;
         }
+        pumping = true;
+        try {
+            Message next;
+            while ((next = waiting.peekFirst()) != null && canSend(next)) {
+                transmit(waiting.pollFirst());
+            }
+        } finally {
+            pumping = false;
+        }
+        if (congested && waiting.size() <= highWater / 2) {
+            relieve();
+        }
+    }
+
+    /** Whether publishers should pause; read from any thread. */
+    boolean congested() {
+        return congested;
+    }
+
+    /** From any thread: runs {@code r} once this outbox is no longer congested, at once if it is not. */
+    void whenRelieved(Runnable r) {
+        relief.add(r);
+        // Checked after adding, so that a concurrent relieve() either sees r or this sees the change.
+        if (!congested && relief.remove(r)) {
+            r.run();
+        }
+    }
+
+    /** Ends congestion (drained, or the connection is gone): the paused publishers resume. */
+    void relieve() {
+        congested = false;
+        Runnable r;
+        while ((r = relief.poll()) != null) {
+            r.run();
+        }
+    }
+
+    /** Messages dropped because the queue was full. */
+    long droppedCount() {
+        return dropped;
     }
 
     /** PUBACK, PUBCOMP, or a PUBREC with an error code: the message is done. */
@@ -150,6 +220,7 @@ final class Outbox {
             }
         }
         waiting.clear();
+        relieve();
         return out;
     }
 
@@ -219,6 +290,12 @@ final class Outbox {
     /** Writes now and flushes once after the current burst, instead of one syscall per message. */
     private void write(Object packet) {
         ctx.write(packet, ctx.voidPromise());
+        if (!ctx.channel().isWritable()) {
+            // Unflushed bytes count against the high-water mark: a burst of one read batch would
+            // make the channel unwritable (and queue, then drop) though the socket has room.
+            ctx.flush();
+            return;
+        }
         if (!flushScheduled) {
             flushScheduled = true;
             ctx.executor().execute(() -> {

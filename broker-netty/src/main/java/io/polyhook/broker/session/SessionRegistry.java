@@ -275,6 +275,11 @@ public final class SessionRegistry implements AutoCloseable {
      * every matching session with the QoS and options of its subscription.
      */
     public void publish(String mountpoint, Message message) {
+        publish(mountpoint, message, null);
+    }
+
+    /** As {@link #publish(String, Message)}; {@code from}, if given, pauses on congested subscribers. */
+    void publish(String mountpoint, Message message, ConnectionHandler from) {
         if (message.retain()) {
             retained.retain(mountpoint, message);
         }
@@ -292,22 +297,30 @@ public final class SessionRegistry implements AutoCloseable {
             if (sub.options().noLocal() && message.publisher().filter(id.clientId()::equals).isPresent()) {
                 continue;
             }
-            deliverTo(session, sub, message);
+            stallIfCongested(from, deliverTo(session, sub, message));
         }
         for (Map<SubscriberId, TopicSubscription> group : matches.shared().values()) {
             Map.Entry<Session, TopicSubscription> member = pickSharedMember(group);
             if (member != null) {
-                deliverTo(member.getKey(), member.getValue(), message);
+                stallIfCongested(from, deliverTo(member.getKey(), member.getValue(), message));
             }
         }
     }
 
-    private void deliverTo(Session session, TopicSubscription sub, Message message) {
+    /** Offers the message as {@code sub} gets it; returns the connection it went to, if online. */
+    private ConnectionHandler deliverTo(Session session, TopicSubscription sub, Message message) {
         int qos = session.upgradeQos() ? sub.qos() : Math.min(message.qos(), sub.qos());
         boolean retain = sub.options().retainAsPublished() && message.retain();
         List<Integer> ids = sub.options().subscriptionIdentifier().isPresent()
                 ? List.of(sub.options().subscriptionIdentifier().getAsInt()) : List.of();
-        offer(session, message.forDelivery(qos, retain, ids));
+        return offer(session, message.forDelivery(qos, retain, ids));
+    }
+
+    /** A publisher whose message went to a subscriber that stays behind stops reading for a while. */
+    private static void stallIfCongested(ConnectionHandler from, ConnectionHandler to) {
+        if (from != null && to != null && to.congested()) {
+            from.stallOn(to);
+        }
     }
 
     /**
@@ -327,15 +340,18 @@ public final class SessionRegistry implements AutoCloseable {
         return from.isEmpty() ? null : from.get(ThreadLocalRandom.current().nextInt(from.size()));
     }
 
-    /** Hands {@code m} to the session's connection, or queues it if the session is offline and persistent. */
-    void offer(Session session, Message m) {
+    /**
+     * Hands {@code m} to the session's connection, or queues it if the session is offline and
+     * persistent; returns the connection it went to, if any.
+     */
+    ConnectionHandler offer(Session session, Message m) {
         ConnectionHandler c = session.connection();
         if (c != null) {
             c.deliver(m);
-            return;
+            return c;
         }
         if (m.qos() == 0 || !session.isPersistent()) {
-            return;
+            return null;
         }
         if (session.enqueue(m, session.maxOffline(settings.maxOfflineMessages()), stats::messageDropped)
                 && dispatcher.has(Hooks.ON_OFFLINE_MESSAGE)) {
@@ -346,6 +362,7 @@ public final class SessionRegistry implements AutoCloseable {
                         m.payload(), m.retain(), m.properties()));
             }
         }
+        return null;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.polyhook.broker.session;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.polyhook.broker.routing.Message;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -95,5 +97,53 @@ class OutboxTest {
         box.send(msg("x".repeat(50), 1));
         box.send(msg("ok", 1));
         assertThat(written()).containsExactly("ok#1");
+    }
+
+    @Test
+    void aBurstIsFlushedAtTheHighWaterMarkInsteadOfQueued() {
+        // Unflushed writes count against writability: a burst must not queue (and drop) behind them.
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+        Outbox box = new Outbox(ctx, false, 10, 0, 2, new io.polyhook.broker.sys.BrokerStats());
+        for (int i = 0; i < 10; i++) {
+            box.send(msg("m" + i, 0));
+        }
+        assertThat(box.waitingCount()).isZero();
+        assertThat(box.droppedCount()).isZero();
+        assertThat(written()).hasSize(10);
+    }
+
+    @Test
+    void congestedAboveTheHighWaterMarkUntilHalfDrained() {
+        Outbox box = new Outbox(ctx, false, 1, 0, 100, 4, new io.polyhook.broker.sys.BrokerStats());
+        AtomicInteger relieved = new AtomicInteger();
+        for (int i = 0; i < 6; i++) {
+            box.send(msg("m" + i, 1));
+        }
+        assertThat(box.waitingCount()).isEqualTo(5);
+        assertThat(box.congested()).isTrue();
+        box.whenRelieved(relieved::incrementAndGet);
+        box.acknowledged(1);
+        box.acknowledged(2);
+        assertThat(relieved).hasValue(0);
+        box.acknowledged(3);
+        assertThat(box.waitingCount()).isEqualTo(2);
+        assertThat(box.congested()).isFalse();
+        assertThat(relieved).hasValue(1);
+        box.whenRelieved(relieved::incrementAndGet);
+        assertThat(relieved).hasValue(2);
+        assertThat(box.droppedCount()).isZero();
+    }
+
+    @Test
+    void closingRelievesThePausedPublishers() {
+        Outbox box = new Outbox(ctx, false, 1, 0, 100, 2, new io.polyhook.broker.sys.BrokerStats());
+        for (int i = 0; i < 4; i++) {
+            box.send(msg("m" + i, 1));
+        }
+        AtomicInteger relieved = new AtomicInteger();
+        box.whenRelieved(relieved::incrementAndGet);
+        assertThat(relieved).hasValue(0);
+        box.takeWaiting();
+        assertThat(relieved).hasValue(1);
     }
 }
