@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Load runs for docs/benchmarks.md: the broker with no hook, a Java auth_on_publish, a Lua one and a
+# JavaScript one, each against the same load (QoS 0 and 1, 1to1 by default), and the full scenario
+# table against mosquitto. Bounded in count and time; loopback only.
+#   benchmarks/run-load.sh [messages] [scenarios]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MESSAGES=${1:-50000}
+SCENARIOS=${2:-1to1}
+JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+JAR=benchmarks/target/benchmarks.jar
+WORK=$(mktemp -d)
+PORT=18851
+trap 'kill $(cat "$WORK"/pid 2>/dev/null) 2>/dev/null || true' EXIT
+
+broker() { # name, config body
+  printf '%s\n' "$2" > "$WORK/$1.yaml"
+  "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" io.polyhook.broker.cli.PolyhookCommand run \
+      --config "$WORK/$1.yaml" > "$WORK/$1.log" 2>&1 &
+  echo $! > "$WORK/pid"
+  for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && return; sleep 0.1; done
+  echo "broker $1 did not start" >&2; cat "$WORK/$1.log" >&2; exit 1
+}
+stop() { kill "$(cat "$WORK/pid")"; wait "$(cat "$WORK/pid")" 2>/dev/null || true; }
+load() { "$JAVA" -cp "$JAR" io.polyhook.bench.load.LoadGenerator --port $PORT --scenarios "$SCENARIOS" --qos 0,1 \
+           --messages "$MESSAGES" --limit-seconds 60 "$@" 2>/dev/null | grep -v '^$'; }
+common="listeners: [{ type: tcp, address: \"127.0.0.1:$PORT\" }]
+admin: { address: \"127.0.0.1:0\" }"
+
+mkdir -p "$WORK/none" "$WORK/lua" "$WORK/js"
+cat > "$WORK/lua/prefix.lua" <<'LUA'
+function auth_on_publish(pub)
+    if string.sub(pub.topic, 1, 6) == "bench/" then return true end
+end
+hooks = { auth_on_publish = auth_on_publish }
+LUA
+cat > "$WORK/js/prefix.js" <<'JS'
+var hooks = { auth_on_publish(pub) { if (pub.topic.startsWith("bench/")) return true; } };
+JS
+
+echo "== no hook"; broker none "$common
+scripts: { dir: $WORK/none }"; load; stop
+echo "== Java auth_on_publish"; broker java "$common
+scripts: { dir: $WORK/none }
+plugins: { TopicPrefixPlugin: { enabled: true } }"; load; stop
+echo "== Lua auth_on_publish"; broker lua "$common
+scripts: { dir: $WORK/lua }"; load; stop
+echo "== JavaScript auth_on_publish"; broker js "$common
+scripts: { dir: $WORK/js }"; load; stop
