@@ -1,5 +1,8 @@
 package io.polyhook.broker.config;
 
+import io.polyhook.core.hook.TimeoutFallback;
+import io.polyhook.spi.Hooks;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
@@ -34,7 +37,7 @@ final class ConfigParser {
             "receive_maximum", "topic_alias_maximum", "persistent_session_expiry", "sys_interval", "node_name");
     private static final Set<String> LISTENER = Set.of("type", "address", "path", "mountpoint", "allow_anonymous",
             "certfile", "keyfile");
-    private static final Set<String> SCRIPTS = Set.of("dir", "files", "states", "hook_timeout", "lua", "js");
+    private static final Set<String> SCRIPTS = Set.of("dir", "files", "states", "hook_timeout", "timeout_fallback", "hooks", "lua", "js");
     // Engine options, by the extension of the files the engine takes; checked by the engine at load.
     private static final Set<String> SCRIPT_ENGINES = Set.of("lua", "js");
     private static final Set<String> ADMIN = Set.of("address");
@@ -228,7 +231,36 @@ final class ConfigParser {
                 engines.put(ext, plainOptions);
             }
         }
-        return new ScriptsConfig(dir, files, states, timeout, engines);
+        TimeoutFallback fallback = n.hasNonNull("timeout_fallback")
+                ? fallback(n.get("timeout_fallback"), "scripts.timeout_fallback") : TimeoutFallback.DENY;
+        Map<String, ScriptsConfig.HookPolicy> hooks = new LinkedHashMap<>();
+        JsonNode h = n.get("hooks");
+        if (h != null && !h.isNull()) {
+            if (!h.isObject()) {
+                throw new ConfigException("scripts.hooks", "must be a map of hook names, was " + kind(h));
+            }
+            for (Map.Entry<String, JsonNode> e : h.properties()) {
+                String at = "scripts.hooks." + e.getKey();
+                if (Hooks.byName(e.getKey()).isEmpty()) {
+                    throw new ConfigException(at, "unknown hook point");
+                }
+                object(e.getValue(), at, Set.of("timeout", "fallback"));
+                JsonNode t = e.getValue().get("timeout");
+                JsonNode f = e.getValue().get("fallback");
+                hooks.put(e.getKey(), new ScriptsConfig.HookPolicy(
+                        t == null || t.isNull() ? null : duration(t, at + ".timeout"),
+                        f == null || f.isNull() ? null : fallback(f, at + ".fallback")));
+            }
+        }
+        return new ScriptsConfig(dir, files, states, timeout, engines, fallback, hooks);
+    }
+
+    private static TimeoutFallback fallback(JsonNode n, String at) {
+        return switch (n.isTextual() ? n.asText() : "") {
+            case "deny" -> TimeoutFallback.DENY;
+            case "next" -> TimeoutFallback.NEXT;
+            default -> throw new ConfigException(at, "must be deny or next, was " + n.asText());
+        };
     }
 
     private static final List<String> AUTH_DATABASES = List.of("postgres", "cockroachdb", "mysql", "mysql2", "mongodb", "redis");

@@ -1,5 +1,7 @@
 package io.polyhook.broker.config;
 
+import io.polyhook.core.hook.TimeoutFallback;
+
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,9 +18,21 @@ import java.util.Objects;
  * @param hookTimeout the deadline of one handler call
  * @param engines     engine options by file extension ({@code scripts.lua}, {@code scripts.js}),
  *                    as plain values, e.g. {@code lua -> {keep_state: true, sandbox: {...}}}
+ * @param timeoutFallback what a handler call that misses its deadline counts as ({@code scripts.timeout_fallback})
+ * @param hooks       per hook point ({@code scripts.hooks.<hook>}): its own deadline and fallback
  */
 public record ScriptsConfig(String dir, List<String> files, int states, Duration hookTimeout,
-                            Map<String, Map<String, Object>> engines) {
+                            Map<String, Map<String, Object>> engines, TimeoutFallback timeoutFallback,
+                            Map<String, HookPolicy> hooks) {
+
+    /**
+     * The deadline and timeout fallback of one hook point, where the config sets them.
+     *
+     * @param timeout  the deadline, or null for {@code hook_timeout}
+     * @param fallback the fallback, or null for {@code timeout_fallback}
+     */
+    public record HookPolicy(Duration timeout, TimeoutFallback fallback) {
+    }
 
     /** {@code scripts/}, no extra files, 4 states, 5 s. */
     public static final ScriptsConfig DEFAULT = new ScriptsConfig("scripts", List.of(), 4, Duration.ofSeconds(5));
@@ -32,11 +46,19 @@ public record ScriptsConfig(String dir, List<String> files, int states, Duration
         Map<String, Map<String, Object>> copy = new LinkedHashMap<>();
         engines.forEach((ext, options) -> copy.put(ext, Collections.unmodifiableMap(new LinkedHashMap<>(options))));
         engines = Collections.unmodifiableMap(copy);
+        Objects.requireNonNull(timeoutFallback, "timeoutFallback");
+        hooks = Map.copyOf(hooks);
     }
 
-    /** The section without engine options. */
+    /** The section without engine options, with deny on timeout. */
     public ScriptsConfig(String dir, List<String> files, int states, Duration hookTimeout) {
         this(dir, files, states, hookTimeout, Map.of());
+    }
+
+    /** The section with engine options, with deny on timeout. */
+    public ScriptsConfig(String dir, List<String> files, int states, Duration hookTimeout,
+                         Map<String, Map<String, Object>> engines) {
+        this(dir, files, states, hookTimeout, engines, TimeoutFallback.DENY, Map.of());
     }
 
     /** The options of the engine that takes {@code extension} files; empty if none are set. */
@@ -46,6 +68,6 @@ public record ScriptsConfig(String dir, List<String> files, int states, Duration
 
     /** This section with other engine options. */
     public ScriptsConfig withEngines(Map<String, Map<String, Object>> value) {
-        return new ScriptsConfig(dir, files, states, hookTimeout, value);
+        return new ScriptsConfig(dir, files, states, hookTimeout, value, timeoutFallback, hooks);
     }
 }

@@ -92,6 +92,9 @@ class BrokerConfigTest {
             broker: { persistent_session_expiry: soon }                 | broker.persistent_session_expiry: must be "never" or a duration
             broker: { sys_interval: 0s }                                | broker.sys_interval: must be "off" or a duration
             broker: { node_name: "a/b" }                                | broker.node_name: must be one non-empty topic level
+            scripts: { timeout_fallback: maybe }                        | scripts.timeout_fallback: must be deny or next, was maybe
+            scripts: { hooks: { auth_on_nothing: { timeout: 1s } } }    | scripts.hooks.auth_on_nothing: unknown hook point
+            scripts: { hooks: { on_deliver: { fallback: allow } } }     | scripts.hooks.on_deliver.fallback: must be deny or next, was allow
             auth: { oracle: { enabled: true } }                         | auth.oracle: unknown database (expected one of postgres, cockroachdb, mysql, mysql2, mongodb, redis)
             auth: { postgres: { enabled: "yes" } }                      | auth.postgres.enabled: must be true or false, was yes
             auth: { postgres: { unknown_user: allow } }                 | auth.postgres.unknown_user: must be next or deny, was allow
@@ -102,6 +105,21 @@ class BrokerConfigTest {
         assertThatThrownBy(() -> BrokerConfig.parse(yaml))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(expected.strip());
+    }
+
+    @Test
+    void timeoutFallbacksParseGloballyAndPerHook() {
+        BrokerConfig c = BrokerConfig.parse("""
+                scripts:
+                  hook_timeout: 2s
+                  timeout_fallback: next
+                  hooks:
+                    auth_on_register: { timeout: 500ms, fallback: deny }
+                """);
+
+        assertThat(c.scripts().timeoutFallback()).isEqualTo(io.polyhook.core.hook.TimeoutFallback.NEXT);
+        assertThat(c.scripts().hooks().get("auth_on_register")).isEqualTo(new ScriptsConfig.HookPolicy(
+                java.time.Duration.ofMillis(500), io.polyhook.core.hook.TimeoutFallback.DENY));
     }
 
     @Test
