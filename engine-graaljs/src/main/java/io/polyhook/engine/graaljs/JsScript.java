@@ -1,5 +1,9 @@
 package io.polyhook.engine.graaljs;
 
+import io.polyhook.core.script.ScriptCallException;
+
+import io.polyhook.core.script.StatePool;
+
 import io.polyhook.core.hook.HandlerSpec;
 import io.polyhook.core.script.LoadedScript;
 import io.polyhook.core.script.ScriptEnvironment;
@@ -46,11 +50,11 @@ final class JsScript implements LoadedScript {
             Pattern.DOTALL);
 
     private final String name;
-    private final JsStatePool pool;
+    private final StatePool<JsState> pool;
     private final boolean keepState;
     private final List<HandlerSpec> handlers;
 
-    private JsScript(String name, JsStatePool pool, boolean keepState, List<Hook<?>> hooks) {
+    private JsScript(String name, StatePool<JsState> pool, boolean keepState, List<Hook<?>> hooks) {
         this.name = name;
         this.pool = pool;
         this.keepState = keepState;
@@ -90,7 +94,8 @@ final class JsScript implements LoadedScript {
                     state.isolateCalls();
                 }
             }
-            return new JsScript(display, new JsStatePool(display, all, environment.stateWait()), keepState, hooks);
+            StatePool<JsState> pool = new StatePool<>(display, "JavaScript context", all, environment.stateWait());
+            return new JsScript(display, pool, keepState, hooks);
         } catch (ScriptLoadException | RuntimeException | Error e) {
             all.forEach(JsState::close);
             throw e;

@@ -1,5 +1,9 @@
 package io.polyhook.engine.graaljs;
 
+import io.polyhook.core.script.ScriptCallException;
+
+import io.polyhook.core.script.StatePool;
+
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderFunction;
 import io.polyhook.spi.Hook;
@@ -22,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One JavaScript context of a script: its globals, the file run in them, and the hook functions
- * the file declared. Serves one call at a time (the {@link JsStatePool} sees to that), from any
+ * the file declared. Serves one call at a time (the {@link StatePool} sees to that), from any
  * thread.
  *
  * <p>With {@code keep_state = false}, the global object is snapshotted after the load (names and

@@ -1,5 +1,7 @@
 package io.polyhook.engine.graaljs;
 
+import io.polyhook.core.script.ScriptCallException;
+
 import io.polyhook.core.script.LoadedScript;
 import io.polyhook.core.script.scenarios.Probe;
 import io.polyhook.core.script.scenarios.VmqFixtures;

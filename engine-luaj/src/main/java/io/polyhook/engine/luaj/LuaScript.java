@@ -1,5 +1,9 @@
 package io.polyhook.engine.luaj;
 
+import io.polyhook.core.script.ScriptCallException;
+
+import io.polyhook.core.script.StatePool;
+
 import io.polyhook.core.hook.HandlerSpec;
 import io.polyhook.core.script.LoadedScript;
 import io.polyhook.core.script.ScriptEnvironment;
@@ -49,11 +53,11 @@ final class LuaScript implements LoadedScript {
     private static final Pattern POSITION = Pattern.compile("^(.*?):(\\d+):? (.*)$", Pattern.DOTALL);
 
     private final String name;
-    private final LuaStatePool pool;
+    private final StatePool<LuaState> pool;
     private final boolean keepState;
     private final List<HandlerSpec> handlers;
 
-    private LuaScript(String name, LuaStatePool pool, boolean keepState, List<Hook<?>> hooks) {
+    private LuaScript(String name, StatePool<LuaState> pool, boolean keepState, List<Hook<?>> hooks) {
         this.name = name;
         this.pool = pool;
         this.keepState = keepState;
@@ -98,7 +102,8 @@ final class LuaScript implements LoadedScript {
                 state.isolateCalls();
             }
         }
-        return new LuaScript(display, new LuaStatePool(display, all, environment.stateWait()), keepState, hooks);
+        StatePool<LuaState> pool = new StatePool<>(display, "Lua state", all, environment.stateWait());
+        return new LuaScript(display, pool, keepState, hooks);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.polyhook.engine.luaj;
 
+import io.polyhook.core.script.StatePool;
+
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderFunction;
 import io.polyhook.core.script.ScriptSource;
@@ -20,7 +22,7 @@ import java.util.Map;
 
 /**
  * One Lua interpreter of a script: its globals, the file run in them, and the hook functions
- * the file declared. Serves one call at a time (the {@link LuaStatePool} sees to that).
+ * the file declared. Serves one call at a time (the {@link StatePool} sees to that).
  *
  * <p>Scripts never see the real globals table. Their {@code _ENV} is {@link ScriptGlobals}, a
  * table that stays empty and whose metatable sends reads and writes on: to the real globals while

@@ -1,5 +1,7 @@
 package io.polyhook.engine.luaj;
 
+import io.polyhook.core.script.ScriptCallException;
+
 import io.polyhook.core.script.scenarios.EngineScenarios;
 import io.polyhook.core.script.scenarios.Probe;
 import io.polyhook.core.script.scenarios.VmqFixtures;
