@@ -27,10 +27,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * {@code examples/public-broker/public_broker.lua}, loaded from the repository as its README
  * says (with {@code broker.allow_anonymous: false}), against real clients from 127.0.0.1.
+ * {@link PublicBrokerExampleJsTest} runs the same tests with the JavaScript version.
  */
 class PublicBrokerExampleTest {
 
     static final Path SCRIPT = Path.of("..", "examples", "public-broker", "public_broker.lua");
+
+    /** The example under test. */
+    Path script() {
+        return SCRIPT;
+    }
 
     @TempDir
     Path emptyDir;
@@ -40,7 +46,7 @@ class PublicBrokerExampleTest {
     @BeforeEach
     void start() {
         broker = TestBroker.configured(c -> c.withBroker(c.broker().withAllowAnonymous(false))
-                .withScripts(new ScriptsConfig(emptyDir.toString(), List.of(SCRIPT.toString()), 2, Duration.ofSeconds(5))));
+                .withScripts(new ScriptsConfig(emptyDir.toString(), List.of(script().toString()), 2, Duration.ofSeconds(5))));
         assertThat(broker.broker.scripts().list()).as("the example loads").hasSize(1);
     }
 
@@ -65,7 +71,7 @@ class PublicBrokerExampleTest {
     }
 
     private long cleanups() {
-        return broker.broker.scripts().stats(SCRIPT).stream()
+        return broker.broker.scripts().stats(script()).stream()
                 .filter(s -> s.hook().equals("on_client_offline") || s.hook().equals("on_client_gone"))
                 .mapToLong(HandlerStats.Snapshot::calls).sum();
     }
