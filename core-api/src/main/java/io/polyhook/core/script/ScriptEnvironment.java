@@ -66,6 +66,38 @@ public record ScriptEnvironment(List<DataProvider> providers, int defaultStates,
         return new ScriptEnvironment(providers, defaultStates, stateWait, own);
     }
 
+    /**
+     * This environment for one script: an engine section may hold {@code scripts}, a map from
+     * file name to settings that apply to that script only, merged over the section's (maps are
+     * merged key by key, so {@code {sandbox: {block_io: false}}} changes one part and keeps the
+     * others). This is how a single trusted script gets a looser sandbox than the rest.
+     */
+    public ScriptEnvironment forScript(ScriptSource source) {
+        if (!(settings.get("scripts") instanceof Map<?, ?> perScript)) {
+            return this;
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(settings);
+        merged.remove("scripts");
+        if (perScript.get(source.path().getFileName().toString()) instanceof Map<?, ?> own) {
+            merge(merged, own);
+        }
+        return new ScriptEnvironment(providers, defaultStates, stateWait, merged);
+    }
+
+    private static void merge(Map<String, Object> into, Map<?, ?> from) {
+        from.forEach((k, v) -> {
+            String key = String.valueOf(k);
+            if (v instanceof Map<?, ?> inner && into.get(key) instanceof Map<?, ?> existing) {
+                Map<String, Object> copy = new LinkedHashMap<>();
+                existing.forEach((ek, ev) -> copy.put(String.valueOf(ek), ev));
+                merge(copy, inner);
+                into.put(key, copy);
+            } else {
+                into.put(key, v);
+            }
+        });
+    }
+
     /** This environment with other providers. */
     public ScriptEnvironment withProviders(List<DataProvider> others) {
         return new ScriptEnvironment(others, defaultStates, stateWait, settings);

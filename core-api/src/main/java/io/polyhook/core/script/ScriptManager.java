@@ -288,7 +288,7 @@ public final class ScriptManager implements AutoCloseable {
         Path path = slot.source.path();
         LoadedScript loaded;
         try {
-            loaded = slot.engine.load(slot.source, environment.get().forEngine(slot.engine));
+            loaded = slot.engine.load(slot.source, environment.get().forEngine(slot.engine).forScript(slot.source));
         } catch (RuntimeException | LinkageError e) {
             // An engine bug must not take the other scripts down with it.
             throw new ScriptLoadException(path, "engine " + slot.engine.name() + " failed: " + e, e);

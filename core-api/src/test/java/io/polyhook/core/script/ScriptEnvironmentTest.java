@@ -25,4 +25,17 @@ class ScriptEnvironmentTest {
 
         assertThat(env.forEngine(new FakeEngine()).settings()).isEmpty();
     }
+
+    @Test
+    void aScriptMayHaveItsOwnSettingsMergedOverTheEnginesByFileName() {
+        ScriptEnvironment env = new ScriptEnvironment(List.of(), 4, Duration.ofSeconds(5), Map.of(
+                "sandbox", Map.of("block_io", true, "instruction_limit", 1000L),
+                "scripts", Map.of("trusted.lua", Map.of("sandbox", Map.of("block_io", false)))));
+
+        ScriptEnvironment trusted = env.forScript(new ScriptSource(java.nio.file.Path.of("/s/trusted.lua"), java.nio.file.Path.of("/s")));
+        ScriptEnvironment other = env.forScript(new ScriptSource(java.nio.file.Path.of("/s/other.lua"), java.nio.file.Path.of("/s")));
+
+        assertThat(trusted.settings()).isEqualTo(Map.of("sandbox", Map.of("block_io", false, "instruction_limit", 1000L)));
+        assertThat(other.settings()).isEqualTo(Map.of("sandbox", Map.of("block_io", true, "instruction_limit", 1000L)));
+    }
 }

@@ -56,6 +56,21 @@ class LuaEngineTest {
     }
 
     @Test
+    void the_config_may_loosen_the_sandbox_for_one_script_by_its_file_name() throws Exception {
+        java.nio.file.Path trusted = scripts.write("trusted.lua", "assert(io ~= nil, 'io for the trusted script')\nhooks = {}");
+        java.nio.file.Path other = scripts.write("other.lua", "assert(io == nil, 'no io for the others')\nhooks = {}");
+        var env = new io.polyhook.core.script.ScriptEnvironment(java.util.List.of(), 1, java.time.Duration.ofSeconds(5),
+                Map.of("lua", Map.of("scripts", Map.of("trusted.lua", Map.of("sandbox", Map.of("block_io", false))))));
+        var registry = new io.polyhook.core.hook.HookRegistry();
+        try (var manager = new io.polyhook.core.script.ScriptManager(registry,
+                io.polyhook.core.script.ScriptEngines.of(java.util.List.of(new LuaEngine())), env)) {
+            manager.load(trusted);
+            manager.load(other);
+            assertThat(manager.list()).hasSize(2);
+        }
+    }
+
+    @Test
     void a_script_without_hooks_loads_and_is_never_called() throws Exception {
         assertThat(scripts.load("x = 1").handlers()).isEmpty();
     }
