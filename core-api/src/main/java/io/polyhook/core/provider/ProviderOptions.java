@@ -83,6 +83,18 @@ public final class ProviderOptions {
         return fields.get(field) != null;
     }
 
+    /**
+     * Logs a warning naming the fields that are not in {@code known}: unknown options are ignored,
+     * as in vmq_diversity, but they are most likely typos. {@code where} names the call, e.g.
+     * {@code "redis.ensure_pool"} and the pool.
+     */
+    public void warnUnknown(Set<String> known, org.slf4j.Logger log, String where) {
+        Set<String> unknown = unknown(known);
+        if (!unknown.isEmpty()) {
+            log.warn("{}: ignoring unknown options {}", where, unknown);
+        }
+    }
+
     /** The fields present that are not in {@code known}, sorted, for a warning. */
     public Set<String> unknown(Set<String> known) {
         Set<String> unknown = new TreeSet<>(fields.keySet());

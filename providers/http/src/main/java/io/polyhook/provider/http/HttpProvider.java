@@ -69,10 +69,7 @@ final class HttpProvider {
                     + (other instanceof String ? "empty string" : Values.typeName(other)));
         };
         PoolSettings settings = defaults.with(options.fields(), options::error);
-        Set<String> unknown = options.unknown(OPTIONS);
-        if (!unknown.isEmpty()) {
-            log.warn("http.ensure_pool: ignoring unknown options {} for pool {}", unknown, poolId);
-        }
+        options.warnUnknown(OPTIONS, log, "http.ensure_pool of pool " + poolId);
         try {
             pools.ensure(poolId, HttpPool.class, () -> new HttpPool(settings));
         } catch (ProviderException e) {

@@ -54,10 +54,7 @@ final class MemcachedProvider {
         ProviderOptions o = ProviderOptions.forArgument(args, 1);
         String poolId = o.nonEmpty("pool_id", DEFAULT_POOL);
         PoolSettings settings = defaults.with(o.fields(), o::error);
-        Set<String> unknown = o.unknown(OPTIONS);
-        if (!unknown.isEmpty()) {
-            log.warn("memcached.ensure_pool: ignoring unknown options {} for pool {}", unknown, poolId);
-        }
+        o.warnUnknown(OPTIONS, log, "memcached.ensure_pool of pool " + poolId);
         try {
             pools.ensure(poolId, MemcachedPool.class, () -> new MemcachedPool(settings));
         } catch (ProviderException e) {

@@ -71,10 +71,7 @@ final class MongoProvider {
         ProviderOptions o = ProviderOptions.forArgument(args, 1);
         String poolId = o.nonEmpty("pool_id", DEFAULT_POOL);
         PoolSettings settings = defaults.with(o.fields(), o::error);
-        Set<String> unknown = o.unknown(OPTIONS);
-        if (!unknown.isEmpty()) {
-            log.warn("mongodb.ensure_pool: ignoring unknown options {} for pool {}", unknown, poolId);
-        }
+        o.warnUnknown(OPTIONS, log, "mongodb.ensure_pool of pool " + poolId);
         try {
             pools.ensure(poolId, MongoPool.class, () -> new MongoPool(settings));
         } catch (ProviderException e) {

@@ -59,10 +59,7 @@ final class RedisProvider {
         ProviderOptions o = ProviderOptions.forArgument(args, 1);
         String poolId = o.nonEmpty("pool_id", DEFAULT_POOL);
         PoolSettings settings = defaults.with(o.fields(), o::error);
-        Set<String> unknown = o.unknown(OPTIONS);
-        if (!unknown.isEmpty()) {
-            log.warn("redis.ensure_pool: ignoring unknown options {} for pool {}", unknown, poolId);
-        }
+        o.warnUnknown(OPTIONS, log, "redis.ensure_pool of pool " + poolId);
         try {
             pools.ensure(poolId, RedisPool.class, () -> new RedisPool(settings));
         } catch (ProviderException e) {
