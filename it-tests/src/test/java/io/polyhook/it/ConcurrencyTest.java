@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import static io.polyhook.it.PublishSubscribeTest.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,8 +49,14 @@ class ConcurrencyTest {
                 sub.subscribeWith().topicFilter("load/#").qos(MqttQos.AT_LEAST_ONCE).send();
                 subs.add(sub);
             }
-            ExecutorService pool = Executors.newFixedThreadPool(PUBLISHERS);
+            // Subscribers read while the publishers run: an unread inbox would hold back the
+            // acknowledgements, and the publishers would only measure the congestion pauses.
+            ExecutorService pool = Executors.newFixedThreadPool(PUBLISHERS + SUBSCRIBERS);
             try {
+                List<Future<Map<Integer, List<Integer>>>> received = new ArrayList<>();
+                for (Mqtt5BlockingClient.Mqtt5Publishes inbox : inboxes) {
+                    received.add(pool.submit(() -> sequencesPerPublisher(inbox)));
+                }
                 List<Future<?>> done = new ArrayList<>();
                 for (int p = 0; p < PUBLISHERS; p++) {
                     int publisher = p;
@@ -65,21 +72,29 @@ class ConcurrencyTest {
                 for (Future<?> f : done) {
                     f.get(60, TimeUnit.SECONDS);
                 }
+                List<Integer> inOrder = IntStream.range(0, MESSAGES).boxed().toList();
+                for (Future<Map<Integer, List<Integer>>> f : received) {
+                    Map<Integer, List<Integer>> sequences = f.get(60, TimeUnit.SECONDS);
+                    assertThat(sequences).hasSize(PUBLISHERS);
+                    sequences.forEach((publisher, seqs) ->
+                            assertThat(seqs).as("publisher %d order", publisher).isEqualTo(inOrder));
+                }
             } finally {
                 pool.shutdownNow();
             }
-            for (Mqtt5BlockingClient.Mqtt5Publishes inbox : inboxes) {
-                Map<Integer, Integer> next = new HashMap<>();
-                for (int n = 0; n < PUBLISHERS * MESSAGES; n++) {
-                    Mqtt5Publish m = inbox.receive(15, TimeUnit.SECONDS).orElseThrow();
-                    String[] parts = new String(m.getPayloadAsBytes(), StandardCharsets.UTF_8).split(":");
-                    int publisher = Integer.parseInt(parts[0]);
-                    int seq = Integer.parseInt(parts[1]);
-                    assertThat(seq).as("publisher %d order", publisher).isEqualTo(next.getOrDefault(publisher, 0));
-                    next.put(publisher, seq + 1);
-                }
-                inbox.close();
+        }
+    }
+
+    private static Map<Integer, List<Integer>> sequencesPerPublisher(Mqtt5BlockingClient.Mqtt5Publishes inbox)
+            throws InterruptedException {
+        Map<Integer, List<Integer>> sequences = new HashMap<>();
+        try (inbox) {
+            for (int n = 0; n < PUBLISHERS * MESSAGES; n++) {
+                Mqtt5Publish m = inbox.receive(15, TimeUnit.SECONDS).orElseThrow();
+                String[] parts = new String(m.getPayloadAsBytes(), StandardCharsets.UTF_8).split(":");
+                sequences.computeIfAbsent(Integer.parseInt(parts[0]), k -> new ArrayList<>()).add(Integer.parseInt(parts[1]));
             }
         }
+        return sequences;
     }
 }

@@ -101,6 +101,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private final ArrayDeque<Object> inbound = new ArrayDeque<>();
     private boolean waiting;
+    // PUBLISHes whose chain runs on the lane while later ones are read: applied in arrival order.
+    private final ArrayDeque<PendingVerdict> verdicts = new ArrayDeque<>();
+    private final java.util.concurrent.atomic.AtomicBoolean verdictsScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    // A packet that is not a PUBLISH waits until every earlier PUBLISH has its verdict applied.
+    private boolean awaitingVerdicts;
     private boolean readingPaused;
     // Subscribers whose congested outboxes this publisher waits for before reading on (event loop only).
     private final java.util.Set<ConnectionHandler> stalledOn = new java.util.HashSet<>();
@@ -196,19 +201,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         inbound.addLast(msg);
-        if (!readingPaused && inbound.size() > settings.maxPending()) {
-            readingPaused = true;
-            ctx.channel().config().setAutoRead(false);
-        }
         drain();
     }
 
     private void drain() {
-        while (!waiting && !closed) {
-            Object next = inbound.pollFirst();
+        while (!waiting && !awaitingVerdicts && !closed) {
+            Object next = inbound.peekFirst();
             if (next == null) {
                 break;
             }
+            if (!verdicts.isEmpty() && !(next instanceof InboundPublish)) {
+                awaitingVerdicts = true;
+                break;
+            }
+            inbound.pollFirst();
             try {
                 handle(next);
             } catch (RuntimeException e) {
@@ -217,7 +223,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
         }
-        if (readingPaused && inbound.size() <= settings.maxPending() / 2) {
+        pauseOrResumeReading();
+    }
+
+    /**
+     * Reading pauses while more than {@code max_pending} packets wait behind the verdict in
+     * progress (queued, or PUBLISHes whose chain is submitted but not yet answered), and resumes
+     * at half of it: a toggle per burst, not per message.
+     */
+    private void pauseOrResumeReading() {
+        int backlog = inbound.size() + Math.max(0, verdicts.size() - 1);
+        if (!readingPaused && backlog > settings.maxPending()) {
+            readingPaused = true;
+            updateAutoRead();
+        } else if (readingPaused && backlog <= settings.maxPending() / 2) {
             readingPaused = false;
             updateAutoRead();
         }
@@ -729,7 +748,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         try {
             props = PropertyMapping.fromWire(received.wireProperties());
         } catch (IllegalArgumentException e) {
-            disconnect(Packets.PROTOCOL_ERROR, "invalid PUBLISH properties");
+            disconnectInOrder(Packets.PROTOCOL_ERROR, "invalid PUBLISH properties");
             return;
         }
         InboundPublish p;
@@ -742,20 +761,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             p = received;
         }
         if (!Topics.isValidName(p.topic())) {
-            disconnect(Packets.TOPIC_NAME_INVALID, "invalid topic name in PUBLISH");
+            disconnectInOrder(Packets.TOPIC_NAME_INVALID, "invalid topic name in PUBLISH");
             return;
         }
         if (maxMessageRate > 0) {
             countForRate();
         }
         if (maxMessageSize > 0 && p.payload().size() > maxMessageSize) {
-            disconnect(Packets.PACKET_TOO_LARGE, "PUBLISH above max_message_size");
+            disconnectInOrder(Packets.PACKET_TOO_LARGE, "PUBLISH above max_message_size");
             return;
         }
         if (p.qos() == 2) {
             if (qos2Received.containsKey(p.packetId())) {
                 // A resent QoS 2 PUBLISH: already routed once, only acknowledge again.
-                ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREC, p.packetId(), Packets.SUCCESS));
+                inOrder(() -> ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREC, p.packetId(), Packets.SUCCESS)));
                 return;
             }
             qos2Received.put(p.packetId(), Boolean.TRUE);
@@ -763,16 +782,78 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         Message msg = Message.of(p.topic(), p.qos(), p.payload(), p.retain(), PropertyMapping.forwardable(props), clientId);
         ChainHook<PublishContext, PublishModifiers> hook = v5 ? Hooks.AUTH_ON_PUBLISH_M5 : Hooks.AUTH_ON_PUBLISH;
         if (!mayPublish) {
-            publishVerdict(p, msg, NOT_PERMITTED_PUBLISH);
+            inOrder(() -> publishVerdict(p, msg, NOT_PERMITTED_PUBLISH));
             return;
         }
         if (!dispatcher.has(hook)) {
-            publishVerdict(p, msg, ChainOutcome.exhausted());
+            inOrder(() -> publishVerdict(p, msg, ChainOutcome.exhausted()));
             return;
         }
         PublishContext pc = new PublishContext(version, mountpoint, clientId, username, msg.topic(), msg.qos(),
                 msg.payload(), msg.retain(), msg.properties());
-        await(chain(hook, pc), outcome -> publishVerdict(p, msg, outcome));
+        CompletableFuture<ChainOutcome<PublishModifiers>> verdict = chain(hook, pc).toCompletableFuture();
+        if (verdicts.isEmpty() && verdict.isDone()) {
+            publishVerdict(p, msg, verdict.join());
+            return;
+        }
+        // Pipelined: the next PUBLISH is read and submitted while this one's chain runs, so a busy
+        // lane serves a burst in one wake-up instead of one event loop round trip per message.
+        verdicts.addLast(new PendingVerdict(verdict, () -> publishVerdict(p, msg, verdict.join())));
+        verdict.whenComplete((outcome, failure) -> verdictReady());
+    }
+
+    /** A step of the PUBLISH path that must happen after every earlier PUBLISH's verdict is applied. */
+    private record PendingVerdict(CompletableFuture<?> ready, Runnable apply) {
+    }
+
+    private static final CompletableFuture<Object> READY = CompletableFuture.completedFuture(null);
+
+    /** Runs {@code step} now, or after the pending PUBLISH verdicts, keeping the client's order. */
+    private void inOrder(Runnable step) {
+        if (verdicts.isEmpty()) {
+            step.run();
+        } else {
+            verdicts.addLast(new PendingVerdict(READY, step));
+        }
+    }
+
+    /** Closes for a bad PUBLISH once the earlier ones are applied; nothing after it is read. */
+    private void disconnectInOrder(int reasonCode, String why) {
+        if (!verdicts.isEmpty()) {
+            awaitingVerdicts = true;
+        }
+        inOrder(() -> disconnect(reasonCode, why));
+    }
+
+    /** From the lane's thread: a verdict is in; apply what is ready, once per burst of completions. */
+    private void verdictReady() {
+        if (verdictsScheduled.compareAndSet(false, true)) {
+            ctx.executor().execute(this::applyVerdicts);
+        }
+    }
+
+    private void applyVerdicts() {
+        verdictsScheduled.set(false);
+        PendingVerdict head;
+        while (!closed && (head = verdicts.peekFirst()) != null && head.ready().isDone()) {
+            verdicts.pollFirst();
+            try {
+                head.apply().run();
+            } catch (RuntimeException e) {
+                LOG.warn("client {}: closing after an internal error: {}", clientId, e.toString());
+                LOG.debug("internal error", e);
+                ctx.close();
+                closed = true;
+            }
+        }
+        if (closed) {
+            verdicts.clear();
+            return;
+        }
+        if (verdicts.isEmpty() && awaitingVerdicts) {
+            awaitingVerdicts = false;
+        }
+        drain();
     }
 
     private void publishVerdict(InboundPublish p, Message msg, ChainOutcome<PublishModifiers> outcome) {
@@ -1183,6 +1264,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext context) {
         closed = true;
         inbound.clear();
+        verdicts.clear();
         if (connected) {
             connected = false;
             registry.stats().clientConnected(-1);
@@ -1287,7 +1369,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
      */
     private InboundPublish resolveAlias(InboundPublish p, int alias) {
         if (alias <= 0 || alias > settings.topicAliasMaximum()) {
-            disconnect(Packets.TOPIC_ALIAS_INVALID, "topic alias " + alias + " out of range");
+            disconnectInOrder(Packets.TOPIC_ALIAS_INVALID, "topic alias " + alias + " out of range");
             return null;
         }
         if (!p.topic().isEmpty()) {
@@ -1299,7 +1381,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         String topic = topicAliases == null ? null : topicAliases[alias];
         if (topic == null) {
-            protocolError("unknown topic alias " + alias);
+            disconnectInOrder(Packets.PROTOCOL_ERROR, "unknown topic alias " + alias);
             return null;
         }
         return new InboundPublish(topic, p.qos(), p.retain(), p.packetId(), p.payload(), p.wireProperties());

@@ -119,6 +119,78 @@ class ConnectionHandlerTest {
     }
 
     @Test
+    void laterPublishesReachTheLaneWhileAnEarlierVerdictIsPending() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch allCalled = new CountDownLatch(3);
+        registrar.register(Hooks.AUTH_ON_PUBLISH, pc -> {
+            release.await(10, TimeUnit.SECONDS);
+            allCalled.countDown();
+            return Verdict.ok();
+        });
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(connect("c1", MqttVersion.MQTT_3_1_1));
+        outbound(ch, 1);
+        ch.writeInbound(publish("a", 1, 1, "x"), publish("a", 1, 2, "x"), publish("a", 1, 3, "x"));
+        release.countDown();
+        // No event loop turn in between: the second and third calls were submitted at read time.
+        assertThat(allCalled.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(outbound(ch, 3)).extracting(o -> ((MqttMessageIdVariableHeader) ((MqttMessage) o).variableHeader()).messageId())
+                .containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void pipelinedVerdictsAreAppliedInArrivalOrderWhateverEachOneSays() throws Exception {
+        registrar.register(Hooks.AUTH_ON_PUBLISH_M5, pc -> pc.topic().startsWith("deny")
+                ? Verdict.deny(io.polyhook.spi.ReasonCode.of(0x97)) : Verdict.ok());
+        EmbeddedChannel sub = channel();
+        sub.writeInbound(connect("sub", MqttVersion.MQTT_5));
+        outbound(sub, 1);
+        sub.writeInbound(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_MOST_ONCE, "#").build());
+        outbound(sub, 1);
+        EmbeddedChannel pub = channel();
+        pub.writeInbound(connect("pub", MqttVersion.MQTT_5));
+        outbound(pub, 1);
+        for (int i = 1; i <= 6; i++) {
+            pub.writeInbound(publish((i % 3 == 0 ? "deny/" : "ok/") + i, 1, i, "m" + i));
+        }
+        List<Object> acks = outbound(pub, 6);
+        assertThat(acks).extracting(o -> ((MqttMessageIdVariableHeader) ((MqttMessage) o).variableHeader()).messageId())
+                .containsExactly(1, 2, 3, 4, 5, 6);
+        assertThat(acks).extracting(o -> ((io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader)
+                ((MqttMessage) o).variableHeader()).reasonCode() & 0xFF).containsExactly(0, 0, 0x97, 0, 0, 0x97);
+        List<Object> delivered = outbound(sub, 4);
+        try {
+            assertThat(delivered).extracting(o -> ((MqttPublishMessage) o).variableHeader().topicName())
+                    .containsExactly("ok/1", "ok/2", "ok/4", "ok/5");
+        } finally {
+            delivered.forEach(io.netty.util.ReferenceCountUtil::release);
+        }
+    }
+
+    @Test
+    void aBadPublishClosesTheConnectionOnlyAfterTheEarlierOnesAreAnswered() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        registrar.register(Hooks.AUTH_ON_PUBLISH_M5, pc -> {
+            release.await(10, TimeUnit.SECONDS);
+            return Verdict.ok();
+        });
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(connect("c1", MqttVersion.MQTT_5));
+        outbound(ch, 1);
+        ch.writeInbound(publish("a", 1, 1, "x"), publish("a/+", 1, 2, "x"), MqttMessage.PINGREQ);
+        ch.runPendingTasks();
+        assertThat(ch.isOpen()).isTrue();
+        release.countDown();
+        List<Object> out = outbound(ch, 2);
+        assertThat(out).extracting(o -> ((MqttMessage) o).fixedHeader().messageType())
+                .containsExactly(MqttMessageType.PUBACK, MqttMessageType.DISCONNECT);
+        assertThat(((io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader) ((MqttMessage) out.get(1))
+                .variableHeader()).reasonCode() & 0xFF).isEqualTo(0x90);
+        ch.runPendingTasks();
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
     void readingPausesOnlyPastTheHighWaterMarkAndResumesWhenDrained() throws Exception {
         BrokerSettings small = new BrokerSettings(true, true, java.time.Duration.ofSeconds(10), 1024 * 1024, 100, 32, 4);
         SessionRegistry registry = new SessionRegistry(small, dispatcher, new SubscriptionTree(), new RetainedStore(), new io.polyhook.broker.sys.BrokerStats());
