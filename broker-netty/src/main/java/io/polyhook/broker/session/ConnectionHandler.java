@@ -106,6 +106,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final java.util.concurrent.atomic.AtomicBoolean verdictsScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     // A packet that is not a PUBLISH waits until every earlier PUBLISH has its verdict applied.
     private boolean awaitingVerdicts;
+    private boolean laneWakeScheduled;
     private boolean readingPaused;
     // Subscribers whose congested outboxes this publisher waits for before reading on (event loop only).
     private final java.util.Set<ConnectionHandler> stalledOn = new java.util.HashSet<>();
@@ -791,7 +792,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         PublishContext pc = new PublishContext(version, mountpoint, clientId, username, msg.topic(), msg.qos(),
                 msg.payload(), msg.retain(), msg.properties());
-        CompletableFuture<ChainOutcome<PublishModifiers>> verdict = chain(hook, pc).toCompletableFuture();
+        CompletableFuture<ChainOutcome<PublishModifiers>> verdict = dispatcher.chainQueued(lane, hook, pc).toCompletableFuture();
+        wakeLaneAfterBurst();
         if (verdicts.isEmpty() && verdict.isDone()) {
             publishVerdict(p, msg, verdict.join());
             return;
@@ -800,6 +802,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         // lane serves a burst in one wake-up instead of one event loop round trip per message.
         verdicts.addLast(new PendingVerdict(verdict, () -> publishVerdict(p, msg, verdict.join())));
         verdict.whenComplete((outcome, failure) -> verdictReady());
+    }
+
+    /**
+     * The lane's thread is started once after this event loop's current batch of work, not per
+     * PUBLISH: started per PUBLISH it would finish each call before the next one is decoded, and
+     * pay a thread start and a park for every message.
+     */
+    private void wakeLaneAfterBurst() {
+        if (!laneWakeScheduled) {
+            laneWakeScheduled = true;
+            ctx.executor().execute(() -> {
+                laneWakeScheduled = false;
+                dispatcher.wake(lane);
+            });
+        }
     }
 
     /** A step of the PUBLISH path that must happen after every earlier PUBLISH's verdict is applied. */

@@ -87,9 +87,31 @@ public final class HookDispatcher implements AutoCloseable {
      * deadline fallback applies; it never completes exceptionally. With no handler it is already
      * complete with {@link ChainOutcome.Exhausted}, and nothing was allocated.
      */
-    @SuppressWarnings("unchecked")
     public <C extends HookContext, M extends Modifiers> CompletionStage<ChainOutcome<M>> chain(
             ClientLane lane, ChainHook<C, M> hook, C context) {
+        return chain(lane, hook, context, true);
+    }
+
+    /**
+     * As {@link #chain}, but an idle lane is not woken: the call waits in the lane's queue until
+     * {@link #wake(ClientLane)} (or until the lane runs anyway). A caller that submits a burst,
+     * such as the PUBLISHes of one socket read, wakes the lane once for the burst instead of
+     * starting its thread for each call, which the lane would otherwise finish before the next
+     * call arrives. The caller must call {@code wake} after the burst.
+     */
+    public <C extends HookContext, M extends Modifiers> CompletionStage<ChainOutcome<M>> chainQueued(
+            ClientLane lane, ChainHook<C, M> hook, C context) {
+        return chain(lane, hook, context, false);
+    }
+
+    /** Starts the lane's chain calls queued by {@link #chainQueued}, if it is not running already. */
+    public void wake(ClientLane lane) {
+        lane.chains.wake();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <C extends HookContext, M extends Modifiers> CompletionStage<ChainOutcome<M>> chain(
+            ClientLane lane, ChainHook<C, M> hook, C context, boolean wake) {
         HookRegistry.ShortcutEntry shortcut = registry.shortcut(hook);
         if (shortcut != null) {
             ChainOutcome<M> answered = shortcut(shortcut, hook, context, lane);
@@ -102,7 +124,11 @@ public final class HookDispatcher implements AutoCloseable {
             return (CompletionStage<ChainOutcome<M>>) EXHAUSTED;
         }
         HookCall.Chain<C, M> call = new HookCall.Chain<>(this, hook, handlers, lane.label(), context);
-        lane.chains.submit(call);
+        if (wake) {
+            lane.chains.submit(call);
+        } else {
+            lane.chains.enqueue(call);
+        }
         return call.result;
     }
 

@@ -38,7 +38,17 @@ final class SerialLane {
 
     void submit(HookCall call) {
         queue.offer(call);
-        if (running.compareAndSet(false, true)) {
+        wake();
+    }
+
+    /** Queues {@code call} without starting the lane; a running lane still takes it in turn. */
+    void enqueue(HookCall call) {
+        queue.offer(call);
+    }
+
+    /** Starts a thread for the queued calls unless one is running. */
+    void wake() {
+        if (!queue.isEmpty() && running.compareAndSet(false, true)) {
             dispatcher.activate(this);
             dispatcher.startThread(() -> drain(null, -1));
         }

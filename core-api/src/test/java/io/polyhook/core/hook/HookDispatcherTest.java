@@ -78,6 +78,48 @@ class HookDispatcherTest {
     }
 
     @Test
+    void queuedCallsWaitForWakeThenRunInOrder() throws Exception {
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        register("p", ctx -> {
+            seen.add(ctx.topic());
+            return Verdict.ok();
+        });
+        ClientLane lane = dispatcher.newLane("c");
+        List<CompletableFuture<ChainOutcome<PublishModifiers>>> results = new ArrayList<>();
+        for (String topic : List.of("a", "b", "c")) {
+            results.add(dispatcher.chainQueued(lane, Hooks.AUTH_ON_PUBLISH, Contexts.publish("c", topic)).toCompletableFuture());
+        }
+        Thread.sleep(100);
+        assertThat(seen).isEmpty();
+        assertThat(lane.isIdle()).isFalse();
+
+        dispatcher.wake(lane);
+
+        for (var r : results) {
+            assertThat(r.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(ChainOutcome.Allowed.class);
+        }
+        assertThat(seen).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void aQueuedCallBehindARunningOneRunsWithoutWake() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        register("p", ctx -> {
+            if (ctx.topic().equals("first")) {
+                release.await();
+            }
+            return Verdict.ok();
+        });
+        ClientLane lane = dispatcher.newLane("c");
+        var first = dispatcher.chain(lane, Hooks.AUTH_ON_PUBLISH, Contexts.publish("c", "first")).toCompletableFuture();
+        var queued = dispatcher.chainQueued(lane, Hooks.AUTH_ON_PUBLISH, Contexts.publish("c", "second")).toCompletableFuture();
+        release.countDown();
+
+        assertThat(first.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(ChainOutcome.Allowed.class);
+        assertThat(queued.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(ChainOutcome.Allowed.class);
+    }
+
+    @Test
     void handlersRunOnAVirtualThreadNeverOnTheCaller() {
         AtomicReference<Thread> ran = new AtomicReference<>();
         register("p", ctx -> {
