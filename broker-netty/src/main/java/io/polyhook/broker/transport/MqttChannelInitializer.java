@@ -45,11 +45,32 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
-        if (!limits.admit(ch)) {
-            ch.close();
+        ConnectionLimits.Admission admission = limits.admit(ch);
+        if (admission != ConnectionLimits.Admission.ADMITTED) {
+            refuse(ch, admission);
             return;
         }
         channels.add(ch);
+        addCodecs(ch);
+        ch.pipeline().addLast("mqtt", sessions.newConnection(listener));
+    }
+
+    /**
+     * Reads a refused connection up to its CONNECT, within the same connect timeout and maximum
+     * packet size as any other, to answer with a CONNACK that says why; the session layer never
+     * sees it. It is not among the broker's connections: shutdown closes it with the event loops.
+     */
+    private void refuse(Channel ch, ConnectionLimits.Admission admission) {
+        if (!limits.mayExplainRefusal(ch)) {
+            ch.close();
+            return;
+        }
+        addCodecs(ch);
+        ch.pipeline().addLast("refusal", new ConnectRefusal(admission == ConnectionLimits.Admission.OVER_PER_IP
+                ? "too many connections from this address" : "too many connections"));
+    }
+
+    private void addCodecs(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         p.addLast("bytes", bytes);
         if (ssl != null) {
@@ -69,6 +90,5 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         p.addLast("mqtt-decoder", new MqttDecoder(settings.maxPacketSize()));
         p.addLast("mqtt-encoder", MqttEncoder.INSTANCE);
         p.addLast(ConnectTimeoutHandler.NAME, new ConnectTimeoutHandler(settings.connectTimeout()));
-        p.addLast("mqtt", sessions.newConnection(listener));
     }
 }
