@@ -31,6 +31,7 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     private final ChannelGroup channels;
     private final ConnectionLimits limits;
     private final ByteCounter bytes;
+    private final WebSocketUpgradeCheck upgradeCheck;
 
     MqttChannelInitializer(ListenerConfig listener, BrokerSettings settings, SessionRegistry sessions, SslContext ssl,
                            ChannelGroup channels, ConnectionLimits limits, ByteCounter bytes) {
@@ -41,6 +42,7 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         this.sessions = sessions;
         this.ssl = ssl;
         this.channels = channels;
+        this.upgradeCheck = new WebSocketUpgradeCheck(listener.path());
     }
 
     @Override
@@ -79,10 +81,14 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         if (listener.type().isWebSocket()) {
             p.addLast("http", new HttpServerCodec());
             p.addLast("http-aggregator", new HttpObjectAggregator(65_536));
+            p.addLast("ws-upgrade-check", upgradeCheck);
+            p.addLast("ws-violations", WebSocketViolations.INSTANCE);
             p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                     .websocketPath(listener.path())
                     .subprotocols(SUBPROTOCOLS)
                     .maxFramePayloadLength(settings.maxPacketSize() + 8)
+                    // WebSocketViolations answers a violation the MQTT way; the session handler closes.
+                    .closeOnProtocolViolation(false)
                     .build()));
             p.addLast("ws-decoder", new WebSocketFrameDecoder());
             p.addLast("ws-encoder", new WebSocketFrameEncoder());
