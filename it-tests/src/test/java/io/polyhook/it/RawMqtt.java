@@ -58,6 +58,11 @@ final class RawMqtt implements AutoCloseable {
 
     /** The next packet, or null at end of stream (the broker closed the connection). */
     Packet read() throws IOException {
+        return read(in);
+    }
+
+    /** The next packet on {@code in}, or null at end of stream; shared with {@link RawWebSocket}. */
+    static Packet read(DataInputStream in) throws IOException {
         int header = in.read();
         if (header < 0) {
             return null;

@@ -31,6 +31,7 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     private final ChannelGroup channels;
     private final ConnectionLimits limits;
     private final ByteCounter bytes;
+    private final WebSocketUpgradeCheck upgradeCheck;
 
     MqttChannelInitializer(ListenerConfig listener, BrokerSettings settings, SessionRegistry sessions, SslContext ssl,
                            ChannelGroup channels, ConnectionLimits limits, ByteCounter bytes) {
@@ -41,15 +42,37 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         this.sessions = sessions;
         this.ssl = ssl;
         this.channels = channels;
+        this.upgradeCheck = new WebSocketUpgradeCheck(listener.path());
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        if (!limits.admit(ch)) {
-            ch.close();
+        ConnectionLimits.Admission admission = limits.admit(ch);
+        if (admission != ConnectionLimits.Admission.ADMITTED) {
+            refuse(ch, admission);
             return;
         }
         channels.add(ch);
+        addCodecs(ch);
+        ch.pipeline().addLast("mqtt", sessions.newConnection(listener));
+    }
+
+    /**
+     * Reads a refused connection up to its CONNECT, within the same connect timeout and maximum
+     * packet size as any other, to answer with a CONNACK that says why; the session layer never
+     * sees it. It is not among the broker's connections: shutdown closes it with the event loops.
+     */
+    private void refuse(Channel ch, ConnectionLimits.Admission admission) {
+        if (!limits.mayExplainRefusal(ch)) {
+            ch.close();
+            return;
+        }
+        addCodecs(ch);
+        ch.pipeline().addLast("refusal", new ConnectRefusal(admission == ConnectionLimits.Admission.OVER_PER_IP
+                ? "too many connections from this address" : "too many connections"));
+    }
+
+    private void addCodecs(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         p.addLast("bytes", bytes);
         if (ssl != null) {
@@ -58,10 +81,14 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         if (listener.type().isWebSocket()) {
             p.addLast("http", new HttpServerCodec());
             p.addLast("http-aggregator", new HttpObjectAggregator(65_536));
+            p.addLast("ws-upgrade-check", upgradeCheck);
+            p.addLast("ws-violations", WebSocketViolations.INSTANCE);
             p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                     .websocketPath(listener.path())
                     .subprotocols(SUBPROTOCOLS)
                     .maxFramePayloadLength(settings.maxPacketSize() + 8)
+                    // WebSocketViolations answers a violation the MQTT way; the session handler closes.
+                    .closeOnProtocolViolation(false)
                     .build()));
             p.addLast("ws-decoder", new WebSocketFrameDecoder());
             p.addLast("ws-encoder", new WebSocketFrameEncoder());
@@ -69,6 +96,5 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         p.addLast("mqtt-decoder", new MqttDecoder(settings.maxPacketSize()));
         p.addLast("mqtt-encoder", MqttEncoder.INSTANCE);
         p.addLast(ConnectTimeoutHandler.NAME, new ConnectTimeoutHandler(settings.connectTimeout()));
-        p.addLast("mqtt", sessions.newConnection(listener));
     }
 }

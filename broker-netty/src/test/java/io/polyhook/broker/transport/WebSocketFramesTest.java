@@ -3,12 +3,14 @@ package io.polyhook.broker.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import org.junit.jupiter.api.Test;
@@ -39,12 +41,16 @@ class WebSocketFramesTest {
         assertThat(ch.finish()).isFalse();
     }
 
+    /** The session handler closes on a malformed packet (after DISCONNECT 0x81 for MQTT 5), as over TCP. */
     @Test
-    void textFrameClosesTheConnection() {
+    void textFrameBecomesAMalformedPacketAndNothingAfterItIsRead() {
         EmbeddedChannel ch = new EmbeddedChannel(new WebSocketFrameDecoder());
         ch.writeInbound(new TextWebSocketFrame("hello"));
-        assertThat(ch.isOpen()).isFalse();
-        ch.finishAndReleaseAll();
+        MqttMessage malformed = ch.readInbound();
+        assertThat(malformed.decoderResult().cause()).isInstanceOf(CorruptedFrameException.class);
+        ch.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {(byte) 0xC0, 0x00})));
+        assertThat(ch.<Object>readInbound()).isNull();
+        assertThat(ch.finish()).isFalse();
     }
 
     @Test
