@@ -2,7 +2,9 @@
 # Load runs of the bundled auth scripts for docs/benchmarks.md: the connection rate through
 # auth/postgres.lua (pgcrypto crypt, bcrypt cost 10) and auth/redis.lua (bcrypt cost 10, checked
 # in the broker) against a broker with no auth, and the 1to1 publish throughput (QoS 0 and 1) of
-# clients admitted by each script (their publishes are answered by the auth cache) against no auth.
+# clients admitted by each script against no auth. Their publishes and subscriptions are answered
+# by the auth cache: with no_match: deny, any request the cache did not answer would be refused
+# and show as missing deliveries (or a failed subscription).
 #   benchmarks/run-auth-load.sh [auth-clients] [messages] [concurrency]
 # Starts an embedded PostgreSQL 17 and Redis 6.2 (AuthDatabases, from benchmarks.jar), provisions
 # the users, runs a broker per configuration, and stops and deletes everything on exit, also on
@@ -63,10 +65,13 @@ done
 cat "$WORK/ready"
 
 PORT=
+ADMIN=
 broker() { # name, extra config
   PORT=$(free_port)
-  printf 'listeners: [{ type: tcp, address: "127.0.0.1:%s" }]\nadmin: { address: "127.0.0.1:0" }\nscripts: { dir: "%s" }\n%s\n' \
-      "$PORT" "$WORK/scripts" "$2" > "$WORK/$1.yaml"
+  ADMIN=$(free_port)
+  while [ "$ADMIN" = "$PORT" ]; do ADMIN=$(free_port); done
+  printf 'listeners: [{ type: tcp, address: "127.0.0.1:%s" }]\nadmin: { address: "127.0.0.1:%s" }\nscripts: { dir: "%s" }\n%s\n' \
+      "$PORT" "$ADMIN" "$WORK/scripts" "$2" > "$WORK/$1.yaml"
   chmod 600 "$WORK/$1.yaml"
   "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" io.polyhook.broker.cli.PolyhookCommand run \
       --config "$WORK/$1.yaml" > "$WORK/$1.log" 2>&1 &
@@ -89,6 +94,12 @@ load() { # generator options; a run with clients not admitted is reported and ma
   if [ "$status" -eq 2 ]; then NOT_ADMITTED=1; echo "!! clients were not admitted: this run is not a valid measurement";
   elif [ "$status" -ne 0 ]; then echo "!! the load generator failed ($status)"; cat "$WORK/generator.log"; NOT_ADMITTED=1; fi
 }
+register_stats() { # the broker's own account of auth_on_register (warm-up included), if curl is there
+  command -v curl > /dev/null || return 0
+  curl -s "http://127.0.0.1:$ADMIN/api/scripts/stats" | tr -d ' \n' \
+    | grep -o '"hook":"auth_on_register","calls":[0-9]*,"errors":[0-9]*,"timeouts":[0-9]*,"mean_us":[0-9.]*,"p50_us":[0-9.]*,"p99_us":[0-9.]*' \
+    | sed 's/"//g; s/,/ /g; s/^hook:/broker: /' || true
+}
 connect_rate() { load --scenarios connect --concurrency "$CONCURRENCY" "$@"; }
 publish() { load --scenarios 1to1 --qos 0,1 --messages "$MESSAGES" "$@"; }
 
@@ -99,20 +110,22 @@ publish
 stop
 
 echo "== auth/postgres.lua, pgcrypto crypt, bcrypt cost 10"
-broker postgres "broker: { allow_anonymous: false }
+broker postgres "broker: { allow_anonymous: false, no_match: deny }
 auth: { postgres: { enabled: true } }
 providers:
   $(cat "$WORK/postgres.yaml")"
 connect_rate --clients "$AUTH_CLIENTS" --username-pattern 'bench-%d'
+register_stats
 publish --username bench
 stop
 
 echo "== auth/redis.lua, bcrypt cost 10 in the broker"
-broker redis "broker: { allow_anonymous: false }
+broker redis "broker: { allow_anonymous: false, no_match: deny }
 auth: { redis: { enabled: true } }
 providers:
   $(cat "$WORK/redis.yaml")"
 connect_rate --clients "$AUTH_CLIENTS" --username-pattern 'bench-%d'
+register_stats
 publish --username bench
 stop
 
