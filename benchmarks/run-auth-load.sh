@@ -9,14 +9,18 @@
 # Starts an embedded PostgreSQL 17 and Redis 6.2 (AuthDatabases, from benchmarks.jar), provisions
 # the users, runs a broker per configuration, and stops and deletes everything on exit, also on
 # failure. Loopback only, free ports, bounded in count and time. Needs benchmarks/target/benchmarks.jar
-# (./mvnw -q -B -ntp -DskipTests -pl benchmarks -am package). BASE_CLIENTS (default 2000) sets
-# the client count of the no-auth connection rate. Exits 1 if any client was not admitted.
+# (./mvnw -q -B -ntp -DskipTests -pl benchmarks -am package). Environment: BASE_CLIENTS (default
+# 2000) the client count of the no-auth connection rate; RUNS (default "none postgres redis") the
+# brokers to run, in that order; BROKER_JAVA_OPTS extra JVM options of the brokers (experiments).
+# Exits 1 if any client was not admitted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 AUTH_CLIENTS=${1:-300}
 MESSAGES=${2:-50000}
 CONCURRENCY=${3:-8}
 BASE_CLIENTS=${BASE_CLIENTS:-2000}
+RUNS=${RUNS:-none postgres redis}
+BROKER_JAVA_OPTS=${BROKER_JAVA_OPTS:-}
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 JAR=benchmarks/target/benchmarks.jar
 [ -f "$JAR" ] || { echo "$JAR is missing: build it first" >&2; exit 1; }
@@ -73,7 +77,8 @@ broker() { # name, extra config
   printf 'listeners: [{ type: tcp, address: "127.0.0.1:%s" }]\nadmin: { address: "127.0.0.1:%s" }\nscripts: { dir: "%s" }\n%s\n' \
       "$PORT" "$ADMIN" "$WORK/scripts" "$2" > "$WORK/$1.yaml"
   chmod 600 "$WORK/$1.yaml"
-  "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" io.polyhook.broker.cli.PolyhookCommand run \
+  # shellcheck disable=SC2086 # options are words
+  "$JAVA" --enable-native-access=ALL-UNNAMED $BROKER_JAVA_OPTS -cp "$JAR" io.polyhook.broker.cli.PolyhookCommand run \
       --config "$WORK/$1.yaml" > "$WORK/$1.log" 2>&1 &
   BROKER_PID=$!
   for _ in $(seq 200); do
@@ -103,30 +108,36 @@ register_stats() { # the broker's own account of auth_on_register (warm-up inclu
 connect_rate() { load --scenarios connect --concurrency "$CONCURRENCY" "$@"; }
 publish() { load --scenarios 1to1 --qos 0,1 --messages "$MESSAGES" "$@"; }
 
-echo "== no auth (allow_anonymous)"
-broker none "broker: { allow_anonymous: true }"
-connect_rate --clients "$BASE_CLIENTS"
-publish
-stop
-
-echo "== auth/postgres.lua, pgcrypto crypt, bcrypt cost 10"
-broker postgres "broker: { allow_anonymous: false, no_match: deny }
+for run in $RUNS; do
+  case $run in
+    none)
+      echo "== no auth (allow_anonymous)"
+      broker none "broker: { allow_anonymous: true }"
+      connect_rate --clients "$BASE_CLIENTS"
+      publish
+      stop ;;
+    postgres)
+      echo "== auth/postgres.lua, pgcrypto crypt, bcrypt cost 10"
+      broker postgres "broker: { allow_anonymous: false, no_match: deny }
 auth: { postgres: { enabled: true } }
 providers:
   $(cat "$WORK/postgres.yaml")"
-connect_rate --clients "$AUTH_CLIENTS" --username-pattern 'bench-%d'
-register_stats
-publish --username bench
-stop
-
-echo "== auth/redis.lua, bcrypt cost 10 in the broker"
-broker redis "broker: { allow_anonymous: false, no_match: deny }
+      connect_rate --clients "$AUTH_CLIENTS" --username-pattern 'bench-%d'
+      register_stats
+      publish --username bench
+      stop ;;
+    redis)
+      echo "== auth/redis.lua, bcrypt cost 10 in the broker"
+      broker redis "broker: { allow_anonymous: false, no_match: deny }
 auth: { redis: { enabled: true } }
 providers:
   $(cat "$WORK/redis.yaml")"
-connect_rate --clients "$AUTH_CLIENTS" --username-pattern 'bench-%d'
-register_stats
-publish --username bench
-stop
+      connect_rate --clients "$AUTH_CLIENTS" --username-pattern 'bench-%d'
+      register_stats
+      publish --username bench
+      stop ;;
+    *) echo "unknown run $run (known: none postgres redis)" >&2; exit 1 ;;
+  esac
+done
 
 if [ "$NOT_ADMITTED" -ne 0 ]; then echo "some runs are not valid (see !! above)" >&2; exit 1; fi
