@@ -40,6 +40,17 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# A script killed with SIGKILL runs no trap: this watcher then stops the broker and the databases
+# (whose pids are in $WORK/*.pid) and removes $WORK. After a normal exit it finds nothing to do.
+SCRIPT_PID=$$
+( trap '' INT TERM
+  while kill -0 "$SCRIPT_PID" 2>/dev/null; do sleep 1; done
+  [ -d "$WORK" ] || exit 0
+  for f in "$WORK"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+  sleep 3
+  [ -f "$WORK/pg/data/postmaster.pid" ] && kill "$(head -1 "$WORK/pg/data/postmaster.pid")" 2>/dev/null
+  sleep 1
+  rm -rf "$WORK" ) > /dev/null 2>&1 &
 
 free_port() { # a port nobody listens on, below Linux's ephemeral range (32768-60999) used by the clients
   local port
@@ -60,6 +71,7 @@ mkdir -p "$WORK/tmp" "$WORK/scripts"
 "$JAVA" -Djava.io.tmpdir="$WORK/tmp" -cp "$JAR" io.polyhook.bench.load.AuthDatabases --dir "$WORK" \
     --users "$AUTH_CLIENTS" --max-seconds 1800 > "$WORK/databases.log" 2>&1 &
 DB_PID=$!
+echo "$DB_PID" > "$WORK/databases.pid"
 for _ in $(seq 1200); do
   [ -f "$WORK/ready" ] && break
   kill -0 "$DB_PID" 2>/dev/null || { echo "the databases did not start" >&2; cat "$WORK/databases.log" >&2; exit 1; }
@@ -81,6 +93,7 @@ broker() { # name, extra config
   "$JAVA" --enable-native-access=ALL-UNNAMED $BROKER_JAVA_OPTS -cp "$JAR" io.polyhook.broker.cli.PolyhookCommand run \
       --config "$WORK/$1.yaml" > "$WORK/$1.log" 2>&1 &
   BROKER_PID=$!
+  echo "$BROKER_PID" > "$WORK/broker.pid"
   for _ in $(seq 200); do
     (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return
     kill -0 "$BROKER_PID" 2>/dev/null || break
@@ -88,7 +101,7 @@ broker() { # name, extra config
   done
   echo "broker $1 did not start" >&2; cat "$WORK/$1.log" >&2; exit 1
 }
-stop() { kill "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true; BROKER_PID=; }
+stop() { kill "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true; BROKER_PID=; rm -f "$WORK/broker.pid"; }
 
 NOT_ADMITTED=0
 load() { # generator options; a run with clients not admitted is reported and makes the exit status 1
