@@ -4,6 +4,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
 import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3ConnectBuilder;
+import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAck;
 import io.polyhook.core.hook.LatencyHistogram;
 
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -98,8 +100,8 @@ final class ConnectRun {
             Mqtt3AsyncClient client = MqttClient.builder().useMqttVersion3()
                     .identifier(String.format(clientIdPattern, i)).serverHost(host).serverPort(port).buildAsync();
             started.add(client);
-            Mqtt3ConnectBuilder.Send<CompletableFuture<com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAck>>
-                    connect = client.connectWith().cleanSession(true).keepAlive(60);
+            Mqtt3ConnectBuilder.Send<CompletableFuture<Mqtt3ConnAck>> connect =
+                    client.connectWith().cleanSession(true).keepAlive(60);
             if (usernamePattern != null) {
                 connect = connect.simpleAuth().username(String.format(usernamePattern, i)).password(password)
                         .applySimpleAuth();
@@ -153,7 +155,7 @@ final class ConnectRun {
             CompletableFuture.allOf(all).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | java.util.concurrent.TimeoutException ignored) {
+        } catch (ExecutionException | TimeoutException ignored) {
             // a client whose DISCONNECT failed is gone anyway once the run is over
         }
         for (Mqtt3AsyncClient c : started) {

@@ -6,6 +6,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import io.polyhook.core.hook.LatencyHistogram;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,7 @@ final class LoadRun {
         this.qos = MqttQos.fromCode(qos);
         this.payloadSize = Math.max(8, payloadSize);
         this.username = username;
-        this.password = password == null ? null : password.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.password = password == null ? null : password.getBytes(StandardCharsets.UTF_8);
     }
 
     static void requireLoopback(String host) {

@@ -5,6 +5,7 @@ import io.polyhook.broker.config.BrokerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -55,7 +56,7 @@ class ConnectRunTest {
     @Test
     void countsClientsThatCannotConnectAsFailed() throws Exception {
         int closedPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
         ConnectRun.Result r = new ConnectRun("127.0.0.1", closedPort, "nobody-%d", null, null)
