@@ -43,7 +43,7 @@ trap 'exit 130' INT TERM
 # A script killed with SIGKILL runs no trap: this watcher then stops the broker and the databases
 # (whose pids are in $WORK/*.pid) and removes $WORK. After a normal exit it finds nothing to do.
 SCRIPT_PID=$$
-( trap '' INT TERM
+( set +e; trap '' INT TERM
   while kill -0 "$SCRIPT_PID" 2>/dev/null; do sleep 1; done
   [ -d "$WORK" ] || exit 0
   for f in "$WORK"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
