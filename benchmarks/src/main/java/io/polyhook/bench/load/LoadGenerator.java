@@ -25,8 +25,27 @@ import java.util.Locale;
  * ({@code --warmup}, a fifth of the messages by default; 0 for none): a JVM broker and this JVM's
  * client would otherwise be measured while still interpreted, and the broker that goes first would
  * also get the colder client.
+ *
+ * <p>The scenario {@code connect} measures the connection rate instead ({@link ConnectRun}):
+ * {@code --clients} clients connect, {@code --concurrency} CONNECTs in flight at a time, each
+ * with the client id {@code --client-id-pattern} (a {@link String#format} pattern given the
+ * client's index; by default the username pattern, else {@code bench-conn-%d}) and, with
+ * {@code --username-pattern}, that username and the password. The warm-up connects a fifth of
+ * the clients first. Clients that were not admitted are printed and make the exit status 2.
+ *
+ * <pre>
+ * POLYHOOK_BENCH_PASSWORD=... java -cp benchmarks/target/benchmarks.jar io.polyhook.bench.load.LoadGenerator \
+ *     --port 1883 --scenarios connect --clients 300 --concurrency 8 --username-pattern bench-%d
+ * </pre>
+ *
+ * <p>The password is read from the environment variable {@value #PASSWORD_ENV} (so that it is not
+ * in the process list), or from {@code --password}. {@code --username} makes the clients of the
+ * publish scenarios log in as that user.
  */
 public final class LoadGenerator {
+
+    /** The environment variable holding the clients' password. */
+    static final String PASSWORD_ENV = "POLYHOOK_BENCH_PASSWORD";
 
     private LoadGenerator() {
     }
@@ -42,6 +61,12 @@ public final class LoadGenerator {
         Duration limit = Duration.ofSeconds(60);
         boolean mosquitto = false;
         long warmup = -1;
+        int clients = 1_000;
+        int concurrency = 8;
+        String clientIdPattern = null;
+        String usernamePattern = null;
+        String username = null;
+        String password = System.getenv(PASSWORD_ENV);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--host" -> host = args[++i];
@@ -54,27 +79,49 @@ public final class LoadGenerator {
                 case "--limit-seconds" -> limit = Duration.ofSeconds(Long.parseLong(args[++i]));
                 case "--mosquitto" -> mosquitto = true;
                 case "--warmup" -> warmup = Long.parseLong(args[++i]);
+                case "--clients" -> clients = Integer.parseInt(args[++i]);
+                case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+                case "--client-id-pattern" -> clientIdPattern = args[++i];
+                case "--username-pattern" -> usernamePattern = args[++i];
+                case "--username" -> username = args[++i];
+                case "--password" -> password = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if ((usernamePattern != null || username != null) && password == null) {
+            throw new IllegalArgumentException("a username needs a password: set " + PASSWORD_ENV);
         }
         long warm = warmup >= 0 ? warmup : messages / 5;
         Process other = mosquitto ? startMosquitto() : null;
         int otherPort = other == null ? -1 : mosquittoPort;
+        boolean allAdmitted = true;
+        boolean publishHeader = false;
         try {
-            System.out.printf(Locale.ROOT, "%-9s %-3s %10s %10s %12s %10s %10s%s%n", "scenario", "qos", "sent", "received",
-                    "msgs/s", "p50 us", "p99 us", other == null ? "" : String.format("%12s %10s %10s %7s",
-                            "mosq msgs/s", "mosq p50", "mosq p99", "ratio"));
             for (String name : scenarios) {
+                if (name.equals("connect")) {
+                    String ids = clientIdPattern != null ? clientIdPattern
+                            : usernamePattern != null ? usernamePattern : "bench-conn-%d";
+                    allAdmitted &= connect(new ConnectRun(host, port, ids, usernamePattern, password), clients,
+                            concurrency, warmup >= 0 ? (int) Math.min(clients, warmup) : clients / 5, limit);
+                    continue;
+                }
+                if (!publishHeader) {
+                    publishHeader = true;
+                    System.out.printf(Locale.ROOT, "%-9s %-3s %10s %10s %12s %10s %10s%s%n", "scenario", "qos", "sent",
+                            "received", "msgs/s", "p50 us", "p99 us", other == null ? "" : String.format(
+                                    "%12s %10s %10s %7s", "mosq msgs/s", "mosq p50", "mosq p99", "ratio"));
+                }
                 for (int qos : qosLevels) {
                     Scenario scenario = Scenario.named(name);
                     if (warm > 0) {
                         // Both brokers before either is measured, so that neither gets the colder client.
-                        new LoadRun(host, port, scenario, qos, payload).run(warm, rate, limit);
+                        new LoadRun(host, port, scenario, qos, payload, username, password).run(warm, rate, limit);
                         if (other != null) {
                             new LoadRun("127.0.0.1", otherPort, scenario, qos, payload).run(warm, rate, limit);
                         }
                     }
-                    LoadRun.Result ours = new LoadRun(host, port, scenario, qos, payload).run(messages, rate, limit);
+                    LoadRun.Result ours = new LoadRun(host, port, scenario, qos, payload, username, password)
+                            .run(messages, rate, limit);
                     String line = String.format(Locale.ROOT, "%-9s %-3d %10d %10d %12.0f %10.0f %10.0f", name, qos,
                             ours.sent(), ours.received(), ours.deliveriesPerSecond(), ours.p50Micros(), ours.p99Micros());
                     if (other != null) {
@@ -92,6 +139,34 @@ public final class LoadGenerator {
                 other.destroy();
             }
         }
+        if (!allAdmitted) {
+            System.exit(2);
+        }
+    }
+
+    /** Runs the connect scenario (after a warm-up of {@code warm} clients) and prints it; false if a client was not admitted. */
+    private static boolean connect(ConnectRun run, int clients, int concurrency, int warm, Duration limit)
+            throws InterruptedException {
+        System.out.printf(Locale.ROOT, "%-9s %8s %8s %8s %8s %10s %10s %10s%n", "scenario", "clients", "admitted",
+                "refused", "failed", "conn/s", "p50 us", "p99 us");
+        boolean ok = true;
+        if (warm > 0) {
+            ok = report("warm-up", run.run(warm, concurrency, limit));
+        }
+        return report("connect", run.run(clients, concurrency, limit)) && ok;
+    }
+
+    private static boolean report(String label, ConnectRun.Result r) {
+        System.out.printf(Locale.ROOT, "%-9s %8d %8d %8d %8d %10.1f %10.0f %10.0f%n", label, r.clients(), r.admitted(),
+                r.refusedCount(), r.failed(), r.connectionsPerSecond(), r.p50Micros(), r.p99Micros());
+        if (r.notAdmitted() == 0) {
+            return true;
+        }
+        // A refused login is a result to see, not a success: the rate above counts admitted clients only.
+        System.out.printf(Locale.ROOT, "%s: %d of %d clients NOT admitted: refused %s, failed %d, not started %d%n",
+                label, r.notAdmitted(), r.clients(), r.refused(), r.failed(),
+                r.clients() - r.admitted() - r.refusedCount() - r.failed());
+        return false;
     }
 
     private static int mosquittoPort;

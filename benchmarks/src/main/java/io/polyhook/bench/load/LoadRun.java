@@ -6,6 +6,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import io.polyhook.core.hook.LatencyHistogram;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,16 +44,35 @@ final class LoadRun {
     private final Scenario scenario;
     private final MqttQos qos;
     private final int payloadSize;
+    private final String username;
+    private final byte[] password;
 
     LoadRun(String host, int port, Scenario scenario, int qos, int payloadSize) {
-        if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
-            throw new IllegalArgumentException("load runs only against loopback, not " + host);
+        this(host, port, scenario, qos, payloadSize, null, null);
+    }
+
+    /**
+     * A run whose clients all log in as {@code username} (null: no credentials); the broker must
+     * admit any client id for it, e.g. with a {@code *} entry of the bundled auth scripts.
+     */
+    LoadRun(String host, int port, Scenario scenario, int qos, int payloadSize, String username, String password) {
+        requireLoopback(host);
+        if (username != null && password == null) {
+            throw new IllegalArgumentException("a username needs a password");
         }
         this.host = host;
         this.port = port;
         this.scenario = scenario;
         this.qos = MqttQos.fromCode(qos);
         this.payloadSize = Math.max(8, payloadSize);
+        this.username = username;
+        this.password = password == null ? null : password.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static void requireLoopback(String host) {
+        if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
+            throw new IllegalArgumentException("load runs only against loopback, not " + host);
+        }
     }
 
     Result run(long messages, double ratePerSecond, Duration limit) throws Exception {
@@ -136,7 +156,12 @@ final class LoadRun {
     private Mqtt3AsyncClient client(String id) throws Exception {
         Mqtt3AsyncClient c = MqttClient.builder().useMqttVersion3().identifier(id).serverHost(host).serverPort(port)
                 .buildAsync();
-        c.connectWith().cleanSession(true).keepAlive(60).send().get(30, TimeUnit.SECONDS);
+        if (username == null) {
+            c.connectWith().cleanSession(true).keepAlive(60).send().get(30, TimeUnit.SECONDS);
+        } else {
+            c.connectWith().cleanSession(true).keepAlive(60).simpleAuth().username(username).password(password)
+                    .applySimpleAuth().send().get(30, TimeUnit.SECONDS);
+        }
         return c;
     }
 }
