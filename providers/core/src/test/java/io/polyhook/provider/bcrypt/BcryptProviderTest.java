@@ -5,6 +5,7 @@ import io.polyhook.core.provider.PoolRegistry;
 import io.polyhook.core.provider.ProviderContext;
 import io.polyhook.core.provider.ProviderException;
 import io.polyhook.provider.testing.Providers;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,6 +25,39 @@ class BcryptProviderTest {
 
     private Object hashpw(Object password, Object salt) {
         return Providers.call(bcrypt, "hashpw", password, salt);
+    }
+
+    @AfterEach
+    void close() {
+        bcrypt.close();
+    }
+
+    @Test
+    void anInterruptedCallerGetsAnErrorNotAHash() {
+        Object salt = Providers.call(bcrypt, "gen_salt");
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> hashpw("my-password", salt))
+                    .isInstanceOf(ProviderException.class).hasMessageContaining("interrupted");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void manyCallersAtOnceEachGetTheirOwnHash() throws Exception {
+        Object salt = Providers.call(bcrypt, "gen_salt");
+        try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var hashes = new java.util.ArrayList<java.util.concurrent.Future<Object>>();
+            for (int i = 0; i < 32; i++) {
+                String password = "pw-" + i;
+                hashes.add(callers.submit(() -> hashpw(password, salt)));
+            }
+            for (int i = 0; i < 32; i++) {
+                assertThat(hashpw("pw-" + i, hashes.get(i).get())).isEqualTo(hashes.get(i).get());
+            }
+        }
     }
 
     @Test
@@ -46,8 +80,9 @@ class BcryptProviderTest {
 
     @Test
     void genSaltCostIs12ByDefault() {
-        DataProvider defaults = Providers.start(new BcryptProviderFactory());
-        assertThat(Providers.call(defaults, "gen_salt")).asString().matches("\\$2a\\$12\\$[./A-Za-z0-9]{22}");
+        try (DataProvider defaults = Providers.start(new BcryptProviderFactory())) {
+            assertThat(Providers.call(defaults, "gen_salt")).asString().matches("\\$2a\\$12\\$[./A-Za-z0-9]{22}");
+        }
     }
 
     @Test
