@@ -28,6 +28,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.polyhook.broker.config.BrokerSettings;
+import io.polyhook.broker.config.DeliverySettings;
 import io.polyhook.broker.config.ListenerConfig;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.core.hook.ChainOutcome;
@@ -50,6 +51,7 @@ import io.polyhook.spi.ReasonCode;
 import io.polyhook.spi.RegisterContext;
 import io.polyhook.spi.RegisterModifiers;
 import io.polyhook.spi.RetainHandling;
+import io.polyhook.spi.SharedSubscriptionPolicy;
 import io.polyhook.spi.SubscribeContext;
 import io.polyhook.spi.SubscribeModifiers;
 import io.polyhook.spi.SubscriberId;
@@ -145,6 +147,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final IntObjectMap<Boolean> qos2Received = new IntObjectHashMap<>();
     // The outgoing side; exists from the moment the client is admitted.
     private Outbox outbox;
+    // The offline queue not yet handed to the outbox (null when none is), drained in steps.
+    private ArrayDeque<Message> backlog;
+    private int drainStep;
+    private io.netty.util.concurrent.ScheduledFuture<?> drainTimer;
+    // The shared_subscription_policy register modifier for this client's publishes; null: the broker's.
+    private SharedSubscriptionPolicy sharedSubscriptionPolicy;
 
     ConnectionHandler(SessionRegistry registry, ListenerConfig listener) {
         this.registry = registry;
@@ -532,6 +540,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         long retrySeconds;
         boolean upgradeQos;
         boolean lifo;
+        int drainStep = -1;
+        long drainMillis = -1;
 
         ConnectRequest(boolean cleanStart, MqttProperties properties, int keepAlive, boolean assignedId) {
             this.cleanStart = cleanStart;
@@ -572,6 +582,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     mods.limit(RegisterModifiers.Limit.RETRY_INTERVAL).ifPresent(n -> req.retrySeconds = n);
                     mods.upgradeQos().ifPresent(u -> req.upgradeQos = u);
                     mods.queueType().ifPresent(q -> req.lifo = q == io.polyhook.spi.QueueType.LIFO);
+                    mods.sharedSubscriptionPolicy().ifPresent(p -> sharedSubscriptionPolicy = p);
+                    mods.limit(RegisterModifiers.Limit.MAX_MSGS_PER_DRAIN_STEP)
+                            .ifPresent(n -> req.drainStep = (int) Math.min(Math.max(1, n), Integer.MAX_VALUE));
+                    mods.limit(RegisterModifiers.Limit.MAX_DRAIN_TIME).ifPresent(n -> req.drainMillis = n);
                 }
                 if (will != null) {
                     will = Message.of(will.topic(), will.qos(), will.payload(), will.retain(), will.properties(), clientId);
@@ -639,10 +653,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             expiry = req.cleanStart ? 0 : settings.persistentSessionExpiry();
         }
         int clientReceiveMax = req.properties.receiveMaximum().orElse(65_535);
+        DeliverySettings delivery = settings.delivery();
         outbox = new Outbox(ctx, v5, Math.min(Math.min(clientReceiveMax, settings.maxInflight()), req.maxInflight),
                 req.properties.maximumPacketSize().orElse(0L),
                 req.maxOnline >= 0 ? req.maxOnline : settings.maxOnlineMessages(),
-                ONLINE_HIGH_WATER, registry.stats());
+                ONLINE_HIGH_WATER, registry.stats(), new Outbox.Behind(
+                        delivery.slowConsumerPolicy() == DeliverySettings.SlowConsumerPolicy.DISCONNECT,
+                        delivery.slowConsumerMaxDelay().toNanos(),
+                        () -> slowConsumer("stays behind: its outgoing queue is full or too old")));
         if (req.retrySeconds > 0 && !v5) {
             // MQTT 5 forbids resending except after a reconnect (§4.4); MQTT 3 brokers may retry.
             outbox.retryEvery(req.retrySeconds);
@@ -701,9 +719,72 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         // First what the previous connection left unacknowledged, then what was queued while offline.
         outbox.resend(attached.resend());
-        for (Message m : attached.queued()) {
-            deliverOnLoop(m);
+        startDrain(attached.queued(), req.drainStep > 0 ? req.drainStep : delivery.maxMsgsPerDrainStep(),
+                req.drainMillis >= 0 ? req.drainMillis : delivery.maxDrainTime().toMillis());
+    }
+
+    /**
+     * Hands the offline queue to the outbox in steps of {@code step} messages, one event-loop task
+     * each and the next only when the outbox has room again, so that one client with a long queue
+     * neither holds up the others on its event loop nor floods its own outgoing queue. Live
+     * messages wait behind the backlog, keeping the order. {@code maxMillis} > 0: a client that has
+     * not taken all of it by then is disconnected, and what is left stays in its session.
+     */
+    private void startDrain(List<Message> queued, int step, long maxMillis) {
+        if (queued.isEmpty()) {
+            return;
         }
+        backlog = new ArrayDeque<>(queued);
+        drainStep = step;
+        if (maxMillis > 0) {
+            drainTimer = ctx.executor().schedule(() -> {
+                if (backlog != null) {
+                    slowConsumer("offline queue not taken within max_drain_time");
+                }
+            }, maxMillis, TimeUnit.MILLISECONDS);
+        }
+        drainStep();
+    }
+
+    private void drainStep() {
+        if (closed || backlog == null) {
+            return;
+        }
+        // Never past the outbox's high-water mark: a backlog alone must not make the client look slow.
+        for (int i = 0; i < drainStep && !backlog.isEmpty() && !closed && outbox.hasRoom(); i++) {
+            deliverNow(backlog.pollFirst());
+        }
+        if (backlog.isEmpty()) {
+            backlog = null;
+            if (drainTimer != null) {
+                drainTimer.cancel(false);
+            }
+            return;
+        }
+        outbox.whenRoom(this::drainStep);
+    }
+
+    /**
+     * A subscriber that stays behind under slow_consumer_policy disconnect (or past max_drain_time):
+     * MQTT 5 clients get DISCONNECT 0x97 Quota exceeded; the session keeps its QoS 1/2 messages.
+     */
+    private void slowConsumer(String why) {
+        if (closed) {
+            return;
+        }
+        registry.stats().slowConsumerDisconnected();
+        LOG.info("client {}: disconnecting a slow consumer: {}", clientId, why);
+        disconnect(Packets.QUOTA_EXCEEDED, why);
+        leaveSession();
+        // A client that does not read will not take the DISCONNECT either: close regardless after a grace.
+        ctx.executor().schedule(() -> ctx.close(), SLOW_CONSUMER_CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private static final long SLOW_CONSUMER_CLOSE_GRACE_MILLIS = 1_000;
+
+    /** The shared subscription policy for this client's publishes, or null for the broker's. */
+    SharedSubscriptionPolicy sharedSubscriptionPolicy() {
+        return sharedSubscriptionPolicy;
     }
 
     private void refuse(MqttConnectReturnCode code, String why) {
@@ -1073,6 +1154,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             handBack(m);
             return;
         }
+        if (backlog != null) {
+            // The offline queue is still being handed over: behind it, in order.
+            backlog.addLast(m);
+            return;
+        }
+        deliverNow(m);
+    }
+
+    private void deliverNow(Message m) {
         ChainHook<PublishContext, DeliverModifiers> hook = version.isMqtt5() ? Hooks.ON_DELIVER_M5 : Hooks.ON_DELIVER;
         if (!dispatcher.has(hook)) {
             outbox.send(m);
@@ -1105,7 +1195,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (m.qos() == 0 || session == null) {
             return;
         }
-        if (connected) {
+        if (connected && backlog != null) {
+            backlog.addLast(m);
+        } else if (connected) {
             outbox.keep(m);
         } else {
             registry.offer(session, m);
@@ -1183,6 +1275,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext context) {
         closed = true;
         inbound.clear();
+        leaveSession();
+        context.fireChannelInactive();
+    }
+
+    /**
+     * Gives the session back (once): what is unacknowledged or never went out goes to it, the
+     * will is published. At channelInactive, or earlier for a slow consumer, so that what arrives
+     * while its socket closes is queued by the session's rules rather than by this connection's.
+     */
+    private void leaveSession() {
         if (connected) {
             connected = false;
             registry.stats().clientConnected(-1);
@@ -1191,14 +1293,26 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 lifetimeTimer.cancel(false);
             }
             // takeWaiting() also lets the publishers paused on this subscriber go on.
-            registry.disconnected(session, this, outbox.takeInFlight(), outbox.takeWaiting());
+            registry.disconnected(session, this, outbox.takeInFlight(), undelivered());
             // After the session is detached, so that a delayed will sees whether the session lives on.
             if (will != null && !cleanDisconnect) {
                 publishWill();
             }
             LOG.debug("client {} disconnected", clientId);
         }
-        context.fireChannelInactive();
+    }
+
+    /** What never went out, in order: the outbox's queue, then what was left of the offline backlog. */
+    private List<Message> undelivered() {
+        List<Message> out = outbox.takeWaiting();
+        if (backlog != null) {
+            if (drainTimer != null) {
+                drainTimer.cancel(false);
+            }
+            backlog.stream().filter(m -> m.qos() > 0).forEach(out::add);
+            backlog = null;
+        }
+        return out;
     }
 
     /** Publishes the will now, or after the MQTT 5 will delay if the session outlives the connection. */
