@@ -101,6 +101,23 @@ class OfflineDrainTest {
         }
     }
 
+    @Test
+    void liveMessagesBehindAStalledDrainAreBoundedByMaxOnlineMessages() throws Exception {
+        try (TestBroker broker = TestBroker.configured(TestBroker.broker(b -> b.withMaxOnlineMessages(10)
+                .withSys(Duration.ofSeconds(1), "node1").withDelivery(DeliverySettings.DEFAULT.withDrain(10, Duration.ZERO))))) {
+            subscribeAndLeave(broker, "stalled", "pile");
+            Mqtt5BlockingClient publisher = broker.v5("publisher");
+            publishNumbered(publisher, "pile", 100);
+            // Back, but it never acknowledges: the drain stops with its window and queue full.
+            Mqtt5BlockingClient stalled = broker.v5Unconnected("stalled");
+            stalled.toAsync().publishes(MqttGlobalPublishFilter.ALL, p -> { }, true);
+            stalled.connectWith().cleanStart(false).sessionExpiryInterval(600).send();
+            publishNumbered(publisher, "pile", 100);
+            SlowConsumerTest.awaitSys(broker, "messages/dropped", v -> v > 0);
+            assertThat(stalled.getState().isConnected()).isTrue();
+        }
+    }
+
     /** Gives user "stalling" a one-second drain time and drain steps of ten messages. */
     static final class DrainLimits implements Plugin {
         @Override

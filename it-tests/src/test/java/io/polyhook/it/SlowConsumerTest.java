@@ -50,7 +50,7 @@ class SlowConsumerTest {
     }
 
     /** Waits until the retained $SYS value below {@code $SYS/node1/} satisfies {@code ok}. */
-    private static void awaitSys(TestBroker broker, String topic, LongPredicate ok) throws Exception {
+    static void awaitSys(TestBroker broker, String topic, LongPredicate ok) throws Exception {
         Mqtt5BlockingClient watcher = broker.v5("watcher-" + topic.replace('/', '-'));
         try (var in = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
             watcher.subscribeWith().topicFilter("$SYS/node1/" + topic).send();

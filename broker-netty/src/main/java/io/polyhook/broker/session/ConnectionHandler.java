@@ -150,6 +150,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     // The offline queue not yet handed to the outbox (null when none is), drained in steps.
     private ArrayDeque<Message> backlog;
     private int drainStep;
+    // The backlog's bound: the offline queue plus max_online_messages of live messages behind it.
+    private int backlogBound;
     private io.netty.util.concurrent.ScheduledFuture<?> drainTimer;
     // The shared_subscription_policy register modifier for this client's publishes; null: the broker's.
     private SharedSubscriptionPolicy sharedSubscriptionPolicy;
@@ -654,9 +656,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         int clientReceiveMax = req.properties.receiveMaximum().orElse(65_535);
         DeliverySettings delivery = settings.delivery();
+        int maxOnline = req.maxOnline >= 0 ? req.maxOnline : settings.maxOnlineMessages();
         outbox = new Outbox(ctx, v5, Math.min(Math.min(clientReceiveMax, settings.maxInflight()), req.maxInflight),
-                req.properties.maximumPacketSize().orElse(0L),
-                req.maxOnline >= 0 ? req.maxOnline : settings.maxOnlineMessages(),
+                req.properties.maximumPacketSize().orElse(0L), maxOnline,
                 ONLINE_HIGH_WATER, registry.stats(), new Outbox.Behind(
                         delivery.slowConsumerPolicy() == DeliverySettings.SlowConsumerPolicy.DISCONNECT,
                         delivery.slowConsumerMaxDelay().toNanos(),
@@ -720,7 +722,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         // First what the previous connection left unacknowledged, then what was queued while offline.
         outbox.resend(attached.resend());
         startDrain(attached.queued(), req.drainStep > 0 ? req.drainStep : delivery.maxMsgsPerDrainStep(),
-                req.drainMillis >= 0 ? req.drainMillis : delivery.maxDrainTime().toMillis());
+                req.drainMillis >= 0 ? req.drainMillis : delivery.maxDrainTime().toMillis(), maxOnline);
     }
 
     /**
@@ -728,14 +730,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
      * each and the next only when the outbox has room again, so that one client with a long queue
      * neither holds up the others on its event loop nor floods its own outgoing queue. Live
      * messages wait behind the backlog, keeping the order. {@code maxMillis} > 0: a client that has
-     * not taken all of it by then is disconnected, and what is left stays in its session.
+     * not taken all of it by then is disconnected, and what is left stays in its session. Live
+     * messages beyond {@code maxOnline} behind the backlog make the client a slow consumer.
      */
-    private void startDrain(List<Message> queued, int step, long maxMillis) {
+    private void startDrain(List<Message> queued, int step, long maxMillis, int maxOnline) {
         if (queued.isEmpty()) {
             return;
         }
         backlog = new ArrayDeque<>(queued);
         drainStep = step;
+        backlogBound = (int) Math.min(Integer.MAX_VALUE, (long) queued.size() + maxOnline);
         if (maxMillis > 0) {
             drainTimer = ctx.executor().schedule(() -> {
                 if (backlog != null) {
@@ -1156,10 +1160,24 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         if (backlog != null) {
             // The offline queue is still being handed over: behind it, in order.
-            backlog.addLast(m);
+            behindBacklog(m);
             return;
         }
         deliverNow(m);
+    }
+
+    /** Queues a live message behind the backlog; past its bound the slow-consumer policy applies. */
+    private void behindBacklog(Message m) {
+        if (backlog.size() >= backlogBound) {
+            if (settings.delivery().slowConsumerPolicy() == DeliverySettings.SlowConsumerPolicy.DISCONNECT) {
+                backlog.addLast(m);
+                slowConsumer("stays behind: its offline queue and what came since exceed the bounds");
+                return;
+            }
+            backlog.pollFirst();
+            registry.stats().messageDropped();
+        }
+        backlog.addLast(m);
     }
 
     private void deliverNow(Message m) {
