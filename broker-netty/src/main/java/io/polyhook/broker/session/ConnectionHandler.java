@@ -755,8 +755,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         // Never past the outbox's high-water mark: a backlog alone must not make the client look slow.
-        for (int i = 0; i < drainStep && !backlog.isEmpty() && !closed && outbox.hasRoom(); i++) {
+        for (int i = 0; i < drainStep && !closed && !backlog.isEmpty() && outbox.hasRoom(); i++) {
             deliverNow(backlog.pollFirst());
+        }
+        if (closed) {
+            // Disconnected as a slow consumer meanwhile: the session took the rest.
+            return;
         }
         if (backlog.isEmpty()) {
             backlog = null;
