@@ -22,13 +22,14 @@ import java.time.Duration;
  * @param nodeName           the node's name in {@code $SYS/<node>/...}
  * @param maxOnlineMessages  the largest outgoing queue of an online client behind a slow socket: publishers
  *                           to it are paused well before, so only a consumer that stays behind loses its
- *                           oldest messages (dropped and counted)
+ *                           oldest messages (dropped and counted, or disconnected: {@code delivery})
+ * @param delivery           slow consumers, shared subscription policy and offline-queue draining
  */
 public record BrokerSettings(boolean allowAnonymous, boolean noMatchAllow, Duration connectTimeout, int maxPacketSize,
                              int maxOfflineMessages, int maxInflight, int maxPending, int maxConnections,
                              int maxConnectionsPerIp, int receiveMaximum, int topicAliasMaximum,
                              long persistentSessionExpiry, Duration sysInterval, String nodeName,
-                             int maxOnlineMessages) {
+                             int maxOnlineMessages, DeliverySettings delivery) {
 
     /** "Never expires": MQTT 5's largest session expiry interval. */
     public static final long NEVER = 0xFFFF_FFFFL;
@@ -41,69 +42,76 @@ public record BrokerSettings(boolean allowAnonymous, boolean noMatchAllow, Durat
     public BrokerSettings(boolean allowAnonymous, boolean noMatchAllow, Duration connectTimeout, int maxPacketSize,
                           int maxOfflineMessages, int maxInflight, int maxPending) {
         this(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight, maxPending,
-                0, 0, 64, 16, NEVER, Duration.ofSeconds(10), "polyhook", 10_000);
+                0, 0, 64, 16, NEVER, Duration.ofSeconds(10), "polyhook", 10_000, DeliverySettings.DEFAULT);
     }
 
     /** These settings with another anonymous-access rule. */
     public BrokerSettings withAllowAnonymous(boolean value) {
         return new BrokerSettings(value, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight,
                 maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
-                sysInterval, nodeName, maxOnlineMessages);
+                sysInterval, nodeName, maxOnlineMessages, delivery);
     }
 
     /** These settings with another no_match rule. */
     public BrokerSettings withNoMatchAllow(boolean value) {
         return new BrokerSettings(allowAnonymous, value, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight,
                 maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
-                sysInterval, nodeName, maxOnlineMessages);
+                sysInterval, nodeName, maxOnlineMessages, delivery);
     }
 
     /** These settings with another CONNECT timeout. */
     public BrokerSettings withConnectTimeout(Duration value) {
         return new BrokerSettings(allowAnonymous, noMatchAllow, value, maxPacketSize, maxOfflineMessages, maxInflight,
                 maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
-                sysInterval, nodeName, maxOnlineMessages);
+                sysInterval, nodeName, maxOnlineMessages, delivery);
     }
 
     /** These settings with other connection limits (0 for none). */
     public BrokerSettings withMaxConnections(int total, int perIp) {
         return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, total, perIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
-                sysInterval, nodeName, maxOnlineMessages);
+                sysInterval, nodeName, maxOnlineMessages, delivery);
     }
 
     /** These settings with another offline queue bound. */
     public BrokerSettings withMaxOfflineMessages(int value) {
         return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, value,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
-                persistentSessionExpiry, sysInterval, nodeName, maxOnlineMessages);
+                persistentSessionExpiry, sysInterval, nodeName, maxOnlineMessages, delivery);
     }
 
     /** These settings with another inbound Receive Maximum and topic alias maximum. */
     public BrokerSettings withInboundLimits(int receiveMax, int topicAliasMax) {
         return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMax, topicAliasMax,
-                persistentSessionExpiry, sysInterval, nodeName, maxOnlineMessages);
+                persistentSessionExpiry, sysInterval, nodeName, maxOnlineMessages, delivery);
     }
 
     /** These settings with another MQTT 3 persistent-session expiry, in seconds ({@link #NEVER} for never). */
     public BrokerSettings withPersistentSessionExpiry(long seconds) {
         return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, seconds,
-                sysInterval, nodeName, maxOnlineMessages);
+                sysInterval, nodeName, maxOnlineMessages, delivery);
     }
 
     /** These settings with another online queue bound. */
     public BrokerSettings withMaxOnlineMessages(int value) {
         return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
-                persistentSessionExpiry, sysInterval, nodeName, value);
+                persistentSessionExpiry, sysInterval, nodeName, value, delivery);
     }
 
     /** These settings with another {@code $SYS} interval ({@link Duration#ZERO} for none) and node name. */
     public BrokerSettings withSys(Duration interval, String node) {
         return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
-                persistentSessionExpiry, interval, node, maxOnlineMessages);
+                persistentSessionExpiry, interval, node, maxOnlineMessages, delivery);
+    }
+
+    /** These settings with other delivery settings (slow consumers, shared subscriptions, draining). */
+    public BrokerSettings withDelivery(DeliverySettings value) {
+        return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
+                maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
+                persistentSessionExpiry, sysInterval, nodeName, maxOnlineMessages, value);
     }
 }

@@ -2,6 +2,8 @@ package io.polyhook.broker.config;
 
 import io.polyhook.core.hook.TimeoutFallback;
 import io.polyhook.spi.Hooks;
+import io.polyhook.spi.InvalidModifierException;
+import io.polyhook.spi.SharedSubscriptionPolicy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +36,9 @@ final class ConfigParser {
     private static final Set<String> TOP = Set.of("broker", "listeners", "scripts", "providers", "auth", "admin", "plugins");
     private static final Set<String> BROKER = Set.of("allow_anonymous", "no_match", "connect_timeout", "max_packet_size",
             "max_offline_messages", "max_online_messages", "max_inflight", "max_pending", "max_connections", "max_connections_per_ip",
-            "receive_maximum", "topic_alias_maximum", "persistent_session_expiry", "sys_interval", "node_name");
+            "receive_maximum", "topic_alias_maximum", "persistent_session_expiry", "sys_interval", "node_name",
+            "slow_consumer_policy", "slow_consumer_max_delay", "shared_subscription_policy", "max_msgs_per_drain_step",
+            "max_drain_time");
     private static final Set<String> LISTENER = Set.of("type", "address", "path", "mountpoint", "allow_anonymous",
             "certfile", "keyfile");
     private static final Set<String> SCRIPTS = Set.of("dir", "files", "states", "hook_timeout", "timeout_fallback", "hooks", "lua", "js");
@@ -151,7 +155,50 @@ final class ConfigParser {
             throw new ConfigException("broker.node_name", "must be one non-empty topic level without / + #, was \"" + node + "\"");
         }
         return new BrokerSettings(anonymous, noMatchAllow, connectTimeout, maxPacket, maxOffline, maxInflight, maxPending,
-                maxConnections, maxPerIp, receiveMax, aliasMax, sessionExpiry, sysInterval, node, maxOnline);
+                maxConnections, maxPerIp, receiveMax, aliasMax, sessionExpiry, sysInterval, node, maxOnline,
+                delivery(n, d.delivery()));
+    }
+
+    private static DeliverySettings delivery(JsonNode n, DeliverySettings d) {
+        DeliverySettings.SlowConsumerPolicy slow = d.slowConsumerPolicy();
+        if (n.hasNonNull("slow_consumer_policy")) {
+            String v = text(n.get("slow_consumer_policy"), "broker.slow_consumer_policy");
+            slow = switch (v) {
+                case "drop" -> DeliverySettings.SlowConsumerPolicy.DROP;
+                case "disconnect" -> DeliverySettings.SlowConsumerPolicy.DISCONNECT;
+                default -> throw new ConfigException("broker.slow_consumer_policy",
+                        "unknown value \"" + v + "\" (expected drop, disconnect)");
+            };
+        }
+        SharedSubscriptionPolicy shared = d.sharedSubscriptionPolicy();
+        if (n.hasNonNull("shared_subscription_policy")) {
+            String v = text(n.get("shared_subscription_policy"), "broker.shared_subscription_policy");
+            try {
+                shared = SharedSubscriptionPolicy.ofScriptName(v);
+            } catch (InvalidModifierException e) {
+                throw new ConfigException("broker.shared_subscription_policy", "unknown value \"" + v
+                        + "\" (expected prefer_local, local_only, random, prefer_online_before_local)");
+            }
+        }
+        int step = integer(n, "max_msgs_per_drain_step", "broker", d.maxMsgsPerDrainStep(), 1, 1_000_000);
+        return new DeliverySettings(slow, offOrDuration(n, "slow_consumer_max_delay", d.slowConsumerMaxDelay()),
+                shared, step, offOrDuration(n, "max_drain_time", d.maxDrainTime()));
+    }
+
+    /** A duration key that also takes "off" (no limit, {@link Duration#ZERO}). */
+    private static Duration offOrDuration(JsonNode parent, String key, Duration dflt) {
+        JsonNode e = parent.get(key);
+        if (e == null || e.isNull()) {
+            return dflt;
+        }
+        if (e.isTextual() && e.textValue().trim().equals("off")) {
+            return Duration.ZERO;
+        }
+        try {
+            return duration(e, "broker." + key);
+        } catch (ConfigException x) {
+            throw new ConfigException("broker." + key, "must be \"off\" or a duration such as \"30s\", was " + describe(e));
+        }
     }
 
     private static List<ListenerConfig> listeners(JsonNode n) {

@@ -50,6 +50,8 @@ public final class BrokerMetrics {
         counter("polyhook.messages.sent", "PUBLISH packets sent to clients", stats, BrokerStats::messagesSent);
         counter("polyhook.messages.dropped", "messages dropped (full queues, expired or oversized)", stats,
                 BrokerStats::messagesDropped);
+        counter("polyhook.clients.slow.disconnected", "subscribers disconnected for staying behind", stats,
+                BrokerStats::slowConsumersDisconnected);
         counter("polyhook.bytes.received", "bytes read from client sockets", stats, BrokerStats::bytesReceived);
         counter("polyhook.bytes.sent", "bytes written to client sockets", stats, BrokerStats::bytesSent);
         Gauge.builder("polyhook.connections", transport, Transport::connectionCount)

@@ -28,6 +28,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.polyhook.broker.config.BrokerSettings;
+import io.polyhook.broker.config.DeliverySettings;
 import io.polyhook.broker.config.ListenerConfig;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.core.hook.ChainOutcome;
@@ -50,6 +51,7 @@ import io.polyhook.spi.ReasonCode;
 import io.polyhook.spi.RegisterContext;
 import io.polyhook.spi.RegisterModifiers;
 import io.polyhook.spi.RetainHandling;
+import io.polyhook.spi.SharedSubscriptionPolicy;
 import io.polyhook.spi.SubscribeContext;
 import io.polyhook.spi.SubscribeModifiers;
 import io.polyhook.spi.SubscriberId;
@@ -151,6 +153,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final IntObjectMap<Boolean> qos2Received = new IntObjectHashMap<>();
     // The outgoing side; exists from the moment the client is admitted.
     private Outbox outbox;
+    // The offline queue not yet handed to the outbox (null when none is), drained in steps.
+    private ArrayDeque<Message> backlog;
+    private int drainStep;
+    // The backlog's bound: the offline queue plus max_online_messages of live messages behind it.
+    private int backlogBound;
+    private io.netty.util.concurrent.ScheduledFuture<?> drainTimer;
+    // The shared_subscription_policy register modifier for this client's publishes; null: the broker's.
+    private SharedSubscriptionPolicy sharedSubscriptionPolicy;
 
     ConnectionHandler(SessionRegistry registry, ListenerConfig listener) {
         this.registry = registry;
@@ -552,6 +562,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         long retrySeconds;
         boolean upgradeQos;
         boolean lifo;
+        int drainStep = -1;
+        long drainMillis = -1;
 
         ConnectRequest(boolean cleanStart, MqttProperties properties, int keepAlive, boolean assignedId) {
             this.cleanStart = cleanStart;
@@ -592,6 +604,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     mods.limit(RegisterModifiers.Limit.RETRY_INTERVAL).ifPresent(n -> req.retrySeconds = n);
                     mods.upgradeQos().ifPresent(u -> req.upgradeQos = u);
                     mods.queueType().ifPresent(q -> req.lifo = q == io.polyhook.spi.QueueType.LIFO);
+                    mods.sharedSubscriptionPolicy().ifPresent(p -> sharedSubscriptionPolicy = p);
+                    mods.limit(RegisterModifiers.Limit.MAX_MSGS_PER_DRAIN_STEP)
+                            .ifPresent(n -> req.drainStep = (int) Math.min(Math.max(1, n), Integer.MAX_VALUE));
+                    mods.limit(RegisterModifiers.Limit.MAX_DRAIN_TIME).ifPresent(n -> req.drainMillis = n);
                 }
                 if (will != null) {
                     will = Message.of(will.topic(), will.qos(), will.payload(), will.retain(), will.properties(), clientId);
@@ -659,10 +675,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             expiry = req.cleanStart ? 0 : settings.persistentSessionExpiry();
         }
         int clientReceiveMax = req.properties.receiveMaximum().orElse(65_535);
+        DeliverySettings delivery = settings.delivery();
+        int maxOnline = req.maxOnline >= 0 ? req.maxOnline : settings.maxOnlineMessages();
         outbox = new Outbox(ctx, v5, Math.min(Math.min(clientReceiveMax, settings.maxInflight()), req.maxInflight),
-                req.properties.maximumPacketSize().orElse(0L),
-                req.maxOnline >= 0 ? req.maxOnline : settings.maxOnlineMessages(),
-                ONLINE_HIGH_WATER, registry.stats());
+                req.properties.maximumPacketSize().orElse(0L), maxOnline,
+                ONLINE_HIGH_WATER, registry.stats(), new Outbox.Behind(
+                        delivery.slowConsumerPolicy() == DeliverySettings.SlowConsumerPolicy.DISCONNECT,
+                        delivery.slowConsumerMaxDelay().toNanos(),
+                        () -> slowConsumer("stays behind: its outgoing queue is full or too old")));
         if (req.retrySeconds > 0 && !v5) {
             // MQTT 5 forbids resending except after a reconnect (§4.4); MQTT 3 brokers may retry.
             outbox.retryEvery(req.retrySeconds);
@@ -721,9 +741,78 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         // First what the previous connection left unacknowledged, then what was queued while offline.
         outbox.resend(attached.resend());
-        for (Message m : attached.queued()) {
-            deliverOnLoop(m);
+        startDrain(attached.queued(), req.drainStep > 0 ? req.drainStep : delivery.maxMsgsPerDrainStep(),
+                req.drainMillis >= 0 ? req.drainMillis : delivery.maxDrainTime().toMillis(), maxOnline);
+    }
+
+    /**
+     * Hands the offline queue to the outbox in steps of {@code step} messages, one event-loop task
+     * each and the next only when the outbox has room again, so that one client with a long queue
+     * neither holds up the others on its event loop nor floods its own outgoing queue. Live
+     * messages wait behind the backlog, keeping the order. {@code maxMillis} > 0: a client that has
+     * not taken all of it by then is disconnected, and what is left stays in its session. Live
+     * messages beyond {@code maxOnline} behind the backlog make the client a slow consumer.
+     */
+    private void startDrain(List<Message> queued, int step, long maxMillis, int maxOnline) {
+        if (queued.isEmpty()) {
+            return;
         }
+        backlog = new ArrayDeque<>(queued);
+        drainStep = step;
+        backlogBound = (int) Math.min(Integer.MAX_VALUE, (long) queued.size() + maxOnline);
+        if (maxMillis > 0) {
+            drainTimer = ctx.executor().schedule(() -> {
+                if (backlog != null) {
+                    slowConsumer("offline queue not taken within max_drain_time");
+                }
+            }, maxMillis, TimeUnit.MILLISECONDS);
+        }
+        drainStep();
+    }
+
+    private void drainStep() {
+        if (closed || backlog == null) {
+            return;
+        }
+        // Never past the outbox's high-water mark: a backlog alone must not make the client look slow.
+        for (int i = 0; i < drainStep && !closed && !backlog.isEmpty() && outbox.hasRoom(); i++) {
+            deliverNow(backlog.pollFirst());
+        }
+        if (closed) {
+            // Disconnected as a slow consumer meanwhile: the session took the rest.
+            return;
+        }
+        if (backlog.isEmpty()) {
+            backlog = null;
+            if (drainTimer != null) {
+                drainTimer.cancel(false);
+            }
+            return;
+        }
+        outbox.whenRoom(this::drainStep);
+    }
+
+    /**
+     * A subscriber that stays behind under slow_consumer_policy disconnect (or past max_drain_time):
+     * MQTT 5 clients get DISCONNECT 0x97 Quota exceeded; the session keeps its QoS 1/2 messages.
+     */
+    private void slowConsumer(String why) {
+        if (closed) {
+            return;
+        }
+        registry.stats().slowConsumerDisconnected();
+        LOG.info("client {}: disconnecting a slow consumer: {}", clientId, why);
+        disconnect(Packets.QUOTA_EXCEEDED, why);
+        leaveSession();
+        // A client that does not read will not take the DISCONNECT either: close regardless after a grace.
+        ctx.executor().schedule(() -> ctx.close(), SLOW_CONSUMER_CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private static final long SLOW_CONSUMER_CLOSE_GRACE_MILLIS = 1_000;
+
+    /** The shared subscription policy for this client's publishes, or null for the broker's. */
+    SharedSubscriptionPolicy sharedSubscriptionPolicy() {
+        return sharedSubscriptionPolicy;
     }
 
     private void refuse(MqttConnectReturnCode code, String why) {
@@ -775,7 +864,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (p.qos() == 2) {
             if (qos2Received.containsKey(p.packetId())) {
                 // A resent QoS 2 PUBLISH: already routed once, only acknowledge again.
-                inOrder(() -> ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREC, p.packetId(), Packets.SUCCESS)));
+                inOrder(() -> {
+                    if (!closed) {
+                        ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREC, p.packetId(), Packets.SUCCESS));
+                    }
+                });
                 return;
             }
             qos2Received.put(p.packetId(), Boolean.TRUE);
@@ -849,10 +942,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Applies the verdicts that are in, in arrival order. Also after the connection closed: a
+     * client that sends PUBLISH, DISCONNECT and hangs up at once (mosquitto_pub) has its messages
+     * routed all the same; only the acknowledgements are left out.
+     */
     private void applyVerdicts() {
         verdictsScheduled.set(false);
         PendingVerdict head;
-        while (!closed && (head = verdicts.peekFirst()) != null && head.ready().isDone()) {
+        while ((head = verdicts.peekFirst()) != null && head.ready().isDone()) {
             verdicts.pollFirst();
             try {
                 head.apply().run();
@@ -861,10 +959,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 LOG.debug("internal error", e);
                 ctx.close();
                 closed = true;
+                verdicts.clear();
             }
         }
         if (closed) {
-            verdicts.clear();
             return;
         }
         if (verdicts.isEmpty() && awaitingVerdicts) {
@@ -896,6 +994,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             case ChainOutcome.Denied<PublishModifiers> denied ->
                     deniedCode = Packets.pubAckCode(denied.reasonCode().map(ReasonCode::code).orElse(Packets.NOT_AUTHORIZED));
             case ChainOutcome.Failed<PublishModifiers> failed -> deniedCode = Packets.NOT_AUTHORIZED;
+        }
+        if (closed) {
+            // The verdict came after the connection went: no acknowledgement can go out. QoS 0
+            // and 1 are routed (a QoS 1 the client resends is at most a duplicate, which QoS 1
+            // allows); QoS 2 is not, as its resend could not be told from a new message.
+            if (deniedCode < 0 && p.qos() < 2) {
+                registry.publish(target, routed, this);
+                firePublished(target, routed);
+            }
+            return;
         }
         if (deniedCode >= 0) {
             LOG.debug("client {}: publish to {} not authorized", clientId, msg.topic());
@@ -1172,6 +1280,29 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             handBack(m);
             return;
         }
+        if (backlog != null) {
+            // The offline queue is still being handed over: behind it, in order.
+            behindBacklog(m);
+            return;
+        }
+        deliverNow(m);
+    }
+
+    /** Queues a live message behind the backlog; past its bound the slow-consumer policy applies. */
+    private void behindBacklog(Message m) {
+        if (backlog.size() >= backlogBound) {
+            if (settings.delivery().slowConsumerPolicy() == DeliverySettings.SlowConsumerPolicy.DISCONNECT) {
+                backlog.addLast(m);
+                slowConsumer("stays behind: its offline queue and what came since exceed the bounds");
+                return;
+            }
+            backlog.pollFirst();
+            registry.stats().messageDropped();
+        }
+        backlog.addLast(m);
+    }
+
+    private void deliverNow(Message m) {
         ChainHook<PublishContext, DeliverModifiers> hook = version.isMqtt5() ? Hooks.ON_DELIVER_M5 : Hooks.ON_DELIVER;
         if (!dispatcher.has(hook)) {
             outbox.send(m);
@@ -1204,7 +1335,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (m.qos() == 0 || session == null) {
             return;
         }
-        if (connected) {
+        if (connected && backlog != null) {
+            backlog.addLast(m);
+        } else if (connected) {
             outbox.keep(m);
         } else {
             registry.offer(session, m);
@@ -1282,7 +1415,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext context) {
         closed = true;
         inbound.clear();
-        verdicts.clear();
+        leaveSession();
+        context.fireChannelInactive();
+    }
+
+    /**
+     * Gives the session back (once): what is unacknowledged or never went out goes to it, the
+     * will is published. At channelInactive, or earlier for a slow consumer, so that what arrives
+     * while its socket closes is queued by the session's rules rather than by this connection's.
+     */
+    private void leaveSession() {
         if (connected) {
             connected = false;
             registry.stats().clientConnected(-1);
@@ -1291,14 +1433,26 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 lifetimeTimer.cancel(false);
             }
             // takeWaiting() also lets the publishers paused on this subscriber go on.
-            registry.disconnected(session, this, outbox.takeInFlight(), outbox.takeWaiting());
+            registry.disconnected(session, this, outbox.takeInFlight(), undelivered());
             // After the session is detached, so that a delayed will sees whether the session lives on.
             if (will != null && !cleanDisconnect) {
                 publishWill();
             }
             LOG.debug("client {} disconnected", clientId);
         }
-        context.fireChannelInactive();
+    }
+
+    /** What never went out, in order: the outbox's queue, then what was left of the offline backlog. */
+    private List<Message> undelivered() {
+        List<Message> out = outbox.takeWaiting();
+        if (backlog != null) {
+            if (drainTimer != null) {
+                drainTimer.cancel(false);
+            }
+            backlog.stream().filter(m -> m.qos() > 0).forEach(out::add);
+            backlog = null;
+        }
+        return out;
     }
 
     /** Publishes the will now, or after the MQTT 5 will delay if the session outlives the connection. */

@@ -32,6 +32,11 @@ import java.util.concurrent.TimeUnit;
  * publishers that route to it stop reading ({@link #whenRelieved}) until it is back under half of
  * that; so a subscriber that is merely slower than its publishers loses nothing, and only one that
  * stays behind (the publishers resume after a bounded pause) reaches {@code maxQueued} and drops.
+ *
+ * <p>Slow consumers ({@link Behind}): a subscriber whose queue is full, or whose oldest waiting
+ * message waited longer than a bound, either loses its oldest messages (counted) or is reported
+ * once to its connection, which disconnects it; the queue then keeps the overflowing message so
+ * the session can keep it.
  */
 final class Outbox {
 
@@ -56,6 +61,24 @@ final class Outbox {
     // Read by publishers on other event loops.
     private volatile boolean congested;
     private final Queue<Runnable> relief = new ConcurrentLinkedQueue<>();
+    private final Behind behind;
+    // With a time bound: when each waiting message started waiting (System.nanoTime), in queue order.
+    private final ArrayDeque<Long> waitingSince = new ArrayDeque<>();
+    private ScheduledFuture<?> delayTimer;
+    private boolean reportedBehind;
+    // Runs once at most half of highWater messages wait (event loop only): the next step of a drain.
+    private Runnable onRoom;
+
+    /**
+     * What a subscriber that stays behind gets.
+     *
+     * @param disconnect   report it to {@code onBehind} (once) instead of dropping its oldest messages
+     * @param maxDelayNanos how long a message may wait in the queue, 0 for no time bound
+     * @param onBehind     called on the event loop when a {@code disconnect} consumer falls behind
+     */
+    record Behind(boolean disconnect, long maxDelayNanos, Runnable onBehind) {
+        static final Behind DROP = new Behind(false, 0, () -> { });
+    }
 
     /**
      * @param window        unacknowledged QoS 1/2 messages allowed at once
@@ -69,6 +92,13 @@ final class Outbox {
     /** @param highWater waiting messages above which publishers are asked to pause */
     Outbox(ChannelHandlerContext ctx, boolean v5, int window, long maxPacketSize, int maxQueued, int highWater,
            BrokerStats stats) {
+        this(ctx, v5, window, maxPacketSize, maxQueued, highWater, stats, Behind.DROP);
+    }
+
+    /** @param behind what happens to this subscriber when it stays behind */
+    Outbox(ChannelHandlerContext ctx, boolean v5, int window, long maxPacketSize, int maxQueued, int highWater,
+           BrokerStats stats, Behind behind) {
+        this.behind = behind;
         this.stats = stats;
         this.ctx = ctx;
         this.highWater = Math.max(1, Math.min(highWater, maxQueued));
@@ -119,16 +149,73 @@ final class Outbox {
     /** Queues {@code m} without trying to send it (the connection is closing). */
     void keep(Message m) {
         if (waiting.size() >= maxQueued) {
+            if (behind.disconnect() && !reportedBehind) {
+                // Kept beyond the bound this once: the connection closes and the session keeps the QoS 1/2 ones.
+                add(m);
+                fellBehind();
+                return;
+            }
             // A slow consumer: the bound holds, the oldest goes, and it is counted.
-            waiting.pollFirst();
-            stats.messageDropped();
-            if (dropped++ == 0) {
+            dropOldest();
+            if (dropped == 1) {
                 LOG.warn("a subscriber stays behind: dropping its oldest queued messages beyond {}", maxQueued);
             }
         }
+        add(m);
+        if (behind.maxDelayNanos() > 0) {
+            checkDelay();
+        }
+    }
+
+    private void add(Message m) {
         waiting.addLast(m);
+        if (behind.maxDelayNanos() > 0) {
+            waitingSince.addLast(System.nanoTime());
+        }
         if (!congested && waiting.size() > highWater) {
             congested = true;
+        }
+    }
+
+    private Message poll() {
+        if (behind.maxDelayNanos() > 0) {
+            waitingSince.pollFirst();
+        }
+        return waiting.pollFirst();
+    }
+
+    private void dropOldest() {
+        poll();
+        stats.messageDropped();
+        dropped++;
+    }
+
+    private void fellBehind() {
+        if (!reportedBehind) {
+            reportedBehind = true;
+            behind.onBehind().run();
+        }
+    }
+
+    /**
+     * The time bound: messages that waited too long are dropped (counted), or the consumer is
+     * reported; then checks again when the oldest one left would run out.
+     */
+    private void checkDelay() {
+        long now = System.nanoTime();
+        Long since;
+        while ((since = waitingSince.peekFirst()) != null && now - since >= behind.maxDelayNanos()) {
+            if (behind.disconnect()) {
+                fellBehind();
+                return;
+            }
+            dropOldest();
+        }
+        if (since != null && delayTimer == null) {
+            delayTimer = ctx.executor().schedule(() -> {
+                delayTimer = null;
+                checkDelay();
+            }, since + behind.maxDelayNanos() - now, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -142,13 +229,35 @@ final class Outbox {
         try {
             Message next;
             while ((next = waiting.peekFirst()) != null && canSend(next)) {
-                transmit(waiting.pollFirst());
+                transmit(poll());
             }
         } finally {
             pumping = false;
         }
         if (congested && waiting.size() <= highWater / 2) {
             relieve();
+        }
+        if (onRoom != null && waiting.size() <= highWater / 2) {
+            Runnable r = onRoom;
+            onRoom = null;
+            ctx.executor().execute(r);
+        }
+    }
+
+    /** Whether fewer than the high-water mark of messages wait (so publishers are not asked to pause). */
+    boolean hasRoom() {
+        return waiting.size() < highWater;
+    }
+
+    /**
+     * On the event loop: runs {@code r} as a new task once at most half of the high-water mark
+     * waits, at once (as a new task) if that is so now. One at a time: a later call replaces it.
+     */
+    void whenRoom(Runnable r) {
+        if (waiting.size() <= highWater / 2) {
+            ctx.executor().execute(r);
+        } else {
+            onRoom = r;
         }
     }
 
@@ -201,6 +310,10 @@ final class Outbox {
         if (retryTimer != null) {
             retryTimer.cancel(false);
         }
+        if (delayTimer != null) {
+            delayTimer.cancel(false);
+        }
+        onRoom = null;
     }
 
     /** Empties the window, oldest message first, for the session to keep. */
@@ -220,6 +333,7 @@ final class Outbox {
             }
         }
         waiting.clear();
+        waitingSince.clear();
         relieve();
         return out;
     }

@@ -40,6 +40,7 @@ final class Packets {
     static final int TOPIC_FILTER_INVALID = 0x8F;
     static final int TOPIC_NAME_INVALID = 0x90;
     static final int PACKET_TOO_LARGE = 0x95;
+    static final int QUOTA_EXCEEDED = 0x97;
     static final int SHARED_SUBSCRIPTIONS_NOT_SUPPORTED = 0x9E;
     static final int RECEIVE_MAXIMUM_EXCEEDED = 0x93;
     static final int TOPIC_ALIAS_INVALID = 0x94;

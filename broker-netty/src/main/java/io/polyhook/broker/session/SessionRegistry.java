@@ -16,6 +16,7 @@ import io.polyhook.spi.MqttVersion;
 import io.polyhook.spi.PublishContext;
 import io.polyhook.spi.Registration;
 import io.polyhook.spi.SubscribeContext;
+import io.polyhook.spi.SharedSubscriptionPolicy;
 import io.polyhook.spi.SubscribeModifiers;
 import io.polyhook.spi.SubscriberId;
 import io.polyhook.spi.TopicSubscription;
@@ -299,8 +300,10 @@ public final class SessionRegistry implements AutoCloseable {
             }
             stallIfCongested(from, deliverTo(session, sub, message));
         }
+        SharedSubscriptionPolicy policy = from != null && from.sharedSubscriptionPolicy() != null
+                ? from.sharedSubscriptionPolicy() : settings.delivery().sharedSubscriptionPolicy();
         for (Map<SubscriberId, TopicSubscription> group : matches.shared().values()) {
-            Map.Entry<Session, TopicSubscription> member = pickSharedMember(group);
+            Map.Entry<Session, TopicSubscription> member = pickSharedMember(group, policy);
             if (member != null) {
                 stallIfCongested(from, deliverTo(member.getKey(), member.getValue(), message));
             }
@@ -326,8 +329,14 @@ public final class SessionRegistry implements AutoCloseable {
     /**
      * One member of a shared group for one message (MQTT 5 §4.8.2): a random online member, or,
      * if none is online, a random offline persistent one, whose queue keeps it.
+     *
+     * <p>{@code policy} is the publisher's shared_subscription_policy. VerneMQ's policies differ
+     * only in which cluster nodes' members they consider, and each then tries online members
+     * before offline ones; this broker is one node, every member is local, so all four policies
+     * choose as above. They are accepted so VerneMQ configurations and scripts run unchanged.
      */
-    private Map.Entry<Session, TopicSubscription> pickSharedMember(Map<SubscriberId, TopicSubscription> group) {
+    private Map.Entry<Session, TopicSubscription> pickSharedMember(Map<SubscriberId, TopicSubscription> group,
+                                                                   SharedSubscriptionPolicy policy) {
         List<Map.Entry<Session, TopicSubscription>> online = new ArrayList<>(group.size());
         List<Map.Entry<Session, TopicSubscription>> offline = new ArrayList<>(0);
         group.forEach((id, sub) -> {

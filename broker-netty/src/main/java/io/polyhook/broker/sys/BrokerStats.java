@@ -17,6 +17,7 @@ public final class BrokerStats {
     private final LongAdder messagesReceived = new LongAdder();
     private final LongAdder messagesSent = new LongAdder();
     private final LongAdder messagesDropped = new LongAdder();
+    private final LongAdder slowConsumersDisconnected = new LongAdder();
     private final LongAdder bytesReceived = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
 
@@ -43,6 +44,11 @@ public final class BrokerStats {
     /** A message was dropped: a full outgoing or offline queue, an expired or oversized message. */
     public void messageDropped() {
         messagesDropped.increment();
+    }
+
+    /** A subscriber that stayed behind was disconnected (broker.slow_consumer_policy, max_drain_time). */
+    public void slowConsumerDisconnected() {
+        slowConsumersDisconnected.increment();
     }
 
     /** Bytes read from client sockets. */
@@ -73,6 +79,10 @@ public final class BrokerStats {
 
     public long messagesDropped() {
         return messagesDropped.sum();
+    }
+
+    public long slowConsumersDisconnected() {
+        return slowConsumersDisconnected.sum();
     }
 
     public long bytesReceived() {

@@ -64,6 +64,7 @@ public final class SysPublisher implements AutoCloseable {
         m.put("clients/connected", stats.clientsConnected());
         m.put("clients/sessions", (long) sessions.size());
         m.put("clients/refused", stats.connectionsRefused());
+        m.put("clients/slow_disconnected", stats.slowConsumersDisconnected());
         m.put("messages/received", stats.messagesReceived());
         m.put("messages/sent", stats.messagesSent());
         m.put("messages/dropped", stats.messagesDropped());

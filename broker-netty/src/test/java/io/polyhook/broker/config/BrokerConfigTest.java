@@ -92,6 +92,11 @@ class BrokerConfigTest {
             broker: { persistent_session_expiry: soon }                 | broker.persistent_session_expiry: must be "never" or a duration
             broker: { sys_interval: 0s }                                | broker.sys_interval: must be "off" or a duration
             broker: { node_name: "a/b" }                                | broker.node_name: must be one non-empty topic level
+            broker: { slow_consumer_policy: kick }                      | broker.slow_consumer_policy: unknown value "kick" (expected drop, disconnect)
+            broker: { slow_consumer_max_delay: 5 }                      | broker.slow_consumer_max_delay: must be "off" or a duration
+            broker: { shared_subscription_policy: round_robin }         | broker.shared_subscription_policy: unknown value "round_robin"
+            broker: { max_msgs_per_drain_step: 0 }                      | broker.max_msgs_per_drain_step: must be an integer 1..1000000
+            broker: { max_drain_time: later }                           | broker.max_drain_time: must be "off" or a duration
             scripts: { timeout_fallback: maybe }                        | scripts.timeout_fallback: must be deny or next, was maybe
             scripts: { hooks: { auth_on_nothing: { timeout: 1s } } }    | scripts.hooks.auth_on_nothing: unknown hook point
             scripts: { hooks: { on_deliver: { fallback: allow } } }     | scripts.hooks.on_deliver.fallback: must be deny or next, was allow
@@ -179,5 +184,23 @@ class BrokerConfigTest {
                     assertThat(b.persistentSessionExpiry()).isEqualTo(BrokerSettings.NEVER);
                     assertThat(b.sysInterval()).isZero();
                 });
+    }
+
+    @Test
+    void deliveryKeysParseAndDefaultToTodaysBehaviour() {
+        assertThat(BrokerConfig.defaults().broker().delivery()).isEqualTo(DeliverySettings.DEFAULT);
+        BrokerSettings b = BrokerConfig.parse("""
+                broker:
+                  slow_consumer_policy: disconnect
+                  slow_consumer_max_delay: 30s
+                  shared_subscription_policy: prefer_online_before_local
+                  max_msgs_per_drain_step: 500
+                  max_drain_time: 2m
+                """).broker();
+        assertThat(b.delivery()).isEqualTo(new DeliverySettings(DeliverySettings.SlowConsumerPolicy.DISCONNECT,
+                Duration.ofSeconds(30), io.polyhook.spi.SharedSubscriptionPolicy.PREFER_ONLINE_BEFORE_LOCAL, 500,
+                Duration.ofMinutes(2)));
+        assertThat(BrokerConfig.parse("broker: { max_drain_time: \"off\", slow_consumer_max_delay: \"off\" }")
+                .broker().delivery()).isEqualTo(DeliverySettings.DEFAULT);
     }
 }

@@ -191,6 +191,45 @@ class ConnectionHandlerTest {
     }
 
     @Test
+    void aVerdictThatArrivesAfterTheConnectionClosedStillRoutesTheMessage() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        registrar.register(Hooks.AUTH_ON_PUBLISH, pc -> {
+            if (pc.clientId().equals("pub")) {
+                release.await(10, TimeUnit.SECONDS);
+            }
+            return Verdict.ok();
+        });
+        EmbeddedChannel sub = channel();
+        sub.writeInbound(connect("sub", MqttVersion.MQTT_3_1_1));
+        outbound(sub, 1);
+        sub.writeInbound(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_MOST_ONCE, "#").build());
+        outbound(sub, 1);
+        EmbeddedChannel pub = channel();
+        pub.writeInbound(connect("pub", MqttVersion.MQTT_3_1_1));
+        outbound(pub, 1);
+        pub.writeInbound(publish("last/words", 0, 0, "bye"));
+        pub.close();
+        release.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        List<Object> delivered = new ArrayList<>();
+        while (delivered.isEmpty() && System.nanoTime() < deadline) {
+            pub.runPendingTasks();
+            sub.runPendingTasks();
+            Object o;
+            while ((o = sub.readOutbound()) != null) {
+                delivered.add(o);
+            }
+            Thread.sleep(5);
+        }
+        try {
+            assertThat(delivered).extracting(o -> ((MqttPublishMessage) o).variableHeader().topicName())
+                    .containsExactly("last/words");
+        } finally {
+            delivered.forEach(io.netty.util.ReferenceCountUtil::release);
+        }
+    }
+
+    @Test
     void readingPausesOnlyPastTheHighWaterMarkAndResumesWhenDrained() throws Exception {
         BrokerSettings small = new BrokerSettings(true, true, java.time.Duration.ofSeconds(10), 1024 * 1024, 100, 32, 4);
         SessionRegistry registry = new SessionRegistry(small, dispatcher, new SubscriptionTree(), new RetainedStore(), new io.polyhook.broker.sys.BrokerStats());

@@ -146,4 +146,53 @@ class OutboxTest {
         box.takeWaiting();
         assertThat(relieved).hasValue(1);
     }
+
+    @Test
+    void underTheDisconnectPolicyAFullQueueReportsTheConsumerOnceAndKeepsTheMessage() {
+        AtomicInteger reported = new AtomicInteger();
+        var stats = new io.polyhook.broker.sys.BrokerStats();
+        Outbox box = new Outbox(ctx, false, 1, 0, 2, 2, stats,
+                new Outbox.Behind(true, 0, reported::incrementAndGet));
+        for (int i = 0; i < 4; i++) {
+            box.send(msg("m" + i, 1));
+        }
+        // m0 in flight, m1 and m2 wait, m3 overflows: reported, and kept for the session.
+        assertThat(reported).hasValue(1);
+        assertThat(box.waitingCount()).isEqualTo(3);
+        assertThat(stats.messagesDropped()).isZero();
+        box.send(msg("m4", 1));
+        assertThat(reported).hasValue(1);
+        assertThat(box.waitingCount()).isEqualTo(3);
+    }
+
+    @Test
+    void underTheDropPolicyMessagesWaitingLongerThanTheMaxDelayAreDropped() throws Exception {
+        var stats = new io.polyhook.broker.sys.BrokerStats();
+        Outbox box = new Outbox(ctx, false, 1, 0, 100, 100, stats,
+                new Outbox.Behind(false, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20), () -> { }));
+        box.send(msg("a", 1));
+        box.send(msg("b", 1));
+        Thread.sleep(40);
+        // The next message that has to wait finds b too old.
+        box.send(msg("c", 1));
+        assertThat(box.waitingCount()).isEqualTo(1);
+        assertThat(stats.messagesDropped()).isEqualTo(1);
+    }
+
+    @Test
+    void whenRoomRunsOnceAtMostHalfTheHighWaterMarkWaits() {
+        Outbox box = new Outbox(ctx, false, 1, 0, 100, 4, new io.polyhook.broker.sys.BrokerStats());
+        for (int i = 0; i < 5; i++) {
+            box.send(msg("m" + i, 1));
+        }
+        AtomicInteger room = new AtomicInteger();
+        box.whenRoom(room::incrementAndGet);
+        ch.runPendingTasks();
+        assertThat(room).hasValue(0);
+        box.acknowledged(1);
+        box.acknowledged(2);
+        ch.runPendingTasks();
+        assertThat(box.waitingCount()).isEqualTo(2);
+        assertThat(room).hasValue(1);
+    }
 }
