@@ -103,9 +103,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private final ArrayDeque<Object> inbound = new ArrayDeque<>();
     private boolean waiting;
-    // PUBLISHes whose chain runs on the lane while later ones are read: applied in arrival order.
-    private final ArrayDeque<PendingVerdict> verdicts = new ArrayDeque<>();
-    private final java.util.concurrent.atomic.AtomicBoolean verdictsScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    private PublishVerdicts verdicts;
     // A packet that is not a PUBLISH waits until every earlier PUBLISH has its verdict applied.
     private boolean awaitingVerdicts;
     private boolean laneWakeScheduled;
@@ -181,6 +179,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
+        this.verdicts = new PublishVerdicts(context.executor(), this::verdictsApplied, this::verdictFailed);
     }
 
     @Override
@@ -864,7 +863,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (p.qos() == 2) {
             if (qos2Received.containsKey(p.packetId())) {
                 // A resent QoS 2 PUBLISH: already routed once, only acknowledge again.
-                inOrder(() -> {
+                verdicts.then(() -> {
                     if (!closed) {
                         ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREC, p.packetId(), Packets.SUCCESS));
                     }
@@ -876,11 +875,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         Message msg = Message.of(p.topic(), p.qos(), p.payload(), p.retain(), PropertyMapping.forwardable(props), clientId);
         ChainHook<PublishContext, PublishModifiers> hook = v5 ? Hooks.AUTH_ON_PUBLISH_M5 : Hooks.AUTH_ON_PUBLISH;
         if (!mayPublish) {
-            inOrder(() -> publishVerdict(p, msg, NOT_PERMITTED_PUBLISH));
+            verdicts.then(() -> publishVerdict(p, msg, NOT_PERMITTED_PUBLISH));
             return;
         }
         if (!dispatcher.has(hook)) {
-            inOrder(() -> publishVerdict(p, msg, ChainOutcome.exhausted()));
+            verdicts.then(() -> publishVerdict(p, msg, ChainOutcome.exhausted()));
             return;
         }
         PublishContext pc = new PublishContext(version, mountpoint, clientId, username, msg.topic(), msg.qos(),
@@ -891,10 +890,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             publishVerdict(p, msg, verdict.join());
             return;
         }
-        // Pipelined: the next PUBLISH is read and submitted while this one's chain runs, so a busy
-        // lane serves a burst in one wake-up instead of one event loop round trip per message.
-        verdicts.addLast(new PendingVerdict(verdict, () -> publishVerdict(p, msg, verdict.join())));
-        verdict.whenComplete((outcome, failure) -> verdictReady());
+        verdicts.add(verdict, () -> publishVerdict(p, msg, verdict.join()));
     }
 
     /**
@@ -912,56 +908,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** A step of the PUBLISH path that must happen after every earlier PUBLISH's verdict is applied. */
-    private record PendingVerdict(CompletableFuture<?> ready, Runnable apply) {
-    }
-
-    private static final CompletableFuture<Object> READY = CompletableFuture.completedFuture(null);
-
-    /** Runs {@code step} now, or after the pending PUBLISH verdicts, keeping the client's order. */
-    private void inOrder(Runnable step) {
-        if (verdicts.isEmpty()) {
-            step.run();
-        } else {
-            verdicts.addLast(new PendingVerdict(READY, step));
-        }
-    }
-
     /** Closes for a bad PUBLISH once the earlier ones are applied; nothing after it is read. */
     private void disconnectInOrder(int reasonCode, String why) {
         if (!verdicts.isEmpty()) {
             awaitingVerdicts = true;
         }
-        inOrder(() -> disconnect(reasonCode, why));
-    }
-
-    /** From the lane's thread: a verdict is in; apply what is ready, once per burst of completions. */
-    private void verdictReady() {
-        if (verdictsScheduled.compareAndSet(false, true)) {
-            ctx.executor().execute(this::applyVerdicts);
-        }
+        verdicts.then(() -> disconnect(reasonCode, why));
     }
 
     /**
-     * Applies the verdicts that are in, in arrival order. Also after the connection closed: a
-     * client that sends PUBLISH, DISCONNECT and hangs up at once (mosquitto_pub) has its messages
-     * routed all the same; only the acknowledgements are left out.
+     * After pending PUBLISH verdicts were applied; also after the connection closed, as a client
+     * that sends PUBLISH, DISCONNECT and hangs up at once (mosquitto_pub) has its messages routed
+     * all the same (only the acknowledgements are left out).
      */
-    private void applyVerdicts() {
-        verdictsScheduled.set(false);
-        PendingVerdict head;
-        while ((head = verdicts.peekFirst()) != null && head.ready().isDone()) {
-            verdicts.pollFirst();
-            try {
-                head.apply().run();
-            } catch (RuntimeException e) {
-                LOG.warn("client {}: closing after an internal error: {}", clientId, e.toString());
-                LOG.debug("internal error", e);
-                ctx.close();
-                closed = true;
-                verdicts.clear();
-            }
-        }
+    private void verdictsApplied() {
         if (closed) {
             return;
         }
@@ -969,6 +929,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             awaitingVerdicts = false;
         }
         drain();
+    }
+
+    private void verdictFailed(RuntimeException e) {
+        LOG.warn("client {}: closing after an internal error: {}", clientId, e.toString());
+        LOG.debug("internal error", e);
+        ctx.close();
+        closed = true;
+        verdicts.clear();
     }
 
     private void publishVerdict(InboundPublish p, Message msg, ChainOutcome<PublishModifiers> outcome) {
