@@ -1,0 +1,2 @@
+var keep_state = 'yes';
+var hooks = {};

@@ -1,0 +1,2 @@
+var num_states = 1.5;
+var hooks = {};

@@ -1,0 +1,2 @@
+var num_states = 0;
+var hooks = {};

@@ -1,0 +1,9 @@
+-- Counts calls in a global, and in one set with rawset, behind the state's back.
+counter = 0
+hooks = {
+    auth_on_publish = function(pub)
+        counter = counter + 1
+        rawset(_G, "raw", (rawget(_G, "raw") or 0) + 1)
+        return {topic = "count/" .. counter .. "/" .. rawget(_G, "raw")}
+    end
+}

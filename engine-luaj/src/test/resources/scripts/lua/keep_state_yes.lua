@@ -1,0 +1,2 @@
+keep_state = 'yes'
+hooks = {}

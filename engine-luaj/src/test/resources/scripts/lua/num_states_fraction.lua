@@ -1,0 +1,2 @@
+num_states = 1.5
+hooks = {}

@@ -1,0 +1,2 @@
+num_states = 0
+hooks = {}
