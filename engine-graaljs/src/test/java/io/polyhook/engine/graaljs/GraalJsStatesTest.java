@@ -16,16 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class GraalJsStatesTest extends StateScenarios {
 
     GraalJsStatesTest() {
-        super(new GraalJsEngine(), "JavaScript context");
-    }
-
-    @Test
-    void without_keep_state_global_changes_are_forgotten_after_each_call() throws Exception {
-        LoadedScript script = scripts.load("var num_states = 1;\n" + text("counter"));
-        for (int i = 0; i < 3; i++) {
-            assertThat(answer(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a")))).isEqualTo("count/1/1/1");
-        }
-        assertThat(script.details()).containsEntry("keep_state", false).containsEntry("states", 1);
+        super(new GraalJsEngine(), "JavaScript context", "var %s = %s;\n");
     }
 
     @Test
@@ -48,14 +39,6 @@ class GraalJsStatesTest extends StateScenarios {
         for (int i = 0; i < 2; i++) {
             assertThat(answer(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a")))).isEqualTo("42/kept/function");
         }
-    }
-
-    @Test
-    void with_keep_state_global_changes_persist_in_the_context() throws Exception {
-        LoadedScript script = scripts.load("var keep_state = true;\n" + text("counter"));
-        assertThat(answer(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a")))).isEqualTo("count/1/1/1");
-        assertThat(answer(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a")))).isEqualTo("count/2/2/2");
-        assertThat(script.details()).containsEntry("keep_state", true).containsEntry("states", 1);
     }
 
     @Test

@@ -38,24 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LuaStatesTest extends StateScenarios {
 
     LuaStatesTest() {
-        super(new LuaEngine(), "Lua state");
-    }
-
-    @Test
-    void without_keep_state_global_assignments_are_forgotten_after_each_call() throws Exception {
-        LoadedScript script = scripts.load("num_states = 1\n" + text("counter"));
-        for (int i = 0; i < 3; i++) {
-            assertThat(answer(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a")))).isEqualTo("count/1/1");
-        }
-        assertThat(script.details()).containsEntry("keep_state", false).containsEntry("states", 1);
-    }
-
-    @Test
-    void with_keep_state_global_assignments_persist_in_the_state() throws Exception {
-        LoadedScript script = scripts.load("keep_state = true\n" + text("counter"));
-        assertThat(answer(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a")))).isEqualTo("count/1/1");
-        assertThat(answer(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a")))).isEqualTo("count/2/2");
-        assertThat(script.details()).containsEntry("keep_state", true).containsEntry("states", 1);
+        super(new LuaEngine(), "Lua state", "%s = %s\n");
     }
 
     @Test

@@ -36,25 +36,51 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 public abstract class StateScenarios {
 
     private final String stateKind;
+    private final String assignment;
 
     /** Loads inline scripts with the engine under test, a fresh directory per test. */
     @RegisterExtension
     protected final InlineScripts scripts;
 
     /**
-     * @param engine    the engine under test; its scenario scripts are in the classpath directory
-     *                  {@code /scripts/<extension>}
-     * @param stateKind what a state is called in its messages: {@code "Lua state"},
-     *                  {@code "JavaScript context"}
+     * @param engine     the engine under test; its scenario scripts are in the classpath directory
+     *                   {@code /scripts/<extension>}
+     * @param stateKind  what a state is called in its messages: {@code "Lua state"},
+     *                   {@code "JavaScript context"}
+     * @param assignment how the language sets a global at the top of a file, a format of name
+     *                   and value: {@code "%s = %s\n"}
      */
-    protected StateScenarios(ScriptEngine engine, String stateKind) {
+    protected StateScenarios(ScriptEngine engine, String stateKind, String assignment) {
         this.stateKind = stateKind;
+        this.assignment = assignment;
         this.scripts = new InlineScripts(engine);
     }
 
     /** The text of the scenario script {@code name}, to load it, or build on it, inline. */
     protected String text(String name) {
         return InlineScripts.resource("/scripts/" + scripts.extension() + "/" + name + "." + scripts.extension());
+    }
+
+    /** A line that sets the global {@code name} to {@code value}, a literal of the language. */
+    protected String global(String name, String value) {
+        return assignment.formatted(name, value);
+    }
+
+    @Test
+    void without_keep_state_global_changes_are_forgotten_after_each_call() throws Exception {
+        LoadedScript script = scripts.load(global("num_states", "1") + text("counter"));
+        for (int i = 0; i < 3; i++) {
+            assertThat(answer(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a")))).isEqualTo("count/1/1/1");
+        }
+        assertThat(script.details()).containsEntry("keep_state", false).containsEntry("states", 1);
+    }
+
+    @Test
+    void with_keep_state_global_changes_persist_in_the_state() throws Exception {
+        LoadedScript script = scripts.load(global("keep_state", "true") + text("counter"));
+        assertThat(answer(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a")))).isEqualTo("count/1/1/1");
+        assertThat(answer(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a")))).isEqualTo("count/2/2/2");
+        assertThat(script.details()).containsEntry("keep_state", true).containsEntry("states", 1);
     }
 
     @Test
@@ -71,11 +97,11 @@ public abstract class StateScenarios {
 
     @Test
     void num_states_and_keep_state_are_checked() {
-        assertThatThrownBy(() -> scripts.load(text("num_states_zero")))
+        assertThatThrownBy(() -> scripts.load(global("num_states", "0") + text("no_hooks")))
                 .isInstanceOf(ScriptLoadException.class).hasMessageContaining("num_states");
-        assertThatThrownBy(() -> scripts.load(text("num_states_fraction")))
+        assertThatThrownBy(() -> scripts.load(global("num_states", "1.5") + text("no_hooks")))
                 .isInstanceOf(ScriptLoadException.class).hasMessageContaining("num_states");
-        assertThatThrownBy(() -> scripts.load(text("keep_state_yes")))
+        assertThatThrownBy(() -> scripts.load(global("keep_state", "'yes'") + text("no_hooks")))
                 .isInstanceOf(ScriptLoadException.class).hasMessageContaining("keep_state");
     }
 

@@ -1,2 +1,0 @@
-var keep_state = 'yes';
-var hooks = {};

@@ -1,2 +1,0 @@
-var num_states = 1.5;
-var hooks = {};

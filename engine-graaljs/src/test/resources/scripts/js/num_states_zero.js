@@ -1,2 +1,0 @@
-var num_states = 0;
-var hooks = {};

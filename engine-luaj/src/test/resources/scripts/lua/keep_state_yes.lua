@@ -1,2 +1,0 @@
-keep_state = 'yes'
-hooks = {}

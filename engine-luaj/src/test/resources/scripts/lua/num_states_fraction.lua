@@ -1,2 +1,0 @@
-num_states = 1.5
-hooks = {}

@@ -1,2 +1,0 @@
-num_states = 0
-hooks = {}
