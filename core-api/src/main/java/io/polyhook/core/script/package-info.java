@@ -7,5 +7,10 @@
  * The {@link io.polyhook.core.script.ScriptManager} loads, reloads and unloads scripts at run
  * time and keeps the {@link io.polyhook.core.hook.HookRegistry} in step: a script's handlers
  * run in load order, after every Java plugin's, and a reload swaps them in one step.
+ *
+ * <p>An engine need not write the language-neutral part again:
+ * {@link io.polyhook.core.script.PooledScript} runs its hook functions on a
+ * {@link io.polyhook.core.script.StatePool}, and {@link io.polyhook.core.script.EngineSettings}
+ * reads its settings with the checks every engine makes.
  */
 package io.polyhook.core.script;

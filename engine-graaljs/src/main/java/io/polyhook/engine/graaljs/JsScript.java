@@ -1,25 +1,14 @@
 package io.polyhook.engine.graaljs;
 
+import io.polyhook.core.script.PooledScript;
 import io.polyhook.core.script.ScriptCallException;
-
-import io.polyhook.core.script.StatePool;
-
-import io.polyhook.core.hook.HandlerSpec;
-import io.polyhook.core.script.LoadedScript;
 import io.polyhook.core.script.ScriptEnvironment;
 import io.polyhook.core.script.ScriptLoadException;
 import io.polyhook.core.script.ScriptSource;
-import io.polyhook.core.script.model.HookArguments;
-import io.polyhook.core.script.model.HookResults;
-import io.polyhook.spi.ChainHandler;
-import io.polyhook.spi.ChainHook;
+import io.polyhook.core.script.StatePool;
 import io.polyhook.spi.Hook;
 import io.polyhook.spi.HookContext;
 import io.polyhook.spi.Hooks;
-import io.polyhook.spi.Modifiers;
-import io.polyhook.spi.NotificationHandler;
-import io.polyhook.spi.NotificationHook;
-import io.polyhook.spi.RegisterContext;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.SourceSection;
@@ -29,40 +18,28 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A loaded JavaScript script: its context pool and one handler per hook it declares.
+ * A loaded JavaScript script: its context pool and one handler per hook it declares
+ * ({@link PooledScript} does the pooling; this class loads the file and makes the calls in
+ * JavaScript).
  *
  * <p>Loading follows vmq_diversity: context 1 runs the file; its globals {@code num_states},
  * {@code keep_state} and {@code hooks} are read; contexts 2..N run the file again, each with its
  * own {@code __SCRIPT_INSTANCE_ID__}. The file is parsed once for all contexts (a cached
  * {@link Source} on the shared engine).
  */
-final class JsScript implements LoadedScript {
+final class JsScript extends PooledScript<JsState, Map<String, Object>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(JsScript.class);
-    private static final int MAX_STATES = 1000;
     private static final Pattern STATEMENT_LIMIT = Pattern.compile("Statement count limit of (\\d+) exceeded.*",
             Pattern.DOTALL);
 
-    private final String name;
-    private final StatePool<JsState> pool;
-    private final boolean keepState;
-    private final List<HandlerSpec> handlers;
-
     private JsScript(String name, StatePool<JsState> pool, boolean keepState, List<Hook<?>> hooks) {
-        this.name = name;
-        this.pool = pool;
-        this.keepState = keepState;
-        List<HandlerSpec> specs = new ArrayList<>(hooks.size());
-        for (Hook<?> hook : hooks) {
-            specs.add(hook instanceof ChainHook<?, ?> chain ? chain(chain) : notification((NotificationHook<?>) hook));
-        }
-        this.handlers = List.copyOf(specs);
+        super(name, pool, keepState, hooks);
     }
 
     static JsScript load(ScriptSource scriptSource, ScriptEnvironment environment, JsSettings settings)
@@ -112,74 +89,38 @@ final class JsScript implements LoadedScript {
     }
 
     @Override
-    public List<HandlerSpec> handlers() {
-        return handlers;
-    }
-
-    @Override
-    public Map<String, Object> details() {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("states", pool.size());
-        details.put("keep_state", keepState);
-        return details;
-    }
-
-    @Override
     public void close() {
-        pool.all().forEach(JsState::close);
+        pool().all().forEach(JsState::close);
     }
 
-    private <C extends HookContext, M extends Modifiers> HandlerSpec chain(ChainHook<C, M> hook) {
-        ChainHandler<C, M> handler = context -> {
-            Map<String, Object> arguments = HookArguments.of(hook, context);
-            JsState.Result result;
-            JsState state = pool.borrow();
-            try {
-                result = state.call(hook, arguments);
-            } catch (PolyglotException | JsValues.ConversionException | StackOverflowError e) {
-                throw failure(hook, context, e);
-            } finally {
-                pool.release(state);
-            }
-            // Outside the context: the verdict needs no JavaScript, and InvalidModifierException goes up as is.
-            return HookResults.verdict(hook, result.first(), result.more());
-        };
-        return HandlerSpec.chain(hook, 0, handler);
+    @Override
+    protected Map<String, Object> arguments(Map<String, Object> model) {
+        // The argument object is built inside the context: it needs the context's constructors.
+        return model;
     }
 
-    private <C extends HookContext> HandlerSpec notification(NotificationHook<C> hook) {
-        NotificationHandler<C> handler = context -> {
-            Map<String, Object> arguments = HookArguments.of(hook, context);
-            JsState state = pool.borrow();
-            try {
-                state.call(hook, arguments);
-            } catch (PolyglotException | JsValues.ConversionException | StackOverflowError e) {
-                throw failure(hook, context, e);
-            } finally {
-                pool.release(state);
-            }
-        };
-        return HandlerSpec.notification(hook, 0, handler);
+    @Override
+    protected Object callChain(JsState state, Hook<?> hook, HookContext context, Map<String, Object> arguments)
+            throws ScriptCallException {
+        try {
+            return state.call(hook, arguments);
+        } catch (PolyglotException | JsValues.ConversionException | StackOverflowError e) {
+            throw failure(hook, context, e);
+        }
     }
 
     /** The error of a call as {@code file:line: message}, with the client's password blotted out. */
     private ScriptCallException failure(Hook<?> hook, HookContext context, Throwable e) {
         String message;
         if (e instanceof StackOverflowError) {
-            message = name + ": stack overflow in " + hook.name();
+            message = name() + ": stack overflow in " + hook.name();
         } else if (e instanceof PolyglotException pe) {
-            int line = line(pe, name);
-            message = name + (line > 0 ? ":" + line : "") + ": " + reason(pe, name);
+            int line = line(pe, name());
+            message = name() + (line > 0 ? ":" + line : "") + ": " + reason(pe, name());
         } else {
-            message = name + ": " + hook.name() + " returned a value that cannot be used: " + e.getMessage();
+            message = name() + ": " + hook.name() + " returned a value that cannot be used: " + e.getMessage();
         }
-        if (context instanceof RegisterContext r && r.password().isPresent()) {
-            String password = r.password().get().toUtf8String();
-            if (!password.isEmpty()) {
-                message = message.replace(password, "******");
-            }
-        }
-        return new ScriptCallException(message);
+        return ScriptCallException.of(message, context);
     }
 
     private static void run(ScriptSource source, JsState state) throws ScriptLoadException {

@@ -1,5 +1,7 @@
 package io.polyhook.engine.graaljs;
 
+import io.polyhook.core.script.EngineSettings;
+
 import java.util.List;
 import java.util.Map;
 
@@ -39,46 +41,14 @@ record JsSettings(boolean keepState, boolean sandbox, boolean limitExecution, lo
      *                                  the wrong type
      */
     static JsSettings of(Map<String, Object> settings) {
-        boolean keepState = bool("keep_state", settings.get("keep_state"), false);
-        Object raw = settings.get("sandbox");
-        Map<?, ?> sandbox = raw == null ? Map.of() : raw instanceof Map<?, ?> m ? m : null;
-        if (sandbox == null) {
-            throw new IllegalArgumentException("sandbox must be a map, was " + raw);
-        }
-        for (Object key : sandbox.keySet()) {
-            if (!KNOWN.contains(String.valueOf(key)) && !LUA_ONLY.contains(String.valueOf(key))) {
-                throw new IllegalArgumentException("unknown sandbox setting '" + key + "'; known: "
-                        + String.join(", ", KNOWN));
-            }
-        }
-        boolean enabled = bool("sandbox.enabled", sandbox.get("enabled"), true);
-        boolean limit = enabled && bool("sandbox.limit_execution", sandbox.get("limit_execution"), true);
-        long statements = sandbox.containsKey("statement_limit")
-                ? positive(sandbox, "statement_limit", DEFAULT_STATEMENT_LIMIT)
-                : positive(sandbox, "instruction_limit", DEFAULT_STATEMENT_LIMIT);
-        long strings = Math.min(positive(sandbox, "max_string_size", DEFAULT_MAX_STRING_SIZE), Integer.MAX_VALUE - 32);
-        long arrays = Math.min(positive(sandbox, "max_typed_array_length", strings), Integer.MAX_VALUE - 32);
-        return new JsSettings(keepState, enabled, limit, statements, strings, arrays);
-    }
-
-    private static boolean bool(String key, Object value, boolean def) {
-        if (value == null) {
-            return def;
-        }
-        if (value instanceof Boolean b) {
-            return b;
-        }
-        throw new IllegalArgumentException(key + " must be true or false, was " + value);
-    }
-
-    private static long positive(Map<?, ?> sandbox, String key, long def) {
-        Object value = sandbox.get(key);
-        if (value == null) {
-            return def;
-        }
-        if (value instanceof Number n && n.longValue() > 0 && n.doubleValue() == n.longValue()) {
-            return n.longValue();
-        }
-        throw new IllegalArgumentException("sandbox." + key + " must be a positive integer, was " + value);
+        EngineSettings read = EngineSettings.of(settings, KNOWN, LUA_ONLY);
+        boolean enabled = read.sandboxSwitch("enabled", true);
+        boolean limit = enabled && read.sandboxSwitch("limit_execution", true);
+        long statements = read.sandboxHas("statement_limit")
+                ? read.sandboxLimit("statement_limit", DEFAULT_STATEMENT_LIMIT)
+                : read.sandboxLimit("instruction_limit", DEFAULT_STATEMENT_LIMIT);
+        long strings = Math.min(read.sandboxLimit("max_string_size", DEFAULT_MAX_STRING_SIZE), Integer.MAX_VALUE - 32);
+        long arrays = Math.min(read.sandboxLimit("max_typed_array_length", strings), Integer.MAX_VALUE - 32);
+        return new JsSettings(read.keepState(), enabled, limit, statements, strings, arrays);
     }
 }

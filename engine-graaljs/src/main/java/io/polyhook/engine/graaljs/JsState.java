@@ -6,6 +6,7 @@ import io.polyhook.core.script.StatePool;
 
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderFunction;
+import io.polyhook.core.script.model.HookResults;
 import io.polyhook.spi.Hook;
 import io.polyhook.spi.Hooks;
 import org.graalvm.polyglot.Context;
@@ -237,18 +238,15 @@ final class JsState {
         support.invokeMember("snapshot");
     }
 
-    /** What a hook function returned: the first value and, for a deny() result, its code and reason. */
-    record Result(Object first, List<Object> more) {
-    }
-
     /**
      * Calls the hook function of {@code hook} with the argument object built from {@code arguments}.
      *
+     * @return what it returned as a model value, or {@link HookResults#values} of a {@code deny()}
      * @throws PolyglotException               if the script throws, breaks a limit or is interrupted
      * @throws JsValues.ConversionException    if it returned something without a model value
      * @throws ScriptCallException             if the context is broken and cannot be rebuilt
      */
-    Result call(Hook<?> hook, Map<String, Object> arguments) throws ScriptCallException {
+    Object call(Hook<?> hook, Map<String, Object> arguments) throws ScriptCallException {
         if (broken) {
             rebuild();
         }
@@ -264,9 +262,9 @@ final class JsState {
         try {
             Value returned = f.execute(argument);
             if (returned.isProxyObject() && returned.asProxyObject() instanceof Denial d) {
-                return new Result(Boolean.FALSE, d.more());
+                return HookResults.values(Boolean.FALSE, d.more());
             }
-            return new Result(JsValues.toModel(returned), List.of());
+            return JsValues.toModel(returned);
         } catch (PolyglotException e) {
             if (e.isCancelled() || e.isResourceExhausted() || e.isExit() || e.isInternalError()) {
                 broken = true;

@@ -1,5 +1,6 @@
 package io.polyhook.engine.graaljs;
 
+import io.polyhook.core.script.scenarios.InlineScripts;
 import io.polyhook.core.script.ScriptCallException;
 
 import io.polyhook.core.script.LoadedScript;
@@ -8,42 +9,28 @@ import io.polyhook.core.script.scenarios.VmqFixtures;
 import io.polyhook.spi.Hooks;
 import io.polyhook.spi.PublishModifiers;
 import io.polyhook.spi.Verdict;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static io.polyhook.engine.graaljs.GraalJsStatesTest.answer;
-import static io.polyhook.engine.graaljs.InlineScripts.call;
+import static io.polyhook.core.script.scenarios.InlineScripts.answer;
+import static io.polyhook.core.script.scenarios.InlineScripts.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Hostile scripts: host access, files, threads, runaway loops and memory. */
 class GraalJsSandboxTest {
 
-    @TempDir
-    Path dir;
-    InlineScripts scripts;
-
-    @BeforeEach
-    void setUp() {
-        scripts = new InlineScripts(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        scripts.close();
-    }
+    @RegisterExtension
+    final InlineScripts scripts = new InlineScripts(new GraalJsEngine());
 
     /** A script whose auth_on_publish runs {@code attack} and returns what it threw, or "ran: result". */
     private String attempt(String attack) throws Exception {
@@ -88,15 +75,15 @@ class GraalJsSandboxTest {
 
     @Test
     void a_dynamic_import_is_rejected() throws Exception {
-        Files.writeString(dir.resolve("module.mjs"), "export const x = 1;");
+        Files.writeString(scripts.root().resolve("module.mjs"), "export const x = 1;");
         scripts.load("""
                 var num_states = 1;
                 for (const m of ['fs', './module.mjs', '%s']) {
                     import(m).then(() => probe.hit('imported', m), e => probe.hit('rejected', m));
                 }
                 var hooks = {};
-                """.formatted(dir.resolve("module.mjs")));
-        assertThat(scripts.probe.hits()).extracting(h -> h.name()).containsOnly("rejected").hasSize(3);
+                """.formatted(scripts.root().resolve("module.mjs")));
+        assertThat(scripts.probe().hits()).extracting(h -> h.name()).containsOnly("rejected").hasSize(3);
     }
 
     @Test
@@ -197,7 +184,7 @@ class GraalJsSandboxTest {
             }
         });
         runner.set(thread);
-        assertThat(scripts.probe.awaitHit("spinning", 1L)).isTrue();
+        assertThat(scripts.probe().awaitHit("spinning", 1L)).isTrue();
         thread.interrupt();
         assertThatThrownBy(() -> spinning.get(60, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
@@ -217,8 +204,8 @@ class GraalJsSandboxTest {
 
     @Test
     void files_next_to_the_script_cannot_be_read() throws Exception {
-        Files.writeString(dir.resolve("secret.txt"), "s3cret");
-        assertThat(attempt("return load('" + dir.resolve("secret.txt") + "');")).startsWith("threw/");
+        Files.writeString(scripts.root().resolve("secret.txt"), "s3cret");
+        assertThat(attempt("return load('" + scripts.root().resolve("secret.txt") + "');")).startsWith("threw/");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.polyhook.engine.graaljs;
 
+import io.polyhook.core.script.scenarios.InlineScripts;
 import io.polyhook.core.script.ScriptCallException;
 
 import io.polyhook.core.script.LoadedScript;
@@ -14,36 +15,22 @@ import io.polyhook.spi.PublishContext;
 import io.polyhook.spi.PublishModifiers;
 import io.polyhook.spi.ReasonCode;
 import io.polyhook.spi.Verdict;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static io.polyhook.engine.graaljs.InlineScripts.call;
+import static io.polyhook.core.script.scenarios.InlineScripts.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Values between the model and JavaScript, return values and deny(). */
 class GraalJsValuesTest {
 
-    @TempDir
-    Path dir;
-    InlineScripts scripts;
-
-    @BeforeEach
-    void setUp() {
-        scripts = new InlineScripts(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        scripts.close();
-    }
+    @RegisterExtension
+    final InlineScripts scripts = new InlineScripts(new GraalJsEngine());
 
     private LoadedScript hook(String body) throws Exception {
         return scripts.load("var num_states = 1;\nvar hooks = { auth_on_publish(pub) {\n" + body + "\n} };\n");
@@ -134,7 +121,7 @@ class GraalJsValuesTest {
                 var hooks = {};
                 """);
         Map<String, Object> hits = new java.util.LinkedHashMap<>();
-        for (Probe.Hit h : scripts.probe.hits()) {
+        for (Probe.Hit h : scripts.probe().hits()) {
             hits.put(h.name(), h.value());
         }
         assertThat(hits).containsEntry("int", 3L).containsEntry("integral double", 3L).containsEntry("fraction", 1.5)
@@ -166,7 +153,7 @@ class GraalJsValuesTest {
                 try { probe.echo(a); } catch (e) { probe.hit("error", e.name + "/" + e.message); return true; }
                 """);
         assertThat(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a"))).isEqualTo(Verdict.ok());
-        assertThat(scripts.probe.hits()).singleElement().extracting(h -> (String) h.value()).asString()
+        assertThat(scripts.probe().hits()).singleElement().extracting(h -> (String) h.value()).asString()
                 .startsWith("TypeError/probe.echo: bad argument #1").contains("nested");
     }
 

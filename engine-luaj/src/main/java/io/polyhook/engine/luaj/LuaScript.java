@@ -1,26 +1,15 @@
 package io.polyhook.engine.luaj;
 
+import io.polyhook.core.script.PooledScript;
 import io.polyhook.core.script.ScriptCallException;
-
-import io.polyhook.core.script.StatePool;
-
-import io.polyhook.core.hook.HandlerSpec;
-import io.polyhook.core.script.LoadedScript;
 import io.polyhook.core.script.ScriptEnvironment;
 import io.polyhook.core.script.ScriptLoadException;
 import io.polyhook.core.script.ScriptSource;
-import io.polyhook.core.script.model.HookArguments;
+import io.polyhook.core.script.StatePool;
 import io.polyhook.core.script.model.HookResults;
-import io.polyhook.spi.ChainHandler;
-import io.polyhook.spi.ChainHook;
 import io.polyhook.spi.Hook;
 import io.polyhook.spi.HookContext;
 import io.polyhook.spi.Hooks;
-import io.polyhook.spi.Modifiers;
-import io.polyhook.spi.NotificationHandler;
-import io.polyhook.spi.NotificationHook;
-import io.polyhook.spi.RegisterContext;
-import io.polyhook.spi.Verdict;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -32,40 +21,27 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A loaded Lua script: its state pool and one handler per hook it declares.
+ * A loaded Lua script: its state pool and one handler per hook it declares ({@link PooledScript}
+ * does the pooling; this class loads the file and makes the calls in Lua).
  *
  * <p>Loading follows vmq_diversity: state 1 runs the file; its globals {@code num_states},
  * {@code keep_state} and {@code hooks} are read; states 2..N run the file again, each with its
  * own {@code __SCRIPT_INSTANCE_ID__}. The file is compiled once for all states.
  */
-final class LuaScript implements LoadedScript {
+final class LuaScript extends PooledScript<LuaState, LuaTable> {
 
     private static final Logger LOG = LoggerFactory.getLogger(LuaScript.class);
-    private static final int MAX_STATES = 1000;
     // LuaJ's compiler and LuaJ's runtime report positions as "name:12: msg" and "name:12 msg".
     private static final Pattern POSITION = Pattern.compile("^(.*?):(\\d+):? (.*)$", Pattern.DOTALL);
 
-    private final String name;
-    private final StatePool<LuaState> pool;
-    private final boolean keepState;
-    private final List<HandlerSpec> handlers;
-
     private LuaScript(String name, StatePool<LuaState> pool, boolean keepState, List<Hook<?>> hooks) {
-        this.name = name;
-        this.pool = pool;
-        this.keepState = keepState;
-        List<HandlerSpec> specs = new ArrayList<>(hooks.size());
-        for (Hook<?> hook : hooks) {
-            specs.add(hook instanceof ChainHook<?, ?> chain ? chain(chain) : notification((NotificationHook<?>) hook));
-        }
-        this.handlers = List.copyOf(specs);
+        super(name, pool, keepState, hooks);
     }
 
     static LuaScript load(ScriptSource source, ScriptEnvironment environment, LuaSettings settings)
@@ -107,80 +83,52 @@ final class LuaScript implements LoadedScript {
     }
 
     @Override
-    public List<HandlerSpec> handlers() {
-        return handlers;
-    }
-
-    @Override
-    public Map<String, Object> details() {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("states", pool.size());
-        details.put("keep_state", keepState);
-        return details;
-    }
-
-    @Override
     public void close() {
         // Nothing to release: LuaJ states are plain heap objects, collected with this script.
     }
 
-    private <C extends HookContext, M extends Modifiers> HandlerSpec chain(ChainHook<C, M> hook) {
-        ChainHandler<C, M> handler = context -> {
-            LuaTable arguments = LuaValues.arguments(HookArguments.of(hook, context));
-            Object first;
-            List<Object> rest;
-            LuaState state = pool.borrow();
-            try {
-                Varargs returned = state.call(hook, arguments);
-                first = LuaValues.toModel(returned.arg1());
-                rest = LuaValues.rest(returned);
-            } catch (LuaError | SandboxViolation | StackOverflowError e) {
-                throw failure(hook, context, e);
-            } finally {
-                pool.release(state);
-            }
-            // Outside the state: the verdict needs no Lua, and InvalidModifierException goes up as is.
-            Verdict<M> verdict = HookResults.verdict(hook, first, rest);
-            return verdict;
-        };
-        return HandlerSpec.chain(hook, 0, handler);
+    @Override
+    protected LuaTable arguments(Map<String, Object> model) {
+        return LuaValues.arguments(model);
     }
 
-    private <C extends HookContext> HandlerSpec notification(NotificationHook<C> hook) {
-        NotificationHandler<C> handler = context -> {
-            LuaTable arguments = LuaValues.arguments(HookArguments.of(hook, context));
-            LuaState state = pool.borrow();
-            try {
-                state.call(hook, arguments);
-            } catch (LuaError | SandboxViolation | StackOverflowError e) {
-                throw failure(hook, context, e);
-            } finally {
-                pool.release(state);
-            }
-        };
-        return HandlerSpec.notification(hook, 0, handler);
+    @Override
+    protected Object callChain(LuaState state, Hook<?> hook, HookContext context, LuaTable arguments)
+            throws ScriptCallException {
+        try {
+            Varargs returned = state.call(hook, arguments);
+            Object first = LuaValues.toModel(returned.arg1());
+            List<Object> rest = LuaValues.rest(returned);
+            return rest.isEmpty() ? first : HookResults.values(first, rest);
+        } catch (LuaError | SandboxViolation | StackOverflowError e) {
+            throw failure(hook, context, e);
+        }
+    }
+
+    @Override
+    protected void callNotification(LuaState state, Hook<?> hook, HookContext context, LuaTable arguments)
+            throws ScriptCallException {
+        try {
+            state.call(hook, arguments);
+        } catch (LuaError | SandboxViolation | StackOverflowError e) {
+            throw failure(hook, context, e);
+        }
     }
 
     /** The error of a call as {@code file:line: message}, with the client's password blotted out. */
     private ScriptCallException failure(Hook<?> hook, HookContext context, Throwable e) {
         String message;
         if (e instanceof StackOverflowError) {
-            message = name + ": stack overflow in " + hook.name();
+            message = name() + ": stack overflow in " + hook.name();
         } else if (e instanceof ScriptError se && !POSITION.matcher(String.valueOf(se.getMessage())).matches()) {
             String what = se.getMessageObject().type() == LuaValue.TSTRING ? se.getMessage()
                     : "(error object is a " + se.getMessageObject().typename() + " value)";
-            message = (se.where() != null ? se.where() : name) + ": " + what;
+            message = (se.where() != null ? se.where() : name()) + ": " + what;
         } else {
             String m = String.valueOf(e.getMessage());
-            message = POSITION.matcher(m).matches() ? m : name + ": " + m;
+            message = POSITION.matcher(m).matches() ? m : name() + ": " + m;
         }
-        if (context instanceof RegisterContext r && r.password().isPresent()) {
-            String password = r.password().get().toUtf8String();
-            if (!password.isEmpty()) {
-                message = message.replace(password, "******");
-            }
-        }
-        return new ScriptCallException(message);
+        return ScriptCallException.of(message, context);
     }
 
     private static void run(ScriptSource source, LuaState state, Prototype file) throws ScriptLoadException {

@@ -1,13 +1,11 @@
 package io.polyhook.engine.luaj;
 
+import io.polyhook.core.script.scenarios.InlineScripts;
 import io.polyhook.core.script.ScriptEngines;
 import io.polyhook.core.script.ScriptLoadException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,19 +14,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Loading: what a file must declare, and what makes it fail. */
 class LuaEngineTest {
 
-    @TempDir
-    Path dir;
-    InlineScripts scripts;
-
-    @BeforeEach
-    void setUp() {
-        scripts = new InlineScripts(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        scripts.close();
-    }
+    @RegisterExtension
+    final InlineScripts scripts = new InlineScripts(new LuaEngine());
 
     @Test
     void is_found_by_the_service_loader_for_lua_files() {
@@ -44,7 +31,7 @@ class LuaEngineTest {
                 """);
         io.polyhook.core.provider.DataProvider whoami = io.polyhook.core.provider.DataProvider.builder("whoami")
                 .function("script", args -> org.slf4j.MDC.get("script")).build();
-        var script = new LuaEngine().load(new io.polyhook.core.script.ScriptSource(file, scripts.root),
+        var script = new LuaEngine().load(new io.polyhook.core.script.ScriptSource(file, scripts.root()),
                 new io.polyhook.core.script.ScriptEnvironment(java.util.List.of(whoami), 1, java.time.Duration.ofSeconds(5), Map.of()));
         try {
             assertThat(InlineScripts.call(script, io.polyhook.spi.Hooks.AUTH_ON_PUBLISH,

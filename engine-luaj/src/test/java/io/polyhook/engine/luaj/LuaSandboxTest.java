@@ -1,5 +1,6 @@
 package io.polyhook.engine.luaj;
 
+import io.polyhook.core.script.scenarios.InlineScripts;
 import io.polyhook.core.script.scenarios.EngineScenarios;
 import io.polyhook.core.script.scenarios.Probe;
 import io.polyhook.core.script.scenarios.VmqFixtures;
@@ -7,20 +8,17 @@ import io.polyhook.core.script.LoadedScript;
 import io.polyhook.core.script.ScriptLoadException;
 import io.polyhook.spi.Hooks;
 import io.polyhook.spi.Verdict;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static io.polyhook.engine.luaj.InlineScripts.call;
+import static io.polyhook.core.script.scenarios.InlineScripts.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,19 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class LuaSandboxTest {
 
-    @TempDir
-    Path dir;
-    InlineScripts scripts;
-
-    @BeforeEach
-    void setUp() {
-        scripts = new InlineScripts(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        scripts.close();
-    }
+    @RegisterExtension
+    final InlineScripts scripts = new InlineScripts(new LuaEngine());
 
     /** A script whose auth_on_publish runs {@code body} for client "evil" and allows everyone else. */
     private LoadedScript hostile(String body) throws ScriptLoadException {
@@ -120,7 +107,7 @@ class LuaSandboxTest {
                 done.countDown();
             }
         });
-        assertThat(scripts.probe.awaitHit("spinning", 1L)).isTrue();
+        assertThat(scripts.probe().awaitHit("spinning", 1L)).isTrue();
         caller.interrupt();
         assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
         assertThat(failure.get()).hasMessageContaining("interrupted");

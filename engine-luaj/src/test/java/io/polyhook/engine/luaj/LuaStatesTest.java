@@ -1,10 +1,5 @@
 package io.polyhook.engine.luaj;
 
-import io.polyhook.core.script.ScriptCallException;
-
-import io.polyhook.core.script.scenarios.EngineScenarios;
-import io.polyhook.core.script.scenarios.Probe;
-import io.polyhook.core.script.scenarios.VmqFixtures;
 import io.polyhook.core.hook.ChainOutcome;
 import io.polyhook.core.hook.DispatchSettings;
 import io.polyhook.core.hook.HookDispatcher;
@@ -12,17 +7,17 @@ import io.polyhook.core.hook.HookRegistry;
 import io.polyhook.core.hook.TimeoutFallback;
 import io.polyhook.core.script.LoadedScript;
 import io.polyhook.core.script.ScriptEngines;
-import io.polyhook.core.script.ScriptEnvironment;
 import io.polyhook.core.script.ScriptInfo;
+import io.polyhook.core.script.ScriptEnvironment;
 import io.polyhook.core.script.ScriptLoadException;
 import io.polyhook.core.script.ScriptManager;
+import io.polyhook.core.script.scenarios.Probe;
+import io.polyhook.core.script.scenarios.StateScenarios;
+import io.polyhook.core.script.scenarios.VmqFixtures;
 import io.polyhook.spi.Hooks;
 import io.polyhook.spi.PublishModifiers;
 import io.polyhook.spi.Verdict;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -31,62 +26,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import static io.polyhook.engine.luaj.InlineScripts.call;
+import static io.polyhook.core.script.scenarios.InlineScripts.answer;
+import static io.polyhook.core.script.scenarios.InlineScripts.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** States, their globals and how calls are spread over them. */
-class LuaStatesTest {
+/** States, their globals and how calls are spread over them: the shared scenarios and Lua's own. */
+class LuaStatesTest extends StateScenarios {
 
-    @TempDir
-    Path dir;
-    InlineScripts scripts;
-
-    @BeforeEach
-    void setUp() {
-        scripts = new InlineScripts(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        scripts.close();
-    }
-
-    /** Returns the publish topic modifier {@code topic}, to read a value out of a call. */
-    private static String answer(Verdict<PublishModifiers> verdict) {
-        return ((Verdict.Ok<PublishModifiers>) verdict).modifiers().orElseThrow().topic().orElseThrow();
-    }
-
-    private static final String COUNTER = """
-            counter = 0
-            hooks = {
-                auth_on_publish = function(pub)
-                    counter = counter + 1
-                    rawset(_G, "raw", (rawget(_G, "raw") or 0) + 1)
-                    return {topic = "count/" .. counter .. "/" .. rawget(_G, "raw")}
-                end
-            }
-            """;
-
-    @Test
-    void without_keep_state_global_assignments_are_forgotten_after_each_call() throws Exception {
-        LoadedScript script = scripts.load("num_states = 1\n" + COUNTER);
-        for (int i = 0; i < 3; i++) {
-            assertThat(answer(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a")))).isEqualTo("count/1/1");
-        }
-        assertThat(script.details()).containsEntry("keep_state", false).containsEntry("states", 1);
-    }
-
-    @Test
-    void with_keep_state_global_assignments_persist_in_the_state() throws Exception {
-        LoadedScript script = scripts.load("keep_state = true\n" + COUNTER);
-        assertThat(answer(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a")))).isEqualTo("count/1/1");
-        assertThat(answer(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a")))).isEqualTo("count/2/2");
-        assertThat(script.details()).containsEntry("keep_state", true).containsEntry("states", 1);
+    LuaStatesTest() {
+        super(new LuaEngine(), "Lua state", "%s = %s\n");
     }
 
     @Test
@@ -101,42 +53,6 @@ class LuaStatesTest {
                 end }
                 """);
         assertThat(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a"))).isEqualTo(Verdict.ok());
-    }
-
-    @Test
-    void keep_state_may_come_from_the_engine_settings() throws Exception {
-        LoadedScript script = scripts.settings(Map.of("keep_state", true)).load(COUNTER);
-        assertThat(script.details()).containsEntry("keep_state", true).containsEntry("states", 1);
-    }
-
-    @Test
-    void num_states_defaults_to_the_environment() throws Exception {
-        LoadedScript script = scripts.defaultStates(3).load("hooks = {}");
-        assertThat(script.details()).containsEntry("states", 3);
-    }
-
-    @Test
-    void num_states_must_be_a_positive_integer() {
-        assertThatThrownBy(() -> scripts.load("num_states = 0 hooks = {}"))
-                .isInstanceOf(ScriptLoadException.class).hasMessageContaining("num_states");
-        assertThatThrownBy(() -> scripts.load("keep_state = 'yes' hooks = {}"))
-                .isInstanceOf(ScriptLoadException.class).hasMessageContaining("keep_state");
-    }
-
-    @Test
-    void each_state_runs_the_file_with_its_own_instance_id() throws Exception {
-        LoadedScript script = scripts.load("""
-                num_states = 3
-                probe.hit("loaded", __SCRIPT_INSTANCE_ID__)
-                hooks = { auth_on_publish = function() return {topic = "state/" .. __SCRIPT_INSTANCE_ID__} end }
-                """);
-        assertThat(scripts.probe.hits()).extracting(Probe.Hit::value).containsExactly(1L, 2L, 3L);
-        List<String> answers = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            answers.add(answer(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a"))));
-        }
-        // Idle states are taken in turn.
-        assertThat(answers).containsExactly("state/1", "state/2", "state/3", "state/1", "state/2", "state/3");
     }
 
     @Test
@@ -161,39 +77,9 @@ class LuaStatesTest {
     }
 
     @Test
-    void a_caller_waits_a_bounded_time_for_a_free_state() throws Exception {
-        LoadedScript script = scripts.stateWait(Duration.ofMillis(200)).load("""
-                num_states = 1
-                hooks = { auth_on_publish = function(pub)
-                    if pub.client_id == "slow" then probe.hit("busy", 1) while true do end end
-                    return true
-                end }
-                """);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread slow = Thread.ofVirtual().start(() -> {
-            try {
-                call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("slow"));
-            } catch (Exception expected) {
-                // stopped by the budget
-            } finally {
-                done.countDown();
-            }
-        });
-        assertThat(scripts.probe.awaitHit("busy", 1L)).isTrue();
-        // The single state may free up before this call gives up; both are fine, a hang is not.
-        try {
-            call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("other"));
-        } catch (ScriptCallException e) {
-            assertThat(e).hasMessageContaining("no free Lua state");
-        }
-        assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
-        slow.join();
-    }
-
-    @Test
     void concurrent_calls_are_spread_evenly_over_the_states() throws Exception {
         HookRegistry registry = new HookRegistry();
-        ScriptEnvironment env = new ScriptEnvironment(List.of(scripts.probe.provider()), 4, Duration.ofSeconds(60), Map.of());
+        ScriptEnvironment env = new ScriptEnvironment(List.of(scripts.probe().provider()), 4, Duration.ofSeconds(60), Map.of());
         try (HookDispatcher dispatcher = new HookDispatcher(registry, DispatchSettings.defaults());
              ScriptManager manager = new ScriptManager(registry, ScriptEngines.of(List.of(new LuaEngine())), env)) {
             ScriptInfo info = manager.load(resource("balance.lua"));
@@ -209,7 +95,7 @@ class LuaStatesTest {
                 assertThat(outcome.get(120, TimeUnit.SECONDS)).isInstanceOf(ChainOutcome.Allowed.class);
             }
         }
-        Map<Object, Long> perState = scripts.probe.hits().stream().filter(h -> h.name().equals("balance"))
+        Map<Object, Long> perState = scripts.probe().hits().stream().filter(h -> h.name().equals("balance"))
                 .collect(Collectors.groupingBy(Probe.Hit::value, Collectors.counting()));
         assertThat(perState).hasSize(100);
         double expected = 10_000 / 100.0;

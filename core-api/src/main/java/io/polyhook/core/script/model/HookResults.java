@@ -73,6 +73,28 @@ public final class HookResults {
         return Verdict.next();
     }
 
+    /**
+     * The verdict for {@code returned}: one model value, or what {@link #values} made of several.
+     * For engines whose calls hand back a single object, so that the common one-value return
+     * needs no carrier.
+     */
+    public static <M extends Modifiers> Verdict<M> verdict(ChainHook<?, M> hook, Object returned) {
+        return returned instanceof Several several ? verdict(hook, several.first(), several.more())
+                : verdict(hook, returned, List.of());
+    }
+
+    /**
+     * What a function returned when it returned more than one value ({@code false, code, reason}),
+     * for {@link #verdict(ChainHook, Object)}. It is no model value, so it cannot be mistaken for
+     * one; {@code more} is kept as given (it may hold nulls).
+     */
+    public static Object values(Object first, List<?> more) {
+        return new Several(first, more);
+    }
+
+    private record Several(Object first, List<?> more) {
+    }
+
     private static <M extends Modifiers> Verdict<M> deny(List<?> more) {
         Object code = more.isEmpty() ? null : more.get(0);
         Object reason = more.size() < 2 ? null : more.get(1);

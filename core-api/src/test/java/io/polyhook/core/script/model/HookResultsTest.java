@@ -84,6 +84,15 @@ class HookResultsTest {
     }
 
     @Test
+    void oneReturnedObjectIsOneValueOrTheValuesItWasMadeOf() {
+        assertThat(HookResults.verdict(Hooks.AUTH_ON_PUBLISH_M5, true)).isEqualTo(Verdict.ok());
+        assertThat(HookResults.verdict(Hooks.AUTH_ON_PUBLISH_M5, "next")).isEqualTo(Verdict.next());
+        assertThat(HookResults.verdict(Hooks.AUTH_ON_PUBLISH_M5,
+                HookResults.values(false, java.util.Arrays.asList(null, "slow down"))))
+                .isEqualTo(Verdict.deny(ReasonCode.NOT_AUTHORIZED, "slow down"));
+    }
+
+    @Test
     void anUnknownReasonCodeIsInvalid() {
         assertThatThrownBy(() -> verdict(Hooks.AUTH_ON_PUBLISH_M5, false, "sorry"))
                 .isInstanceOf(InvalidModifierException.class).hasMessageStartingWith("reason_code");

@@ -15,7 +15,6 @@ import io.polyhook.core.script.ScriptManager;
 import io.polyhook.core.script.ScriptSource;
 import io.polyhook.spi.AuthModifiers;
 import io.polyhook.spi.Bytes;
-import io.polyhook.spi.ChainHandler;
 import io.polyhook.spi.ChainHook;
 import io.polyhook.spi.DeliverModifiers;
 import io.polyhook.spi.HookContext;
@@ -49,6 +48,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
+import static io.polyhook.core.script.scenarios.InlineScripts.handler;
 import static io.polyhook.core.script.scenarios.VmqFixtures.ALLOWED;
 import static io.polyhook.core.script.scenarios.VmqFixtures.CHANGED;
 import static io.polyhook.core.script.scenarios.VmqFixtures.IGNORED;
@@ -142,17 +142,6 @@ public abstract class EngineScenarios {
     /** Loads a script straight from the engine, outside the manager, to look at its handlers. */
     protected LoadedScript loadDirectly(String name) throws ScriptLoadException {
         return engine().load(new ScriptSource(script(name), scripts()), environment());
-    }
-
-    @SuppressWarnings("unchecked")
-    protected static <C extends HookContext, M extends Modifiers> ChainHandler<C, M> handler(LoadedScript script,
-                                                                                          ChainHook<C, M> hook) {
-        for (HandlerSpec spec : script.handlers()) {
-            if (spec.hook() == hook) {
-                return (ChainHandler<C, M>) spec.handler();
-            }
-        }
-        throw new AssertionError("script declares no " + hook.name());
     }
 
     private static <M extends Modifiers> M allowedWith(ChainOutcome<M> outcome) {
