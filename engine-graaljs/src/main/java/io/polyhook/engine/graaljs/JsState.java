@@ -101,6 +101,7 @@ final class JsState {
     private static final Source SUPPORT_SOURCE = Source.newBuilder("js", SUPPORT, "polyhook-support.js")
             .internal(true).cached(true).buildLiteral();
     private static final Map<Long, ResourceLimits> LIMITS = new ConcurrentHashMap<>();
+    private static final HostAccess BYTES_ONLY = HostAccess.newBuilder(HostAccess.NONE).allowBufferAccess(true).build();
 
     private final int id;
     private final String script;
@@ -136,7 +137,9 @@ final class JsState {
                 .out(new ScriptOutput(script, false))
                 .err(new ScriptOutput(script, true));
         if (settings.sandbox()) {
-            b.allowHostAccess(HostAccess.NONE)
+            // Buffer access only: the host objects a script ever sees are the byte buffers under
+            // its Uint8Arrays (JsValues), and of those only their bytes.
+            b.allowHostAccess(BYTES_ONLY)
                     .allowHostClassLookup(c -> false)
                     .allowIO(IOAccess.NONE)
                     .allowCreateThread(false)

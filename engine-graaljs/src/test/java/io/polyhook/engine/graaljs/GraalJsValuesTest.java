@@ -59,6 +59,20 @@ class GraalJsValuesTest {
     }
 
     @Test
+    void a_binary_payload_shows_its_bytes_and_nothing_of_the_host_buffer_under_it() throws Exception {
+        LoadedScript script = hook("""
+                const u = pub.payload, b = u.buffer;
+                const probes = [typeof b.getClass, typeof b.array, typeof b.put, typeof b.capacity,
+                                typeof u.getClass, b instanceof ArrayBuffer, b.byteLength, u[0], u[2]];
+                u[0] = 1;
+                return {topic: probes.join(",") + "/" + u[0]};
+                """);
+        Verdict<PublishModifiers> answer = call(script, Hooks.AUTH_ON_PUBLISH, publishWith(new byte[] {(byte) 0xff, 0, 66}));
+        assertThat(((Verdict.Ok<PublishModifiers>) answer).modifiers().orElseThrow().topic())
+                .contains("undefined,undefined,undefined,undefined,undefined,true,3,255,66/1");
+    }
+
+    @Test
     void deny_gives_a_reason_code_and_string() throws Exception {
         LoadedScript script = hook("""
                 switch (pub.client_id) {
