@@ -21,6 +21,9 @@ import java.util.Locale;
  *     --port 1883 --scenarios 1to1,fanin,fanout,100to100 --qos 0,1 --messages 200000 [--rate 20000] [--mosquitto]
  * </pre>
  *
+ * <p>With {@code --mosquitto} each broker is measured twice, in the order ours, theirs, theirs,
+ * ours, and each line reports both runs together ({@link LoadRun.Result#and}).
+ *
  * <p>Each measured run follows an unmeasured warm-up run of the same shape against the same broker
  * ({@code --warmup}, a fifth of the messages by default; 0 for none): a JVM broker and this JVM's
  * client would otherwise be measured while still interpreted, and the broker that goes first would
@@ -122,11 +125,18 @@ public final class LoadGenerator {
                     }
                     LoadRun.Result ours = new LoadRun(host, port, scenario, qos, payload, username, password)
                             .run(messages, rate, limit);
+                    LoadRun.Result theirs = null;
+                    if (other != null) {
+                        // Measured in the order ours, theirs, theirs, ours: neither broker always
+                        // gets the client that is a little colder or a little warmer.
+                        LoadRun mosquittoRun = new LoadRun("127.0.0.1", otherPort, scenario, qos, payload);
+                        theirs = mosquittoRun.run(messages, rate, limit).and(mosquittoRun.run(messages, rate, limit));
+                        ours = ours.and(new LoadRun(host, port, scenario, qos, payload, username, password)
+                                .run(messages, rate, limit));
+                    }
                     String line = String.format(Locale.ROOT, "%-9s %-3d %10d %10d %12.0f %10.0f %10.0f", name, qos,
                             ours.sent(), ours.received(), ours.deliveriesPerSecond(), ours.p50Micros(), ours.p99Micros());
-                    if (other != null) {
-                        LoadRun.Result theirs = new LoadRun("127.0.0.1", otherPort, scenario, qos, payload)
-                                .run(messages, rate, limit);
+                    if (theirs != null) {
                         line += String.format(Locale.ROOT, " %12.0f %10.0f %10.0f %7.2f", theirs.deliveriesPerSecond(),
                                 theirs.p50Micros(), theirs.p99Micros(),
                                 ours.deliveriesPerSecond() / theirs.deliveriesPerSecond());

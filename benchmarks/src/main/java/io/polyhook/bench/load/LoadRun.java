@@ -37,6 +37,15 @@ final class LoadRun {
         double deliveriesPerSecond() {
             return received / seconds;
         }
+
+        /**
+         * Two runs as one: counts and time added (so the rate is over both), latency percentiles
+         * the mean of the two runs' (an approximation: the histograms are not kept).
+         */
+        Result and(Result other) {
+            return new Result(sent + other.sent, received + other.received, expected + other.expected,
+                    seconds + other.seconds, (p50Micros + other.p50Micros) / 2, (p99Micros + other.p99Micros) / 2);
+        }
     }
 
     private final String host;
