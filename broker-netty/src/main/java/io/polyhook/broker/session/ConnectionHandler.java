@@ -242,11 +242,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
      * at half of it: a toggle per burst, not per message.
      */
     private void pauseOrResumeReading() {
-        int backlog = inbound.size() + Math.max(0, verdicts.size() - 1);
-        if (!readingPaused && backlog > settings.maxPending()) {
+        int waitingPackets = inbound.size() + Math.max(0, verdicts.size() - 1);
+        if (!readingPaused && waitingPackets > settings.maxPending()) {
             readingPaused = true;
             updateAutoRead();
-        } else if (readingPaused && backlog <= settings.maxPending() / 2) {
+        } else if (readingPaused && waitingPackets <= settings.maxPending() / 2) {
             readingPaused = false;
             updateAutoRead();
         }
