@@ -26,6 +26,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -49,8 +50,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code lua-prefix}: a Lua handler checking the topic prefix with {@code string.sub};</li>
  *   <li>{@code js-true}, {@code js-prefix}: the same in JavaScript (GraalJS, interpreter only).</li>
  * </ul>
- * {@link #dispatch()} goes through the dispatcher as the broker does (a hop to a virtual thread
- * and back); {@link #handler()} calls the handler directly, which isolates the language's cost
+ * {@link #dispatch()} goes through the dispatcher one call at a time, waiting for each answer (a
+ * hop to a virtual thread and back per call); {@link #dispatchPipelined()} as the broker does for
+ * a burst of a client's PUBLISHes (queued, one wake-up, answers in order); {@link #handler()}
+ * calls the handler directly, which isolates the language's cost
  * (argument table, call, verdict conversion).
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar HookCallBenchmark}
@@ -139,6 +142,24 @@ public class HookCallBenchmark {
     @Benchmark
     public ChainOutcome<PublishModifiers> dispatch() {
         return dispatcher.chain(lane, Hooks.AUTH_ON_PUBLISH, context).toCompletableFuture().join();
+    }
+
+    /** Calls per invocation of {@link #dispatchPipelined()}: about one socket read's worth of PUBLISHes. */
+    static final int BURST = 64;
+
+    /**
+     * One call as the broker makes it for a burst of a client's PUBLISHes: {@link #BURST} calls
+     * queued on the lane, the lane woken once, the last answer awaited; reported per call.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public ChainOutcome<PublishModifiers> dispatchPipelined() {
+        java.util.concurrent.CompletionStage<ChainOutcome<PublishModifiers>> last = null;
+        for (int i = 0; i < BURST; i++) {
+            last = dispatcher.chainQueued(lane, Hooks.AUTH_ON_PUBLISH, context);
+        }
+        dispatcher.wake(lane);
+        return last.toCompletableFuture().join();
     }
 
     /** The handler alone, on the benchmark thread. */
