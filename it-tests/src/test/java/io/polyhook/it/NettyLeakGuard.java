@@ -22,8 +22,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * buffers before it looks at what was logged.
  *
  * <p>Registered for every test of this module through JUnit's extension auto-detection
- * ({@code junit-platform.properties} and {@code META-INF/services}); the hostile-input classes
- * also name it with {@code @ExtendWith}, so they keep it if auto-detection is ever turned off.
+ * ({@code junit-platform.properties} and {@code META-INF/services}); {@link HostileMqttInputScenarios}
+ * also names it with {@code @ExtendWith}, inherited by both hostile-input classes, so they keep it
+ * if auto-detection is ever turned off.
  */
 public final class NettyLeakGuard implements BeforeEachCallback, AfterEachCallback {
 

@@ -6,14 +6,13 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
  * A hand-made MQTT client on a plain socket, for what real clients refuse to send: malformed
  * packets, wrong order, invalid strings. Builds packets byte by byte and reads whole packets.
  */
-final class RawMqtt implements AutoCloseable {
+final class RawMqtt implements RawConnection {
 
     /** One packet read: the first byte (type and flags) and the body after the remaining length. */
     record Packet(int header, byte[] body) {
@@ -51,13 +50,15 @@ final class RawMqtt implements AutoCloseable {
         return new RawMqtt(s);
     }
 
-    void send(byte[] bytes) throws IOException {
+    @Override
+    public void send(byte[] bytes) throws IOException {
         socket.getOutputStream().write(bytes);
         socket.getOutputStream().flush();
     }
 
     /** The next packet, or null at end of stream (the broker closed the connection). */
-    Packet read() throws IOException {
+    @Override
+    public Packet read() throws IOException {
         return read(in);
     }
 
@@ -85,28 +86,6 @@ final class RawMqtt implements AutoCloseable {
             return null;
         }
         return new Packet(header, body);
-    }
-
-    /** Reads until end of stream; fails if the broker keeps the connection open. Returns the packets seen. */
-    java.util.List<Packet> readUntilClosed() throws IOException {
-        java.util.List<Packet> seen = new java.util.ArrayList<>();
-        try {
-            Packet p;
-            while ((p = read()) != null) {
-                seen.add(p);
-            }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the broker did not close the connection; packets seen: " + seen.size());
-        } catch (java.net.SocketException e) {
-            // A reset is a close too.
-        }
-        return seen;
-    }
-
-    /** CONNECT with {@code level} 4 (3.1.1) or 5, clean start, keep-alive 60 s, then reads the CONNACK. */
-    Packet connect(String clientId, int level) throws IOException {
-        send(connectPacket(clientId.getBytes(StandardCharsets.UTF_8), level));
-        return read();
     }
 
     static byte[] connectPacket(byte[] clientId, int level) {

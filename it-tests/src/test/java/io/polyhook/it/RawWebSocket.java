@@ -11,9 +11,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Random;
 
 /**
@@ -21,7 +19,7 @@ import java.util.Random;
  * send: text frames, fragmented and oversize frames, broken handshakes. Sends frames byte by
  * byte (masked, as a client must) and reads the broker's binary frames as an MQTT byte stream.
  */
-final class RawWebSocket implements AutoCloseable {
+final class RawWebSocket implements RawConnection {
 
     static final int CONTINUATION = 0x0;
     static final int TEXT = 0x1;
@@ -173,35 +171,15 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** {@code bytes} in one binary frame. */
-    void send(byte[] bytes) throws IOException {
+    @Override
+    public void send(byte[] bytes) throws IOException {
         sendFrame(BINARY, true, bytes);
     }
 
-    /** CONNECT at {@code level} in one binary frame, then the CONNACK (or null if the broker closed). */
-    RawMqtt.Packet connect(String clientId, int level) throws IOException {
-        send(RawMqtt.connectPacket(clientId.getBytes(StandardCharsets.UTF_8), level));
-        return read();
-    }
-
     /** The next MQTT packet from the broker's binary frames, or null once it closed. */
-    RawMqtt.Packet read() throws IOException {
+    @Override
+    public RawMqtt.Packet read() throws IOException {
         return RawMqtt.read(mqtt);
-    }
-
-    /** Reads until the broker closes; fails if it keeps the connection open. Returns the MQTT packets seen. */
-    List<RawMqtt.Packet> readUntilClosed() throws IOException {
-        List<RawMqtt.Packet> seen = new ArrayList<>();
-        try {
-            RawMqtt.Packet p;
-            while ((p = read()) != null) {
-                seen.add(p);
-            }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the broker did not close the connection; packets seen: " + seen.size());
-        } catch (SocketException e) {
-            // A reset is a close too.
-        }
-        return seen;
     }
 
     /** The status of the broker's close frame, or -1 if it closed without one. */

@@ -1,18 +1,12 @@
 package io.polyhook.it;
 
 import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
 import java.net.Socket;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -21,167 +15,37 @@ import static io.polyhook.it.PublishSubscribeTest.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Hostile and broken input over the WebSocket listener (MQTT 5 §6, RFC 6455): the malformed and
- * out-of-order packets of {@link HostileInputTest} inside binary frames, and what only WebSocket
- * allows: text frames, fragmented and oversize frames, broken or misdirected handshakes. Each
- * closes only that connection (after a DISCONNECT with the reason code, for an MQTT 5 client that
- * had connected); a well-behaved WebSocket client next to it is unaffected, and the leak guard
- * fails the test if a Netty buffer leaked.
+ * Hostile and broken input over the WebSocket listener (MQTT 5 §6, RFC 6455): the scenarios of
+ * {@link HostileMqttInputScenarios} inside binary frames, and what only WebSocket allows: text
+ * frames, fragmented and oversize frames, broken or misdirected handshakes. Each closes only that
+ * connection (after a DISCONNECT with the reason code, for an MQTT 5 client that had connected);
+ * a well-behaved WebSocket client next to it is unaffected, and the leak guard fails the test if
+ * a Netty buffer leaked.
  */
-@ExtendWith(NettyLeakGuard.class)
-class WebSocketHostileInputTest {
+class WebSocketHostileInputTest extends HostileMqttInputScenarios<RawWebSocket> {
 
-    private static final int MQTT5 = 5;
-    private static final int MQTT311 = 4;
-    private static final int CONNACK = 2;
     private static final int SUBACK = 9;
     private static final int PUBLISH = 3;
-    private static final int DISCONNECT = 14;
 
-    private TestBroker broker;
-    private Mqtt5BlockingClient good;
-    private Mqtt5BlockingClient.Mqtt5Publishes goodInbox;
+    @Override
+    RawWebSocket open() throws IOException {
+        return RawWebSocket.open(broker.wsPort());
+    }
 
-    @BeforeEach
-    void start() {
-        // A short CONNECT timeout, so that a truncated CONNECT is closed by the broker within the test.
-        broker = TestBroker.configured(TestBroker.broker(b -> b.withConnectTimeout(Duration.ofSeconds(1))));
-        good = MqttClient.builder().useMqttVersion5().identifier("good").serverHost("127.0.0.1")
+    @Override
+    Mqtt5BlockingClient bystander(String id) {
+        Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(id).serverHost("127.0.0.1")
                 .serverPort(broker.wsPort()).webSocketConfig().serverPath("mqtt").applyWebSocketConfig().buildBlocking();
-        good.connect();
-        broker.track(good);
-        goodInbox = good.publishes(MqttGlobalPublishFilter.ALL);
-        good.subscribeWith().topicFilter("alive").qos(MqttQos.AT_LEAST_ONCE).send();
-    }
-
-    @AfterEach
-    void stop() {
-        goodInbox.close();
-        broker.close();
-    }
-
-    /** The bystander on the WebSocket listener still publishes and receives. */
-    private void bystanderIsUnaffected() throws InterruptedException {
-        good.publishWith().topic("alive").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("still")).send();
-        assertThat(text(goodInbox.receive(15, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes())).isEqualTo("still");
-    }
-
-    private RawWebSocket connected(String id, int level) throws Exception {
-        RawWebSocket ws = RawWebSocket.open(broker.wsPort());
-        RawMqtt.Packet connAck = ws.connect(id, level);
-        assertThat(connAck).isNotNull();
-        assertThat(connAck.type()).isEqualTo(CONNACK);
-        assertThat(connAck.reasonCode()).isZero();
-        return ws;
-    }
-
-    private static void assertSingleDisconnect(List<RawMqtt.Packet> seen, int reasonCode) {
-        assertThat(seen).singleElement().satisfies(p -> {
-            assertThat(p.type()).isEqualTo(DISCONNECT);
-            assertThat(p.reasonCode()).isEqualTo(reasonCode);
-        });
-    }
-
-    // ------------------------------------------------------------ MQTT-level hostile input in binary frames
-
-    @Test
-    void randomBytesInBinaryFramesCloseOnlyThatConnection() throws Exception {
-        byte[] noise = new byte[4096];
-        new Random(42).nextBytes(noise);
-        try (RawWebSocket ws = RawWebSocket.open(broker.wsPort())) {
-            ws.send(Arrays.copyOf(noise, 2048));
-            ws.send(Arrays.copyOfRange(noise, 2048, 4096));
-            assertThat(ws.readUntilClosed()).isEmpty();
-        }
-        bystanderIsUnaffected();
-    }
-
-    @Test
-    void randomBytesAfterConnectAreDisconnectedAsMalformed() throws Exception {
-        byte[] noise = new byte[4096];
-        new Random(7).nextBytes(noise);
-        // A reserved packet type (0) first, so that the input is malformed for sure.
-        noise[0] = 0x00;
-        try (RawWebSocket ws = connected("noisy", MQTT5)) {
-            ws.send(noise);
-            assertSingleDisconnect(ws.readUntilClosed(), 0x81);
-        }
-        bystanderIsUnaffected();
-    }
-
-    @Test
-    void truncatedConnectIsClosedByTheConnectTimeout() throws Exception {
-        byte[] connect = RawMqtt.connectPacket(bytes("half"), MQTT311);
-        try (RawWebSocket ws = RawWebSocket.open(broker.wsPort())) {
-            ws.send(Arrays.copyOf(connect, connect.length / 2));
-            assertThat(ws.readUntilClosed()).isEmpty();
-        }
-        assertThat(broker.broker.sessionCount()).isEqualTo(1);
-        bystanderIsUnaffected();
-    }
-
-    @Test
-    void truncatedPublishFollowedByCloseLeavesTheBrokerClean() throws Exception {
-        try (RawWebSocket ws = connected("cut", MQTT311)) {
-            byte[] publish = RawMqtt.publishPacket(bytes("alive"), new byte[1000], false);
-            ws.send(Arrays.copyOf(publish, 500));
-        }
-        Await.until("the cut client's session is gone", () -> broker.broker.sessionCount() == 1);
-        bystanderIsUnaffected();
-    }
-
-    @Test
-    void remainingLengthAboveTheMaximumPacketSizeIsDisconnectedWith0x95() throws Exception {
-        try (RawWebSocket ws = connected("big", MQTT5)) {
-            // A PUBLISH announcing 100 MB, far above the 256 KiB maximum, in a small frame.
-            ws.send(new byte[] {0x30, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x30});
-            assertSingleDisconnect(ws.readUntilClosed(), 0x95);
-        }
-        bystanderIsUnaffected();
-    }
-
-    @Test
-    void invalidUtf8InAPublishTopicIsDisconnectedWith0x81() throws Exception {
-        try (RawWebSocket ws = connected("utf8", MQTT5)) {
-            ws.send(RawMqtt.publishPacket(new byte[] {'a', '/', (byte) 0xC3, (byte) 0x28}, bytes("x"), true));
-            assertSingleDisconnect(ws.readUntilClosed(), 0x81);
-        }
-        bystanderIsUnaffected();
-    }
-
-    @Test
-    void wildcardInAPublishTopicIsDisconnectedWith0x81() throws Exception {
-        try (RawWebSocket ws = connected("wild", MQTT5)) {
-            ws.send(RawMqtt.publishPacket(bytes("alive/#"), bytes("x"), true));
-            assertSingleDisconnect(ws.readUntilClosed(), 0x81);
-        }
-        bystanderIsUnaffected();
-    }
-
-    @Test
-    void secondConnectIsDisconnectedWith0x82() throws Exception {
-        try (RawWebSocket ws = connected("twice", MQTT5)) {
-            ws.send(RawMqtt.connectPacket(bytes("twice"), MQTT5));
-            assertSingleDisconnect(ws.readUntilClosed(), 0x82);
-        }
-        bystanderIsUnaffected();
-    }
-
-    @Test
-    void publishBeforeConnectClosesWithoutAnswer() throws Exception {
-        try (RawWebSocket ws = RawWebSocket.open(broker.wsPort())) {
-            ws.send(RawMqtt.publishPacket(bytes("alive"), bytes("sneaky"), false));
-            assertThat(ws.readUntilClosed()).isEmpty();
-        }
-        assertThat(goodInbox.receive(200, TimeUnit.MILLISECONDS)).isEmpty();
-        bystanderIsUnaffected();
+        c.connect();
+        broker.track(c);
+        return c;
     }
 
     // ------------------------------------------------------------ WebSocket framing
 
     @Test
     void textFrameBeforeConnectClosesTheConnection() throws Exception {
-        try (RawWebSocket ws = RawWebSocket.open(broker.wsPort())) {
+        try (RawWebSocket ws = open()) {
             ws.sendFrame(RawWebSocket.TEXT, true, RawMqtt.connectPacket(bytes("text"), MQTT5));
             assertThat(ws.readUntilClosed()).isEmpty();
         }
@@ -202,7 +66,7 @@ class WebSocketHostileInputTest {
     /** RFC 6455 §5.4: a message may be fragmented into a binary frame and continuation frames. */
     @Test
     void packetsSplitAcrossContinuationFramesWork() throws Exception {
-        try (RawWebSocket ws = RawWebSocket.open(broker.wsPort())) {
+        try (RawWebSocket ws = open()) {
             byte[] connect = RawMqtt.connectPacket(bytes("fragments"), MQTT5);
             ws.sendFrame(RawWebSocket.BINARY, false, Arrays.copyOfRange(connect, 0, 3));
             ws.sendFrame(RawWebSocket.CONTINUATION, false, Arrays.copyOfRange(connect, 3, 9));
@@ -222,7 +86,7 @@ class WebSocketHostileInputTest {
     /** MQTT 5 §6: an MQTT packet may span WebSocket messages, and a message may hold several packets. */
     @Test
     void packetsSplitAcrossSeparateBinaryMessagesWork() throws Exception {
-        try (RawWebSocket ws = RawWebSocket.open(broker.wsPort())) {
+        try (RawWebSocket ws = open()) {
             byte[] connect = RawMqtt.connectPacket(bytes("spanning"), MQTT5);
             ws.send(Arrays.copyOfRange(connect, 0, 5));
             ws.send(Arrays.copyOfRange(connect, 5, connect.length));
@@ -255,7 +119,7 @@ class WebSocketHostileInputTest {
 
     @Test
     void frameLargerThanTheMaximumPacketSizeBeforeConnectClosesTheConnection() throws Exception {
-        try (RawWebSocket ws = RawWebSocket.open(broker.wsPort())) {
+        try (RawWebSocket ws = open()) {
             ws.sendFrameHead(300_000);
             assertThat(ws.readUntilClosed()).isEmpty();
         }
