@@ -73,6 +73,24 @@ class GraalJsValuesTest {
     }
 
     @Test
+    void the_argument_is_a_plain_object_with_the_keys_in_order_and_absent_values_left_out() throws Exception {
+        LoadedScript script = hook("""
+                const plain = Object.getPrototypeOf(pub) === Object.prototype && !Object.isFrozen(pub);
+                pub.extra = 1;
+                return {topic: plain + "/" + Object.keys(pub).join(",")};
+                """);
+        Verdict<PublishModifiers> named = call(script, Hooks.AUTH_ON_PUBLISH, publishWith("x".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(((Verdict.Ok<PublishModifiers>) named).modifiers().orElseThrow().topic())
+                .contains("true/username,mountpoint,client_id,qos,topic,payload,retain,extra");
+        PublishContext anonymous = new PublishContext(MqttVersion.V3_1_1, "", "a", Optional.empty(), "t", 1,
+                Bytes.utf8("x"), false, MqttProperties.EMPTY);
+        // A second set of keys gets its own maker; the first one's object is not reused.
+        Verdict<PublishModifiers> unnamed = call(script, Hooks.AUTH_ON_PUBLISH, anonymous);
+        assertThat(((Verdict.Ok<PublishModifiers>) unnamed).modifiers().orElseThrow().topic())
+                .contains("true/mountpoint,client_id,qos,topic,payload,retain,extra");
+    }
+
+    @Test
     void deny_gives_a_reason_code_and_string() throws Exception {
         LoadedScript script = hook("""
                 switch (pub.client_id) {
