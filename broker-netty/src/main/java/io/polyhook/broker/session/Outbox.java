@@ -368,7 +368,8 @@ final class Outbox {
         }
         stats.messageSent();
         if (m.qos() == 0) {
-            write(Packets.publish(wire, 0, v5, false));
+            // An MQTT 3 QoS 0 PUBLISH is the same bytes for every subscriber: encoded once per fan-out.
+            write(v5 ? Packets.publish(wire, 0, true, false) : SharedQos0Encoding.encode(wire, ctx.alloc()));
             return;
         }
         int id = nextPacketId();

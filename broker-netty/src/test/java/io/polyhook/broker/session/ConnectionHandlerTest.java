@@ -54,7 +54,7 @@ class ConnectionHandlerTest {
     }
 
     private EmbeddedChannel channel() {
-        EmbeddedChannel ch = new EmbeddedChannel(sessions.newConnection(ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 0)));
+        EmbeddedChannel ch = new EmbeddedChannel(new DecodedWrites(), sessions.newConnection(ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 0)));
         channels.add(ch);
         return ch;
     }
@@ -238,7 +238,7 @@ class ConnectionHandlerTest {
             release.await(10, TimeUnit.SECONDS);
             return Verdict.ok();
         });
-        EmbeddedChannel ch = new EmbeddedChannel(registry.newConnection(ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 0)));
+        EmbeddedChannel ch = new EmbeddedChannel(new DecodedWrites(), registry.newConnection(ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 0)));
         channels.add(ch);
         ch.writeInbound(connect("c1", MqttVersion.MQTT_3_1_1));
         outbound(ch, 1);

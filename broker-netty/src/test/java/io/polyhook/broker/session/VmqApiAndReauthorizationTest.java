@@ -62,7 +62,7 @@ class VmqApiAndReauthorizationTest {
 
     /** A connected MQTT 5 client subscribed to {@code filters} at QoS 1. */
     private EmbeddedChannel client(String id, String... filters) throws InterruptedException {
-        EmbeddedChannel ch = new EmbeddedChannel(sessions.newConnection(ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 0)));
+        EmbeddedChannel ch = new EmbeddedChannel(new DecodedWrites(), sessions.newConnection(ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 0)));
         channels.add(ch);
         ch.writeInbound(MqttMessageBuilders.connect().clientId(id).protocolVersion(MqttVersion.MQTT_3_1_1)
                 .cleanSession(true).build());

@@ -1,0 +1,109 @@
+package io.polyhook.broker.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.polyhook.broker.routing.Message;
+
+import java.util.ArrayDeque;
+
+/**
+ * The encoded MQTT 3 QoS 0 PUBLISHes of the messages this event loop delivered last, shared by
+ * their subscribers: a fan-out to n subscribers on one loop encodes (allocates, validates,
+ * copies) each packet once instead of n times. Such a packet is the same bytes for every MQTT 3
+ * subscriber: no packet id, no properties, only topic, payload and retain flag.
+ *
+ * <p>The deliveries of one PUBLISH share its payload object, and on a loop they come close
+ * together: one after the other at a modest rate, or, in a burst, one subscriber's whole queue
+ * after the other's; so the last {@value #ENTRIES} messages (and at most {@value #MAX_BYTES}
+ * bytes of them) are the cache, recognised by identity. The cache holds one reference of each
+ * buffer and gives each write a retained duplicate; it lets go of a buffer when it is evicted, or
+ * when the loop's thread ends.
+ */
+final class SharedQos0Encoding {
+
+    static final int ENTRIES = 64;
+    static final int MAX_BYTES = 1 << 20;
+
+    private static final FastThreadLocal<SharedQos0Encoding> LOOP = new FastThreadLocal<>() {
+        @Override
+        protected SharedQos0Encoding initialValue() {
+            return new SharedQos0Encoding();
+        }
+
+        @Override
+        protected void onRemoval(SharedQos0Encoding value) {
+            value.clear();
+        }
+    };
+
+    private record Entry(Object payload, String topic, boolean retain, ByteBuf encoded) {
+    }
+
+    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private long bytes;
+
+    private SharedQos0Encoding() {
+    }
+
+    /** The PUBLISH of {@code m} (QoS 0, MQTT 3) as a buffer the caller owns and writes. */
+    static ByteBuf encode(Message m, ByteBufAllocator alloc) {
+        return LOOP.get().packet(m, alloc);
+    }
+
+    private ByteBuf packet(Message m, ByteBufAllocator alloc) {
+        // Newest first: the deliveries of the current message are the likeliest.
+        for (java.util.Iterator<Entry> it = entries.descendingIterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            if (e.payload() == m.payload() && e.topic() == m.topic() && e.retain() == m.retain()) {
+                return e.encoded().retainedDuplicate();
+            }
+        }
+        ByteBuf encoded = encodeOnce(m, alloc);
+        entries.addLast(new Entry(m.payload(), m.topic(), m.retain(), encoded));
+        bytes += encoded.readableBytes();
+        while (entries.size() > ENTRIES || (bytes > MAX_BYTES && entries.size() > 1)) {
+            Entry old = entries.pollFirst();
+            bytes -= old.encoded().readableBytes();
+            old.encoded().release();
+        }
+        return encoded.retainedDuplicate();
+    }
+
+    private void clear() {
+        Entry e;
+        while ((e = entries.pollFirst()) != null) {
+            e.encoded().release();
+        }
+        bytes = 0;
+    }
+
+    private static ByteBuf encodeOnce(Message m, ByteBufAllocator alloc) {
+        int topicLength = ByteBufUtil.utf8Bytes(m.topic());
+        int remaining = 2 + topicLength + m.payload().size();
+        ByteBuf b = alloc.directBuffer(1 + varIntSize(remaining) + remaining);
+        b.writeByte(0x30 | (m.retain() ? 1 : 0));
+        for (int v = remaining; ; ) {
+            int digit = v & 0x7F;
+            v >>>= 7;
+            if (v == 0) {
+                b.writeByte(digit);
+                break;
+            }
+            b.writeByte(digit | 0x80);
+        }
+        b.writeShort(topicLength);
+        ByteBufUtil.writeUtf8(b, m.topic());
+        b.writeBytes(m.payload().asReadOnlyBuffer());
+        return b;
+    }
+
+    private static int varIntSize(int v) {
+        int n = 1;
+        while ((v >>>= 7) != 0) {
+            n++;
+        }
+        return n;
+    }
+}

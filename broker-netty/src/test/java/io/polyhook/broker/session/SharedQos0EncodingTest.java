@@ -1,0 +1,105 @@
+package io.polyhook.broker.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.polyhook.broker.routing.Message;
+import io.polyhook.spi.Bytes;
+import io.polyhook.spi.MqttProperties;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The shared MQTT 3 QoS 0 PUBLISH: the bytes Netty's encoder would write, encoded once per message. */
+class SharedQos0EncodingTest {
+
+    private static final UnpooledByteBufAllocator ALLOC = new UnpooledByteBufAllocator(true);
+
+    private static Message message(String topic, int payloadSize, boolean retain) {
+        byte[] payload = new byte[payloadSize];
+        for (int i = 0; i < payloadSize; i++) {
+            payload[i] = (byte) i;
+        }
+        return Message.of(topic, 0, Bytes.wrap(payload), retain, MqttProperties.EMPTY, "pub");
+    }
+
+    private static byte[] nettyEncoding(Message m) {
+        EmbeddedChannel ch = new EmbeddedChannel(MqttEncoder.INSTANCE);
+        ch.writeOutbound(Packets.publish(m, 0, false));
+        ByteBuf out = ch.readOutbound();
+        try {
+            return ByteBufUtil.getBytes(out);
+        } finally {
+            out.release();
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    private static byte[] sharedEncoding(Message m) {
+        ByteBuf b = SharedQos0Encoding.encode(m, ALLOC);
+        try {
+            return ByteBufUtil.getBytes(b);
+        } finally {
+            b.release();
+        }
+    }
+
+    @ParameterizedTest(name = "topic {0}, {1} payload bytes, retain {2}")
+    @CsvSource({
+            "a/b, 0, false",
+            "a/b, 10, true",
+            "sensors/1/temperature, 125, false",
+            "sensors/1/temperature, 200, false",
+            "ünï/cødé/😀, 20000, true",
+            "x, 2100000, false",
+    })
+    void isTheBytesNettysEncoderWrites(String topic, int payloadSize, boolean retain) {
+        Message m = message(topic, payloadSize, retain);
+
+        assertThat(sharedEncoding(m)).isEqualTo(nettyEncoding(m));
+    }
+
+    @Test
+    void theDeliveriesOfOneMessageShareOneBuffer() {
+        Message published = message("t", 10, false);
+        ByteBuf first = SharedQos0Encoding.encode(published.forDelivery(0, false, List.of()), ALLOC);
+        ByteBuf second = SharedQos0Encoding.encode(published.forDelivery(0, false, List.of()), ALLOC);
+        try {
+            assertThat(second.memoryAddress()).isEqualTo(first.memoryAddress());
+            // Each write owns its duplicate; the cache keeps its own reference.
+            assertThat(first.refCnt()).isEqualTo(3);
+        } finally {
+            first.release();
+            second.release();
+        }
+        assertThat(first.refCnt()).isEqualTo(1);
+    }
+
+    @Test
+    void aRetainedDeliveryIsNotTheSameBytesAsAPlainOne() {
+        Message published = message("t", 10, false);
+
+        assertThat(sharedEncoding(published.forDelivery(0, true, List.of())))
+                .isNotEqualTo(sharedEncoding(published.forDelivery(0, false, List.of())));
+    }
+
+    @Test
+    void evictedBuffersAreReleasedOnceTheirWritesAre() {
+        List<ByteBuf> written = new ArrayList<>();
+        for (int i = 0; i < SharedQos0Encoding.ENTRIES + 10; i++) {
+            written.add(SharedQos0Encoding.encode(message("t/" + i, 10, false), ALLOC));
+        }
+        ByteBuf oldest = written.get(0);
+        // Evicted from the cache: only this write holds it now.
+        assertThat(oldest.refCnt()).isEqualTo(1);
+        written.forEach(ByteBuf::release);
+        assertThat(oldest.refCnt()).isZero();
+    }
+}
