@@ -41,6 +41,31 @@ public interface PoolRegistry extends AutoCloseable {
     <P extends AutoCloseable> P ensure(String poolId, Class<P> type, Supplier<? extends P> factory);
 
     /**
+     * What {@code <library>.ensure_pool(options)} does in a pooled provider: reads {@code pool_id}
+     * from the options table (argument 1; {@code defaultPool} if absent), lets {@code settings}
+     * read and check the rest, warns about options not in {@code known}, and {@link #ensure}s the
+     * pool with the factory {@code settings} returned; a failure is a script error of the call.
+     *
+     * @param library  the library's name, for the warning ({@code "redis"})
+     * @param settings reads the options (failing with their errors) and returns the pool factory
+     * @return {@code true}, what scripts get
+     */
+    default <P extends AutoCloseable> Boolean ensureFromScript(Arguments args, String library, String defaultPool,
+            Set<String> known, org.slf4j.Logger log, Class<P> type,
+            java.util.function.Function<ProviderOptions, Supplier<? extends P>> settings) {
+        ProviderOptions options = ProviderOptions.forArgument(args, 1);
+        String poolId = options.nonEmpty("pool_id", defaultPool);
+        Supplier<? extends P> factory = settings.apply(options);
+        options.warnUnknown(known, log, library + ".ensure_pool of pool " + poolId);
+        try {
+            ensure(poolId, type, factory);
+        } catch (ProviderException e) {
+            throw args.error(e.getMessage());
+        }
+        return true;
+    }
+
+    /**
      * Returns the existing pool {@code poolId}. If another caller is creating it at this
      * moment, waits for that.
      *

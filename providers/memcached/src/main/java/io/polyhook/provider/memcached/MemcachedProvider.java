@@ -4,7 +4,6 @@ import io.polyhook.core.provider.Arguments;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.PoolRegistry;
 import io.polyhook.core.provider.ProviderException;
-import io.polyhook.core.provider.ProviderOptions;
 import org.slf4j.Logger;
 
 import java.nio.ByteBuffer;
@@ -51,16 +50,10 @@ final class MemcachedProvider {
     }
 
     private Object ensurePool(Arguments args) {
-        ProviderOptions o = ProviderOptions.forArgument(args, 1);
-        String poolId = o.nonEmpty("pool_id", DEFAULT_POOL);
-        PoolSettings settings = defaults.with(o.fields(), o::error);
-        o.warnUnknown(OPTIONS, log, "memcached.ensure_pool of pool " + poolId);
-        try {
-            pools.ensure(poolId, MemcachedPool.class, () -> new MemcachedPool(settings));
-        } catch (ProviderException e) {
-            throw args.error(e.getMessage());
-        }
-        return true;
+        return pools.ensureFromScript(args, "memcached", DEFAULT_POOL, OPTIONS, log, MemcachedPool.class, options -> {
+            PoolSettings settings = defaults.with(options.fields(), options::error);
+            return () -> new MemcachedPool(settings);
+        });
     }
 
     private Object flushAll(Arguments args) {

@@ -13,7 +13,6 @@ import io.polyhook.core.provider.Arguments;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.PoolRegistry;
 import io.polyhook.core.provider.ProviderException;
-import io.polyhook.core.provider.ProviderOptions;
 import io.polyhook.core.provider.Values;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -68,16 +67,10 @@ final class MongoProvider {
     }
 
     private Object ensurePool(Arguments args) {
-        ProviderOptions o = ProviderOptions.forArgument(args, 1);
-        String poolId = o.nonEmpty("pool_id", DEFAULT_POOL);
-        PoolSettings settings = defaults.with(o.fields(), o::error);
-        o.warnUnknown(OPTIONS, log, "mongodb.ensure_pool of pool " + poolId);
-        try {
-            pools.ensure(poolId, MongoPool.class, () -> new MongoPool(settings));
-        } catch (ProviderException e) {
-            throw args.error(e.getMessage());
-        }
-        return true;
+        return pools.ensureFromScript(args, "mongodb", DEFAULT_POOL, OPTIONS, log, MongoPool.class, options -> {
+            PoolSettings settings = defaults.with(options.fields(), options::error);
+            return () -> new MongoPool(settings);
+        });
     }
 
     /** insert(pool, coll, doc | {doc, ...}): the inserted document(s), with their {@code _id}. */

@@ -4,7 +4,6 @@ import io.polyhook.core.provider.Arguments;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.PoolRegistry;
 import io.polyhook.core.provider.ProviderException;
-import io.polyhook.core.provider.ProviderOptions;
 import io.polyhook.core.provider.Values;
 import org.slf4j.Logger;
 import redis.clients.jedis.commands.ProtocolCommand;
@@ -56,16 +55,10 @@ final class RedisProvider {
     }
 
     private Object ensurePool(Arguments args) {
-        ProviderOptions o = ProviderOptions.forArgument(args, 1);
-        String poolId = o.nonEmpty("pool_id", DEFAULT_POOL);
-        PoolSettings settings = defaults.with(o.fields(), o::error);
-        o.warnUnknown(OPTIONS, log, "redis.ensure_pool of pool " + poolId);
-        try {
-            pools.ensure(poolId, RedisPool.class, () -> new RedisPool(settings));
-        } catch (ProviderException e) {
-            throw args.error(e.getMessage());
-        }
-        return true;
+        return pools.ensureFromScript(args, "redis", DEFAULT_POOL, OPTIONS, log, RedisPool.class, options -> {
+            PoolSettings settings = defaults.with(options.fields(), options::error);
+            return () -> new RedisPool(settings);
+        });
     }
 
     private Object cmd(Arguments args) {
