@@ -152,14 +152,24 @@ final class AuthBroker implements AutoCloseable {
     Mqtt5BlockingClient v5(String clientId, String username, String password) {
         Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(clientId).serverHost("127.0.0.1")
                 .serverPort(port()).buildBlocking();
+        disconnectAtClose(() -> c.getState().isConnected(), c::disconnect);
+        awaitConnAck(clientId, c.toAsync().connectWith().simpleAuth().username(username).password(bytes(password))
+                .applySimpleAuth().send());
+        return c;
+    }
+
+    private void disconnectAtClose(java.util.function.BooleanSupplier connected, Runnable disconnect) {
         cleanups.add(() -> {
-            if (c.getState().isConnected()) {
-                c.disconnect();
+            if (connected.getAsBoolean()) {
+                disconnect.run();
             }
         });
+    }
+
+    /** Waits for the CONNACK; a refusal is thrown as the client's ConnAck exception. */
+    private static void awaitConnAck(String clientId, java.util.concurrent.CompletableFuture<?> connect) {
         try {
-            c.toAsync().connectWith().simpleAuth().username(username).password(bytes(password)).applySimpleAuth()
-                    .send().get(30, TimeUnit.SECONDS);
+            connect.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -168,7 +178,6 @@ final class AuthBroker implements AutoCloseable {
         } catch (InterruptedException | TimeoutException e) {
             throw new AssertionError("CONNECT of " + clientId + " got no CONNACK", e);
         }
-        return c;
     }
 
     /** The reason code of an MQTT 5 CONNECT that must be refused; fails if it is accepted. */
@@ -203,22 +212,9 @@ final class AuthBroker implements AutoCloseable {
     Mqtt3BlockingClient v3(String clientId, String username, String password) {
         Mqtt3BlockingClient c = MqttClient.builder().useMqttVersion3().identifier(clientId).serverHost("127.0.0.1")
                 .serverPort(port()).buildBlocking();
-        cleanups.add(() -> {
-            if (c.getState().isConnected()) {
-                c.disconnect();
-            }
-        });
-        try {
-            c.toAsync().connectWith().simpleAuth().username(username).password(bytes(password)).applySimpleAuth()
-                    .send().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException | TimeoutException e) {
-            throw new AssertionError("CONNECT of " + clientId + " got no CONNACK", e);
-        }
+        disconnectAtClose(() -> c.getState().isConnected(), c::disconnect);
+        awaitConnAck(clientId, c.toAsync().connectWith().simpleAuth().username(username).password(bytes(password))
+                .applySimpleAuth().send());
         return c;
     }
 
