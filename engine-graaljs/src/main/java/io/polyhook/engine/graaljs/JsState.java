@@ -115,8 +115,8 @@ final class JsState {
     private JsValues.Constructors constructors;
     private Value support;
     private Value restore;
-    // Argument-object makers of this context, by their keys joined with '\n'; see argument().
-    private final Map<String, Value> argumentMakers = new java.util.HashMap<>();
+    // Argument-object makers of this context, by their keys; see argument().
+    private final Map<List<String>, Value> argumentMakers = new java.util.HashMap<>();
     private boolean broken;
 
     JsState(int id, String script, Source file, JsSettings settings, List<DataProvider> providers) {
@@ -208,8 +208,8 @@ final class JsState {
                 values.add(JsValues.toJs(constructors, e.getValue()));
             }
         }
-        String signature = String.join("\n", keys);
-        Value maker = argumentMakers.get(signature);
+        // Looked up by the key list itself: no string to build per call (the keys' hashes are cached).
+        Value maker = argumentMakers.get(keys);
         if (maker == null) {
             if (argumentMakers.size() >= MAX_ARGUMENT_MAKERS) {
                 return JsValues.object(constructors, arguments);
@@ -225,7 +225,7 @@ final class JsState {
             src.append("}; })");
             maker = context.eval(Source.newBuilder("js", src.toString(), "polyhook-arguments.js").internal(true)
                     .cached(true).buildLiteral());
-            argumentMakers.put(signature, maker);
+            argumentMakers.put(keys, maker);
         }
         return maker.execute(values.toArray());
     }
