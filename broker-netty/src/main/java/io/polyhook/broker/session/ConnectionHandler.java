@@ -875,22 +875,32 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         Message msg = Message.of(p.topic(), p.qos(), p.payload(), p.retain(), PropertyMapping.forwardable(props), clientId);
         ChainHook<PublishContext, PublishModifiers> hook = v5 ? Hooks.AUTH_ON_PUBLISH_M5 : Hooks.AUTH_ON_PUBLISH;
         if (!mayPublish) {
-            verdicts.then(() -> publishVerdict(p, msg, NOT_PERMITTED_PUBLISH));
+            publishInOrder(p, msg, NOT_PERMITTED_PUBLISH);
             return;
         }
         if (!dispatcher.has(hook)) {
-            verdicts.then(() -> publishVerdict(p, msg, ChainOutcome.exhausted()));
+            publishInOrder(p, msg, ChainOutcome.exhausted());
             return;
         }
         PublishContext pc = new PublishContext(version, mountpoint, clientId, username, msg.topic(), msg.qos(),
                 msg.payload(), msg.retain(), msg.properties());
         CompletableFuture<ChainOutcome<PublishModifiers>> verdict = dispatcher.chainQueued(lane, hook, pc).toCompletableFuture();
-        wakeLaneAfterBurst();
-        if (verdicts.isEmpty() && verdict.isDone()) {
-            publishVerdict(p, msg, verdict.join());
+        if (verdict.isDone()) {
+            // Answered without the lane (an auth cache hit): nothing was queued to wake it for.
+            publishInOrder(p, msg, verdict.join());
             return;
         }
+        wakeLaneAfterBurst();
         verdicts.add(verdict, () -> publishVerdict(p, msg, verdict.join()));
+    }
+
+    /** Applies a verdict known now: at once, unless earlier PUBLISHes still wait for theirs. */
+    private void publishInOrder(InboundPublish p, Message msg, ChainOutcome<PublishModifiers> outcome) {
+        if (verdicts.isEmpty()) {
+            publishVerdict(p, msg, outcome);
+        } else {
+            verdicts.then(() -> publishVerdict(p, msg, outcome));
+        }
     }
 
     /**
