@@ -200,7 +200,14 @@ public abstract sealed class MemcachedTestServer implements AutoCloseable {
                 while (!accepting.isClosed()) {
                     try {
                         Socket client = accepting.accept();
-                        clients.add(client);
+                        synchronized (InProcess.this) {
+                            // Accepted just as stop() ran: it did not see this client, so it goes here.
+                            if (listener != accepting) {
+                                client.close();
+                                return;
+                            }
+                            clients.add(client);
+                        }
                         Thread.ofVirtual().start(() -> serve(client));
                     } catch (IOException closed) {
                         return;
