@@ -3,6 +3,7 @@ package io.polyhook.bench.load;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import io.netty.channel.EventLoopGroup;
 import io.polyhook.core.hook.LatencyHistogram;
 
 import java.nio.ByteBuffer;
@@ -13,13 +14,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * One bounded run of a {@link Scenario} against a broker on loopback: connects the clients,
  * publishes a fixed number of messages (optionally at a fixed total rate), and measures
  * deliveries per second and end-to-end latency (the send time travels in the payload).
+ * Publishers are HiveMQ MQTT clients; subscribers are {@link LeanSubscriber}s, which cost the
+ * shared cores little per message.
  */
 final class LoadRun {
 
@@ -85,48 +87,66 @@ final class LoadRun {
     }
 
     Result run(long messages, double ratePerSecond, Duration limit) throws Exception {
-        List<Mqtt3AsyncClient> clients = new ArrayList<>();
+        List<Mqtt3AsyncClient> publishers = new ArrayList<>();
+        List<LeanSubscriber> subscribers = new ArrayList<>();
+        EventLoopGroup subscriberLoops = LeanSubscriber.eventLoops();
         LatencyHistogram latency = new LatencyHistogram();
-        AtomicLong received = new AtomicLong();
-        AtomicLong lastDelivery = new AtomicLong();
         long expected = messages * scenario.fanOut();
         String run = Long.toHexString(System.nanoTime());
         try {
             for (int s = 0; s < scenario.subscribers(); s++) {
-                Mqtt3AsyncClient sub = client("bench-sub-" + run + "-" + s);
-                clients.add(sub);
-                sub.subscribeWith().topicFilter(scenario.subscribeFilter(s)).qos(qos).callback(p -> {
-                    ByteBuffer payload = p.getPayload().orElseThrow();
-                    latency.record(System.nanoTime() - payload.getLong(0));
-                    received.incrementAndGet();
-                    lastDelivery.set(System.nanoTime());
-                }).send().get(30, TimeUnit.SECONDS);
+                subscribers.add(LeanSubscriber.connect(subscriberLoops, host, port, "bench-sub-" + run + "-" + s,
+                        username, password, scenario.subscribeFilter(s), qos.getCode(), latency::record)
+                        .get(30, TimeUnit.SECONDS));
             }
-            List<Mqtt3AsyncClient> publishers = new ArrayList<>();
             for (int p = 0; p < scenario.publishers(); p++) {
-                Mqtt3AsyncClient pub = client("bench-pub-" + run + "-" + p);
-                clients.add(pub);
-                publishers.add(pub);
+                publishers.add(client("bench-pub-" + run + "-" + p));
             }
             long start = System.nanoTime();
             long deadline = start + limit.toNanos();
             long sent = publish(publishers, messages, ratePerSecond, start, deadline);
-            while (received.get() < Math.min(expected, sent * scenario.fanOut()) && System.nanoTime() < deadline) {
+            long target = Math.min(expected, sent * scenario.fanOut());
+            while (received(subscribers) < target && System.nanoTime() < deadline && failure(subscribers) == null) {
                 Thread.sleep(5);
             }
-            long end = received.get() >= expected ? lastDelivery.get() : System.nanoTime();
+            if (failure(subscribers) != null) {
+                throw new IllegalStateException("a subscriber failed during the run", failure(subscribers));
+            }
+            long received = received(subscribers);
+            long end = received >= expected
+                    ? subscribers.stream().mapToLong(LeanSubscriber::lastDeliveryNanos).max().orElse(start)
+                    : System.nanoTime();
             double seconds = Math.max(1e-9, (end - start) / 1e9);
-            return new Result(sent, received.get(), expected, seconds, latency.percentileNanos(0.5) / 1000.0,
+            return new Result(sent, received, expected, seconds, latency.percentileNanos(0.5) / 1000.0,
                     latency.percentileNanos(0.99) / 1000.0);
         } finally {
-            for (Mqtt3AsyncClient c : clients) {
+            for (Mqtt3AsyncClient c : publishers) {
                 try {
                     c.disconnect().get(5, TimeUnit.SECONDS);
                 } catch (Exception ignored) {
                     // the broker may already be gone; the run is over either way
                 }
             }
+            subscribers.forEach(s -> s.disconnect(5_000));
+            subscriberLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    private static long received(List<LeanSubscriber> subscribers) {
+        long n = 0;
+        for (LeanSubscriber s : subscribers) {
+            n += s.received();
+        }
+        return n;
+    }
+
+    private static Throwable failure(List<LeanSubscriber> subscribers) {
+        for (LeanSubscriber s : subscribers) {
+            if (s.failure() != null) {
+                return s.failure();
+            }
+        }
+        return null;
     }
 
     private long publish(List<Mqtt3AsyncClient> publishers, long messages, double ratePerSecond, long start,

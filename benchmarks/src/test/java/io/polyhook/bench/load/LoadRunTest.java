@@ -1,0 +1,76 @@
+package io.polyhook.bench.load;
+
+import io.polyhook.broker.PolyhookBroker;
+import io.polyhook.broker.config.BrokerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Load runs against an in-process broker: every message is counted once (no timing is asserted). */
+class LoadRunTest {
+
+    @TempDir
+    Path scripts;
+
+    private PolyhookBroker broker(boolean allowAnonymous) {
+        return PolyhookBroker.builder().config(BrokerConfig.parse("""
+                broker: { allow_anonymous: %s }
+                listeners: [{ type: tcp, address: "127.0.0.1:0" }]
+                scripts: { dir: "%s" }
+                """.formatted(allowAnonymous, scripts))).discoverPlugins(false).start();
+    }
+
+    @ParameterizedTest(name = "{0} at QoS {1}")
+    @CsvSource({"1to1,0", "1to1,1", "1to1,2", "fanin,1", "fanout,0", "fanout,1", "100to100,1"})
+    void everySubscriberGetsEveryMessage(String scenario, int qos) throws Exception {
+        try (PolyhookBroker broker = broker(true)) {
+            Scenario s = Scenario.named(scenario);
+            LoadRun.Result r = new LoadRun("127.0.0.1", broker.boundPort("tcp"), s, qos, 32)
+                    .run(300, 0, Duration.ofSeconds(30));
+
+            assertThat(r.sent()).isEqualTo(300);
+            assertThat(r.expected()).isEqualTo(300L * s.fanOut());
+            assertThat(r.received()).isEqualTo(r.expected());
+            assertThat(r.p99Micros()).isGreaterThanOrEqualTo(r.p50Micros()).isPositive();
+        }
+    }
+
+    @Test
+    void aFixedRateRunDeliversEveryMessage() throws Exception {
+        try (PolyhookBroker broker = broker(true)) {
+            LoadRun.Result r = new LoadRun("127.0.0.1", broker.boundPort("tcp"), Scenario.named("fanout"), 0, 32)
+                    .run(100, 1_000, Duration.ofSeconds(30));
+
+            assertThat(r.received()).isEqualTo(100L * 50);
+        }
+    }
+
+    @Test
+    void aRefusedSubscriberConnectionFailsTheRunWithTheReturnCode() {
+        try (PolyhookBroker broker = broker(false)) {
+            LoadRun run = new LoadRun("127.0.0.1", broker.boundPort("tcp"), Scenario.named("1to1"), 0, 32);
+
+            assertThatThrownBy(() -> run.run(10, 0, Duration.ofSeconds(30)))
+                    .hasStackTraceContaining("CONNECT refused with return code 5");
+        }
+    }
+
+    @Test
+    void anUnreachableBrokerFailsTheRun() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        LoadRun run = new LoadRun("127.0.0.1", closedPort, Scenario.named("1to1"), 0, 32);
+
+        assertThatThrownBy(() -> run.run(10, 0, Duration.ofSeconds(30))).hasStackTraceContaining("Connection refused");
+    }
+}
