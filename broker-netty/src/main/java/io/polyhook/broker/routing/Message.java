@@ -41,6 +41,10 @@ public record Message(String topic, int qos, Bytes payload, boolean retain, Mqtt
 
     /** This message as it goes to one subscriber. */
     public Message forDelivery(int deliverQos, boolean deliverRetain, List<Integer> ids) {
+        if (deliverQos == qos && deliverRetain == retain && ids.isEmpty() && subscriptionIds.isEmpty()) {
+            // The usual fan-out: every subscriber gets the message as published, so no copy each.
+            return this;
+        }
         return new Message(topic, deliverQos, payload, deliverRetain, properties, publisher, ids, receivedNanos);
     }
 

@@ -4,7 +4,10 @@ import io.polyhook.spi.SubscriberId;
 import io.polyhook.spi.TopicSubscription;
 import jakarta.inject.Singleton;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -124,25 +127,60 @@ public final class SubscriptionTree {
      * §3.3.5). Filters starting with a wildcard do not match topics starting with {@code $}.
      */
     public Map<SubscriberId, TopicSubscription> match(String mountpoint, String topic) {
-        Node root = roots.get(mountpoint);
-        if (root == null) {
-            return Map.of();
-        }
-        Map<SubscriberId, TopicSubscription> out = new HashMap<>();
-        collect(root, levels(topic), 0, topic.startsWith("$"), out, null);
-        return out;
+        return matchAll(mountpoint, topic).subscribers();
     }
 
-    /** Like {@link #match}, and also the shared groups whose filters match {@code topic}. */
+    /**
+     * Like {@link #match}, and also the shared groups whose filters match {@code topic}. The maps
+     * are read-only; when one filter matched they are views of the tree's own (no copy per
+     * message), which a concurrent change may show or not, as it would during the copy.
+     */
     public Matches matchAll(String mountpoint, String topic) {
         Node root = roots.get(mountpoint);
         if (root == null) {
             return new Matches(Map.of(), Map.of());
         }
-        Map<SubscriberId, TopicSubscription> out = new HashMap<>();
-        Map<String, Map<SubscriberId, TopicSubscription>> shared = new HashMap<>();
-        collect(root, levels(topic), 0, topic.startsWith("$"), out, shared);
-        return new Matches(out, shared);
+        List<Node> matched = new ArrayList<>(2);
+        collect(root, levels(topic), 0, topic.startsWith("$"), matched);
+        return new Matches(subscribers(matched), shared(matched));
+    }
+
+    private static Map<SubscriberId, TopicSubscription> subscribers(List<Node> matched) {
+        Map<SubscriberId, TopicSubscription> only = null;
+        HashMap<SubscriberId, TopicSubscription> merged = null;
+        for (Node n : matched) {
+            if (n.subscribers.isEmpty()) {
+                continue;
+            }
+            if (only == null) {
+                only = n.subscribers;
+                continue;
+            }
+            if (merged == null) {
+                merged = new HashMap<>(only);
+            }
+            mergeInto(merged, n.subscribers);
+        }
+        return merged != null ? merged : only != null ? Collections.unmodifiableMap(only) : Map.of();
+    }
+
+    /** A client with overlapping filters gets the message once, with its highest QoS. */
+    private static void mergeInto(HashMap<SubscriberId, TopicSubscription> into,
+                                  Map<SubscriberId, TopicSubscription> more) {
+        more.forEach((id, sub) -> into.merge(id, sub, (a, b) -> b.qos() > a.qos() ? b : a));
+    }
+
+    private static Map<String, Map<SubscriberId, TopicSubscription>> shared(List<Node> matched) {
+        Map<String, Map<SubscriberId, TopicSubscription>> shared = null;
+        for (Node n : matched) {
+            if (!n.shared.isEmpty()) {
+                if (shared == null) {
+                    shared = new HashMap<>();
+                }
+                shared.putAll(n.shared);
+            }
+        }
+        return shared == null ? Map.of() : shared;
     }
 
     /** The number of subscriptions in every mountpoint. */
@@ -174,38 +212,28 @@ public final class SubscriptionTree {
         return f.length == t.length;
     }
 
-    private static void collect(Node node, String[] levels, int i, boolean dollar,
-                                Map<SubscriberId, TopicSubscription> out,
-                                Map<String, Map<SubscriberId, TopicSubscription>> shared) {
+    private static void collect(Node node, String[] levels, int i, boolean dollar, List<Node> matched) {
         boolean wildcardsAllowed = !(i == 0 && dollar);
         if (wildcardsAllowed) {
             // "a/#" also matches "a" itself: the multi-level wildcard covers the parent level.
             Node hash = node.children.get("#");
             if (hash != null) {
-                add(hash, out, shared);
+                matched.add(hash);
             }
         }
         if (i == levels.length) {
-            add(node, out, shared);
+            matched.add(node);
             return;
         }
         Node exact = node.children.get(levels[i]);
         if (exact != null) {
-            collect(exact, levels, i + 1, dollar, out, shared);
+            collect(exact, levels, i + 1, dollar, matched);
         }
         if (wildcardsAllowed) {
             Node plus = node.children.get("+");
             if (plus != null) {
-                collect(plus, levels, i + 1, dollar, out, shared);
+                collect(plus, levels, i + 1, dollar, matched);
             }
-        }
-    }
-
-    private static void add(Node node, Map<SubscriberId, TopicSubscription> out,
-                            Map<String, Map<SubscriberId, TopicSubscription>> shared) {
-        node.subscribers.forEach((id, sub) -> out.merge(id, sub, (a, b) -> b.qos() > a.qos() ? b : a));
-        if (shared != null && !node.shared.isEmpty()) {
-            shared.putAll(node.shared);
         }
     }
 

@@ -288,18 +288,14 @@ public final class SessionRegistry implements AutoCloseable {
         if (matches.isEmpty()) {
             return;
         }
-        for (Map.Entry<SubscriberId, TopicSubscription> e : matches.subscribers().entrySet()) {
-            SubscriberId id = e.getKey();
-            TopicSubscription sub = e.getValue();
+        // forEach, not an entry iterator: no entry object per subscriber.
+        matches.subscribers().forEach((id, sub) -> {
             Session session = sessions.get(id);
-            if (session == null) {
-                continue;
+            if (session != null && !(sub.options().noLocal()
+                    && message.publisher().filter(id.clientId()::equals).isPresent())) {
+                stallIfCongested(from, deliverTo(session, sub, message));
             }
-            if (sub.options().noLocal() && message.publisher().filter(id.clientId()::equals).isPresent()) {
-                continue;
-            }
-            stallIfCongested(from, deliverTo(session, sub, message));
-        }
+        });
         SharedSubscriptionPolicy policy = from != null && from.sharedSubscriptionPolicy() != null
                 ? from.sharedSubscriptionPolicy() : settings.delivery().sharedSubscriptionPolicy();
         for (Map<SubscriberId, TopicSubscription> group : matches.shared().values()) {
