@@ -4,6 +4,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.broker.sys.BrokerStats;
 import org.slf4j.Logger;
@@ -413,10 +415,54 @@ final class Outbox {
         }
         if (!flushScheduled) {
             flushScheduled = true;
-            ctx.executor().execute(() -> {
-                flushScheduled = false;
-                ctx.flush();
-            });
+            LoopFlushes.get().add(this);
+        }
+    }
+
+    private void flushNow() {
+        flushScheduled = false;
+        ctx.flush();
+    }
+
+    /**
+     * The outboxes an event loop wrote to since its last flush task: one task flushes them all
+     * after the current burst, instead of a task per subscriber of a fan-out.
+     */
+    private static final class LoopFlushes {
+        private static final FastThreadLocal<LoopFlushes> LOOP = new FastThreadLocal<>() {
+            @Override
+            protected LoopFlushes initialValue() {
+                return new LoopFlushes();
+            }
+        };
+
+        private final ArrayList<Outbox> outboxes = new ArrayList<>();
+        private final Runnable flushAll = this::flushAll;
+        private EventExecutor executor;
+
+        static LoopFlushes get() {
+            return LOOP.get();
+        }
+
+        void add(Outbox o) {
+            EventExecutor e = o.ctx.executor();
+            if (outboxes.isEmpty()) {
+                executor = e;
+                e.execute(flushAll);
+            } else if (executor != e) {
+                // Several executors on one thread (EmbeddedChannel tests): each flushes its own.
+                e.execute(o::flushNow);
+                return;
+            }
+            outboxes.add(o);
+        }
+
+        private void flushAll() {
+            // By index: a flush that makes a channel writable again may add outboxes meanwhile.
+            for (int i = 0; i < outboxes.size(); i++) {
+                outboxes.get(i).flushNow();
+            }
+            outboxes.clear();
         }
     }
 }
