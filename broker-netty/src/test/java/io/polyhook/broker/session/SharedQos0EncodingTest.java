@@ -91,6 +91,37 @@ class SharedQos0EncodingTest {
     }
 
     @Test
+    void oneSubscribersWholeBurstIsSharedWithTheNext() {
+        // A loop drains one subscriber's queue, then the next one's: the same 500 messages twice.
+        List<Message> burst = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            burst.add(message("t/" + i, 10, false));
+        }
+        List<ByteBuf> first = new ArrayList<>();
+        List<ByteBuf> second = new ArrayList<>();
+        burst.forEach(m -> first.add(SharedQos0Encoding.encode(m, ALLOC)));
+        burst.forEach(m -> second.add(SharedQos0Encoding.encode(m, ALLOC)));
+        try {
+            for (int i = 0; i < burst.size(); i++) {
+                assertThat(second.get(i).memoryAddress()).as("message %d", i).isEqualTo(first.get(i).memoryAddress());
+            }
+        } finally {
+            first.forEach(ByteBuf::release);
+            second.forEach(ByteBuf::release);
+        }
+    }
+
+    @Test
+    void aPayloadUnderAnotherTopicIsEncodedWithThatTopic() {
+        Message published = message("a", 10, false);
+        Message rewritten = published.rewritten("b", published.payload(), published.properties());
+
+        assertThat(sharedEncoding(published)).isEqualTo(nettyEncoding(published));
+        assertThat(sharedEncoding(rewritten)).isEqualTo(nettyEncoding(rewritten));
+        assertThat(sharedEncoding(published)).isEqualTo(nettyEncoding(published));
+    }
+
+    @Test
     void evictedBuffersAreReleasedOnceTheirWritesAre() {
         List<ByteBuf> written = new ArrayList<>();
         for (int i = 0; i < SharedQos0Encoding.ENTRIES + 10; i++) {
