@@ -1,25 +1,72 @@
 package io.polyhook.broker.sys;
 
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import jakarta.inject.Singleton;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The broker's running counters, bumped from every event loop: {@link LongAdder}s, so counting
- * costs no contention. Read by the {@code $SYS} publisher (and anything else that wants them).
+ * The broker's running counters. Read by the {@code $SYS} publisher (and anything else that
+ * wants them).
+ *
+ * <p>The per-message counters are bumped once per delivery on every event loop, so they must not
+ * share a cache line between loops: each event-loop thread counts into cells of its own (a plain
+ * store), which a read adds up; other threads count into {@link LongAdder}s. (LongAdders alone
+ * cost 12 % of the broker's Java samples in a fan-out: they keep at most one cell per core, and
+ * the broker runs two event loops per core.)
  */
 @Singleton
 public final class BrokerStats {
 
+    private static final int RECEIVED = 0;
+    private static final int SENT = 1;
+    private static final int DROPPED = 2;
+    private static final int BYTES_RECEIVED = 3;
+    private static final int BYTES_SENT = 4;
+    private static final int COUNTERS = 5;
+
     private final long startNanos = System.nanoTime();
     private final LongAdder clientsConnected = new LongAdder();
     private final LongAdder connectionsRefused = new LongAdder();
-    private final LongAdder messagesReceived = new LongAdder();
-    private final LongAdder messagesSent = new LongAdder();
-    private final LongAdder messagesDropped = new LongAdder();
     private final LongAdder slowConsumersDisconnected = new LongAdder();
-    private final LongAdder bytesReceived = new LongAdder();
-    private final LongAdder bytesSent = new LongAdder();
+    private final LongAdder[] others = new LongAdder[COUNTERS];
+    private final List<AtomicLongArray> loopCells = new CopyOnWriteArrayList<>();
+    private final FastThreadLocal<AtomicLongArray> loopCell = new FastThreadLocal<>() {
+        @Override
+        protected AtomicLongArray initialValue() {
+            AtomicLongArray cells = new AtomicLongArray(COUNTERS);
+            loopCells.add(cells);
+            return cells;
+        }
+    };
+
+    public BrokerStats() {
+        for (int i = 0; i < COUNTERS; i++) {
+            others[i] = new LongAdder();
+        }
+    }
+
+    private void add(int counter, long n) {
+        if (Thread.currentThread() instanceof FastThreadLocalThread) {
+            // Only this thread writes its cells: a read and an ordered store, no atomic update.
+            AtomicLongArray cells = loopCell.get();
+            cells.lazySet(counter, cells.get(counter) + n);
+        } else {
+            others[counter].add(n);
+        }
+    }
+
+    private long sum(int counter) {
+        long n = others[counter].sum();
+        for (AtomicLongArray cells : loopCells) {
+            n += cells.get(counter);
+        }
+        return n;
+    }
 
     /** A client was admitted (+1) or an admitted client went away (-1). */
     public void clientConnected(int delta) {
@@ -33,17 +80,17 @@ public final class BrokerStats {
 
     /** A PUBLISH came in from a client. */
     public void messageReceived() {
-        messagesReceived.increment();
+        add(RECEIVED, 1);
     }
 
     /** A PUBLISH went out to a client. */
     public void messageSent() {
-        messagesSent.increment();
+        add(SENT, 1);
     }
 
     /** A message was dropped: a full outgoing or offline queue, an expired or oversized message. */
     public void messageDropped() {
-        messagesDropped.increment();
+        add(DROPPED, 1);
     }
 
     /** A subscriber that stayed behind was disconnected (broker.slow_consumer_policy, max_drain_time). */
@@ -53,12 +100,12 @@ public final class BrokerStats {
 
     /** Bytes read from client sockets. */
     public void bytesReceived(long n) {
-        bytesReceived.add(n);
+        add(BYTES_RECEIVED, n);
     }
 
     /** Bytes written to client sockets. */
     public void bytesSent(long n) {
-        bytesSent.add(n);
+        add(BYTES_SENT, n);
     }
 
     public long clientsConnected() {
@@ -70,15 +117,15 @@ public final class BrokerStats {
     }
 
     public long messagesReceived() {
-        return messagesReceived.sum();
+        return sum(RECEIVED);
     }
 
     public long messagesSent() {
-        return messagesSent.sum();
+        return sum(SENT);
     }
 
     public long messagesDropped() {
-        return messagesDropped.sum();
+        return sum(DROPPED);
     }
 
     public long slowConsumersDisconnected() {
@@ -86,11 +133,11 @@ public final class BrokerStats {
     }
 
     public long bytesReceived() {
-        return bytesReceived.sum();
+        return sum(BYTES_RECEIVED);
     }
 
     public long bytesSent() {
-        return bytesSent.sum();
+        return sum(BYTES_SENT);
     }
 
     /** Seconds since the broker started. */
