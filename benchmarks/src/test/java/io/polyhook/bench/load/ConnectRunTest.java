@@ -1,7 +1,6 @@
 package io.polyhook.bench.load;
 
 import io.polyhook.broker.PolyhookBroker;
-import io.polyhook.broker.config.BrokerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,11 +18,7 @@ class ConnectRunTest {
     Path scripts;
 
     private PolyhookBroker broker(boolean allowAnonymous) {
-        return PolyhookBroker.builder().config(BrokerConfig.parse("""
-                broker: { allow_anonymous: %s }
-                listeners: [{ type: tcp, address: "127.0.0.1:0" }]
-                scripts: { dir: "%s" }
-                """.formatted(allowAnonymous, scripts))).discoverPlugins(false).start();
+        return InProcessBroker.start(scripts, allowAnonymous);
     }
 
     @Test

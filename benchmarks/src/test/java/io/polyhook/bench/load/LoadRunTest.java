@@ -1,7 +1,6 @@
 package io.polyhook.bench.load;
 
 import io.polyhook.broker.PolyhookBroker;
-import io.polyhook.broker.config.BrokerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,11 +20,7 @@ class LoadRunTest {
     Path scripts;
 
     private PolyhookBroker broker(boolean allowAnonymous) {
-        return PolyhookBroker.builder().config(BrokerConfig.parse("""
-                broker: { allow_anonymous: %s }
-                listeners: [{ type: tcp, address: "127.0.0.1:0" }]
-                scripts: { dir: "%s" }
-                """.formatted(allowAnonymous, scripts))).discoverPlugins(false).start();
+        return InProcessBroker.start(scripts, allowAnonymous);
     }
 
     @ParameterizedTest(name = "{0} at QoS {1}")
