@@ -51,6 +51,10 @@ public final class BcryptProviderFactory implements ProviderFactory {
     private static Object hashpw(BcryptHasher hasher, ExecutorService hashing, Arguments args) {
         byte[] password = args.bytes(1);
         String saltOrHash = args.string(2);
+        if (Thread.currentThread().isInterrupted()) {
+            // Checked first: a hash that finished before get() would be returned to an interrupted caller.
+            throw args.error("interrupted");
+        }
         Future<Optional<String>> hash = hashing.submit(() -> hasher.hashpw(password, saltOrHash));
         Optional<String> result;
         try {
