@@ -153,6 +153,7 @@ public abstract sealed class MemcachedTestServer implements AutoCloseable {
         private final Map<String, Item> items = new ConcurrentHashMap<>();
         private final List<Socket> clients = new CopyOnWriteArrayList<>();
         private ServerSocket listener;
+        private Thread accepter;
 
         InProcess(int port) {
             super(port);
@@ -196,7 +197,7 @@ public abstract sealed class MemcachedTestServer implements AutoCloseable {
             }
             items.clear();
             ServerSocket accepting = listener;
-            Thread.ofVirtual().name("memcached-accept-" + port()).start(() -> {
+            accepter = Thread.ofVirtual().name("memcached-accept-" + port()).start(() -> {
                 while (!accepting.isClosed()) {
                     try {
                         Socket client = accepting.accept();
@@ -217,8 +218,12 @@ public abstract sealed class MemcachedTestServer implements AutoCloseable {
         }
 
         @Override
-        public synchronized void stop() {
-            if (listener != null) {
+        public void stop() {
+            Thread stopping;
+            synchronized (this) {
+                if (listener == null) {
+                    return;
+                }
                 try {
                     listener.close();
                 } catch (IOException ignored) {
@@ -233,6 +238,14 @@ public abstract sealed class MemcachedTestServer implements AutoCloseable {
                     }
                 }
                 clients.clear();
+                stopping = accepter;
+            }
+            // The listening socket is closed only once the accepting thread has left accept():
+            // until then the kernel still completes connections to the port (then drops them).
+            try {
+                stopping.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
