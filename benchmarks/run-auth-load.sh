@@ -106,7 +106,7 @@ stop() { kill "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true; BROKER_PID=
 NOT_ADMITTED=0
 load() { # generator options; a run with clients not admitted is reported and makes the exit status 1
   local status
-  { "$JAVA" -cp "$JAR" io.polyhook.bench.load.LoadGenerator --port "$PORT" --limit-seconds 60 "$@" \
+  { "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" io.polyhook.bench.load.LoadGenerator --port "$PORT" --limit-seconds 60 "$@" \
       2> "$WORK/generator.log" && echo 0 > "$WORK/status" || echo $? > "$WORK/status"; } | grep -v '^$' || true
   status=$(cat "$WORK/status")
   if [ "$status" -eq 2 ]; then NOT_ADMITTED=1; echo "!! clients were not admitted: this run is not a valid measurement";

@@ -25,7 +25,7 @@ stop() { kill "$(cat "$WORK/pid")"; wait "$(cat "$WORK/pid")" 2>/dev/null || tru
 # Both JVMs (broker and generator) need some 150,000 messages before the JIT has compiled the hot
 # paths; measured cold, a run shows a third of the warm throughput. WARMUP overrides.
 WARMUP=${WARMUP:-$((MESSAGES * 3))}
-load() { "$JAVA" -cp "$JAR" io.polyhook.bench.load.LoadGenerator --port $PORT --scenarios "$SCENARIOS" --qos 0,1 \
+load() { "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" io.polyhook.bench.load.LoadGenerator --port $PORT --scenarios "$SCENARIOS" --qos 0,1 \
            --messages "$MESSAGES" --warmup "$WARMUP" --limit-seconds 60 "$@" 2>/dev/null | grep -v '^$'; }
 common="listeners: [{ type: tcp, address: \"127.0.0.1:$PORT\" }]
 admin: { address: \"127.0.0.1:0\" }"
