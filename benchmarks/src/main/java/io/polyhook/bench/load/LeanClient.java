@@ -115,7 +115,7 @@ final class LeanClient {
      * after waiting for room in the window until {@code deadlineNanos}; false if there was none.
      */
     boolean publish(long deadlineNanos) throws InterruptedException {
-        return protocol.publish(channel, deadlineNanos);
+        return protocol.publish(deadlineNanos);
     }
 
     /** Publishes not yet acknowledged (QoS 1: PUBACK; QoS 2: PUBCOMP) or, at QoS 0, not yet written. */
@@ -133,7 +133,7 @@ final class LeanClient {
         return protocol.lastDelivery.get();
     }
 
-    /** Why the connection failed after it subscribed, null if it did not. */
+    /** Why the connection failed after it was ready, null if it did not. */
     Throwable failure() {
         return protocol.failure;
     }
@@ -166,6 +166,9 @@ final class LeanClient {
         private final Queue<ByteBuf> outgoing = PlatformDependent.newMpscQueue();
         private final AtomicBoolean drainScheduled = new AtomicBoolean();
         private int nextPacketId;
+        // Set when the connection is made, before ready completes and anyone publishes.
+        private volatile Channel channel;
+        private final Runnable drain = this::drain;
         final CompletableFuture<Void> ready = new CompletableFuture<>();
         final AtomicLong received = new AtomicLong();
         final AtomicLong lastDelivery = new AtomicLong();
@@ -207,7 +210,7 @@ final class LeanClient {
             template = ByteBufUtil.getBytes(b);
         }
 
-        boolean publish(Channel channel, long deadlineNanos) throws InterruptedException {
+        boolean publish(long deadlineNanos) throws InterruptedException {
             if (!window.tryAcquire() && !window.tryAcquire(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS)) {
                 return false;
             }
@@ -220,12 +223,12 @@ final class LeanClient {
             packet.setLong(stampAt, System.nanoTime());
             outgoing.offer(packet);
             if (drainScheduled.compareAndSet(false, true)) {
-                channel.eventLoop().execute(() -> drain(channel));
+                channel.eventLoop().execute(drain);
             }
             return true;
         }
 
-        private void drain(Channel channel) {
+        private void drain() {
             drainScheduled.set(false);
             ByteBuf packet;
             // While the socket takes them: a broker that reads slower makes the pacing thread wait.
@@ -241,13 +244,14 @@ final class LeanClient {
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
             if (ctx.channel().isWritable() && !outgoing.isEmpty()) {
-                drain(ctx.channel());
+                drain();
             }
             super.channelWritabilityChanged(ctx);
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            channel = ctx.channel();
             ctx.writeAndFlush(connectPacket(ctx));
             super.channelActive(ctx);
         }
