@@ -129,22 +129,13 @@ for run in $RUNS; do
       connect_rate --clients "$BASE_CLIENTS"
       publish
       stop ;;
-    postgres)
-      echo "== auth/postgres.lua, pgcrypto crypt, bcrypt cost 10"
-      broker postgres "broker: { allow_anonymous: false, no_match: deny }
-auth: { postgres: { enabled: true } }
+    postgres|redis)
+      if [ "$run" = postgres ]; then echo "== auth/postgres.lua, pgcrypto crypt, bcrypt cost 10"
+      else echo "== auth/redis.lua, bcrypt cost 10 in the broker"; fi
+      broker "$run" "broker: { allow_anonymous: false, no_match: deny }
+auth: { $run: { enabled: true } }
 providers:
-  $(cat "$WORK/postgres.yaml")"
-      connect_rate --clients "$AUTH_CLIENTS" --username-pattern 'bench-%d'
-      register_stats
-      publish --username bench
-      stop ;;
-    redis)
-      echo "== auth/redis.lua, bcrypt cost 10 in the broker"
-      broker redis "broker: { allow_anonymous: false, no_match: deny }
-auth: { redis: { enabled: true } }
-providers:
-  $(cat "$WORK/redis.yaml")"
+  $(cat "$WORK/$run.yaml")"
       connect_rate --clients "$AUTH_CLIENTS" --username-pattern 'bench-%d'
       register_stats
       publish --username bench
