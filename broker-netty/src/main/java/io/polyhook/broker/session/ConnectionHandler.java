@@ -1003,9 +1003,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         // Flushed once after the current read burst, with the deliveries, not one syscall each.
         if (p.qos() == 1) {
             inboundUnacked--;
-            outbox.reply(Packets.pubReply(MqttMessageType.PUBACK, p.packetId(), Packets.SUCCESS));
+            outbox.acknowledge(MqttMessageType.PUBACK, p.packetId());
         } else if (p.qos() == 2) {
-            outbox.reply(Packets.pubReply(MqttMessageType.PUBREC, p.packetId(), Packets.SUCCESS));
+            outbox.acknowledge(MqttMessageType.PUBREC, p.packetId());
         }
         firePublished(target, routed);
     }

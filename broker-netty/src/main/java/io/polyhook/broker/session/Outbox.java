@@ -129,7 +129,7 @@ final class Outbox {
                 write(Packets.pubReply(MqttMessageType.PUBREL, f.packetId(), Packets.SUCCESS));
             } else if (!f.message().isExpired(now)) {
                 inflight.put(f.packetId(), f);
-                write(Packets.publish(f.message().withRemainingExpiry(now), f.packetId(), v5, true));
+                write(publishPacket(f.message().withRemainingExpiry(now), f.packetId(), true));
             }
         }
     }
@@ -143,9 +143,14 @@ final class Outbox {
         transmit(m);
     }
 
-    /** An acknowledgement for the client (PUBACK, PUBREC): flushed with the current burst. */
-    void reply(Object packet) {
-        write(packet);
+    /**
+     * A successful PUBACK or PUBREC for the client, flushed with the current burst. To an MQTT 3
+     * client the four bytes straight into a buffer: Netty's encoder (message objects, an encoder
+     * pass) was 9 % of the broker's samples at 257,000 QoS 1 messages a second.
+     */
+    void acknowledge(MqttMessageType type, int packetId) {
+        write(v5 ? Packets.pubReply(type, packetId, Packets.SUCCESS)
+                : ctx.alloc().directBuffer(4, 4).writeByte(type.value() << 4).writeByte(2).writeShort(packetId));
     }
 
     /** Queues {@code m} without trying to send it (the connection is closing). */
@@ -377,7 +382,12 @@ final class Outbox {
         int id = nextPacketId();
         // The original goes in flight: a resend after a reconnect computes its remaining expiry afresh.
         inflight.put(id, new InFlight(id, m, false));
-        write(Packets.publish(wire, id, v5, false));
+        write(publishPacket(wire, id, false));
+    }
+
+    /** The PUBLISH of {@code m} with a packet id: MQTT 3 straight into a buffer, MQTT 5 through Netty's encoder. */
+    private Object publishPacket(Message m, int packetId, boolean dup) {
+        return v5 ? Packets.publish(m, packetId, true, dup) : Mqtt3PublishEncoding.encode(m, packetId, dup, ctx.alloc());
     }
 
     /** MQTT 3 retry_interval: resends what stays unacknowledged for a whole interval, with DUP set. */
@@ -387,7 +397,7 @@ final class Outbox {
             for (InFlight f : inflight.values()) {
                 if (seenAtLastTick.contains(f)) {
                     write(f.released() ? Packets.pubReply(MqttMessageType.PUBREL, f.packetId(), Packets.SUCCESS)
-                            : Packets.publish(f.message(), f.packetId(), v5, true));
+                            : publishPacket(f.message(), f.packetId(), true));
                 }
             }
             seenAtLastTick = now;

@@ -1,15 +1,21 @@
 package io.polyhook.broker.session;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.spi.Bytes;
 import io.polyhook.spi.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,6 +50,27 @@ class OutboxTest {
             p.release();
         }
         return out;
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"PUBACK, 1", "PUBACK, 65535", "PUBREC, 300"})
+    void anMqtt3AcknowledgementIsTheBytesNettysEncoderWrites(MqttMessageType type, int packetId) {
+        EmbeddedChannel raw = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
+        EmbeddedChannel netty = new EmbeddedChannel(MqttEncoder.INSTANCE);
+        Outbox box = new Outbox(raw.pipeline().lastContext(), false, 1, 0, 10, new io.polyhook.broker.sys.BrokerStats());
+        box.acknowledge(type, packetId);
+        raw.runPendingTasks();
+        netty.writeOutbound(Packets.pubReply(type, packetId, Packets.SUCCESS));
+        ByteBuf ours = raw.readOutbound();
+        ByteBuf theirs = netty.readOutbound();
+        try {
+            assertThat(ByteBufUtil.getBytes(ours)).isEqualTo(ByteBufUtil.getBytes(theirs));
+        } finally {
+            ours.release();
+            theirs.release();
+            raw.finishAndReleaseAll();
+            netty.finishAndReleaseAll();
+        }
     }
 
     @Test

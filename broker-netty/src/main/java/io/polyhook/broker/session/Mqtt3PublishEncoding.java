@@ -1,0 +1,54 @@
+package io.polyhook.broker.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.polyhook.broker.routing.Message;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An MQTT 3 PUBLISH written straight into one buffer: the bytes Netty's {@code MqttEncoder}
+ * writes for the same packet, without its message objects (fixed header, variable header, a
+ * wrapped payload) and without the second buffer it writes the payload from. An MQTT 3 PUBLISH
+ * has no properties, so every delivery of a message is topic, packet id and payload.
+ */
+final class Mqtt3PublishEncoding {
+
+    private Mqtt3PublishEncoding() {
+    }
+
+    /** The PUBLISH of {@code m} at its QoS; {@code packetId} is written only for QoS 1 and 2. */
+    static ByteBuf encode(Message m, int packetId, boolean dup, ByteBufAllocator alloc) {
+        // String.getBytes, not ByteBufUtil.utf8Bytes and writeUtf8: an ASCII topic is one
+        // vectorized copy instead of two walks char by char (6 % of the broker's samples).
+        byte[] topic = m.topic().getBytes(StandardCharsets.UTF_8);
+        boolean withId = m.qos() > 0;
+        int remaining = 2 + topic.length + (withId ? 2 : 0) + m.payload().size();
+        ByteBuf b = alloc.directBuffer(1 + varIntSize(remaining) + remaining);
+        b.writeByte(0x30 | (dup ? 0x08 : 0) | (m.qos() << 1) | (m.retain() ? 1 : 0));
+        for (int v = remaining; ; ) {
+            int digit = v & 0x7F;
+            v >>>= 7;
+            if (v == 0) {
+                b.writeByte(digit);
+                break;
+            }
+            b.writeByte(digit | 0x80);
+        }
+        b.writeShort(topic.length);
+        b.writeBytes(topic);
+        if (withId) {
+            b.writeShort(packetId);
+        }
+        b.writeBytes(m.payload().asReadOnlyBuffer());
+        return b;
+    }
+
+    private static int varIntSize(int v) {
+        int n = 1;
+        while ((v >>>= 7) != 0) {
+            n++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,61 @@
+package io.polyhook.broker.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.polyhook.broker.routing.Message;
+import io.polyhook.spi.Bytes;
+import io.polyhook.spi.MqttProperties;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** An MQTT 3 PUBLISH written straight into a buffer is the bytes Netty's encoder writes for it. */
+class Mqtt3PublishEncodingTest {
+
+    private static final UnpooledByteBufAllocator ALLOC = new UnpooledByteBufAllocator(true);
+
+    @ParameterizedTest(name = "topic {0}, {1} payload bytes, retain {2}, QoS {3}, packet id {4}, dup {5}")
+    @CsvSource({
+            "a/b, 0, false, 0, 0, false",
+            "a/b, 10, true, 0, 0, false",
+            "sensors/1/temperature, 125, false, 0, 0, false",
+            "sensors/1/temperature, 200, false, 1, 1, false",
+            "sensors/1/temperature, 200, true, 1, 65535, true",
+            "sensors/1/temperature, 0, false, 2, 300, false",
+            "sensors/1/temperature, 16380, false, 2, 7, true",
+            "ünï/cødé/😀, 20000, true, 1, 42, false",
+            "x, 2100000, false, 0, 0, false",
+            "x, 2100000, false, 1, 9, false",
+    })
+    void isTheBytesNettysEncoderWrites(String topic, int payloadSize, boolean retain, int qos, int packetId,
+                                       boolean dup) {
+        byte[] payload = new byte[payloadSize];
+        for (int i = 0; i < payloadSize; i++) {
+            payload[i] = (byte) i;
+        }
+        Message m = Message.of(topic, qos, Bytes.wrap(payload), retain, MqttProperties.EMPTY, "pub");
+
+        ByteBuf ours = Mqtt3PublishEncoding.encode(m, packetId, dup, ALLOC);
+        try {
+            assertThat(ByteBufUtil.getBytes(ours)).isEqualTo(nettyEncoding(m, packetId, dup));
+        } finally {
+            ours.release();
+        }
+    }
+
+    private static byte[] nettyEncoding(Message m, int packetId, boolean dup) {
+        EmbeddedChannel ch = new EmbeddedChannel(MqttEncoder.INSTANCE);
+        ch.writeOutbound(Packets.publish(m, packetId, false, dup));
+        ByteBuf out = ch.readOutbound();
+        try {
+            return ByteBufUtil.getBytes(out);
+        } finally {
+            out.release();
+            ch.finishAndReleaseAll();
+        }
+    }
+}
