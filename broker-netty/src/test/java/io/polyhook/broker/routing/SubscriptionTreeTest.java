@@ -33,6 +33,13 @@ class SubscriptionTreeTest {
             /+,         /b,         true
             a//c,       a//c,       true
             a/+/c,      a//c,       true
+            a/+,        a/,         true
+            a,          a/,         false
+            a/,         a,          false
+            a/#,        a/,         true
+            +/+,        /,          true
+            /,          /,          true
+            +,          /,          false
             '#',        $SYS/x,     false
             +/x,        $SYS/x,     false
             $SYS/#,     $SYS/x,     true
