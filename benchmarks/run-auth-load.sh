@@ -22,6 +22,9 @@ BASE_CLIENTS=${BASE_CLIENTS:-2000}
 RUNS=${RUNS:-none postgres redis}
 BROKER_JAVA_OPTS=${BROKER_JAVA_OPTS:-}
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+# As bin/polyhook runs the broker: on JDK 25 Netty uses sun.misc.Unsafe only when it is allowed
+# (JDK 24+ know the flag; older ones refuse it).
+UNSAFE_OPT=$("$JAVA" -version 2>&1 | grep -qE 'version "(2[4-9]|[3-9][0-9])' && echo --sun-misc-unsafe-memory-access=allow || true)
 JAR=benchmarks/target/benchmarks.jar
 [ -f "$JAR" ] || { echo "$JAR is missing: build it first" >&2; exit 1; }
 WORK=$(mktemp -d -t polyhook-auth-load.XXXXXX)
@@ -90,7 +93,9 @@ broker() { # name, extra config
       "$PORT" "$ADMIN" "$WORK/scripts" "$2" > "$WORK/$1.yaml"
   chmod 600 "$WORK/$1.yaml"
   # shellcheck disable=SC2086 # options are words
-  "$JAVA" --enable-native-access=ALL-UNNAMED $BROKER_JAVA_OPTS -cp "$JAR" io.polyhook.broker.cli.PolyhookCommand run \
+  # shellcheck disable=SC2086 # an option or nothing
+  "$JAVA" --enable-native-access=ALL-UNNAMED $UNSAFE_OPT $BROKER_JAVA_OPTS -cp "$JAR" \
+      io.polyhook.broker.cli.PolyhookCommand run \
       --config "$WORK/$1.yaml" > "$WORK/$1.log" 2>&1 &
   BROKER_PID=$!
   echo "$BROKER_PID" > "$WORK/broker.pid"

@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 MESSAGES=${1:-50000}
 SCENARIOS=${2:-1to1}
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+# As bin/polyhook runs the broker: on JDK 25 Netty uses sun.misc.Unsafe only when it is allowed
+# (JDK 24+ know the flag; older ones refuse it).
+UNSAFE_OPT=$("$JAVA" -version 2>&1 | grep -qE 'version "(2[4-9]|[3-9][0-9])' && echo --sun-misc-unsafe-memory-access=allow || true)
 JAR=benchmarks/target/benchmarks.jar
 WORK=$(mktemp -d)
 PORT=18851
@@ -15,7 +18,9 @@ trap 'kill $(cat "$WORK"/pid 2>/dev/null) 2>/dev/null || true' EXIT
 
 broker() { # name, config body
   printf '%s\n' "$2" > "$WORK/$1.yaml"
-  "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" io.polyhook.broker.cli.PolyhookCommand run \
+  # shellcheck disable=SC2086 # an option or nothing
+  "$JAVA" --enable-native-access=ALL-UNNAMED $UNSAFE_OPT -cp "$JAR" \
+      io.polyhook.broker.cli.PolyhookCommand run \
       --config "$WORK/$1.yaml" > "$WORK/$1.log" 2>&1 &
   echo $! > "$WORK/pid"
   for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && return; sleep 0.1; done
