@@ -27,8 +27,11 @@ final class LoadRun {
      * @param seconds      from the first publish to the last delivery (or the time limit)
      * @param p50Micros    median end-to-end latency
      * @param p99Micros    99th percentile end-to-end latency
+     * @param sendLagP99Micros 99th percentile of the generator's own part of it: from the send
+     *                     time in the payload to the publisher's write to the socket
      */
-    record Result(long sent, long received, long expected, double seconds, double p50Micros, double p99Micros) {
+    record Result(long sent, long received, long expected, double seconds, double p50Micros, double p99Micros,
+                  double sendLagP99Micros) {
         double deliveriesPerSecond() {
             return received / seconds;
         }
@@ -39,7 +42,8 @@ final class LoadRun {
          */
         Result and(Result other) {
             return new Result(sent + other.sent, received + other.received, expected + other.expected,
-                    seconds + other.seconds, (p50Micros + other.p50Micros) / 2, (p99Micros + other.p99Micros) / 2);
+                    seconds + other.seconds, (p50Micros + other.p50Micros) / 2, (p99Micros + other.p99Micros) / 2,
+                    (sendLagP99Micros + other.sendLagP99Micros) / 2);
         }
     }
 
@@ -87,6 +91,7 @@ final class LoadRun {
         List<LeanClient> subscribers = new ArrayList<>();
         EventLoopGroup loops = LeanClient.eventLoops();
         LatencyHistogram latency = new LatencyHistogram();
+        LatencyHistogram sendLag = new LatencyHistogram();
         long expected = messages * scenario.fanOut();
         String run = Long.toHexString(System.nanoTime());
         try {
@@ -99,7 +104,8 @@ final class LoadRun {
             int window = qos == 0 ? 2_000 : 200;
             for (int p = 0; p < scenario.publishers(); p++) {
                 publishers.add(LeanClient.publisher(loops, host, port, "bench-pub-" + run + "-" + p, username,
-                        password, scenario.publishTopic(p), qos, payloadSize, window).get(30, TimeUnit.SECONDS));
+                        password, scenario.publishTopic(p), qos, payloadSize, window, sendLag::record)
+                        .get(30, TimeUnit.SECONDS));
             }
             long start = System.nanoTime();
             long deadline = start + limit.toNanos();
@@ -120,7 +126,7 @@ final class LoadRun {
                     : System.nanoTime();
             double seconds = Math.max(1e-9, (end - start) / 1e9);
             return new Result(sent, received, expected, seconds, latency.percentileNanos(0.5) / 1000.0,
-                    latency.percentileNanos(0.99) / 1000.0);
+                    latency.percentileNanos(0.99) / 1000.0, sendLag.percentileNanos(0.99) / 1000.0);
         } finally {
             publishers.forEach(c -> c.disconnect(5_000));
             subscribers.forEach(c -> c.disconnect(5_000));

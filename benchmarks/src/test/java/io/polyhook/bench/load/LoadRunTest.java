@@ -48,6 +48,18 @@ class LoadRunTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} at QoS {1}")
+    @CsvSource({"1to1,0", "fanout,1", "100to100,1"})
+    void theGeneratorsOwnDelayIsReportedAsPartOfTheEndToEndLatency(String scenario, int qos) throws Exception {
+        try (PolyhookBroker broker = broker(true)) {
+            LoadRun.Result r = new LoadRun("127.0.0.1", broker.boundPort("tcp"), Scenario.named(scenario), qos, 32)
+                    .run(500, 5_000, Duration.ofSeconds(30));
+
+            // Every delivery of a message waited at least as long as its write: so do the percentiles.
+            assertThat(r.sendLagP99Micros()).isPositive().isLessThanOrEqualTo(r.p99Micros());
+        }
+    }
+
     @Test
     void aRefusedSubscriberConnectionFailsTheRunWithTheReturnCode() {
         try (PolyhookBroker broker = broker(false)) {
