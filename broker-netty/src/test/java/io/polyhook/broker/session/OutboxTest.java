@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.polyhook.broker.routing.Message;
@@ -56,20 +55,16 @@ class OutboxTest {
     @CsvSource({"PUBACK, 1", "PUBACK, 65535", "PUBREC, 300"})
     void anMqtt3AcknowledgementIsTheBytesNettysEncoderWrites(MqttMessageType type, int packetId) {
         EmbeddedChannel raw = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
-        EmbeddedChannel netty = new EmbeddedChannel(MqttEncoder.INSTANCE);
         Outbox box = new Outbox(raw.pipeline().lastContext(), false, 1, 0, 10, new io.polyhook.broker.sys.BrokerStats());
         box.acknowledge(type, packetId);
         raw.runPendingTasks();
-        netty.writeOutbound(Packets.pubReply(type, packetId, Packets.SUCCESS));
         ByteBuf ours = raw.readOutbound();
-        ByteBuf theirs = netty.readOutbound();
         try {
-            assertThat(ByteBufUtil.getBytes(ours)).isEqualTo(ByteBufUtil.getBytes(theirs));
+            assertThat(ByteBufUtil.getBytes(ours))
+                    .isEqualTo(Mqtt3PublishEncodingTest.nettyEncoding(Packets.pubReply(type, packetId, Packets.SUCCESS)));
         } finally {
             ours.release();
-            theirs.release();
             raw.finishAndReleaseAll();
-            netty.finishAndReleaseAll();
         }
     }
 

@@ -3,8 +3,6 @@ package io.polyhook.broker.session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.spi.Bytes;
 import io.polyhook.spi.MqttProperties;
@@ -29,15 +27,7 @@ class SharedQos0EncodingTest {
     }
 
     private static byte[] nettyEncoding(Message m) {
-        EmbeddedChannel ch = new EmbeddedChannel(MqttEncoder.INSTANCE);
-        ch.writeOutbound(Packets.publish(m, 0, false));
-        ByteBuf out = ch.readOutbound();
-        try {
-            return ByteBufUtil.getBytes(out);
-        } finally {
-            out.release();
-            ch.finishAndReleaseAll();
-        }
+        return Mqtt3PublishEncodingTest.nettyEncoding(Packets.publish(m, 0, false));
     }
 
     private static byte[] sharedEncoding(Message m) {
