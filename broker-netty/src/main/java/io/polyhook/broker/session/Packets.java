@@ -126,7 +126,8 @@ final class Packets {
         return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
-    private static int varIntSize(long n) {
+    /** The bytes of {@code n} as an MQTT variable byte integer (a remaining length). */
+    static int varIntSize(long n) {
         return n < 128 ? 1 : n < 16_384 ? 2 : n < 2_097_152 ? 3 : 4;
     }
 

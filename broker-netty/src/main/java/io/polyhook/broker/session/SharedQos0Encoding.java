@@ -19,18 +19,17 @@ import java.util.ArrayDeque;
  * after the other's. So the last {@value #ENTRIES} messages (and at most {@value #MAX_BYTES}
  * bytes of them) are the cache, looked up by the payload's identity. It must hold a whole
  * subscriber's burst: with room for only 64 messages, a loop draining queues of a few hundred
- * found almost nothing (78 % misses at 1.9 million deliveries a second), so the cache cost more
- * than it saved just when the loop was busiest. And it must be cheap when nothing is shared
- * (one subscriber per message, 100 publishers to 100 subscribers): a lookup is one slot of a
- * direct-mapped table by the payload's identity hash, a newer entry simply takes an older one's
- * slot (an IdentityHashMap here was 12 % of the broker's samples in that load, all misses).
- * A message is kept only from its second delivery on this loop: a slot first remembers the
- * identity hash of a payload it encoded, and only when the same payload comes again is its
- * encoding kept for the deliveries after. One subscriber per message (100 publishers to 100
- * subscribers) so keeps nothing: keeping every packet there and releasing the oldest, long cold,
- * when a newer one took its place was 13 % of the broker's samples. A fan-out pays one extra
- * encoding per loop. The cache holds one reference of each kept buffer and gives each write a
- * retained duplicate; it lets go of a buffer when it is evicted, or when the loop's thread ends.
+ * found almost nothing (78 % misses at 1.9 million deliveries a second).
+ *
+ * <p>And it must cost nothing when nothing is shared (one subscriber per message, as with 100
+ * publishers to 100 subscribers). A lookup is one slot of a direct-mapped table by the payload's
+ * identity hash (an IdentityHashMap was 12 % of the broker's samples there, all misses), and a
+ * message is kept only from its second delivery on this loop: a slot first remembers the identity
+ * hash of a payload it encoded, and keeps the encoding only when the same payload comes again
+ * (keeping every packet and releasing the oldest, long cold, when a newer one took its slot was
+ * 13 %). A fan-out pays one extra encoding per loop. The cache holds one reference of each kept
+ * buffer and gives each write a retained duplicate; it lets go of a buffer when it is evicted, or
+ * when the loop's thread ends.
  */
 final class SharedQos0Encoding {
 
@@ -80,9 +79,9 @@ final class SharedQos0Encoding {
         if (seen[slot] != hash) {
             // The first delivery of this message here: there may be no other to share it with.
             seen[slot] = hash;
-            return Mqtt3PublishEncoding.encode(m, 0, false, alloc);
+            return Mqtt3Encoding.publish(m, 0, false, alloc);
         }
-        ByteBuf encoded = Mqtt3PublishEncoding.encode(m, 0, false, alloc);
+        ByteBuf encoded = Mqtt3Encoding.publish(m, 0, false, alloc);
         Entry added = new Entry(m.payload(), m.topic(), m.retain(), encoded);
         entries.addLast(added);
         slots[slot] = added;

@@ -61,7 +61,7 @@ class OutboxTest {
         ByteBuf ours = raw.readOutbound();
         try {
             assertThat(ByteBufUtil.getBytes(ours))
-                    .isEqualTo(Mqtt3PublishEncodingTest.nettyEncoding(Packets.pubReply(type, packetId, Packets.SUCCESS)));
+                    .isEqualTo(Mqtt3EncodingTest.nettyEncoding(Packets.pubReply(type, packetId, Packets.SUCCESS)));
         } finally {
             ours.release();
             raw.finishAndReleaseAll();

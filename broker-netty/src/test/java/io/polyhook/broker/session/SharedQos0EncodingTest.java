@@ -27,7 +27,7 @@ class SharedQos0EncodingTest {
     }
 
     private static byte[] nettyEncoding(Message m) {
-        return Mqtt3PublishEncodingTest.nettyEncoding(Packets.publish(m, 0, false));
+        return Mqtt3EncodingTest.nettyEncoding(Packets.publish(m, 0, false));
     }
 
     private static byte[] sharedEncoding(Message m) {

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** An MQTT 3 PUBLISH written straight into a buffer is the bytes Netty's encoder writes for it. */
-class Mqtt3PublishEncodingTest {
+/** An MQTT 3 PUBLISH written straight into a buffer is the bytes Netty's encoder writes for it (acks: OutboxTest). */
+class Mqtt3EncodingTest {
 
     private static final UnpooledByteBufAllocator ALLOC = new UnpooledByteBufAllocator(true);
 
@@ -39,7 +39,7 @@ class Mqtt3PublishEncodingTest {
         }
         Message m = Message.of(topic, qos, Bytes.wrap(payload), retain, MqttProperties.EMPTY, "pub");
 
-        ByteBuf ours = Mqtt3PublishEncoding.encode(m, packetId, dup, ALLOC);
+        ByteBuf ours = Mqtt3Encoding.publish(m, packetId, dup, ALLOC);
         try {
             assertThat(ByteBufUtil.getBytes(ours)).isEqualTo(nettyEncoding(Packets.publish(m, packetId, false, dup)));
         } finally {

@@ -1,0 +1,58 @@
+package io.polyhook.broker.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.polyhook.broker.routing.Message;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The MQTT 3 packets of every message, written straight into one buffer: the bytes Netty's
+ * {@code MqttEncoder} writes for the same packet, without its message objects (fixed header,
+ * variable header, a wrapped payload), its encoder pass, and the second buffer it writes a
+ * payload from. At 257,000 QoS 1 messages a second that encoder was a quarter of the broker's
+ * samples, 9 % for the four-byte PUBACK alone. An MQTT 3 PUBLISH has no properties, so every
+ * delivery of a message is topic, packet id and payload.
+ */
+final class Mqtt3Encoding {
+
+    private Mqtt3Encoding() {
+    }
+
+    /** The PUBLISH of {@code m} at its QoS; {@code packetId} is written only for QoS 1 and 2. */
+    static ByteBuf publish(Message m, int packetId, boolean dup, ByteBufAllocator alloc) {
+        // String.getBytes, not ByteBufUtil.utf8Bytes and writeUtf8: an ASCII topic is one
+        // vectorized copy instead of two walks char by char (6 % of the broker's samples).
+        byte[] topic = m.topic().getBytes(StandardCharsets.UTF_8);
+        boolean withId = m.qos() > 0;
+        int remaining = 2 + topic.length + (withId ? 2 : 0) + m.payload().size();
+        ByteBuf b = alloc.directBuffer(1 + Packets.varIntSize(remaining) + remaining);
+        b.writeByte(0x30 | (dup ? 0x08 : 0) | (m.qos() << 1) | (m.retain() ? 1 : 0));
+        for (int v = remaining; ; ) {
+            int digit = v & 0x7F;
+            v >>>= 7;
+            if (v == 0) {
+                b.writeByte(digit);
+                break;
+            }
+            b.writeByte(digit | 0x80);
+        }
+        b.writeShort(topic.length);
+        b.writeBytes(topic);
+        if (withId) {
+            b.writeShort(packetId);
+        }
+        b.writeBytes(m.payload().asReadOnlyBuffer());
+        return b;
+    }
+
+    /** A PUBACK or PUBREC for {@code packetId}: MQTT 3 has no reason code, so success. */
+    static ByteBuf acknowledgement(MqttMessageType type, int packetId, ByteBufAllocator alloc) {
+        if (type != MqttMessageType.PUBACK && type != MqttMessageType.PUBREC) {
+            // A PUBREL needs flag bits in its first byte; a PUBCOMP is written on its own path.
+            throw new IllegalArgumentException("not a PUBACK or PUBREC: " + type);
+        }
+        return alloc.directBuffer(4, 4).writeByte(type.value() << 4).writeByte(2).writeShort(packetId);
+    }
+}
