@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Live counters of one origin (plugin or script) on one hook point: calls, errors, timeouts and
  * the latency of each call. Survives a script reload, so numbers are per path, not per version.
+ * A shortcut's calls (the auth cache's answers on the event loop) are all counted, but only a
+ * random sample of them is timed: timing costs more than such a call.
  */
 public final class HandlerStats {
 
@@ -23,6 +25,11 @@ public final class HandlerStats {
     void recordCall(long nanos) {
         calls.increment();
         latency.record(nanos);
+    }
+
+    /** A call that was not timed: its latency is known from a sample of the others. */
+    void recordUntimedCall() {
+        calls.increment();
     }
 
     void recordError() {

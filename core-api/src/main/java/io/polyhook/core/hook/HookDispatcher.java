@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -42,6 +43,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class HookDispatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HookDispatcher.class);
+    // One shortcut call in this many is timed; all are counted.
+    static final int SHORTCUT_TIMED = 16;
     private static final CompletionStage<? extends ChainOutcome<?>> EXHAUSTED =
             CompletableFuture.completedStage(ChainOutcome.exhausted());
 
@@ -147,7 +150,11 @@ public final class HookDispatcher implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private <C extends HookContext, M extends Modifiers> ChainOutcome<M> shortcut(
             HookRegistry.ShortcutEntry entry, ChainHook<C, M> hook, C context, ClientLane lane) {
-        long start = ticker.read();
+        // A shortcut answers on the event loop in tens of nanoseconds: two clock reads and a
+        // histogram shared by every loop cost more than that (3 % of the broker's samples at
+        // 317,000 publishes a second), so every call is counted and one in SHORTCUT_TIMED timed.
+        boolean timed = ThreadLocalRandom.current().nextInt(SHORTCUT_TIMED) == 0;
+        long start = timed ? ticker.read() : 0;
         Verdict<M> verdict;
         try {
             verdict = ((ChainShortcut<C, M>) entry.shortcut()).answer(context);
@@ -159,7 +166,11 @@ public final class HookDispatcher implements AutoCloseable {
             LOG.warn("{}: shortcut of {} failed for client {}: {}", hook.name(), entry.origin(), lane.label(), describe(e));
             return null;
         } finally {
-            entry.stats().recordCall(ticker.read() - start);
+            if (timed) {
+                entry.stats().recordCall(ticker.read() - start);
+            } else {
+                entry.stats().recordUntimedCall();
+            }
         }
         return switch (verdict) {
             case null -> null;
