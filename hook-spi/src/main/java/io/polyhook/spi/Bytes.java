@@ -1,5 +1,7 @@
 package io.polyhook.spi;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -62,6 +64,18 @@ public final class Bytes {
     /** Returns a read-only view of the bytes, positioned at 0; no copy is made. */
     public ByteBuffer asReadOnlyBuffer() {
         return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+    }
+
+    /**
+     * Writes the bytes to {@code out} in one {@code out.write(array, 0, size())} call, without a
+     * copy, as {@code ByteArrayOutputStream.writeTo} does: {@code out} must neither keep nor
+     * change the array it is handed. The broker copies each payload into its outgoing buffer
+     * this way, one copy and no view object per delivery.
+     *
+     * @throws IOException what {@code out} throws
+     */
+    public void writeTo(OutputStream out) throws IOException {
+        out.write(bytes, 0, bytes.length);
     }
 
     /** Decodes the bytes as UTF-8 (malformed input is replaced, never thrown). */

