@@ -7,6 +7,7 @@ import io.polyhook.broker.routing.Message;
 import io.polyhook.spi.Bytes;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /**
  * The encoded MQTT 3 QoS 0 PUBLISHes of the messages this event loop delivered last, shared by
@@ -103,8 +104,8 @@ final class SharedQos0Encoding {
         while ((e = entries.pollFirst()) != null) {
             e.encoded().release();
         }
-        java.util.Arrays.fill(slots, null);
-        java.util.Arrays.fill(seen, 0);
+        Arrays.fill(slots, null);
+        Arrays.fill(seen, 0);
         bytes = 0;
     }
 }
