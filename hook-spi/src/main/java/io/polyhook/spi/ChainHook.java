@@ -18,7 +18,8 @@ public final class ChainHook<C extends HookContext, M extends Modifiers> impleme
     public enum Kind {
         /**
          * Admission: {@code auth_on_register}, {@code auth_on_publish}, {@code auth_on_subscribe},
-         * {@code on_auth_m5} and their variants. A handler that throws counts as next.
+         * {@code on_auth_m5} and their variants. A handler that throws lets the later handlers
+         * decide; if none of them allows, the request is denied (a failure never widens access).
          */
         AUTHORIZATION,
         /**

@@ -3,8 +3,8 @@ package io.polyhook.core.hook;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Live counters of one origin (plugin or script) on one hook point: calls, errors, timeouts and
- * the latency of each call. Survives a script reload, so numbers are per path, not per version.
+ * Live counters of one origin (plugin or script) on one hook point: calls, errors, timeouts,
+ * the requests its failures denied, and the latency of each call. Survives a script reload, so numbers are per path, not per version.
  * A shortcut's calls (the auth cache's answers on the event loop) are all counted, but only a
  * random sample of them is timed: timing costs more than such a call.
  */
@@ -15,6 +15,7 @@ public final class HandlerStats {
     private final LongAdder calls = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
+    private final LongAdder failedClosed = new LongAdder();
     private final LatencyHistogram latency = new LatencyHistogram();
 
     HandlerStats(HandlerOrigin origin, String hook) {
@@ -41,6 +42,11 @@ public final class HandlerStats {
         timeouts.increment();
     }
 
+    /** Its error or timeout denied a request: no later handler allowed. */
+    void recordFailedClosed() {
+        failedClosed.increment();
+    }
+
     /** The owner of the handler. */
     public HandlerOrigin origin() {
         return origin;
@@ -53,8 +59,9 @@ public final class HandlerStats {
 
     /** A consistent-enough copy of the counters for display. */
     public Snapshot snapshot() {
-        return new Snapshot(origin, hook, calls.sum(), errors.sum(), timeouts.sum(), latency.meanNanos() / 1000.0,
-                latency.percentileNanos(0.5) / 1000.0, latency.percentileNanos(0.99) / 1000.0);
+        return new Snapshot(origin, hook, calls.sum(), errors.sum(), timeouts.sum(), failedClosed.sum(),
+                latency.meanNanos() / 1000.0, latency.percentileNanos(0.5) / 1000.0,
+                latency.percentileNanos(0.99) / 1000.0);
     }
 
     /**
@@ -65,11 +72,13 @@ public final class HandlerStats {
      * @param calls      calls made (including those that failed or timed out)
      * @param errors     calls that threw or returned invalid modifiers
      * @param timeouts   calls that missed their deadline
+     * @param failedClosed requests of an authorization hook denied because this handler failed or
+     *                   timed out (under the next fallback) and no later handler allowed
      * @param meanMicros mean latency of completed calls in microseconds
      * @param p50Micros  median latency in microseconds
      * @param p99Micros  99th percentile latency in microseconds
      */
-    public record Snapshot(HandlerOrigin origin, String hook, long calls, long errors, long timeouts, double meanMicros,
-                           double p50Micros, double p99Micros) {
+    public record Snapshot(HandlerOrigin origin, String hook, long calls, long errors, long timeouts, long failedClosed,
+                           double meanMicros, double p50Micros, double p99Micros) {
     }
 }

@@ -39,16 +39,31 @@ abstract sealed class HookCall permits HookCall.Chain, HookCall.Notification {
     /** The handler at {@code index} missed its deadline; returns where to continue, or -1 when decided. */
     abstract int onTimeout(int index);
 
-    /** A chain call: handlers in order until a verdict. */
+    /**
+     * A chain call: handlers in order until a verdict. For an authorization hook, a handler
+     * that fails or times out under the next fallback lets the later handlers decide, but is
+     * remembered: if none of them allows, the call is denied instead of exhausted.
+     */
     static final class Chain<C extends HookContext, M extends Modifiers> extends HookCall {
         private final ChainHook<C, M> chainHook;
         private final C context;
         final CompletableFuture<ChainOutcome<M>> result = new CompletableFuture<>();
+        // The first failure of an authorization handler, and whose counter it goes to if it
+        // decides the call. Written and read by the lane's thread of the moment only (a thread
+        // that takes over after a timeout is started after the write).
+        private ChainOutcome.Denied<M> failure;
+        private HandlerStats failureStats;
 
         Chain(HookDispatcher dispatcher, ChainHook<C, M> hook, HandlerEntry[] handlers, String client, C context) {
             super(dispatcher, hook, handlers, client);
             this.chainHook = hook;
             this.context = context;
+        }
+
+        /** A failure before the handlers ran (the shortcut's); it decides unless a handler allows. */
+        void failedBefore(ChainOutcome.Denied<M> denied, HandlerStats stats) {
+            failure = denied;
+            failureStats = stats;
         }
 
         @Override
@@ -59,20 +74,20 @@ abstract sealed class HookCall permits HookCall.Chain, HookCall.Notification {
 
         @Override
         @SuppressWarnings("unchecked")
-        boolean onResult(HandlerEntry entry, Object answer, Throwable failure) {
-            if (failure == null && answer instanceof Verdict.Ok<?> ok && ok.modifiers().isPresent()) {
+        boolean onResult(HandlerEntry entry, Object answer, Throwable failed) {
+            if (failed == null && answer instanceof Verdict.Ok<?> ok && ok.modifiers().isPresent()) {
                 try {
                     chainHook.checkModifiers((M) ok.modifiers().get());
-                } catch (RuntimeException invalid) {
-                    failure = invalid;
+                } catch (Throwable invalid) {
+                    failed = invalid;
                 }
             }
-            if (failure != null) {
+            if (failed != null) {
                 entry.stats.recordError();
-                boolean invalid = failure instanceof InvalidModifierException;
-                dispatcher.logFailure(this, entry, failure, invalid);
+                boolean invalid = failed instanceof InvalidModifierException;
+                dispatcher.logFailure(this, entry, failed, invalid);
                 if (chainHook.kind() == ChainHook.Kind.REWRITE) {
-                    result.complete(new ChainOutcome.Failed<>(entry.origin, HookDispatcher.describe(failure)));
+                    result.complete(new ChainOutcome.Failed<>(entry.origin, HookDispatcher.describe(failed)));
                     return true;
                 }
                 if (invalid) {
@@ -80,6 +95,7 @@ abstract sealed class HookCall permits HookCall.Chain, HookCall.Notification {
                             ChainOutcome.Cause.INVALID_MODIFIERS));
                     return true;
                 }
+                remember(entry, ChainOutcome.Cause.HANDLER_FAILED);
                 return false;
             }
             if (answer instanceof Verdict.Ok<?> ok) {
@@ -94,14 +110,30 @@ abstract sealed class HookCall permits HookCall.Chain, HookCall.Notification {
             return false;
         }
 
+        private void remember(HandlerEntry entry, ChainOutcome.Cause cause) {
+            if (failure == null) {
+                failure = new ChainOutcome.Denied<>(Optional.empty(), Optional.empty(), entry.origin, cause);
+                failureStats = entry.stats;
+            }
+        }
+
         @Override
         void onExhausted() {
-            result.complete(ChainOutcome.exhausted());
+            if (failure != null) {
+                failureStats.recordFailedClosed();
+                dispatcher.logFailedClosed(this, failure);
+                result.complete(failure);
+            } else {
+                result.complete(ChainOutcome.exhausted());
+            }
         }
 
         @Override
         int onTimeout(int index) {
             if (dispatcher.settings().fallback(hook) == TimeoutFallback.NEXT) {
+                if (chainHook.kind() == ChainHook.Kind.AUTHORIZATION) {
+                    remember(handlers[index], ChainOutcome.Cause.HANDLER_TIMED_OUT);
+                }
                 return index + 1;
             }
             result.complete(new ChainOutcome.Denied<>(Optional.empty(), Optional.empty(), handlers[index].origin,

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -23,8 +24,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <ul>
  *   <li><b>Chains</b> ({@link #chain}): handlers in {@link HookRegistry} order until one says ok
- *       or deny; a handler that throws counts as next for authorization hooks and stops a rewrite
- *       hook's chain ({@link ChainOutcome.Failed}); invalid modifiers are a logged rejection.</li>
+ *       or deny; a handler that throws (anything, {@link Error}s included) lets the later
+ *       handlers of an authorization hook decide, but denies the request when none of them
+ *       allows ({@link ChainOutcome.Cause#HANDLER_FAILED}); it stops a rewrite hook's chain
+ *       ({@link ChainOutcome.Failed}); invalid modifiers are a logged rejection.</li>
  *   <li><b>Notifications</b> ({@link #notify}): every handler, answers ignored, the client never
  *       waits.</li>
  *   <li><b>Threading</b>: calls for one client run on its {@link ClientLane}, in order and one at a
@@ -45,8 +48,8 @@ public final class HookDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HookDispatcher.class);
     // One shortcut call in this many is timed; all are counted.
     static final int SHORTCUT_TIMED = 16;
-    private static final CompletionStage<? extends ChainOutcome<?>> EXHAUSTED =
-            CompletableFuture.completedStage(ChainOutcome.exhausted());
+    private static final CompletionStage<? extends ChainOutcome<?>> UNHANDLED =
+            CompletableFuture.completedStage(ChainOutcome.unhandled());
 
     private final HookRegistry registry;
     private final DispatchSettings settings;
@@ -88,7 +91,7 @@ public final class HookDispatcher implements AutoCloseable {
      * Runs the chain of {@code hook} for {@code context} on the client's lane. The returned stage
      * completes on a virtual thread when a handler decides, when all said next, or when a
      * deadline fallback applies; it never completes exceptionally. With no handler it is already
-     * complete with {@link ChainOutcome.Exhausted}, and nothing was allocated.
+     * complete with {@link ChainOutcome#unhandled()}, and nothing was allocated.
      */
     public <C extends HookContext, M extends Modifiers> CompletionStage<ChainOutcome<M>> chain(
             ClientLane lane, ChainHook<C, M> hook, C context) {
@@ -116,17 +119,26 @@ public final class HookDispatcher implements AutoCloseable {
     private <C extends HookContext, M extends Modifiers> CompletionStage<ChainOutcome<M>> chain(
             ClientLane lane, ChainHook<C, M> hook, C context, boolean wake) {
         HookRegistry.ShortcutEntry shortcut = registry.shortcut(hook);
+        ChainOutcome<M> answered = null;
         if (shortcut != null) {
-            ChainOutcome<M> answered = shortcut(shortcut, hook, context, lane);
-            if (answered != null) {
+            answered = shortcut(shortcut, hook, context, lane);
+            if (answered != null && !isFailure(answered)) {
                 return CompletableFuture.completedStage(answered);
             }
         }
         HandlerEntry[] handlers = registry.entries(hook);
         if (handlers.length == 0) {
-            return (CompletionStage<ChainOutcome<M>>) EXHAUSTED;
+            if (answered != null) {
+                // The shortcut failed and nobody else can allow: a failure never widens access.
+                shortcut.stats().recordFailedClosed();
+                return CompletableFuture.completedStage(answered);
+            }
+            return (CompletionStage<ChainOutcome<M>>) UNHANDLED;
         }
         HookCall.Chain<C, M> call = new HookCall.Chain<>(this, hook, handlers, lane.label(), context);
+        if (answered != null) {
+            call.failedBefore((ChainOutcome.Denied<M>) answered, shortcut.stats());
+        }
         if (wake) {
             lane.chains.submit(call);
         } else {
@@ -147,6 +159,15 @@ public final class HookDispatcher implements AutoCloseable {
         lane.notifications.submit(new HookCall.Notification<>(this, hook, handlers, lane.label(), context));
     }
 
+    private static boolean isFailure(ChainOutcome<?> outcome) {
+        return outcome instanceof ChainOutcome.Denied<?> d && d.cause() == ChainOutcome.Cause.HANDLER_FAILED;
+    }
+
+    /**
+     * The shortcut's answer: {@code null} for none, or for an authorization hook whose shortcut
+     * failed a {@link ChainOutcome.Cause#HANDLER_FAILED} denial, which holds unless a handler
+     * allows.
+     */
     @SuppressWarnings("unchecked")
     private <C extends HookContext, M extends Modifiers> ChainOutcome<M> shortcut(
             HookRegistry.ShortcutEntry entry, ChainHook<C, M> hook, C context, ClientLane lane) {
@@ -161,10 +182,12 @@ public final class HookDispatcher implements AutoCloseable {
             if (verdict instanceof Verdict.Ok<M> ok && ok.modifiers().isPresent()) {
                 hook.checkModifiers(ok.modifiers().get());
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Anything, Errors included: this runs on an event loop, which must survive it.
             entry.stats().recordError();
             LOG.warn("{}: shortcut of {} failed for client {}: {}", hook.name(), entry.origin(), lane.label(), describe(e));
-            return null;
+            return hook.kind() == ChainHook.Kind.AUTHORIZATION ? new ChainOutcome.Denied<>(Optional.empty(),
+                    Optional.empty(), entry.origin(), ChainOutcome.Cause.HANDLER_FAILED) : null;
         } finally {
             if (timed) {
                 entry.stats().recordCall(ticker.read() - start);
@@ -220,14 +243,22 @@ public final class HookDispatcher implements AutoCloseable {
     }
 
     void logFailure(HookCall call, HandlerEntry entry, Throwable failure, boolean invalidModifiers) {
-        // Never the context: it may hold a password. The message comes from the handler/engine.
+        // Never the context: it may hold a password. The message comes from the handler/engine,
+        // so it is cut to a bounded single line (FailureText), here where failures are logged.
         if (invalidModifiers) {
             LOG.warn("{}: {} returned invalid modifiers for client {}: {}", call.hook.name(), entry.origin, call.client,
-                    failure.getMessage());
-        } else {
-            LOG.warn("{}: {} failed for client {}: {}", call.hook.name(), entry.origin, call.client, describe(failure));
-            LOG.debug("{}: {} failure", call.hook.name(), entry.origin, failure);
+                    describe(failure));
+            return;
         }
+        LOG.warn("{}: {} failed for client {}: {}", call.hook.name(), entry.origin, call.client, describe(failure));
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: {} failure", call.hook.name(), entry.origin, FailureText.withStackTrace(failure));
+        }
+    }
+
+    void logFailedClosed(HookCall call, ChainOutcome.Denied<?> denied) {
+        LOG.warn("{}: denied for client {}: {} {} and no later handler allowed", call.hook.name(), call.client,
+                denied.decidedBy(), denied.cause() == ChainOutcome.Cause.HANDLER_TIMED_OUT ? "timed out" : "failed");
     }
 
     void logTimeout(HookCall call, HandlerEntry entry, ClientLane lane) {
@@ -237,7 +268,6 @@ public final class HookDispatcher implements AutoCloseable {
     }
 
     static String describe(Throwable t) {
-        String message = t.getMessage();
-        return message == null ? t.getClass().getSimpleName() : message;
+        return FailureText.of(t);
     }
 }

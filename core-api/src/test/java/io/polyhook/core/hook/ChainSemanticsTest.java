@@ -60,6 +60,8 @@ class ChainSemanticsTest {
         REFUSE_INVALID_MODIFIERS,
         /** The next script decides; exhausted if there is none. */
         ASK_NEXT,
+        /** The next script decides; denied (the failure never widens access) if there is none. */
+        NEXT_ELSE_DENY,
         /** The chain stops with a failure; the request goes on unchanged. */
         FAIL
     }
@@ -87,7 +89,7 @@ class ChainSemanticsTest {
             new Row("modifiers", Then.ACCEPT_WITH_MODIFIERS, Then.ACCEPT_WITH_MODIFIERS),
             new Row("nil", Then.ASK_NEXT, Then.ASK_NEXT),
             new Row("next", Then.ASK_NEXT, Then.ASK_NEXT),
-            new Row("error boom", Then.ASK_NEXT, Then.FAIL),
+            new Row("error boom", Then.NEXT_ELSE_DENY, Then.FAIL),
             new Row("invalid-modifiers", Then.REFUSE_INVALID_MODIFIERS, Then.FAIL));
 
     /** A valid modifier line of the fake engine per chain hook, and the typed modifiers it means. */
@@ -172,8 +174,8 @@ class ChainSemanticsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("chainHooks")
-    void aChainWithoutScriptsIsExhausted(ChainHook<?, ?> hook) {
-        assertThat(call(hook)).isEqualTo(ChainOutcome.exhausted());
+    void aChainWithoutScriptsIsUnhandled(ChainHook<?, ?> hook) {
+        assertThat(call(hook)).isEqualTo(ChainOutcome.unhandled());
     }
 
     @Test
@@ -276,6 +278,10 @@ class ChainSemanticsTest {
             case ASK_NEXT -> assertThat(outcome).isEqualTo(next
                     .<ChainOutcome<?>>map(n -> new ChainOutcome.Allowed<>(Optional.empty(), n))
                     .orElse(ChainOutcome.exhausted()));
+            case NEXT_ELSE_DENY -> assertThat(outcome).isEqualTo(next
+                    .<ChainOutcome<?>>map(n -> new ChainOutcome.Allowed<>(Optional.empty(), n))
+                    .orElse(new ChainOutcome.Denied<>(Optional.empty(), Optional.empty(), script,
+                            ChainOutcome.Cause.HANDLER_FAILED)));
             case FAIL -> assertThat(outcome).isInstanceOfSatisfying(ChainOutcome.Failed.class,
                     f -> assertThat(f.decidedBy()).isEqualTo(script));
         }

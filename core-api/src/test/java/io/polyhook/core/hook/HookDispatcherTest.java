@@ -49,10 +49,10 @@ class HookDispatcherTest {
     }
 
     @Test
-    void chainWithoutHandlersIsExhaustedAtOnceOnTheCallersThread() {
+    void chainWithoutHandlersIsUnhandledAtOnceOnTheCallersThread() {
         var stage = dispatcher.chain(dispatcher.newLane("c"), Hooks.AUTH_ON_PUBLISH, Contexts.publish("c", "t"));
 
-        assertThat(stage.toCompletableFuture()).isCompletedWithValue(ChainOutcome.exhausted());
+        assertThat(stage.toCompletableFuture()).isCompletedWithValue(ChainOutcome.unhandled());
     }
 
     @Test

@@ -179,7 +179,7 @@ class ScriptManagerTest {
         Path a = write("a.fake", "# nothing yet");
 
         assertThat(scripts.load(a).hooks()).isEmpty();
-        assertThat(call(Hooks.AUTH_ON_PUBLISH)).isEqualTo(ChainOutcome.exhausted());
+        assertThat(call(Hooks.AUTH_ON_PUBLISH)).isEqualTo(ChainOutcome.unhandled());
     }
 
     // --- unloading
@@ -193,7 +193,7 @@ class ScriptManagerTest {
         scripts.unload(a);
 
         assertThat(registry.has(Hooks.AUTH_ON_PUBLISH)).isFalse();
-        assertThat(call(Hooks.AUTH_ON_PUBLISH)).isEqualTo(ChainOutcome.exhausted());
+        assertThat(call(Hooks.AUTH_ON_PUBLISH)).isEqualTo(ChainOutcome.unhandled());
         assertThat(scripts.list()).isEmpty();
         assertThat(scripts.stats(a)).isEmpty();
         assertThat(FakeEngine.openVersions(a)).isZero();
@@ -256,7 +256,7 @@ class ScriptManagerTest {
         ScriptInfo after = scripts.reload(a);
 
         assertThat(after.hooks()).containsExactly("auth_on_subscribe");
-        assertThat(call(Hooks.AUTH_ON_PUBLISH)).isEqualTo(ChainOutcome.exhausted());
+        assertThat(call(Hooks.AUTH_ON_PUBLISH)).isEqualTo(ChainOutcome.unhandled());
         assertThat(call(Hooks.AUTH_ON_SUBSCRIBE)).isEqualTo(new ChainOutcome.Allowed<>(Optional.empty(), origin(a)));
     }
 

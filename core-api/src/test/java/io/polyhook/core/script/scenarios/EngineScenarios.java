@@ -285,22 +285,29 @@ public abstract class EngineScenarios {
 
     @Test
     void auth_hooks_continue_on_script_error() throws Exception {
-        load("plugin_test");
         load("auth_hooks_offline_db_test");
-        assertThat(chain(Hooks.AUTH_ON_REGISTER, VmqFixtures.register(IGNORED))).isInstanceOf(ChainOutcome.Exhausted.class);
-        assertThat(chain(Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish(IGNORED))).isInstanceOf(ChainOutcome.Exhausted.class);
-        assertThat(chain(Hooks.AUTH_ON_SUBSCRIBE, VmqFixtures.subscribe(IGNORED))).isInstanceOf(ChainOutcome.Exhausted.class);
-        assertThat(chain(Hooks.AUTH_ON_REGISTER_M5, VmqFixtures.register(V5, IGNORED, MqttProperties.EMPTY)))
-                .isInstanceOf(ChainOutcome.Exhausted.class);
-        assertThat(chain(Hooks.AUTH_ON_PUBLISH_M5, VmqFixtures.publish(V5, IGNORED, 1, MqttProperties.EMPTY)))
-                .isInstanceOf(ChainOutcome.Exhausted.class);
-        assertThat(chain(Hooks.AUTH_ON_SUBSCRIBE_M5, VmqFixtures.subscribeM5(IGNORED))).isInstanceOf(ChainOutcome.Exhausted.class);
+        load("plugin_test");
+        // The failing script is asked first; the next one still decides.
+        assertAllowedUnchanged(chain(Hooks.AUTH_ON_REGISTER, VmqFixtures.register(ALLOWED)));
+        assertAllowedUnchanged(chain(Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish(ALLOWED)));
+        assertAllowedUnchanged(chain(Hooks.AUTH_ON_SUBSCRIBE, VmqFixtures.subscribe(ALLOWED)));
+        assertAllowedUnchanged(chain(Hooks.AUTH_ON_REGISTER_M5, VmqFixtures.register(V5, ALLOWED, MqttProperties.EMPTY)));
+        assertAllowedUnchanged(chain(Hooks.AUTH_ON_PUBLISH_M5, VmqFixtures.publish(V5, ALLOWED, 1, MqttProperties.EMPTY)));
+        // When nobody allows after the error, the error denies: it never widens access.
+        assertDenied(chain(Hooks.AUTH_ON_REGISTER, VmqFixtures.register(IGNORED)), ChainOutcome.Cause.HANDLER_FAILED);
+        assertDenied(chain(Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish(IGNORED)), ChainOutcome.Cause.HANDLER_FAILED);
+        assertDenied(chain(Hooks.AUTH_ON_SUBSCRIBE, VmqFixtures.subscribe(IGNORED)), ChainOutcome.Cause.HANDLER_FAILED);
+        assertDenied(chain(Hooks.AUTH_ON_REGISTER_M5, VmqFixtures.register(V5, IGNORED, MqttProperties.EMPTY)),
+                ChainOutcome.Cause.HANDLER_FAILED);
+        assertDenied(chain(Hooks.AUTH_ON_PUBLISH_M5, VmqFixtures.publish(V5, IGNORED, 1, MqttProperties.EMPTY)),
+                ChainOutcome.Cause.HANDLER_FAILED);
+        assertDenied(chain(Hooks.AUTH_ON_SUBSCRIBE_M5, VmqFixtures.subscribeM5(IGNORED)), ChainOutcome.Cause.HANDLER_FAILED);
     }
 
     @Test
-    void on_auth_m5_errors_count_as_next() throws Exception {
+    void on_auth_m5_errors_deny_when_no_later_handler_allows() throws Exception {
         load("auth_hooks_offline_db_test");
-        assertThat(chain(Hooks.ON_AUTH_M5, VmqFixtures.auth(IGNORED, "AUTH_DATA0"))).isInstanceOf(ChainOutcome.Exhausted.class);
+        assertDenied(chain(Hooks.ON_AUTH_M5, VmqFixtures.auth(IGNORED, "AUTH_DATA0")), ChainOutcome.Cause.HANDLER_FAILED);
     }
 
     @Test
@@ -434,9 +441,9 @@ public abstract class EngineScenarios {
     }
 
     @Test
-    void a_provider_error_in_an_auth_hook_counts_as_next() throws Exception {
+    void a_provider_error_in_an_auth_hook_denies_when_no_later_handler_allows() throws Exception {
         load("auth_hooks_offline_db_test");
-        assertThat(chain(Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish(ALLOWED))).isInstanceOf(ChainOutcome.Exhausted.class);
+        assertDenied(chain(Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish(ALLOWED)), ChainOutcome.Cause.HANDLER_FAILED);
     }
 
     @Test
