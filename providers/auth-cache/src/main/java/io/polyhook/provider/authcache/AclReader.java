@@ -161,12 +161,12 @@ final class AclReader {
                 fail("pattern: string expected, got " + Values.typeName(value));
                 return TopicPattern.NOTHING;
             }
-            TopicPattern pattern = TopicPattern.compile(text, id.mountpoint(), id.clientId(), username);
-            if (pattern == null) {
-                fail("pattern '" + text + "' is not a valid topic filter");
+            try {
+                return TopicPattern.compile(text, id.mountpoint(), id.clientId(), username);
+            } catch (IllegalArgumentException e) {
+                fail(e.getMessage());
                 return TopicPattern.NOTHING;
             }
-            return pattern;
         }
 
         long integer(String key, long min, long max, long def) {

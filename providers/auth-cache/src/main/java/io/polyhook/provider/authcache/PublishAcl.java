@@ -23,6 +23,6 @@ record PublishAcl(TopicPattern pattern, int maxQos, long maxPayloadSize, boolean
 
     /** Whether this ACL grants the publish described. */
     boolean grants(String topic, int qos, int payloadSize, boolean retain) {
-        return qos <= maxQos && payloadSize <= maxPayloadSize && (!retain || allowedRetain) && pattern.matches(topic);
+        return qos <= maxQos && payloadSize <= maxPayloadSize && (!retain || allowedRetain) && pattern.grantsTopic(topic);
     }
 }

@@ -16,8 +16,11 @@ import java.util.List;
  */
 record SubscribeAcl(TopicPattern pattern, int maxQos, List<TopicSubscription> rewrite, List<Object> scriptModifiers) {
 
-    /** Whether this ACL grants subscribing {@code filter} with {@code qos}. */
+    /**
+     * Whether this ACL grants subscribing {@code filter} with {@code qos}: every topic the filter
+     * can match must be matched by the pattern ({@link TopicPattern#grantsFilter}).
+     */
     boolean grants(String filter, int qos) {
-        return qos <= maxQos && pattern.matches(filter);
+        return qos <= maxQos && pattern.grantsFilter(filter);
     }
 }

@@ -167,6 +167,45 @@ class AuthCacheTest {
         }
 
         @Test
+        void aOneLevelWildcardInThePatternDoesNotGrantAMultiLevelFilter() {
+            cache.insert(client("c"), USER, null, patterns("a/+"));
+
+            assertThat(cache.matchSubscribe(subscribe("c", sub("a/#", 0)))).isEqualTo(Verdict.deny());
+            assertThat(cache.matchSubscribe(subscribe("c", sub("a/+", 0)))).isEqualTo(Verdict.ok());
+        }
+
+        @Test
+        void aPatternForEverythingDoesNotGrantTheSysTree() {
+            cache.insert(client("c"), USER, null, patterns("#"));
+
+            assertThat(cache.matchSubscribe(subscribe("c", sub("$SYS/#", 0)))).isEqualTo(Verdict.deny());
+            assertThat(cache.matchSubscribe(subscribe("c", sub("#", 0)))).isEqualTo(Verdict.ok());
+        }
+
+        @ParameterizedTest(name = "client id ''{0}'' subscribing {1}")
+        @CsvSource(delimiter = '|', textBlock = """
+                +      | devices/+/#
+                +      | devices/+/state
+                '#'    | devices/#
+                a/b    | devices/a/b/state
+                a/b    | devices/a/#
+                $SYS   | $SYS/#
+                """)
+        void aClientIdNeverBecomesAWildcardOrALevelSeparator(String clientId, String filter) {
+            cache.insert(client(clientId), USER, null, patterns("devices/%c/#", "%c/#"));
+
+            assertThat(cache.matchSubscribe(subscribe(clientId, sub(filter, 0)))).isEqualTo(Verdict.deny());
+        }
+
+        @Test
+        void anOrdinaryClientIdStillGrantsItsOwnTree() {
+            cache.insert(client("dev-1"), USER, null, patterns("devices/%c/#"));
+
+            assertThat(cache.matchSubscribe(subscribe("dev-1", sub("devices/dev-1/#", 0)))).isEqualTo(Verdict.ok());
+            assertThat(cache.matchSubscribe(subscribe("dev-1", sub("devices/+/#", 0)))).isEqualTo(Verdict.deny());
+        }
+
+        @Test
         void aNilListDeniesEverySubscribe() {
             cache.insert(client("c"), USER, patterns("#"), null);
 
