@@ -12,6 +12,7 @@ import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import io.polyhook.broker.config.NoMatch;
 import io.polyhook.broker.config.ScriptsConfig;
 import io.polyhook.core.hook.HandlerStats;
 import org.junit.jupiter.api.Test;
@@ -222,9 +223,9 @@ class LuaScriptsTest {
                 hooks = { auth_on_publish = auth_on_publish, auth_on_publish_m5 = auth_on_publish }
                 """);
         try (TestBroker broker = start()) {
-            // A handler error counts as next; the chain is exhausted and broker.no_match (allow) applies.
+            // The stopped call is a failed handler and nobody after it allows: that publish is denied.
             Mqtt5BlockingClient looper = broker.v5("looper");
-            assertThat(publishQos1(looper, "loop", "x")).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
+            assertThat(publishQos1(looper, "loop", "x")).isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
 
             Mqtt5BlockingClient sub = broker.v5("sub");
             try (var in = sub.publishes(MqttGlobalPublishFilter.ALL)) {
@@ -241,7 +242,7 @@ class LuaScriptsTest {
     }
 
     @Test
-    void endlessLoopWithNoMatchDenyRefusesThatPublish() throws Exception {
+    void endlessLoopIsDeniedEvenWithNoMatchAllow() throws Exception {
         script("a.lua", ALLOW_REGISTER);
         script("b.lua", """
                 function auth_on_publish(pub)
@@ -250,7 +251,7 @@ class LuaScriptsTest {
                 hooks = { auth_on_publish_m5 = auth_on_publish }
                 """);
         try (TestBroker broker = TestBroker.configured(c -> c
-                .withBroker(c.broker().withAllowAnonymous(false).withNoMatchAllow(false))
+                .withBroker(c.broker().withAllowAnonymous(false).withNoMatch(NoMatch.ALLOW))
                 .withScripts(new ScriptsConfig(dir.toString(), List.of(), 2, Duration.ofSeconds(5))))) {
             assertThat(publishQos1(broker.v5("looper"), "loop", "x")).isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
         }

@@ -8,6 +8,7 @@ import io.polyhook.broker.PolyhookBroker;
 import io.polyhook.broker.config.BrokerConfig;
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.config.ListenerConfig;
+import io.polyhook.broker.config.NoMatch;
 import io.polyhook.broker.config.ScriptsConfig;
 import io.polyhook.spi.Plugin;
 
@@ -44,7 +45,11 @@ final class TestBroker implements AutoCloseable {
         }
         BrokerConfig defaults = BrokerConfig.defaults();
         // No $SYS unless a test asks for it: its retained topics would show in every retained count.
-        return defaults.withBroker(defaults.broker().withSys(Duration.ZERO, defaults.broker().nodeName()))
+        // Anonymous clients are admitted (tests connect without credentials unless they switch it
+        // off); broker.no_match is left unset: a hook with handlers that all say next denies, a
+        // hook without handlers allows.
+        return defaults.withBroker(defaults.broker().withSys(Duration.ZERO, defaults.broker().nodeName())
+                        .withAllowAnonymous(true).withNoMatch(NoMatch.DENY_WHEN_HANDLED))
                 .withListeners(List.of(
                         ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 0),
                         ListenerConfig.of(ListenerConfig.Kind.WS, "127.0.0.1", 0)))

@@ -92,6 +92,7 @@ final class ScriptsEndpoint {
         m.put("calls", s.calls());
         m.put("errors", s.errors());
         m.put("timeouts", s.timeouts());
+        m.put("failed_closed", s.failedClosed());
         m.put("mean_us", round(s.meanMicros()));
         m.put("p50_us", round(s.p50Micros()));
         m.put("p99_us", round(s.p99Micros()));

@@ -7,6 +7,8 @@ import io.polyhook.broker.config.ConfigException;
 import io.polyhook.core.plugin.PluginStartException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -22,6 +24,8 @@ import java.util.concurrent.CountDownLatch;
         description = "An MQTT broker whose plugins are scripts.",
         subcommands = {PolyhookCommand.Run.class, ScriptCommand.class, CommandLine.HelpCommand.class})
 public final class PolyhookCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolyhookCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -56,8 +60,9 @@ public final class PolyhookCommand implements Callable<Integer> {
 
     /** {@code polyhook run}: starts the broker and runs until stopped (SIGINT/SIGTERM). */
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = "Start the broker. Without --config: MQTT on 1883, WebSocket on 8000 (/mqtt), anonymous clients"
-                    + " allowed, admin API on 127.0.0.1:8888.")
+            description = "Start the broker. Without --config: MQTT on 127.0.0.1:1883, WebSocket on 127.0.0.1:8000 (/mqtt),"
+                    + " anonymous clients allowed, admin API on 127.0.0.1:8888. With --config: anonymous clients refused"
+                    + " unless broker.allow_anonymous is true.")
     static final class Run implements Callable<Integer> {
 
         @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML config file")
@@ -68,7 +73,7 @@ public final class PolyhookCommand implements Callable<Integer> {
             defaultLeakDetection(System.getProperties());
             PolyhookBroker broker;
             try {
-                BrokerConfig cfg = config == null ? BrokerConfig.defaults() : BrokerConfig.load(config);
+                BrokerConfig cfg = config == null ? withoutConfigFile() : BrokerConfig.load(config);
                 broker = PolyhookBroker.builder().config(cfg).adminAddress(DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT).start();
             } catch (ConfigException e) {
                 System.err.println("polyhook: bad config: " + e.getMessage());
@@ -88,6 +93,18 @@ public final class PolyhookCommand implements Callable<Integer> {
             }, "polyhook-shutdown"));
             stopped.await();
             return 0;
+        }
+
+        /**
+         * The configuration of a broker started without a file (Mosquitto 2's "local only mode"):
+         * listeners on the loopback interface, anonymous clients admitted; said at start, so that
+         * nobody mistakes it for a deployment.
+         */
+        static BrokerConfig withoutConfigFile() {
+            LOG.warn("no config file: listening on 127.0.0.1 only (MQTT 1883, WebSocket 8000) and admitting anonymous"
+                    + " clients; start with --config FILE to listen on other addresses (a config file refuses anonymous"
+                    + " clients unless broker.allow_anonymous is true)");
+            return BrokerConfig.defaults();
         }
     }
 }

@@ -35,13 +35,21 @@ public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners
         Objects.requireNonNull(adminHost, "adminHost");
     }
 
-    /** The listeners used when the config has none: MQTT on 1883 and WebSocket on 8000 ({@code /mqtt}). */
+    /**
+     * The listeners used when the config has none: MQTT on 1883 and WebSocket on 8000
+     * ({@code /mqtt}), on the loopback interface only (127.0.0.1), as Mosquitto 2 does: a broker
+     * nobody configured is not reachable from the network.
+     */
     public static List<ListenerConfig> defaultListeners() {
-        return List.of(ListenerConfig.of(ListenerConfig.Kind.TCP, "0.0.0.0", 1883),
-                ListenerConfig.of(ListenerConfig.Kind.WS, "0.0.0.0", 8000));
+        return List.of(ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 1883),
+                ListenerConfig.of(ListenerConfig.Kind.WS, "127.0.0.1", 8000));
     }
 
-    /** The configuration with no file: default listeners, anonymous clients allowed, scripts from {@code scripts/}. */
+    /**
+     * The configuration with no file: loopback listeners, anonymous clients allowed, scripts from
+     * {@code scripts/}. A config file starts from these with {@code broker.allow_anonymous: false}
+     * ({@link BrokerSettings#DEFAULT_WITH_FILE}).
+     */
     public static BrokerConfig defaults() {
         return new BrokerConfig(BrokerSettings.DEFAULT, defaultListeners(), ScriptsConfig.DEFAULT, Map.of(), Map.of(),
                 Map.of(), Optional.empty(), 0);

@@ -6,7 +6,7 @@ import java.time.Duration;
  * The {@code broker} section.
  *
  * @param allowAnonymous     admit clients without calling {@code auth_on_register}
- * @param noMatchAllow       what an exhausted publish/subscribe authorization means: allow (true) or deny
+ * @param noMatch            what an exhausted publish/subscribe authorization means ({@link NoMatch})
  * @param connectTimeout     how long a new connection may take to send CONNECT
  * @param maxPacketSize      the largest MQTT packet accepted, in bytes
  * @param maxOfflineMessages the largest queue of an offline persistent session (oldest dropped and counted)
@@ -25,35 +25,49 @@ import java.time.Duration;
  *                           oldest messages (dropped and counted, or disconnected: {@code delivery})
  * @param delivery           slow consumers, shared subscription policy and offline-queue draining
  */
-public record BrokerSettings(boolean allowAnonymous, boolean noMatchAllow, Duration connectTimeout, int maxPacketSize,
+public record BrokerSettings(boolean allowAnonymous, NoMatch noMatch, Duration connectTimeout, int maxPacketSize,
                              int maxOfflineMessages, int maxInflight, int maxPending, int maxConnections,
                              int maxConnectionsPerIp, int receiveMaximum, int topicAliasMaximum,
                              long persistentSessionExpiry, Duration sysInterval, String nodeName,
                              int maxOnlineMessages, DeliverySettings delivery) {
 
+    /** Checks the no_match rule is present. */
+    public BrokerSettings {
+        java.util.Objects.requireNonNull(noMatch, "noMatch");
+    }
+
     /** "Never expires": MQTT 5's largest session expiry interval. */
     public static final long NEVER = 0xFFFF_FFFFL;
 
-    /** Anonymous clients allowed, no_match allow, 10 s, 256 KiB, 1000, 32, 64, no connection limits. */
+    /**
+     * The settings without a config file: anonymous clients allowed (the listeners are on the
+     * loopback interface then), no_match unset, 10 s, 256 KiB, 1000, 32, 64, no connection limits.
+     */
     public static final BrokerSettings DEFAULT =
-            new BrokerSettings(true, true, Duration.ofSeconds(10), 256 * 1024, 1000, 32, 64);
+            new BrokerSettings(true, NoMatch.DENY_WHEN_HANDLED, Duration.ofSeconds(10), 256 * 1024, 1000, 32, 64);
+
+    /**
+     * The defaults of the {@code broker} section of a config file: as {@link #DEFAULT}, but
+     * anonymous clients are refused unless the file allows them.
+     */
+    public static final BrokerSettings DEFAULT_WITH_FILE = DEFAULT.withAllowAnonymous(false);
 
     /** The first seven settings; the others take their defaults. */
-    public BrokerSettings(boolean allowAnonymous, boolean noMatchAllow, Duration connectTimeout, int maxPacketSize,
+    public BrokerSettings(boolean allowAnonymous, NoMatch noMatch, Duration connectTimeout, int maxPacketSize,
                           int maxOfflineMessages, int maxInflight, int maxPending) {
-        this(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight, maxPending,
+        this(allowAnonymous, noMatch, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight, maxPending,
                 0, 0, 64, 16, NEVER, Duration.ofSeconds(10), "polyhook", 10_000, DeliverySettings.DEFAULT);
     }
 
     /** These settings with another anonymous-access rule. */
     public BrokerSettings withAllowAnonymous(boolean value) {
-        return new BrokerSettings(value, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight,
+        return new BrokerSettings(value, noMatch, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight,
                 maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
                 sysInterval, nodeName, maxOnlineMessages, delivery);
     }
 
     /** These settings with another no_match rule. */
-    public BrokerSettings withNoMatchAllow(boolean value) {
+    public BrokerSettings withNoMatch(NoMatch value) {
         return new BrokerSettings(allowAnonymous, value, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight,
                 maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
                 sysInterval, nodeName, maxOnlineMessages, delivery);
@@ -61,56 +75,56 @@ public record BrokerSettings(boolean allowAnonymous, boolean noMatchAllow, Durat
 
     /** These settings with another CONNECT timeout. */
     public BrokerSettings withConnectTimeout(Duration value) {
-        return new BrokerSettings(allowAnonymous, noMatchAllow, value, maxPacketSize, maxOfflineMessages, maxInflight,
+        return new BrokerSettings(allowAnonymous, noMatch, value, maxPacketSize, maxOfflineMessages, maxInflight,
                 maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
                 sysInterval, nodeName, maxOnlineMessages, delivery);
     }
 
     /** These settings with other connection limits (0 for none). */
     public BrokerSettings withMaxConnections(int total, int perIp) {
-        return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
+        return new BrokerSettings(allowAnonymous, noMatch, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, total, perIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
                 sysInterval, nodeName, maxOnlineMessages, delivery);
     }
 
     /** These settings with another offline queue bound. */
     public BrokerSettings withMaxOfflineMessages(int value) {
-        return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, value,
+        return new BrokerSettings(allowAnonymous, noMatch, connectTimeout, maxPacketSize, value,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
                 persistentSessionExpiry, sysInterval, nodeName, maxOnlineMessages, delivery);
     }
 
     /** These settings with another inbound Receive Maximum and topic alias maximum. */
     public BrokerSettings withInboundLimits(int receiveMax, int topicAliasMax) {
-        return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
+        return new BrokerSettings(allowAnonymous, noMatch, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMax, topicAliasMax,
                 persistentSessionExpiry, sysInterval, nodeName, maxOnlineMessages, delivery);
     }
 
     /** These settings with another MQTT 3 persistent-session expiry, in seconds ({@link #NEVER} for never). */
     public BrokerSettings withPersistentSessionExpiry(long seconds) {
-        return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
+        return new BrokerSettings(allowAnonymous, noMatch, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, seconds,
                 sysInterval, nodeName, maxOnlineMessages, delivery);
     }
 
     /** These settings with another online queue bound. */
     public BrokerSettings withMaxOnlineMessages(int value) {
-        return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
+        return new BrokerSettings(allowAnonymous, noMatch, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
                 persistentSessionExpiry, sysInterval, nodeName, value, delivery);
     }
 
     /** These settings with another {@code $SYS} interval ({@link Duration#ZERO} for none) and node name. */
     public BrokerSettings withSys(Duration interval, String node) {
-        return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
+        return new BrokerSettings(allowAnonymous, noMatch, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
                 persistentSessionExpiry, interval, node, maxOnlineMessages, delivery);
     }
 
     /** These settings with other delivery settings (slow consumers, shared subscriptions, draining). */
     public BrokerSettings withDelivery(DeliverySettings value) {
-        return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
+        return new BrokerSettings(allowAnonymous, noMatch, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
                 persistentSessionExpiry, sysInterval, nodeName, maxOnlineMessages, value);
     }

@@ -69,7 +69,8 @@ final class ConfigParser {
             throw new ConfigException("", "not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
         }
-        BrokerConfig d = BrokerConfig.defaults();
+        // A config file refuses anonymous clients unless it allows them (Mosquitto 2's rule).
+        BrokerConfig d = BrokerConfig.defaults().withBroker(BrokerSettings.DEFAULT_WITH_FILE);
         if (root == null || root.isMissingNode() || root.isNull()) {
             return d;
         }
@@ -101,12 +102,12 @@ final class ConfigParser {
         }
         object(n, "broker", BROKER);
         boolean anonymous = bool(n, "allow_anonymous", "broker", d.allowAnonymous());
-        boolean noMatchAllow = d.noMatchAllow();
+        NoMatch noMatch = d.noMatch();
         if (n.hasNonNull("no_match")) {
             String v = text(n.get("no_match"), "broker.no_match");
-            noMatchAllow = switch (v) {
-                case "allow" -> true;
-                case "deny" -> false;
+            noMatch = switch (v) {
+                case "allow" -> NoMatch.ALLOW;
+                case "deny" -> NoMatch.DENY;
                 default -> throw new ConfigException("broker.no_match", "unknown value \"" + v + "\" (expected allow, deny)");
             };
         }
@@ -154,7 +155,7 @@ final class ConfigParser {
         if (node.isEmpty() || node.contains("/") || node.contains("+") || node.contains("#")) {
             throw new ConfigException("broker.node_name", "must be one non-empty topic level without / + #, was \"" + node + "\"");
         }
-        return new BrokerSettings(anonymous, noMatchAllow, connectTimeout, maxPacket, maxOffline, maxInflight, maxPending,
+        return new BrokerSettings(anonymous, noMatch, connectTimeout, maxPacket, maxOffline, maxInflight, maxPending,
                 maxConnections, maxPerIp, receiveMax, aliasMax, sessionExpiry, sysInterval, node, maxOnline,
                 delivery(n, d.delivery()));
     }

@@ -78,8 +78,11 @@ public final class ScriptModule extends AbstractModule {
     /** The parts of the config providers read ({@code providers}, {@code auth}, ...), as model values. */
     static Map<String, Object> modelOf(BrokerConfig c) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("broker", Map.of("allow_anonymous", c.broker().allowAnonymous(),
-                "no_match", c.broker().noMatchAllow() ? "allow" : "deny"));
+        Map<String, Object> broker = new LinkedHashMap<>();
+        broker.put("allow_anonymous", c.broker().allowAnonymous());
+        // Unset stays unset (nil for scripts): its rule depends on the hook, see NoMatch.
+        c.broker().noMatch().configValue().ifPresent(v -> broker.put("no_match", v));
+        m.put("broker", broker);
         m.put("scripts", Map.of("dir", c.scripts().dir(), "files", List.copyOf(c.scripts().files()),
                 "states", (long) c.scripts().states(), "hook_timeout", c.scripts().hookTimeout().toMillis() + "ms"));
         m.put("providers", c.providers());

@@ -72,6 +72,8 @@ final class HookMeters {
                         HandlerStats.Snapshot::errors),
                 counter("polyhook.hook.timeouts", "handler calls that missed their deadline", tags, ref,
                         HandlerStats.Snapshot::timeouts),
+                counter("polyhook.hook.failed.closed", "requests denied because this handler failed or timed out"
+                        + " and no later handler allowed", tags, ref, HandlerStats.Snapshot::failedClosed),
                 latency("mean", tags, ref, HandlerStats.Snapshot::meanMicros),
                 latency("p50", tags, ref, HandlerStats.Snapshot::p50Micros),
                 latency("p99", tags, ref, HandlerStats.Snapshot::p99Micros));

@@ -632,7 +632,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         ChainHook<PublishContext, PublishModifiers> hook = version.isMqtt5() ? Hooks.AUTH_ON_PUBLISH_M5 : Hooks.AUTH_ON_PUBLISH;
         if (!dispatcher.has(hook)) {
-            if (settings.noMatchAllow()) {
+            if (settings.noMatch().allowsUnhandled()) {
                 admit(req);
             } else {
                 refuseNotAuthorized("will not authorized (no_match deny)");
@@ -648,7 +648,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     admit(req);
                 }
                 case ChainOutcome.Exhausted<PublishModifiers> ex -> {
-                    if (settings.noMatchAllow()) {
+                    if (settings.noMatch().allows(ex)) {
                         admit(req);
                     } else {
                         refuseNotAuthorized("will not authorized (no_match deny)");
@@ -879,7 +879,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!dispatcher.has(hook)) {
-            publishInOrder(p, msg, ChainOutcome.exhausted());
+            publishInOrder(p, msg, ChainOutcome.unhandled());
             return;
         }
         PublishContext pc = new PublishContext(version, mountpoint, clientId, username, msg.topic(), msg.qos(),
@@ -965,7 +965,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 }
             }
             case ChainOutcome.Exhausted<PublishModifiers> ex -> {
-                if (!settings.noMatchAllow()) {
+                if (!settings.noMatch().allows(ex)) {
                     deniedCode = Packets.NOT_AUTHORIZED;
                 }
             }
@@ -1071,7 +1071,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (valid.isEmpty() || !dispatcher.has(hook)) {
-            subscribeVerdict(packetId, early, valid, validIndex, props, ChainOutcome.exhausted());
+            subscribeVerdict(packetId, early, valid, validIndex, props, ChainOutcome.unhandled());
             return;
         }
         SubscribeContext sc = new SubscribeContext(version, mountpoint, clientId, username, valid, props);
@@ -1088,7 +1088,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     granted = ok.modifiers().map(SubscribeModifiers::topics).orElse(valid);
             case ChainOutcome.Exhausted<SubscribeModifiers> ex -> {
                 granted = valid;
-                if (!settings.noMatchAllow()) {
+                if (!settings.noMatch().allows(ex)) {
                     denyCode = v5 ? Packets.NOT_AUTHORIZED : Packets.UNSPECIFIED_ERROR;
                 }
             }

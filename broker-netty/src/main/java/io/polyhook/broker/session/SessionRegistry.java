@@ -411,7 +411,7 @@ public final class SessionRegistry implements AutoCloseable {
         ChainHook<SubscribeContext, SubscribeModifiers> hook = version.isMqtt5()
                 ? Hooks.AUTH_ON_SUBSCRIBE_M5 : Hooks.AUTH_ON_SUBSCRIBE;
         Optional<String> user = username.isPresent() ? username : session.username();
-        boolean denyAll = !session.maySubscribe() || (!dispatcher.has(hook) && !settings.noMatchAllow());
+        boolean denyAll = !session.maySubscribe() || (!dispatcher.has(hook) && !settings.noMatch().allowsUnhandled());
         if (!denyAll && !dispatcher.has(hook)) {
             return CompletableFuture.completedFuture(null);
         }
@@ -462,7 +462,7 @@ public final class SessionRegistry implements AutoCloseable {
                 }
                 yield true;
             }
-            case ChainOutcome.Exhausted<SubscribeModifiers> ex -> settings.noMatchAllow();
+            case ChainOutcome.Exhausted<SubscribeModifiers> ex -> settings.noMatch().allows(ex);
             case ChainOutcome.Denied<SubscribeModifiers> denied -> false;
             case ChainOutcome.Failed<SubscribeModifiers> failed -> false;
         };

@@ -47,7 +47,8 @@ class AdminServerTest {
     }
 
     static BrokerConfig config(Path scriptsDir) {
-        return BrokerConfig.defaults()
+        // Anonymous clients: the tests connect without credentials (the no-file default, said here).
+        return BrokerConfig.defaults().withBroker(BrokerConfig.defaults().broker().withAllowAnonymous(true))
                 .withListeners(List.of(ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 0)))
                 .withScripts(new ScriptsConfig(scriptsDir.toString(), List.of(), 1, Duration.ofSeconds(5)));
     }

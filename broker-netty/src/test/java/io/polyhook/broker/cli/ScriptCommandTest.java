@@ -40,7 +40,7 @@ class ScriptCommandTest {
                 hooks = { auth_on_publish = auth_on_publish, auth_on_subscribe = auth_on_subscribe }
                 """);
         broker = PolyhookBroker.builder().discoverPlugins(false).adminAddress("127.0.0.1", 0)
-                .config(BrokerConfig.defaults()
+                .config(BrokerConfig.defaults().withBroker(BrokerConfig.defaults().broker().withAllowAnonymous(true))
                         .withListeners(List.of(ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 0)))
                         .withScripts(new ScriptsConfig(dir.toString(), List.of(), 1, Duration.ofSeconds(5))))
                 .start();

@@ -14,19 +14,49 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class BrokerConfigTest {
 
     @Test
-    void noConfigListensOnMqtt1883AndWebSocket8000WithAnonymousAllowed() {
+    void withoutAFileTheBrokerListensOnLoopbackOnlyAndAdmitsAnonymousClients() {
         BrokerConfig c = BrokerConfig.defaults();
-        assertThat(c.listeners()).extracting(ListenerConfig::type, ListenerConfig::port, ListenerConfig::path)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(ListenerConfig.Kind.TCP, 1883, "/mqtt"),
-                        org.assertj.core.groups.Tuple.tuple(ListenerConfig.Kind.WS, 8000, "/mqtt"));
+        assertThat(c.listeners()).extracting(ListenerConfig::type, ListenerConfig::host, ListenerConfig::port,
+                        ListenerConfig::path)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(ListenerConfig.Kind.TCP, "127.0.0.1", 1883, "/mqtt"),
+                        org.assertj.core.groups.Tuple.tuple(ListenerConfig.Kind.WS, "127.0.0.1", 8000, "/mqtt"));
         assertThat(c.broker().allowAnonymous()).isTrue();
+        assertThat(c.broker().noMatch()).isEqualTo(NoMatch.DENY_WHEN_HANDLED);
         assertThat(c.scripts().dir()).isEqualTo("scripts");
         assertThat(c.scripts().hookTimeout()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
-    void emptyFileGivesTheDefaults() {
-        assertThat(BrokerConfig.parse("")).isEqualTo(BrokerConfig.defaults());
+    void anEmptyFileRefusesAnonymousClientsAndKeepsTheOtherDefaults() {
+        assertThat(BrokerConfig.parse("")).isEqualTo(BrokerConfig.defaults()
+                .withBroker(BrokerConfig.defaults().broker().withAllowAnonymous(false)));
+    }
+
+    @Test
+    void aFileWithoutABrokerSectionRefusesAnonymousClients() {
+        BrokerConfig c = BrokerConfig.parse("""
+                listeners: [{ type: tcp, address: "0.0.0.0:1883" }]
+                """);
+        assertThat(c.broker().allowAnonymous()).isFalse();
+        assertThat(c.broker().noMatch()).isEqualTo(NoMatch.DENY_WHEN_HANDLED);
+    }
+
+    @Test
+    void aFileWithoutListenersListensOnLoopbackOnly() {
+        BrokerConfig c = BrokerConfig.parse("""
+                broker: { allow_anonymous: true }
+                """);
+        assertThat(c.broker().allowAnonymous()).isTrue();
+        assertThat(c.listeners()).extracting(ListenerConfig::host).containsOnly("127.0.0.1");
+    }
+
+    @ParameterizedTest(name = "no_match: {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            allow | ALLOW
+            deny  | DENY
+            """)
+    void noMatchKeepsItsTwoValues(String value, NoMatch expected) {
+        assertThat(BrokerConfig.parse("broker: { no_match: " + value + " }").broker().noMatch()).isEqualTo(expected);
     }
 
     @Test
@@ -52,7 +82,7 @@ class BrokerConfigTest {
                   address: "127.0.0.1:8888"
                 """);
         assertThat(c.broker().allowAnonymous()).isFalse();
-        assertThat(c.broker().noMatchAllow()).isFalse();
+        assertThat(c.broker().noMatch()).isEqualTo(NoMatch.DENY);
         assertThat(c.listeners()).hasSize(2);
         assertThat(c.listeners().get(1).mountpoint()).isEqualTo("site1");
         assertThat(c.listeners().get(1).allowAnonymous()).contains(true);

@@ -16,6 +16,7 @@ import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.config.ListenerConfig;
+import io.polyhook.broker.config.NoMatch;
 import io.polyhook.broker.routing.RetainedStore;
 import io.polyhook.broker.routing.SubscriptionTree;
 import io.polyhook.core.hook.DispatchSettings;
@@ -41,7 +42,9 @@ class ConnectionHandlerTest {
 
     private final HookRegistry hooks = new HookRegistry();
     private final HookDispatcher dispatcher = new HookDispatcher(hooks, DispatchSettings.defaults());
-    private final SessionRegistry sessions = new SessionRegistry(BrokerSettings.DEFAULT, dispatcher, new SubscriptionTree(),
+    // Anonymous clients; no_match unset: a hook with handlers that all say next denies.
+    private final SessionRegistry sessions = new SessionRegistry(BrokerSettings.DEFAULT.withAllowAnonymous(true)
+            .withNoMatch(NoMatch.DENY_WHEN_HANDLED), dispatcher, new SubscriptionTree(),
             new RetainedStore(), new io.polyhook.broker.sys.BrokerStats());
     private final HookRegistrar registrar = hooks.registrar(HandlerOrigin.plugin("test"), 0);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
@@ -231,7 +234,7 @@ class ConnectionHandlerTest {
 
     @Test
     void readingPausesOnlyPastTheHighWaterMarkAndResumesWhenDrained() throws Exception {
-        BrokerSettings small = new BrokerSettings(true, true, java.time.Duration.ofSeconds(10), 1024 * 1024, 100, 32, 4);
+        BrokerSettings small = new BrokerSettings(true, NoMatch.ALLOW, java.time.Duration.ofSeconds(10), 1024 * 1024, 100, 32, 4);
         SessionRegistry registry = new SessionRegistry(small, dispatcher, new SubscriptionTree(), new RetainedStore(), new io.polyhook.broker.sys.BrokerStats());
         CountDownLatch release = new CountDownLatch(1);
         registrar.register(Hooks.AUTH_ON_PUBLISH, pc -> {

@@ -43,7 +43,9 @@ class VmqApiAndReauthorizationTest {
     private final HookRegistry hooks = new HookRegistry();
     private final HookDispatcher dispatcher = new HookDispatcher(hooks, DispatchSettings.defaults());
     private final SubscriptionTree tree = new SubscriptionTree();
-    private final SessionRegistry sessions = new SessionRegistry(BrokerSettings.DEFAULT, dispatcher, tree,
+    // Anonymous clients; no_match unset: a hook with handlers that all say next denies.
+    private final SessionRegistry sessions = new SessionRegistry(BrokerSettings.DEFAULT.withAllowAnonymous(true)
+            .withNoMatch(io.polyhook.broker.config.NoMatch.DENY_WHEN_HANDLED), dispatcher, tree,
             new RetainedStore(), new BrokerStats());
     private final HookRegistrar registrar = hooks.registrar(HandlerOrigin.plugin("test"), 0);
     private final DataProvider vmqApi = new VmqApiProviderFactory(sessions).create(null);
