@@ -23,6 +23,7 @@ fi
 trap 'kill $(cat "$WORK"/pid 2>/dev/null) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/scripts"
 cat > "$WORK/broker.yaml" <<YAML
+broker: { allow_anonymous: true }
 listeners: [{ type: tcp, address: "127.0.0.1:$PORT" }]
 admin: { address: "127.0.0.1:0" }
 scripts: { dir: $WORK/scripts }

@@ -58,14 +58,20 @@ cat > "$WORK/js/prefix.js" <<'JS'
 var hooks = { auth_on_publish(pub) { if (pub.topic.startsWith("bench/")) return true; } };
 JS
 
+# A config file refuses anonymous clients unless it allows them; the generator's clients are anonymous.
+anonymous="broker: { allow_anonymous: true }"
 echo "== no hook"; broker none "$common
+$anonymous
 scripts: { dir: $WORK/none }"; load; stop
 echo "== Java auth_on_publish"; broker java "$common
+$anonymous
 scripts: { dir: $WORK/none }
 plugins: { TopicPrefixPlugin: { enabled: true } }"; load; stop
 echo "== Lua auth_on_publish"; broker lua "$common
+$anonymous
 scripts: { dir: $WORK/lua }"; load; stop
 echo "== JavaScript auth_on_publish"; broker js "$common
+$anonymous
 scripts: { dir: $WORK/js }"; load; stop
 echo "== auth cache filled by a Lua auth_on_register"; broker cache "$common
 broker: { allow_anonymous: false }

@@ -20,7 +20,7 @@ PORT=18861
 HZ=$(getconf CLK_TCK)
 trap 'kill $(cat "$WORK"/pid 2>/dev/null) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/none"
-printf 'listeners: [{ type: tcp, address: "127.0.0.1:%s" }]\nadmin: { address: "127.0.0.1:0" }\nscripts: { dir: %s }\n' \
+printf 'broker: { allow_anonymous: true }\nlisteners: [{ type: tcp, address: "127.0.0.1:%s" }]\nadmin: { address: "127.0.0.1:0" }\nscripts: { dir: %s }\n' \
     "$PORT" "$WORK/none" > "$WORK/broker.yaml"
 
 broker() {

@@ -183,23 +183,24 @@ end
 ----------------------------------------------------------------------------------------------
 
 -- auth_on_register_m5 is auth_on_register (the MQTT 5 properties are not used).
--- auth_on_publish/subscribe[_m5] are only reached for clients the auth cache does not know,
--- i.e. that this script did not admit. With the "next" policy they would have no opinion, so
--- they are not registered at all (a hook point without handlers costs nothing); with "deny"
--- they answer false, as in vmq_diversity.
+-- auth_on_publish/subscribe[_m5] are only reached for clients the auth cache does not know:
+-- that this script did not admit, or whose entry expired (TTL) or was invalidated. They are
+-- registered with either policy, so that the broker knows these hook points are guarded: with
+-- "next" they have no opinion (another handler may allow; when none does, the exhausted chain
+-- is denied unless broker.no_match is allow), with "deny" they answer false, as in vmq_diversity.
+-- Without them an invalidated client would be asked by nobody and allowed everything.
 function auth.hooks(db, auth_on_register)
-    local hooks = {
+    local function uncached()
+        return auth.no_opinion(db)
+    end
+    return {
         auth_on_register = auth_on_register,
         auth_on_register_m5 = function(reg) return auth_on_register(reg) end,
+        auth_on_publish = uncached,
+        auth_on_publish_m5 = uncached,
+        auth_on_subscribe = uncached,
+        auth_on_subscribe_m5 = uncached,
     }
-    if auth.unknown_user_policy(db) == "deny" then
-        local function deny() return false end
-        hooks.auth_on_publish = deny
-        hooks.auth_on_publish_m5 = deny
-        hooks.auth_on_subscribe = deny
-        hooks.auth_on_subscribe_m5 = deny
-    end
-    return hooks
 end
 
 -- A failed database call: a Lua error, which the engine logs and counts as "next".

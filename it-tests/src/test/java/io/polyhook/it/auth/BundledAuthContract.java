@@ -189,6 +189,14 @@ abstract class BundledAuthContract {
     @Test
     void clientAdmittedByAnotherScriptIsNotDeniedByTheAuthScript() {
         Mqtt5BlockingClient guest = broker.v5("guest-2", "guest", "anything");
-        assertThat(publishQos1(guest, "anywhere/at/all")).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
+        assertThat(publishQos1(guest, "guest/status")).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
+    }
+
+    @Test
+    void aRequestOfAClientTheCacheDoesNotKnowIsDeniedWhenNobodyAllowsIt() {
+        // The auth script guards publish for clients it did not admit: it says next, the other
+        // script has no opinion on this topic, and the exhausted chain is denied (no_match unset).
+        Mqtt5BlockingClient guest = broker.v5("guest-3", "guest", "anything");
+        assertThat(publishQos1(guest, "anywhere/at/all")).isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
     }
 }
