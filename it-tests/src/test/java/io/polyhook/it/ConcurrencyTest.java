@@ -4,6 +4,7 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.polyhook.broker.config.NoMatch;
 import io.polyhook.spi.Hooks;
 import io.polyhook.spi.Plugin;
 import io.polyhook.spi.PluginContext;
@@ -40,7 +41,8 @@ class ConcurrencyTest {
                 context.hooks().register(Hooks.ON_DELIVER_M5, pc -> Verdict.next());
             }
         };
-        try (TestBroker broker = TestBroker.start(passThrough)) {
+        // The pass-through handlers never decide: no_match: allow lets every request through.
+        try (TestBroker broker = TestBroker.configured(TestBroker.broker(b -> b.withNoMatch(NoMatch.ALLOW)), passThrough)) {
             List<Mqtt5BlockingClient> subs = new ArrayList<>();
             List<Mqtt5BlockingClient.Mqtt5Publishes> inboxes = new ArrayList<>();
             for (int s = 0; s < SUBSCRIBERS; s++) {

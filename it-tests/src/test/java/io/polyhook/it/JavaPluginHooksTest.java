@@ -14,6 +14,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import io.polyhook.broker.config.NoMatch;
 import io.polyhook.spi.Bytes;
 import io.polyhook.spi.ChainHook;
 import io.polyhook.spi.DeliverModifiers;
@@ -85,7 +86,8 @@ class JavaPluginHooksTest {
 
     @BeforeEach
     void start() {
-        broker = TestBroker.configured(TestBroker.broker(b -> b.withAllowAnonymous(false)), plugin);
+        // The publish policy says next for topics it has no rule for: no_match: allow lets them through.
+        broker = TestBroker.configured(TestBroker.broker(b -> b.withAllowAnonymous(false).withNoMatch(NoMatch.ALLOW)), plugin);
     }
 
     @AfterEach

@@ -3,6 +3,7 @@ package io.polyhook.it;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import io.polyhook.broker.config.NoMatch;
 import io.polyhook.broker.config.ListenerConfig;
 import io.polyhook.spi.Hooks;
 import io.polyhook.spi.Plugin;
@@ -37,7 +38,8 @@ class OrderingAndMountpointTest {
                 });
             }
         };
-        try (TestBroker broker = TestBroker.start(slowFirst)) {
+        // The handler only delays and never decides: no_match: allow lets the publishes through.
+        try (TestBroker broker = TestBroker.configured(TestBroker.broker(b -> b.withNoMatch(NoMatch.ALLOW)), slowFirst)) {
             Mqtt5BlockingClient sub = broker.v5("sub");
             Mqtt5BlockingClient pub = broker.v5("pub");
             try (var in = sub.publishes(MqttGlobalPublishFilter.ALL)) {

@@ -6,6 +6,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5UnsubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.unsubscribe.unsuback.Mqtt5UnsubAckReasonCode;
+import io.polyhook.broker.config.NoMatch;
 import io.polyhook.spi.ChainHook;
 import io.polyhook.spi.Hooks;
 import io.polyhook.spi.Plugin;
@@ -66,7 +67,9 @@ class RegisterModifiersTest {
 
     @BeforeEach
     void start() {
-        broker = TestBroker.configured(TestBroker.broker(b -> b.withAllowAnonymous(false)), new ModifyingPlugin());
+        // The publish handler only decides for throttled clients: no_match: allow lets the others publish.
+        broker = TestBroker.configured(TestBroker.broker(b -> b.withAllowAnonymous(false).withNoMatch(NoMatch.ALLOW)),
+                new ModifyingPlugin());
     }
 
     @AfterEach
