@@ -24,12 +24,16 @@ import java.time.Duration;
  *                           to it are paused well before, so only a consumer that stays behind loses its
  *                           oldest messages (dropped and counted, or disconnected: {@code delivery})
  * @param delivery           slow consumers, shared subscription policy and offline-queue draining
+ * @param maxKeepalive       the longest keep-alive, in seconds, a client may use (as Mosquitto's
+ *                           {@code max_keepalive}): MQTT 5 clients that ask for more, or for none, are told
+ *                           this one (CONNACK Server Keep Alive); MQTT 3 clients that do are refused.
+ *                           {@link #NO_KEEPALIVE_LIMIT} (the default) for no limit
  */
 public record BrokerSettings(boolean allowAnonymous, NoMatch noMatch, Duration connectTimeout, int maxPacketSize,
                              int maxOfflineMessages, int maxInflight, int maxPending, int maxConnections,
                              int maxConnectionsPerIp, int receiveMaximum, int topicAliasMaximum,
                              long persistentSessionExpiry, Duration sysInterval, String nodeName,
-                             int maxOnlineMessages, DeliverySettings delivery) {
+                             int maxOnlineMessages, DeliverySettings delivery, int maxKeepalive) {
 
     /** Checks the no_match rule is present. */
     public BrokerSettings {
@@ -38,6 +42,9 @@ public record BrokerSettings(boolean allowAnonymous, NoMatch noMatch, Duration c
 
     /** "Never expires": MQTT 5's largest session expiry interval. */
     public static final long NEVER = 0xFFFF_FFFFL;
+
+    /** {@code max_keepalive} when none is set: MQTT's largest keep-alive, so any client's is within it. */
+    public static final int NO_KEEPALIVE_LIMIT = 65_535;
 
     /**
      * The settings without a config file: anonymous clients allowed (the listeners are on the
@@ -56,76 +63,83 @@ public record BrokerSettings(boolean allowAnonymous, NoMatch noMatch, Duration c
     public BrokerSettings(boolean allowAnonymous, NoMatch noMatch, Duration connectTimeout, int maxPacketSize,
                           int maxOfflineMessages, int maxInflight, int maxPending) {
         this(allowAnonymous, noMatch, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight, maxPending,
-                0, 0, 64, 16, NEVER, Duration.ofSeconds(10), "polyhook", 10_000, DeliverySettings.DEFAULT);
+                0, 0, 64, 16, NEVER, Duration.ofSeconds(10), "polyhook", 10_000, DeliverySettings.DEFAULT, NO_KEEPALIVE_LIMIT);
     }
 
     /** These settings with another anonymous-access rule. */
     public BrokerSettings withAllowAnonymous(boolean value) {
         return new BrokerSettings(value, noMatch, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight,
                 maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
-                sysInterval, nodeName, maxOnlineMessages, delivery);
+                sysInterval, nodeName, maxOnlineMessages, delivery, maxKeepalive);
     }
 
     /** These settings with another no_match rule. */
     public BrokerSettings withNoMatch(NoMatch value) {
         return new BrokerSettings(allowAnonymous, value, connectTimeout, maxPacketSize, maxOfflineMessages, maxInflight,
                 maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
-                sysInterval, nodeName, maxOnlineMessages, delivery);
+                sysInterval, nodeName, maxOnlineMessages, delivery, maxKeepalive);
     }
 
     /** These settings with another CONNECT timeout. */
     public BrokerSettings withConnectTimeout(Duration value) {
         return new BrokerSettings(allowAnonymous, noMatch, value, maxPacketSize, maxOfflineMessages, maxInflight,
                 maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
-                sysInterval, nodeName, maxOnlineMessages, delivery);
+                sysInterval, nodeName, maxOnlineMessages, delivery, maxKeepalive);
     }
 
     /** These settings with other connection limits (0 for none). */
     public BrokerSettings withMaxConnections(int total, int perIp) {
         return new BrokerSettings(allowAnonymous, noMatch, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, total, perIp, receiveMaximum, topicAliasMaximum, persistentSessionExpiry,
-                sysInterval, nodeName, maxOnlineMessages, delivery);
+                sysInterval, nodeName, maxOnlineMessages, delivery, maxKeepalive);
     }
 
     /** These settings with another offline queue bound. */
     public BrokerSettings withMaxOfflineMessages(int value) {
         return new BrokerSettings(allowAnonymous, noMatch, connectTimeout, maxPacketSize, value,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
-                persistentSessionExpiry, sysInterval, nodeName, maxOnlineMessages, delivery);
+                persistentSessionExpiry, sysInterval, nodeName, maxOnlineMessages, delivery, maxKeepalive);
     }
 
     /** These settings with another inbound Receive Maximum and topic alias maximum. */
     public BrokerSettings withInboundLimits(int receiveMax, int topicAliasMax) {
         return new BrokerSettings(allowAnonymous, noMatch, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMax, topicAliasMax,
-                persistentSessionExpiry, sysInterval, nodeName, maxOnlineMessages, delivery);
+                persistentSessionExpiry, sysInterval, nodeName, maxOnlineMessages, delivery, maxKeepalive);
     }
 
     /** These settings with another MQTT 3 persistent-session expiry, in seconds ({@link #NEVER} for never). */
     public BrokerSettings withPersistentSessionExpiry(long seconds) {
         return new BrokerSettings(allowAnonymous, noMatch, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum, seconds,
-                sysInterval, nodeName, maxOnlineMessages, delivery);
+                sysInterval, nodeName, maxOnlineMessages, delivery, maxKeepalive);
     }
 
     /** These settings with another online queue bound. */
     public BrokerSettings withMaxOnlineMessages(int value) {
         return new BrokerSettings(allowAnonymous, noMatch, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
-                persistentSessionExpiry, sysInterval, nodeName, value, delivery);
+                persistentSessionExpiry, sysInterval, nodeName, value, delivery, maxKeepalive);
     }
 
     /** These settings with another {@code $SYS} interval ({@link Duration#ZERO} for none) and node name. */
     public BrokerSettings withSys(Duration interval, String node) {
         return new BrokerSettings(allowAnonymous, noMatch, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
-                persistentSessionExpiry, interval, node, maxOnlineMessages, delivery);
+                persistentSessionExpiry, interval, node, maxOnlineMessages, delivery, maxKeepalive);
     }
 
     /** These settings with other delivery settings (slow consumers, shared subscriptions, draining). */
     public BrokerSettings withDelivery(DeliverySettings value) {
         return new BrokerSettings(allowAnonymous, noMatch, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
-                persistentSessionExpiry, sysInterval, nodeName, maxOnlineMessages, value);
+                persistentSessionExpiry, sysInterval, nodeName, maxOnlineMessages, value, maxKeepalive);
+    }
+
+    /** These settings with another {@code max_keepalive} ({@link #NO_KEEPALIVE_LIMIT} for none). */
+    public BrokerSettings withMaxKeepalive(int seconds) {
+        return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
+                maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
+                persistentSessionExpiry, sysInterval, nodeName, maxOnlineMessages, delivery, seconds);
     }
 }

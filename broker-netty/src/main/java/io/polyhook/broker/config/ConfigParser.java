@@ -38,7 +38,7 @@ final class ConfigParser {
             "max_offline_messages", "max_online_messages", "max_inflight", "max_pending", "max_connections", "max_connections_per_ip",
             "receive_maximum", "topic_alias_maximum", "persistent_session_expiry", "sys_interval", "node_name",
             "slow_consumer_policy", "slow_consumer_max_delay", "shared_subscription_policy", "max_msgs_per_drain_step",
-            "max_drain_time");
+            "max_drain_time", "max_keepalive");
     private static final Set<String> LISTENER = Set.of("type", "address", "path", "mountpoint", "allow_anonymous",
             "certfile", "keyfile");
     private static final Set<String> SCRIPTS = Set.of("dir", "files", "states", "hook_timeout", "timeout_fallback", "hooks", "lua", "js");
@@ -122,6 +122,7 @@ final class ConfigParser {
         int maxPerIp = integer(n, "max_connections_per_ip", "broker", d.maxConnectionsPerIp(), 0, Integer.MAX_VALUE);
         int receiveMax = integer(n, "receive_maximum", "broker", d.receiveMaximum(), 1, 65_535);
         int aliasMax = integer(n, "topic_alias_maximum", "broker", d.topicAliasMaximum(), 0, 65_535);
+        int maxKeepalive = integer(n, "max_keepalive", "broker", d.maxKeepalive(), 1, BrokerSettings.NO_KEEPALIVE_LIMIT);
         long sessionExpiry = d.persistentSessionExpiry();
         if (n.hasNonNull("persistent_session_expiry")) {
             JsonNode e = n.get("persistent_session_expiry");
@@ -157,7 +158,7 @@ final class ConfigParser {
         }
         return new BrokerSettings(anonymous, noMatch, connectTimeout, maxPacket, maxOffline, maxInflight, maxPending,
                 maxConnections, maxPerIp, receiveMax, aliasMax, sessionExpiry, sysInterval, node, maxOnline,
-                delivery(n, d.delivery()));
+                delivery(n, d.delivery()), maxKeepalive);
     }
 
     private static DeliverySettings delivery(JsonNode n, DeliverySettings d) {

@@ -49,14 +49,29 @@ public final class SubscriptionTree {
     /**
      * What one topic matched: plain subscribers, each once with its highest-QoS subscription, and
      * the members of each shared group (keyed by the full {@code $share/<group>/<filter>}), of
-     * which the router picks one.
+     * which the router picks one. A subscriber several of whose filters matched gets one copy
+     * (MQTT 5 §3.3.4) carrying the subscription identifiers of all of them: those are in
+     * {@code subscriptionIds}, which is empty unless such a subscriber had identifiers.
      */
     public record Matches(Map<SubscriberId, TopicSubscription> subscribers,
-                          Map<String, Map<SubscriberId, TopicSubscription>> shared) {
+                          Map<String, Map<SubscriberId, TopicSubscription>> shared,
+                          Map<SubscriberId, List<Integer>> subscriptionIds) {
 
         /** Whether nothing matched. */
         public boolean isEmpty() {
             return subscribers.isEmpty() && shared.isEmpty();
+        }
+
+        /** The subscription identifiers the copy for {@code subscriber}, matched by {@code sub}, carries. */
+        public List<Integer> subscriptionIdsOf(SubscriberId subscriber, TopicSubscription sub) {
+            List<Integer> several = subscriptionIds.isEmpty() ? null : subscriptionIds.get(subscriber);
+            return several != null ? several : idsOf(sub);
+        }
+
+        /** The subscription identifier of {@code sub} alone (a shared group's member gets its own copy). */
+        public static List<Integer> idsOf(TopicSubscription sub) {
+            return sub.options().subscriptionIdentifier().isPresent()
+                    ? List.of(sub.options().subscriptionIdentifier().getAsInt()) : List.of();
         }
     }
 
@@ -138,16 +153,13 @@ public final class SubscriptionTree {
     public Matches matchAll(String mountpoint, String topic) {
         Node root = roots.get(mountpoint);
         if (root == null) {
-            return new Matches(Map.of(), Map.of());
+            return new Matches(Map.of(), Map.of(), Map.of());
         }
         List<Node> matched = new ArrayList<>(2);
         collect(root, topic, 0, topic.startsWith("$"), matched);
-        return new Matches(subscribers(matched), shared(matched));
-    }
-
-    private static Map<SubscriberId, TopicSubscription> subscribers(List<Node> matched) {
+        Map<String, Map<SubscriberId, TopicSubscription>> shared = shared(matched);
         Map<SubscriberId, TopicSubscription> only = null;
-        HashMap<SubscriberId, TopicSubscription> merged = null;
+        Merge merge = null;
         for (Node n : matched) {
             if (n.subscribers.isEmpty()) {
                 continue;
@@ -156,18 +168,64 @@ public final class SubscriptionTree {
                 only = n.subscribers;
                 continue;
             }
-            if (merged == null) {
-                merged = new HashMap<>(only);
+            if (merge == null) {
+                merge = new Merge(only);
             }
-            mergeInto(merged, n.subscribers);
+            merge.add(n.subscribers);
         }
-        return merged != null ? merged : only != null ? Collections.unmodifiableMap(only) : Map.of();
+        if (merge != null) {
+            return new Matches(merge.subscribers, shared, merge.ids == null ? Map.of() : merge.ids);
+        }
+        return new Matches(only != null ? Collections.unmodifiableMap(only) : Map.of(), shared, Map.of());
     }
 
-    /** A client with overlapping filters gets the message once, with its highest QoS. */
-    private static void mergeInto(HashMap<SubscriberId, TopicSubscription> into,
-                                  Map<SubscriberId, TopicSubscription> more) {
-        more.forEach((id, sub) -> into.merge(id, sub, (a, b) -> b.qos() > a.qos() ? b : a));
+    /**
+     * Several filters matched: a client with overlapping filters gets the message once, with the
+     * highest QoS of its matching subscriptions, unless every one of them is no-local, retained as
+     * published if any of them says so, and with all their subscription identifiers.
+     */
+    private static final class Merge {
+        final HashMap<SubscriberId, TopicSubscription> subscribers;
+        HashMap<SubscriberId, List<Integer>> ids;
+
+        Merge(Map<SubscriberId, TopicSubscription> first) {
+            subscribers = new HashMap<>(first);
+        }
+
+        void add(Map<SubscriberId, TopicSubscription> more) {
+            more.forEach((id, sub) -> {
+                TopicSubscription earlier = subscribers.putIfAbsent(id, sub);
+                if (earlier != null) {
+                    subscribers.put(id, combined(earlier, sub));
+                    collectIds(id, earlier, sub);
+                }
+            });
+        }
+
+        private void collectIds(SubscriberId id, TopicSubscription earlier, TopicSubscription sub) {
+            if (ids == null) {
+                ids = new HashMap<>();
+            }
+            List<Integer> list = ids.get(id);
+            if (list == null) {
+                // The first overlap of this subscriber: `earlier` is still one subscription of its own.
+                list = new ArrayList<>(2);
+                earlier.options().subscriptionIdentifier().ifPresent(list::add);
+                ids.put(id, list);
+            }
+            sub.options().subscriptionIdentifier().ifPresent(list::add);
+        }
+
+        private static TopicSubscription combined(TopicSubscription a, TopicSubscription b) {
+            TopicSubscription high = b.qos() > a.qos() ? b : a;
+            boolean noLocal = a.options().noLocal() && b.options().noLocal();
+            boolean asPublished = a.options().retainAsPublished() || b.options().retainAsPublished();
+            if (noLocal == high.options().noLocal() && asPublished == high.options().retainAsPublished()) {
+                return high;
+            }
+            return new TopicSubscription(high.filter(), high.qos(), new io.polyhook.spi.SubscriptionOptions(asPublished,
+                    noLocal, high.options().retainHandling(), high.options().subscriptionIdentifier()));
+        }
     }
 
     private static Map<String, Map<SubscriberId, TopicSubscription>> shared(List<Node> matched) {

@@ -2,11 +2,9 @@ package io.polyhook.broker.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectPayload;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -27,6 +25,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
+import io.polyhook.broker.codec.MqttViolation;
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.config.DeliverySettings;
 import io.polyhook.broker.config.ListenerConfig;
@@ -91,6 +90,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     // What allow_publish=false / allow_subscribe=false from auth_on_register amount to, without calling a hook.
     private static final ChainOutcome<PublishModifiers> NOT_PERMITTED_PUBLISH = new ChainOutcome.Denied<>(
             Optional.empty(), Optional.empty(), io.polyhook.core.hook.HandlerOrigin.plugin("allow_publish"), ChainOutcome.Cause.VERDICT);
+    // A PUBLISH to a topic the broker owns ($SYS), refused before any hook.
+    private static final ChainOutcome<PublishModifiers> BROKER_OWNED_TOPIC = new ChainOutcome.Denied<>(
+            Optional.empty(), Optional.empty(), io.polyhook.core.hook.HandlerOrigin.plugin("$SYS"), ChainOutcome.Cause.VERDICT);
     private static final ChainOutcome<SubscribeModifiers> NOT_PERMITTED_SUBSCRIBE = new ChainOutcome.Denied<>(
             Optional.empty(), Optional.empty(), io.polyhook.core.hook.HandlerOrigin.plugin("allow_subscribe"), ChainOutcome.Cause.VERDICT);
 
@@ -409,12 +411,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         username = Optional.ofNullable(pl.userName());
         lane = dispatcher.newLane(clientId);
         Optional<Bytes> password = Optional.ofNullable(pl.passwordInBytes()).map(Bytes::wrap);
-        ConnectRequest req = new ConnectRequest(vh.isCleanSession(), props, vh.keepAliveTimeSeconds(), assigned);
+        int keepAlive = KeepAliveLimit.apply(vh.keepAliveTimeSeconds(), settings.maxKeepalive(), v5);
+        if (keepAlive == KeepAliveLimit.REFUSE) {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "keep-alive above broker.max_keepalive");
+            return;
+        }
+        ConnectRequest req = new ConnectRequest(vh.isCleanSession(), props, keepAlive, assigned);
+        req.serverKeepAlive = keepAlive != vh.keepAliveTimeSeconds();
 
-        // Keep-alive supervision: 1.5 times the client's interval (the CONNECT timeout is gone by now).
-        if (vh.keepAliveTimeSeconds() > 0) {
+        // Keep-alive supervision: 1.5 times the interval (the CONNECT timeout is gone by now).
+        if (keepAlive > 0) {
             ctx.pipeline().addBefore(ctx.name(), "keepalive",
-                    new IdleStateHandler(vh.keepAliveTimeSeconds() * 1500L, 0, 0, TimeUnit.MILLISECONDS));
+                    new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
         }
 
         if (vh.isWillFlag()) {
@@ -428,6 +436,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (!Topics.isValidName(pl.willTopic())) {
                 refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID
                         : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "invalid will topic");
+                return;
+            }
+            if (ReservedTopics.ownedByBroker(pl.willTopic())) {
+                refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                        : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "will to a topic the broker owns");
                 return;
             }
             byte[] willPayload = pl.willMessageInBytes() == null ? new byte[0] : pl.willMessageInBytes();
@@ -552,6 +565,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         MqttProperties properties;
         final int keepAlive;
         final boolean assignedId;
+        // Whether keepAlive is not what the client asked for (broker.max_keepalive): CONNACK says so.
+        boolean serverKeepAlive;
         int maxInflight = Integer.MAX_VALUE;
         MqttProperties willProperties = MqttProperties.EMPTY;
         // Register modifiers applied when the client is admitted (0 / -1: not set).
@@ -682,6 +697,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                         delivery.slowConsumerPolicy() == DeliverySettings.SlowConsumerPolicy.DISCONNECT,
                         delivery.slowConsumerMaxDelay().toNanos(),
                         () -> slowConsumer("stays behind: its outgoing queue is full or too old")));
+        // Toward the client, no more aliases than it takes, nor than the broker takes from it.
+        outbox.topicAliases(Math.min(req.properties.topicAliasMaximum().orElse(0), settings.topicAliasMaximum()));
         if (req.retrySeconds > 0 && !v5) {
             // MQTT 5 forbids resending except after a reconnect (§4.4); MQTT 3 brokers may retry.
             outbox.retryEvery(req.retrySeconds);
@@ -717,6 +734,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                         settings.receiveMaximum()));
             }
             ackProps.add(new IntegerProperty(io.netty.handler.codec.mqtt.MqttProperties.MAXIMUM_PACKET_SIZE, settings.maxPacketSize()));
+            if (req.serverKeepAlive) {
+                ackProps.add(new IntegerProperty(io.netty.handler.codec.mqtt.MqttProperties.SERVER_KEEP_ALIVE, req.keepAlive));
+            }
             if (authMethod != null) {
                 ackProps.add(new StringProperty(io.netty.handler.codec.mqtt.MqttProperties.AUTHENTICATION_METHOD, authMethod));
                 authResponse.ifPresent(d -> ackProps.add(new io.netty.handler.codec.mqtt.MqttProperties.BinaryProperty(
@@ -801,13 +821,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         registry.stats().slowConsumerDisconnected();
         LOG.info("client {}: disconnecting a slow consumer: {}", clientId, why);
+        // A client that does not read will not take the DISCONNECT either: the Disconnector closes regardless.
         disconnect(Packets.QUOTA_EXCEEDED, why);
         leaveSession();
-        // A client that does not read will not take the DISCONNECT either: close regardless after a grace.
-        ctx.executor().schedule(() -> ctx.close(), SLOW_CONSUMER_CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
-
-    private static final long SLOW_CONSUMER_CLOSE_GRACE_MILLIS = 1_000;
 
     /** The shared subscription policy for this client's publishes, or null for the broker's. */
     SharedSubscriptionPolicy sharedSubscriptionPolicy() {
@@ -820,8 +837,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         connecting = false;
         closed = true;
         inbound.clear();
-        ctx.writeAndFlush(Packets.connAck(code, false, io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES))
-                .addListener(ChannelFutureListener.CLOSE);
+        Disconnector.STANDARD.send(ctx, Packets.connAck(code, false, io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES));
     }
 
     // ---------------------------------------------------------------- PUBLISH in
@@ -874,6 +890,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         Message msg = Message.of(p.topic(), p.qos(), p.payload(), p.retain(), PropertyMapping.forwardable(props), clientId);
         ChainHook<PublishContext, PublishModifiers> hook = v5 ? Hooks.AUTH_ON_PUBLISH_M5 : Hooks.AUTH_ON_PUBLISH;
+        if (ReservedTopics.ownedByBroker(p.topic())) {
+            publishInOrder(p, msg, BROKER_OWNED_TOPIC);
+            return;
+        }
         if (!mayPublish) {
             publishInOrder(p, msg, NOT_PERMITTED_PUBLISH);
             return;
@@ -1368,7 +1388,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (version.isMqtt5()) {
-                ctx.writeAndFlush(Packets.disconnect(Packets.SESSION_TAKEN_OVER)).addListener(ChannelFutureListener.CLOSE);
+                sendAndClose(Packets.disconnect(Packets.SESSION_TAKEN_OVER));
             } else {
                 ctx.close();
             }
@@ -1382,7 +1402,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (connected && version.isMqtt5()) {
-                ctx.writeAndFlush(Packets.disconnect(Packets.SERVER_SHUTTING_DOWN)).addListener(ChannelFutureListener.CLOSE);
+                sendAndClose(Packets.disconnect(Packets.SERVER_SHUTTING_DOWN));
             } else {
                 ctx.close();
             }
@@ -1454,7 +1474,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (evt instanceof IdleStateEvent) {
             LOG.debug("client {}: keep-alive expired", clientId);
             if (connected && version.isMqtt5()) {
-                ctx.writeAndFlush(Packets.disconnect(Packets.KEEP_ALIVE_TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
+                sendAndClose(Packets.disconnect(Packets.KEEP_ALIVE_TIMEOUT));
             } else {
                 ctx.close();
             }
@@ -1467,14 +1487,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         closed = true;
         inbound.clear();
         if (cause instanceof MqttUnacceptableProtocolVersionException) {
-            ctx.writeAndFlush(Packets.connAck(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION, false,
-                    io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES)).addListener(ChannelFutureListener.CLOSE);
+            Disconnector.STANDARD.send(ctx, Packets.connAck(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
+                    false, io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES));
         } else if (cause instanceof MqttIdentifierRejectedException) {
-            ctx.writeAndFlush(Packets.connAck(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, false,
-                    io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES)).addListener(ChannelFutureListener.CLOSE);
+            Disconnector.STANDARD.send(ctx, Packets.connAck(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, false,
+                    io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES));
         } else if (connected && version.isMqtt5()) {
-            int code = cause instanceof TooLongFrameException ? Packets.PACKET_TOO_LARGE : Packets.MALFORMED_PACKET;
-            ctx.writeAndFlush(Packets.disconnect(code)).addListener(ChannelFutureListener.CLOSE);
+            sendAndClose(Packets.disconnect(Packets.reasonCodeOf(cause)));
+        } else if (!connected && !connecting && cause instanceof MqttViolation v && v.inConnect() && v.mqtt5()) {
+            // MQTT 5 §4.13.1: a CONNECT that breaks the protocol may be answered with a CONNACK that says how.
+            Disconnector.STANDARD.send(ctx, Packets.connAck(Packets.connAckCode5(v.reasonCode()), false,
+                    io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES));
         } else {
             ctx.close();
         }
@@ -1491,10 +1514,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         closed = true;
         inbound.clear();
         if (connected && version != null && version.isMqtt5()) {
-            ctx.writeAndFlush(Packets.disconnect(reasonCode)).addListener(ChannelFutureListener.CLOSE);
+            sendAndClose(Packets.disconnect(reasonCode));
         } else {
             ctx.close();
         }
+    }
+
+    /**
+     * An MQTT 5 DISCONNECT from the broker: the {@link Disconnector} makes sure it reaches the
+     * client, which takes up to its drain time; the session is given back now, not then.
+     */
+    private void sendAndClose(Object disconnectPacket) {
+        closed = true;
+        inbound.clear();
+        Disconnector.STANDARD.send(ctx, disconnectPacket);
+        leaveSession();
     }
 
     @Override

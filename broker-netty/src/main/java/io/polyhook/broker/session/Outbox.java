@@ -70,6 +70,8 @@ final class Outbox {
     private boolean reportedBehind;
     // Runs once at most half of highWater messages wait (event loop only): the next step of a drain.
     private Runnable onRoom;
+    // MQTT 5 topic aliases toward the client; null when it takes none.
+    private OutgoingTopicAliases aliases;
 
     /**
      * What a subscriber that stays behind gets.
@@ -108,6 +110,14 @@ final class Outbox {
         this.window = Math.max(1, window);
         this.maxPacketSize = maxPacketSize;
         this.maxQueued = Math.max(1, maxQueued);
+    }
+
+    /**
+     * Sets topic aliases toward the client (MQTT 5): at most {@code maximum}, none if 0. Called
+     * once, before anything is sent.
+     */
+    void topicAliases(int maximum) {
+        aliases = v5 && maximum > 0 ? new OutgoingTopicAliases(maximum) : null;
     }
 
     /**
@@ -363,7 +373,7 @@ final class Outbox {
             }
             wire = m.withRemainingExpiry(now);
         }
-        if (maxPacketSize > 0 && Packets.publishSize(wire, v5) > maxPacketSize) {
+        if (maxPacketSize > 0 && Packets.publishSize(wire, v5, aliasFor(wire.topic(), false)) > maxPacketSize) {
             // MQTT 5 §3.1.2.11.4: a packet the client cannot take is discarded as if it had been delivered.
             LOG.debug("dropping a message above the client's maximum packet size");
             stats.messageDropped();
@@ -372,7 +382,8 @@ final class Outbox {
         stats.messageSent();
         if (m.qos() == 0) {
             // An MQTT 3 QoS 0 PUBLISH is the same bytes for every subscriber: encoded once per fan-out.
-            write(v5 ? Packets.publish(wire, 0, true, false) : SharedQos0Encoding.encode(wire, ctx.alloc()));
+            write(v5 ? Packets.publish(wire, 0, false, aliasFor(wire.topic(), true))
+                    : SharedQos0Encoding.encode(wire, ctx.alloc()));
             return;
         }
         int id = nextPacketId();
@@ -383,7 +394,24 @@ final class Outbox {
 
     /** The PUBLISH of {@code m} with a packet id: MQTT 3 straight into a buffer, MQTT 5 through Netty's encoder. */
     private Object publishPacket(Message m, int packetId, boolean dup) {
-        return v5 ? Packets.publish(m, packetId, true, dup) : Mqtt3Encoding.publish(m, packetId, dup, ctx.alloc());
+        return v5 ? Packets.publish(m, packetId, dup, aliasFor(m.topic(), true))
+                : Mqtt3Encoding.publish(m, packetId, dup, ctx.alloc());
+    }
+
+    /**
+     * The topic alias for a PUBLISH on {@code topic}, as {@link Packets#publish(Message, int, boolean, int)}
+     * takes it: positive if the client knows it, negative if it is set by this PUBLISH, 0 for none.
+     * Only with {@code assign} is a new alias taken; without, it is what sending now would use.
+     */
+    private int aliasFor(String topic, boolean assign) {
+        if (aliases == null) {
+            return 0;
+        }
+        int known = aliases.known(topic);
+        if (known != 0) {
+            return known;
+        }
+        return -(assign ? aliases.assign(topic) : aliases.next());
     }
 
     /** MQTT 3 retry_interval: resends what stays unacknowledged for a whole interval, with DUP set. */

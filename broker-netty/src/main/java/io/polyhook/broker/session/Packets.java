@@ -71,6 +71,17 @@ final class Packets {
         };
     }
 
+    /**
+     * The DISCONNECT reason code for a packet that failed to decode: the validator's own, 0x95
+     * for one above the maximum packet size, 0x81 Malformed Packet for anything else.
+     */
+    static int reasonCodeOf(Throwable decodeFailure) {
+        if (decodeFailure instanceof io.polyhook.broker.codec.MqttViolation v) {
+            return v.reasonCode();
+        }
+        return decodeFailure instanceof io.netty.handler.codec.TooLongFrameException ? PACKET_TOO_LARGE : MALFORMED_PACKET;
+    }
+
     /** A handler's reason code for a refused PUBLISH, or 0x87 where MQTT 5 does not allow it in PUBACK/PUBREC. */
     static int pubAckCode(int code) {
         return PUBACK_CODES.contains(code) ? code : NOT_AUTHORIZED;
@@ -89,20 +100,38 @@ final class Packets {
         return publish(m, packetId, v5, false);
     }
 
+    /** A PUBLISH without topic alias; MQTT 3 without properties. */
     static MqttPublishMessage publish(Message m, int packetId, boolean v5, boolean dup) {
-        MqttProperties props = v5 ? PropertyMapping.publishToWire(m.properties(), m.subscriptionIds())
-                : MqttProperties.NO_PROPERTIES;
+        return v5 ? publish(m, packetId, dup, 0) : publishMessage(m, m.topic(), packetId, dup, MqttProperties.NO_PROPERTIES);
+    }
+
+    /**
+     * An MQTT 5 PUBLISH. {@code topicAlias}: 0 for none; positive for an alias the client knows
+     * (the topic goes empty); negative for one this PUBLISH sets (the topic goes in full with it).
+     */
+    static MqttPublishMessage publish(Message m, int packetId, boolean dup, int topicAlias) {
+        MqttProperties props = PropertyMapping.publishToWire(m.properties(), m.subscriptionIds(), Math.abs(topicAlias));
+        return publishMessage(m, topicAlias > 0 ? "" : m.topic(), packetId, dup, props);
+    }
+
+    private static MqttPublishMessage publishMessage(Message m, String topic, int packetId, boolean dup,
+                                                     MqttProperties props) {
         // The payload array is shared by every delivery of the message and never written to.
         io.netty.handler.codec.mqtt.MqttFixedHeader header = new io.netty.handler.codec.mqtt.MqttFixedHeader(
                 MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(m.qos()), m.retain(), 0);
         return new MqttPublishMessage(header,
-                new io.netty.handler.codec.mqtt.MqttPublishVariableHeader(m.topic(), packetId, props),
+                new io.netty.handler.codec.mqtt.MqttPublishVariableHeader(topic, packetId, props),
                 Unpooled.wrappedBuffer(m.payload().asReadOnlyBuffer()));
     }
 
     /** The encoded size of the PUBLISH for {@code m}, to respect a client's Maximum Packet Size. */
     static long publishSize(Message m, boolean v5) {
-        long remaining = 2 + utf8(m.topic()) + (m.qos() > 0 ? 2 : 0) + m.payload().size();
+        return publishSize(m, v5, 0);
+    }
+
+    /** As {@link #publishSize(Message, boolean)}, with a topic alias as {@link #publish(Message, int, boolean, int)} takes it. */
+    static long publishSize(Message m, boolean v5, int topicAlias) {
+        long remaining = 2 + (topicAlias > 0 ? 0 : utf8(m.topic())) + (m.qos() > 0 ? 2 : 0) + m.payload().size();
         if (v5) {
             io.polyhook.spi.MqttProperties p = m.properties();
             long props = 0;
@@ -117,6 +146,7 @@ final class Packets {
             for (int id : m.subscriptionIds()) {
                 props += 1 + varIntSize(id);
             }
+            props += topicAlias != 0 ? 3 : 0;
             remaining += varIntSize(props) + props;
         }
         return 1 + varIntSize(remaining) + remaining;

@@ -89,7 +89,13 @@ final class PropertyMapping {
 
     /** SPI → Netty, for the properties a PUBLISH to a subscriber carries. */
     static io.netty.handler.codec.mqtt.MqttProperties publishToWire(MqttProperties props, java.util.List<Integer> subscriptionIds) {
-        if (props.isEmpty() && subscriptionIds.isEmpty()) {
+        return publishToWire(props, subscriptionIds, 0);
+    }
+
+    /** As {@link #publishToWire(MqttProperties, java.util.List)}, with a topic alias (0: none). */
+    static io.netty.handler.codec.mqtt.MqttProperties publishToWire(MqttProperties props, java.util.List<Integer> subscriptionIds,
+                                                                    int topicAlias) {
+        if (props.isEmpty() && subscriptionIds.isEmpty() && topicAlias == 0) {
             return io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES;
         }
         io.netty.handler.codec.mqtt.MqttProperties wire = new io.netty.handler.codec.mqtt.MqttProperties();
@@ -108,6 +114,9 @@ final class PropertyMapping {
         }
         for (Integer id : subscriptionIds) {
             wire.add(new IntegerProperty(SUBSCRIPTION_IDENTIFIER, id));
+        }
+        if (topicAlias != 0) {
+            wire.add(new IntegerProperty(TOPIC_ALIAS, topicAlias));
         }
         return wire;
     }

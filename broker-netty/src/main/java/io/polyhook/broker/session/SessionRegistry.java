@@ -293,7 +293,7 @@ public final class SessionRegistry implements AutoCloseable {
             Session session = sessions.get(id);
             if (session != null && !(sub.options().noLocal()
                     && message.publisher().filter(id.clientId()::equals).isPresent())) {
-                stallIfCongested(from, deliverTo(session, sub, message));
+                stallIfCongested(from, deliverTo(session, sub, matches.subscriptionIdsOf(id, sub), message));
             }
         });
         SharedSubscriptionPolicy policy = from != null && from.sharedSubscriptionPolicy() != null
@@ -301,17 +301,16 @@ public final class SessionRegistry implements AutoCloseable {
         for (Map<SubscriberId, TopicSubscription> group : matches.shared().values()) {
             Map.Entry<Session, TopicSubscription> member = pickSharedMember(group, policy);
             if (member != null) {
-                stallIfCongested(from, deliverTo(member.getKey(), member.getValue(), message));
+                TopicSubscription sub = member.getValue();
+                stallIfCongested(from, deliverTo(member.getKey(), sub, SubscriptionTree.Matches.idsOf(sub), message));
             }
         }
     }
 
-    /** Offers the message as {@code sub} gets it; returns the connection it went to, if online. */
-    private ConnectionHandler deliverTo(Session session, TopicSubscription sub, Message message) {
+    /** Offers the message as {@code sub} gets it, with {@code ids}; returns the connection it went to, if online. */
+    private ConnectionHandler deliverTo(Session session, TopicSubscription sub, List<Integer> ids, Message message) {
         int qos = session.upgradeQos() ? sub.qos() : Math.min(message.qos(), sub.qos());
         boolean retain = sub.options().retainAsPublished() && message.retain();
-        List<Integer> ids = sub.options().subscriptionIdentifier().isPresent()
-                ? List.of(sub.options().subscriptionIdentifier().getAsInt()) : List.of();
         return offer(session, message.forDelivery(qos, retain, ids));
     }
 

@@ -11,13 +11,15 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.ssl.SslContext;
+import io.polyhook.broker.codec.MqttFrameValidator;
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.config.ListenerConfig;
 import io.polyhook.broker.session.SessionRegistry;
 
 /**
  * The pipeline of one accepted connection: [TLS] → [HTTP + WebSocket upgrade + frame adapters]
- * → MQTT codec → CONNECT timeout → the session's protocol handler, which catches every exception.
+ * → strict MQTT framing → MQTT codec → CONNECT timeout → the session's protocol handler, which
+ * catches every exception.
  */
 final class MqttChannelInitializer extends ChannelInitializer<Channel> {
 
@@ -72,7 +74,8 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
                 ? "too many connections from this address" : "too many connections"));
     }
 
-    private void addCodecs(Channel ch) {
+    /** The codecs in front of the session handler; package-private for the decoder fuzz test. */
+    void addCodecs(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         p.addLast("bytes", bytes);
         if (ssl != null) {
@@ -93,6 +96,8 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
             p.addLast("ws-decoder", new WebSocketFrameDecoder());
             p.addLast("ws-encoder", new WebSocketFrameEncoder());
         }
+        // Strict checks first: Netty's decoder takes what MQTT forbids and may read past a packet's end.
+        p.addLast("mqtt-validator", new MqttFrameValidator(settings.maxPacketSize()));
         p.addLast("mqtt-decoder", new MqttDecoder(settings.maxPacketSize()));
         p.addLast("mqtt-encoder", MqttEncoder.INSTANCE);
         p.addLast(ConnectTimeoutHandler.NAME, new ConnectTimeoutHandler(settings.connectTimeout()));
