@@ -75,6 +75,10 @@ public final class MqttFrameValidator extends ByteToMessageDecoder {
                     int b = in.getUnsignedByte(end + 1 + k);
                     remaining |= (b & 0x7F) << (7 * k);
                     if ((b & 0x80) == 0) {
+                        if (b == 0 && k > 0) {
+                            throw new MqttViolation(MqttViolation.MALFORMED_PACKET, false, state == State.MQTT5,
+                                    "remaining length not in its shortest form");
+                        }
                         lengthBytes = k + 1;
                         break;
                     }

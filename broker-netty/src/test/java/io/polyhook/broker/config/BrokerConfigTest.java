@@ -127,6 +127,7 @@ class BrokerConfigTest {
             broker: { shared_subscription_policy: round_robin }         | broker.shared_subscription_policy: unknown value "round_robin"
             broker: { max_msgs_per_drain_step: 0 }                      | broker.max_msgs_per_drain_step: must be an integer 1..1000000
             broker: { max_drain_time: later }                           | broker.max_drain_time: must be "off" or a duration
+            broker: { max_keepalive: 0 }                                | broker.max_keepalive: must be an integer 1..65535
             scripts: { timeout_fallback: maybe }                        | scripts.timeout_fallback: must be deny or next, was maybe
             scripts: { hooks: { auth_on_nothing: { timeout: 1s } } }    | scripts.hooks.auth_on_nothing: unknown hook point
             scripts: { hooks: { on_deliver: { fallback: allow } } }     | scripts.hooks.on_deliver.fallback: must be deny or next, was allow
@@ -204,6 +205,12 @@ class BrokerConfigTest {
         assertThat(b.persistentSessionExpiry()).isEqualTo(7200);
         assertThat(b.sysInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(b.nodeName()).isEqualTo("edge1");
+    }
+
+    @Test
+    void maxKeepaliveParsesAndIsNoLimitByDefault() {
+        assertThat(BrokerConfig.parse("broker: { max_keepalive: 60 }").broker().maxKeepalive()).isEqualTo(60);
+        assertThat(BrokerConfig.parse("").broker().maxKeepalive()).isEqualTo(BrokerSettings.NO_KEEPALIVE_LIMIT);
     }
 
     @Test

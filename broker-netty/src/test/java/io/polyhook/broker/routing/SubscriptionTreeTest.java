@@ -131,4 +131,31 @@ class SubscriptionTreeTest {
     void sharedFiltersNeedAGroupAndAValidFilter(String filter, boolean valid) {
         assertThat(SubscriptionTree.sharedParts(filter.replace("'", "")).isPresent()).isEqualTo(valid);
     }
+
+    private static TopicSubscription withId(String filter, int qos, int id, boolean noLocal) {
+        return new TopicSubscription(filter, qos, new io.polyhook.spi.SubscriptionOptions(false, noLocal,
+                io.polyhook.spi.RetainHandling.SEND_RETAIN, java.util.OptionalInt.of(id)));
+    }
+
+    @Test
+    void overlappingFiltersGiveOneCopyWithEverySubscriptionIdentifier() {
+        SubscriptionTree tree = new SubscriptionTree();
+        tree.subscribe("", A, withId("a/b", 1, 2, false));
+        tree.subscribe("", A, withId("a/#", 2, 3, false));
+        tree.subscribe("", A, withId("+/b", 0, 4, false));
+        tree.subscribe("", B, withId("a/b", 1, 9, false));
+        SubscriptionTree.Matches m = tree.matchAll("", "a/b");
+        assertThat(m.subscribers().get(A).qos()).isEqualTo(2);
+        assertThat(m.subscriptionIdsOf(A, m.subscribers().get(A))).containsExactlyInAnyOrder(2, 3, 4);
+        assertThat(m.subscriptionIdsOf(B, m.subscribers().get(B))).containsExactly(9);
+    }
+
+    @Test
+    void overlappingFiltersAreNoLocalOnlyIfAllOfThemAre() {
+        SubscriptionTree tree = new SubscriptionTree();
+        tree.subscribe("", A, withId("a/b", 2, 1, true));
+        tree.subscribe("", A, withId("a/#", 1, 2, false));
+        assertThat(tree.match("", "a/b").get(A).options().noLocal()).isFalse();
+        assertThat(tree.match("", "a/b").get(A).qos()).isEqualTo(2);
+    }
 }

@@ -218,4 +218,48 @@ class OutboxTest {
         assertThat(box.waitingCount()).isEqualTo(2);
         assertThat(room).hasValue(1);
     }
+
+    /** Topic and Topic Alias of each MQTT 5 PUBLISH written so far. */
+    private List<String> topicsAndAliases() {
+        ch.runPendingTasks();
+        List<String> out = new ArrayList<>();
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            MqttPublishMessage p = (MqttPublishMessage) o;
+            var alias = p.variableHeader().properties().getProperty(io.netty.handler.codec.mqtt.MqttProperties.TOPIC_ALIAS);
+            out.add(p.variableHeader().topicName() + "@" + (alias == null ? "-" : alias.value()));
+            p.release();
+        }
+        return out;
+    }
+
+    @Test
+    void anMqtt5ClientGetsATopicInFullWithItsAliasOnceThenTheAliasAlone() {
+        Outbox box = new Outbox(ctx, true, 10, 0, 10, new io.polyhook.broker.sys.BrokerStats());
+        box.topicAliases(1);
+        for (String topic : List.of("a", "a", "b", "a")) {
+            box.send(Message.of(topic, 0, Bytes.utf8("x"), false, MqttProperties.EMPTY, "p"));
+        }
+        // One alias allowed: "a" takes it; "b" goes in full.
+        assertThat(topicsAndAliases()).containsExactly("a@1", "@1", "b@-", "@1");
+    }
+
+    @Test
+    void noTopicAliasesWithoutAMaximum() {
+        Outbox box = new Outbox(ctx, true, 10, 0, 10, new io.polyhook.broker.sys.BrokerStats());
+        box.topicAliases(0);
+        box.send(Message.of("a", 0, Bytes.utf8("x"), false, MqttProperties.EMPTY, "p"));
+        box.send(Message.of("a", 0, Bytes.utf8("x"), false, MqttProperties.EMPTY, "p"));
+        assertThat(topicsAndAliases()).containsExactly("a@-", "a@-");
+    }
+
+    @Test
+    void aMessageTooLargeForTheClientTakesNoAlias() {
+        Outbox box = new Outbox(ctx, true, 10, 40, 10, new io.polyhook.broker.sys.BrokerStats());
+        box.topicAliases(1);
+        box.send(Message.of("big", 0, Bytes.utf8("x".repeat(100)), false, MqttProperties.EMPTY, "p"));
+        box.send(Message.of("small", 0, Bytes.utf8("x"), false, MqttProperties.EMPTY, "p"));
+        box.send(Message.of("small", 0, Bytes.utf8("x"), false, MqttProperties.EMPTY, "p"));
+        assertThat(topicsAndAliases()).containsExactly("small@1", "@1");
+    }
 }
