@@ -92,6 +92,44 @@ class MqttFrameValidatorTest {
         assertThat(through(connect)).isEqualTo(expected);
     }
 
+    /** A PUBLISH (MQTT 3.1.1, QoS 0) on {@code topic}, as hex. */
+    private static String publish311(byte[] topic) {
+        StringBuilder hex = new StringBuilder(String.format("30 %02x %04x ", topic.length + 3, topic.length));
+        for (byte b : topic) {
+            hex.append(String.format("%02x", b));
+        }
+        return hex.append(" 78").toString();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            sensors/room-1/temperature/celsius | ok
+            sensors/room-1/températures/x      | ok
+            sensors/room-1/temperature/#       | !81
+            sensors/room+1/temperature/x       | !81
+            sensors/ro_m-1/temperature/x       | ok
+            """)
+    void longTopicsAreCheckedEightBytesAtATimeAndByteByByte(String topic, String expected) {
+        assertThat(through(CONNECT4)).isNotEmpty();
+        String out = through(publish311(topic.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(out.startsWith("!") ? out : "ok").isEqualTo(expected);
+    }
+
+    @Test
+    void aNulCharacterInALongTopicIsMalformed() {
+        byte[] topic = "sensors/ro_m-1/temperature/x".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        topic[10] = 0;
+        assertThat(through(CONNECT4)).isNotEmpty();
+        assertThat(through(publish311(topic))).isEqualTo("!81");
+    }
+
+    @Test
+    void invalidUtf8InATopicIsMalformed() {
+        assertThat(through(CONNECT4)).isNotEmpty();
+        assertThat(through(publish311(new byte[] {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', (byte) 0xC3, 0x28})))
+                .isEqualTo("!81");
+    }
+
     @Test
     void aViolationIsMarkedAsInTheConnectAndMqtt5() {
         ch.writeInbound(hex("10 0e 0004 4d515454 05 1e 003c 00 0001 63"));
