@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * kernel then answers with a TCP reset, which makes the client's stack discard the DISCONNECT
  * still waiting in its receive buffer: the client sees "connection reset", never the reason.
  *
- * <p>Every server-side MQTT 5 disconnect and every refusing CONNACK goes through here. Nothing is
+ * <p>Every DISCONNECT the session layer sends and every CONNACK with which it refuses goes through
+ * here (a connection refused by a connection limit never reaches the session layer: its CONNACK
+ * and close stay cheap in the transport's {@code ConnectRefusal}). Nothing is
  * decoded after it: the bytes are dropped before the TLS, WebSocket and MQTT decoders. Channels
  * that cannot half-close (an embedded channel in tests) close once the packet is written. Over TLS
  * the half-close is the TCP one, after the packet, without a close_notify first.
