@@ -138,7 +138,7 @@ public record BrokerSettings(boolean allowAnonymous, NoMatch noMatch, Duration c
 
     /** These settings with another {@code max_keepalive} ({@link #NO_KEEPALIVE_LIMIT} for none). */
     public BrokerSettings withMaxKeepalive(int seconds) {
-        return new BrokerSettings(allowAnonymous, noMatchAllow, connectTimeout, maxPacketSize, maxOfflineMessages,
+        return new BrokerSettings(allowAnonymous, noMatch, connectTimeout, maxPacketSize, maxOfflineMessages,
                 maxInflight, maxPending, maxConnections, maxConnectionsPerIp, receiveMaximum, topicAliasMaximum,
                 persistentSessionExpiry, sysInterval, nodeName, maxOnlineMessages, delivery, seconds);
     }
