@@ -219,8 +219,10 @@ class HttpProviderTest {
         assertThat(call("get", "impatient", url)).isEqualTo(false);
         assertThat(log.entries()).singleElement().satisfies(e -> {
             assertThat(e.level()).isEqualTo("warn");
-            assertThat(e.arguments()).containsExactly("http.get", "GET", server.url("/slow"),
-                    "java.net.http.HttpTimeoutException");
+            // On a busy machine the 200 ms may run out while connecting: the connect variant then.
+            assertThat(e.arguments()).hasSize(4).startsWith("http.get", "GET", server.url("/slow"));
+            assertThat(e.arguments().get(3)).isIn("java.net.http.HttpTimeoutException",
+                    "java.net.http.HttpConnectTimeoutException");
         });
     }
 
