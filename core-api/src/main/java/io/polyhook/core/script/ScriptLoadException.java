@@ -6,7 +6,8 @@ import java.util.OptionalInt;
 
 /**
  * A script could not be loaded or reloaded. The message reads like a compiler's:
- * {@code scripts/auth.lua:12: attempt to call a nil value}, or without the line when it is
+ * {@code scripts/auth.lua:12: attempt to call a nil value}, with the column for a syntax error
+ * ({@code scripts/auth.lua:12:7: unexpected symbol near '/'}), or without the line when it is
  * not known ({@code scripts/auth.lua: no such file}).
  *
  * <p>Checked, because every caller (start-up, the CLI, the admin API) must report it and go on:
@@ -18,6 +19,7 @@ public final class ScriptLoadException extends Exception {
 
     private final transient Path path;
     private final int line;
+    private final int column;
     private final String reason;
 
     /** A failure at a known line (1-based) of {@code path}. */
@@ -27,10 +29,20 @@ public final class ScriptLoadException extends Exception {
 
     /** A failure at a known line (1-based) of {@code path}, caused by {@code cause}. */
     public ScriptLoadException(Path path, int line, String reason, Throwable cause) {
-        super(ScriptSource.display(Objects.requireNonNull(path, "path")) + (line > 0 ? ":" + line : "") + ": "
-                + Objects.requireNonNull(reason, "reason"), cause);
+        this(path, line, 0, reason, cause);
+    }
+
+    /**
+     * A failure at a known line and column (both 1-based, the column in characters) of
+     * {@code path}, caused by {@code cause}: {@code scripts/auth.lua:12:7: reason}, as a syntax
+     * error is reported.
+     */
+    public ScriptLoadException(Path path, int line, int column, String reason, Throwable cause) {
+        super(ScriptSource.display(Objects.requireNonNull(path, "path")) + (line > 0 ? ":" + line : "")
+                + (line > 0 && column > 0 ? ":" + column : "") + ": " + Objects.requireNonNull(reason, "reason"), cause);
         this.path = path.toAbsolutePath().normalize();
         this.line = Math.max(line, 0);
+        this.column = line > 0 ? Math.max(column, 0) : 0;
         this.reason = reason;
     }
 
@@ -52,6 +64,11 @@ public final class ScriptLoadException extends Exception {
     /** The 1-based line the engine blamed, if it knows one. */
     public OptionalInt line() {
         return line > 0 ? OptionalInt.of(line) : OptionalInt.empty();
+    }
+
+    /** The 1-based column the engine blamed, if it knows one (syntax errors). */
+    public OptionalInt column() {
+        return column > 0 ? OptionalInt.of(column) : OptionalInt.empty();
     }
 
     /** The message without the file and line. */

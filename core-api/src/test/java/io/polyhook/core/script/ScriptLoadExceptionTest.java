@@ -22,6 +22,18 @@ class ScriptLoadExceptionTest {
     }
 
     @Test
+    void aSyntaxErrorIsShownWithItsLineAndColumn() {
+        Path file = Path.of("scripts", "auth.lua");
+
+        ScriptLoadException e = new ScriptLoadException(file, 3, 14, "unexpected symbol near '/'", null);
+
+        assertThat(e).hasMessage("scripts" + java.io.File.separator + "auth.lua:3:14: unexpected symbol near '/'");
+        assertThat(e.line()).isEqualTo(OptionalInt.of(3));
+        assertThat(e.column()).isEqualTo(OptionalInt.of(14));
+        assertThat(e.reason()).isEqualTo("unexpected symbol near '/'");
+    }
+
+    @Test
     void aFailureOfTheWholeFileHasNoLine() {
         Path file = Path.of("/elsewhere/auth.lua");
 
@@ -29,5 +41,6 @@ class ScriptLoadExceptionTest {
 
         assertThat(e).hasMessage(file.toAbsolutePath() + ": no such file");
         assertThat(e.line()).isEmpty();
+        assertThat(e.column()).isEmpty();
     }
 }

@@ -1,6 +1,8 @@
 package io.polyhook.engine.luaj;
 
 import io.polyhook.core.script.ScriptSource;
+import io.polyhook.engine.luaj.lua53.Lua53Compiler;
+import io.polyhook.engine.luaj.lua53.Lua53Library;
 
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LoadState;
@@ -95,6 +97,7 @@ final class LuaSandbox {
         g.load(new StringLib());
         g.load(new JseMathLib());
         g.load(new JseOsLib());
+        Lua53Library.install(g);
         if (!settings.blockCoroutines()) {
             g.load(new CoroutineLib());
         }
@@ -111,6 +114,7 @@ final class LuaSandbox {
         g.load(budget);
         LoadState.install(g);
         LuaC.install(g);
+        g.compiler = Lua53Compiler.INSTANCE;
         if (settings.blockBytecode()) {
             g.undumper = LuaSandbox::rejectBinary;
         }

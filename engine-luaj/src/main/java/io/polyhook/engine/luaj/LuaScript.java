@@ -6,6 +6,7 @@ import io.polyhook.core.script.ScriptEnvironment;
 import io.polyhook.core.script.ScriptLoadException;
 import io.polyhook.core.script.ScriptSource;
 import io.polyhook.core.script.StatePool;
+import io.polyhook.engine.luaj.lua53.Lua53SyntaxError;
 import io.polyhook.core.script.model.HookResults;
 import io.polyhook.spi.Hook;
 import io.polyhook.spi.HookContext;
@@ -148,6 +149,9 @@ final class LuaScript extends PooledScript<LuaState, LuaTable> {
     /** A load failure from a LuaJ message; the line is taken when the message is about the file itself. */
     private static ScriptLoadException loadFailure(ScriptSource source, String message, Throwable cause) {
         String display = source.displayName();
+        if (cause instanceof Lua53SyntaxError syntax && syntax.chunk().equals(display)) {
+            return new ScriptLoadException(source.path(), syntax.line(), syntax.column(), syntax.reason(), cause);
+        }
         String m = message == null ? "error" : message;
         Matcher matcher = POSITION.matcher(m);
         if (matcher.matches() && matcher.group(1).equals(display)) {
