@@ -17,7 +17,6 @@ import java.util.Set;
 final class MemcachedProvider {
 
     static final String DEFAULT_POOL = "pool_memcached";
-    private static final int MAX_KEY_BYTES = 250;
     private static final Set<String> OPTIONS;
 
     static {
@@ -68,13 +67,13 @@ final class MemcachedProvider {
     private Object get(Arguments args) {
         byte[] key = key(args);
         byte[] value = run(args, connection -> connection.get(key));
-        return value == null ? false : text(value);
+        return value == null ? false : text(McdEncoding.decodeValue(value));
     }
 
     /** set, add, replace(pool, key, value[, exptime]): the value if stored, else false. */
     private Object store(String command, Arguments args) {
         byte[] key = key(args);
-        byte[] value = args.bytes(3);
+        byte[] value = McdEncoding.value(args.bytes(3));
         long exptime = args.optLong(4, 0);
         if (exptime < 0 || exptime > 0xFFFF_FFFFL) {
             throw args.argError(4, "expiration time in seconds expected, got " + exptime);
@@ -104,18 +103,9 @@ final class MemcachedProvider {
         }
     }
 
-    /** The key at argument 2: 1 to 250 bytes, none of them a space or a control character. */
+    /** The key at argument 2, any string, as vmq_diversity sends it ({@link McdEncoding#key}). */
     private static byte[] key(Arguments args) {
-        byte[] key = args.bytes(2);
-        boolean valid = key.length > 0 && key.length <= MAX_KEY_BYTES;
-        for (int i = 0; valid && i < key.length; i++) {
-            int b = key[i] & 0xff;
-            valid = b > 0x20 && b != 0x7f;
-        }
-        if (!valid) {
-            throw args.argError(2, "key must be 1 to " + MAX_KEY_BYTES + " bytes without spaces or control characters");
-        }
-        return key;
+        return McdEncoding.key(args.bytes(2));
     }
 
     // Text when it is UTF-8, so scripts and JSON see a string; bytes otherwise (a Lua string either way).
