@@ -27,6 +27,13 @@ class BrokerConfigTest {
     }
 
     @Test
+    void aScriptThatDoesNotSetNumStatesGetsOneStateAsInVmqDiversity() {
+        assertThat(BrokerConfig.defaults().scripts().states()).isEqualTo(1);
+        assertThat(BrokerConfig.parse("scripts: { dir: scripts }").scripts().states()).isEqualTo(1);
+        assertThat(BrokerConfig.parse("scripts: { states: 4 }").scripts().states()).isEqualTo(4);
+    }
+
+    @Test
     void anEmptyFileRefusesAnonymousClientsAndKeepsTheOtherDefaults() {
         assertThat(BrokerConfig.parse("")).isEqualTo(BrokerConfig.defaults()
                 .withBroker(BrokerConfig.defaults().broker().withAllowAnonymous(false)));

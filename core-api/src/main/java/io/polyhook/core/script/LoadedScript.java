@@ -25,7 +25,7 @@ public interface LoadedScript extends AutoCloseable {
 
     /**
      * Engine details for {@code script show} and the admin API, as plain values: for example
-     * {@code states=4, keep_state=false}. Empty by default.
+     * {@code states=1, keep_state=false}. Empty by default.
      */
     default Map<String, Object> details() {
         return Map.of();

@@ -25,8 +25,11 @@ import java.util.Objects;
 public record ScriptEnvironment(List<DataProvider> providers, int defaultStates, Duration stateWait,
                                 Map<String, Object> settings) {
 
-    /** The number of states of a script that does not choose one, as in the default config. */
-    public static final int DEFAULT_STATES = 4;
+    /**
+     * The number of states of a script that does not choose one, as in the default config: 1, as
+     * vmq_diversity's {@code nr_lua_states}, so a script's top-level code runs once.
+     */
+    public static final int DEFAULT_STATES = 1;
 
     /** How long a call waits for a free state by default: the default hook deadline. */
     public static final Duration DEFAULT_STATE_WAIT = Duration.ofSeconds(5);

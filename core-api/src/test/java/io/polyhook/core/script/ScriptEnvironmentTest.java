@@ -12,6 +12,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ScriptEnvironmentTest {
 
     @Test
+    void aScriptThatDoesNotAskGetsOneStateAsInVmqDiversity() {
+        assertThat(ScriptEnvironment.defaults().defaultStates()).isEqualTo(1);
+    }
+
+    @Test
     void anEngineSeesOnlyTheSectionsOfItsExtensions() {
         ScriptEnvironment env = new ScriptEnvironment(List.of(), 4, Duration.ofSeconds(5),
                 Map.of("fake", Map.of("keep_state", true), "lua", Map.of("sandbox", Map.of("enabled", false))));

@@ -3,6 +3,7 @@ package io.polyhook.core.script.scenarios;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.script.LoadedScript;
 import io.polyhook.core.script.ScriptEngine;
+import io.polyhook.core.script.ScriptEnvironment;
 import io.polyhook.core.script.ScriptLoadException;
 import io.polyhook.spi.Hooks;
 import io.polyhook.spi.PublishModifiers;
@@ -93,6 +94,15 @@ public abstract class StateScenarios {
     void num_states_defaults_to_the_environment() throws Exception {
         LoadedScript script = scripts.defaultStates(3).load(text("no_hooks"));
         assertThat(script.details()).containsEntry("states", 3);
+    }
+
+    @Test
+    void a_script_that_does_not_set_num_states_runs_its_top_level_code_once_by_default() throws Exception {
+        LoadedScript script = scripts.defaultStates(ScriptEnvironment.DEFAULT_STATES)
+                .load("probe.hit(\"loaded\", __SCRIPT_INSTANCE_ID__)\n" + text("no_hooks"));
+        // As in vmq_diversity: side effects at load (DDL, flushall, log lines) happen once.
+        assertThat(scripts.probe().hits()).extracting(Probe.Hit::value).containsExactly(1L);
+        assertThat(script.details()).containsEntry("states", 1);
     }
 
     @Test
