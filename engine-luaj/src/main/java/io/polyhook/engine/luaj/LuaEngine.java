@@ -9,7 +9,9 @@ import io.polyhook.core.script.ScriptSource;
 import java.util.Set;
 
 /**
- * Runs {@code .lua} scripts on LuaJ, as vmq_diversity runs them: a global {@code hooks} table
+ * Runs {@code .lua} scripts on LuaJ, as vmq_diversity runs them, in Lua 5.3 (the language of
+ * VerneMQ 2: {@link io.polyhook.engine.luaj.lua53.Lua53Compiler} and
+ * {@link io.polyhook.engine.luaj.lua53.Lua53Library} give LuaJ's 5.2 what 5.3 adds): a global {@code hooks} table
  * declares the hook functions; {@code num_states}, {@code keep_state} and
  * {@code __SCRIPT_INSTANCE_ID__} mean what they mean there; every provider of the environment is
  * a global table of functions; {@code require} finds pure-Lua modules in the scripts directory.

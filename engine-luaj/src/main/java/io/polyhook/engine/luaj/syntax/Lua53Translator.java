@@ -6,6 +6,8 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The Lua 5.3 front end: checks a chunk against the Lua 5.3 grammar and spells it for LuaJ's
@@ -26,6 +28,7 @@ import java.util.Map;
 public final class Lua53Translator {
 
     private static final String PREFIX = "__lua53_";
+    private static final Pattern NUMBERED_PREFIX = Pattern.compile("__lua53_(\\d{1,17})_");
     private static final int MAX_SHORT_SOURCE = 45;
 
     private Lua53Translator() {
@@ -75,14 +78,22 @@ public final class Lua53Translator {
         return "[string \"" + first.substring(0, Math.min(first.length(), MAX_SHORT_SOURCE)) + "...\"]";
     }
 
-    /** A name prefix that occurs nowhere in the source, so the operators' names cannot clash with the user's. */
+    /**
+     * A name prefix that occurs nowhere in the source, so the operators' names cannot clash with
+     * the user's: {@code __lua53_}, or {@code __lua53_<n>_} with an {@code n} above every one the
+     * source spells (one pass, however many the source holds).
+     */
     private static String unusedPrefix(byte[] source) {
         String text = new String(source, StandardCharsets.ISO_8859_1);
-        String prefix = PREFIX;
-        for (int i = 1; text.contains(prefix); i++) {
-            prefix = PREFIX + i + "_";
+        if (!text.contains(PREFIX)) {
+            return PREFIX;
         }
-        return prefix;
+        long max = 0;
+        Matcher m = NUMBERED_PREFIX.matcher(text);
+        while (m.find()) {
+            max = Math.max(max, Long.parseLong(m.group(1)));
+        }
+        return PREFIX + (max + 1) + "_";
     }
 
     /** Writes the source with the edits applied; edits sorted by start, outermost first. */

@@ -91,6 +91,9 @@ class Lua53TranslatorTest {
         Translation t = Lua53Translator.translate("__lua53_idiv = 1 x = a // b".getBytes(StandardCharsets.UTF_8), "=t");
         assertThat(t.functions()).containsExactlyEntriesOf(java.util.Map.of(Operator.IDIV, "__lua53_1_idiv"));
         assertThat(t.calls()).isEqualTo(1);
+        Translation numbered = Lua53Translator.translate("__lua53_7_idiv = 1 __lua53_2_bor = 2 x = a | b"
+                .getBytes(StandardCharsets.UTF_8), "=t");
+        assertThat(numbered.functions()).containsExactlyEntriesOf(java.util.Map.of(Operator.BOR, "__lua53_8_bor"));
     }
 
     @Test
