@@ -4,6 +4,7 @@ import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.VarArgFunction;
 
 /**
  * Checks of library arguments with Lua 5.3's messages:
@@ -11,12 +12,28 @@ import org.luaj.vm2.Varargs;
  */
 final class Arguments {
 
+    /** What a library function does with its checked arguments. */
+    interface Body {
+        Varargs apply(Arguments args);
+    }
+
     private final String function;
     private final Varargs args;
 
     Arguments(String function, Varargs args) {
         this.function = function;
         this.args = args;
+    }
+
+    /** A library function named {@code functionName} (in its error messages) that runs {@code body}. */
+    static VarArgFunction function(String functionName, Body body) {
+        // Not "name": inside the function that would be LuaJ's own field of that name.
+        return new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs values) {
+                return body.apply(new Arguments(functionName, values));
+            }
+        };
     }
 
     LuaString string(int i) {

@@ -7,7 +7,6 @@ import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
-import org.luaj.vm2.lib.VarArgFunction;
 
 /**
  * What Lua 5.3's standard library has and LuaJ's (5.2) does not: {@code math.type},
@@ -30,32 +29,19 @@ public final class Lua53Library {
     /** Adds the functions to the {@code math} and {@code table} tables of {@code g} and installs {@code utf8}. */
     public static void install(Globals g) {
         LuaTable math = (LuaTable) g.get("math");
-        math.rawset("type", function("type", Lua53Library::type));
-        math.rawset("tointeger", function("tointeger", Lua53Library::toInteger));
-        math.rawset("ult", function("ult", a -> LuaValue.valueOf(Long.compareUnsigned(a.integer(1), a.integer(2)) < 0)));
-        math.rawset("fmod", function("fmod", Lua53Library::fmod));
+        math.rawset("type", Arguments.function("type", Lua53Library::type));
+        math.rawset("tointeger", Arguments.function("tointeger", Lua53Library::toInteger));
+        math.rawset("ult", Arguments.function("ult", a -> LuaValue.valueOf(Long.compareUnsigned(a.integer(1), a.integer(2)) < 0)));
+        math.rawset("fmod", Arguments.function("fmod", Lua53Library::fmod));
         math.rawset("maxinteger", LuaValue.valueOf((double) Long.MAX_VALUE));
         math.rawset("mininteger", LuaValue.valueOf((double) Long.MIN_VALUE));
-        ((LuaTable) g.get("table")).rawset("move", function("move", Lua53Library::move));
+        ((LuaTable) g.get("table")).rawset("move", Arguments.function("move", Lua53Library::move));
         LuaTable utf8 = Utf8Library.table();
         g.rawset("utf8", utf8);
         LuaValue loaded = g.get("package").get("loaded");
         if (loaded.istable()) {
             loaded.rawset("utf8", utf8);
         }
-    }
-
-    private interface Body {
-        Varargs apply(Arguments args);
-    }
-
-    private static VarArgFunction function(String functionName, Body body) {
-        return new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs args) {
-                return body.apply(new Arguments(functionName, args));
-            }
-        };
     }
 
     private static final LuaString INTEGER = LuaString.valueOf("integer");

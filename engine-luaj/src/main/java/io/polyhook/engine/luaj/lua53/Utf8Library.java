@@ -31,26 +31,13 @@ final class Utf8Library {
     /** A new {@code utf8} table. */
     static LuaTable table() {
         LuaTable t = new LuaTable();
-        t.rawset("char", function("char", Utf8Library::chars));
+        t.rawset("char", Arguments.function("char", Utf8Library::chars));
         t.rawset("charpattern", CHARPATTERN);
-        t.rawset("codes", function("codes", Utf8Library::codes));
-        t.rawset("codepoint", function("codepoint", Utf8Library::codepoint));
-        t.rawset("len", function("len", Utf8Library::length));
-        t.rawset("offset", function("offset", Utf8Library::offset));
+        t.rawset("codes", Arguments.function("codes", Utf8Library::codes));
+        t.rawset("codepoint", Arguments.function("codepoint", Utf8Library::codepoint));
+        t.rawset("len", Arguments.function("len", Utf8Library::length));
+        t.rawset("offset", Arguments.function("offset", Utf8Library::offset));
         return t;
-    }
-
-    private interface Body {
-        Varargs apply(Arguments args);
-    }
-
-    private static VarArgFunction function(String functionName, Body body) {
-        return new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs args) {
-                return body.apply(new Arguments(functionName, args));
-            }
-        };
     }
 
     /** A position relative to a string of {@code length} bytes: negative counts from the end, too negative is 0. */

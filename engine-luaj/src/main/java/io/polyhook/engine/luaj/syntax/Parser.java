@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A recursive-descent parser of the Lua 5.3 grammar. It checks the whole chunk (syntax, the
- * use of {@code ...}, {@code break} outside loops, labels and {@code goto}) with Lua 5.3's
+ * A recursive-descent parser of the Lua 5.3 grammar. It checks the whole chunk (syntax, and with
+ * {@link Scopes} the use of {@code ...}, {@code break}, labels and {@code goto}) with Lua 5.3's
  * messages, and records the {@link Edit edits} that make the chunk something LuaJ compiles to
  * the same meaning. It builds no tree: an expression is known by its span and its shape.
  */
@@ -23,60 +23,29 @@ final class Parser {
     private record Expr(int start, int end, Shape shape) {
     }
 
-    private record Label(String name, int line) {
-    }
-
-    private record Goto(String name, int line, int column) {
-    }
-
-    /** A block: its labels and the gotos in it (or in blocks it closed) still looking for theirs. */
-    private static final class Block {
-        final Block parent;
-        final boolean loop;
-        final List<Label> labels = new ArrayList<>();
-        final List<Goto> pending = new ArrayList<>();
-
-        Block(Block parent, boolean loop) {
-            this.parent = parent;
-            this.loop = loop;
-        }
-    }
-
-    /** A function being parsed: whether it takes {@code ...}, and its innermost block. */
-    private static final class Function {
-        final boolean vararg;
-        final int line;
-        Block block;
-
-        Function(boolean vararg, int line) {
-            this.vararg = vararg;
-            this.line = line;
-        }
-    }
-
     private final Lexer lexer;
+    private final Scopes scopes;
     private final List<Edit> edits = new ArrayList<>();
     private final Set<Operator> operators = EnumSet.noneOf(Operator.class);
     private Token current;
     private Token ahead;
     private int lastEnd;
     private int levels;
-    private Function function;
 
     Parser(Lexer lexer) {
         this.lexer = lexer;
+        this.scopes = new Scopes(lexer);
     }
 
     /** Parses the whole chunk. */
     void chunk() throws LuaSyntaxException {
         current = lexer.next();
-        function = new Function(true, 0);
-        openBlock(false);
+        scopes.openFunction(true, 0);
         block();
         if (current.kind() != Kind.EOF) {
             throw expected(Kind.EOF);
         }
-        closeFunction();
+        scopes.closeFunction();
     }
 
     /** The edits, in the order the parser met the operands' ends. */
@@ -219,9 +188,9 @@ final class Parser {
     }
 
     private void scopedBlock(boolean loop) throws LuaSyntaxException {
-        openBlock(loop);
+        scopes.openBlock(loop);
         block();
-        closeBlock();
+        scopes.closeBlock();
     }
 
     private void expressionStatement() throws LuaSyntaxException {
@@ -245,26 +214,13 @@ final class Parser {
     private void breakStatement() throws LuaSyntaxException {
         Token t = current;
         advance();
-        for (Block b = function.block; b != null; b = b.parent) {
-            if (b.loop) {
-                return;
-            }
-        }
-        throw lexer.error(t.line(), t.column(), "<break> at line " + t.line() + " not inside a loop", null);
+        scopes.breakAt(t);
     }
 
     private void gotoStatement() throws LuaSyntaxException {
         Token t = current;
         advance();
-        String name = name();
-        for (Block b = function.block; b != null; b = b.parent) {
-            for (Label l : b.labels) {
-                if (l.name().equals(name)) {
-                    return; // a backward jump
-                }
-            }
-        }
-        function.block.pending.add(new Goto(name, t.line(), t.column()));
+        scopes.gotoAt(t, name());
     }
 
     private void label() throws LuaSyntaxException {
@@ -272,37 +228,11 @@ final class Parser {
         advance();
         String name = name();
         expect(Kind.DBCOLON);
-        Block block = function.block;
-        for (Label l : block.labels) {
-            if (l.name().equals(name)) {
-                throw lexer.error(t.line(), t.column(), "label '" + name + "' already defined on line " + l.line(), null);
-            }
-        }
-        block.labels.add(new Label(name, t.line()));
-        block.pending.removeIf(g -> g.name().equals(name));
-    }
-
-    private void openBlock(boolean loop) {
-        function.block = new Block(function.block, loop);
-    }
-
-    private void closeBlock() {
-        Block closed = function.block;
-        function.block = closed.parent;
-        function.block.pending.addAll(closed.pending);
-    }
-
-    private void closeFunction() throws LuaSyntaxException {
-        List<Goto> pending = function.block.pending;
-        if (!pending.isEmpty()) {
-            Goto g = pending.getFirst();
-            throw lexer.error(g.line(), g.column(), "no visible label '" + g.name() + "' for <goto> at line " + g.line(), null);
-        }
+        scopes.labelAt(t, name);
     }
 
     /** {@code (params) block end}, the function's line being {@code line}. */
     private void body(int line) throws LuaSyntaxException {
-        Function enclosing = function;
         expect(Kind.LPAREN);
         boolean vararg = false;
         if (current.kind() != Kind.RPAREN) {
@@ -318,12 +248,10 @@ final class Parser {
             } while (!vararg && accept(Kind.COMMA));
         }
         expect(Kind.RPAREN);
-        function = new Function(vararg, line);
-        openBlock(false);
+        scopes.openFunction(vararg, line);
         block();
         match(Kind.END, Kind.FUNCTION, line);
-        closeFunction();
-        function = enclosing;
+        scopes.closeFunction();
     }
 
     // ---- expressions
@@ -423,7 +351,7 @@ final class Parser {
                 return new Expr(t.start(), t.end(), Shape.OTHER);
             }
             case DOTS -> {
-                if (!function.vararg) {
+                if (!scopes.vararg()) {
                     throw error("cannot use '...' outside a vararg function");
                 }
                 advance();
@@ -599,8 +527,7 @@ final class Parser {
 
     private void enterLevel() throws LuaSyntaxException {
         if (++levels > MAX_LEVELS) {
-            throw error("too many C levels (limit is " + MAX_LEVELS + ") in "
-                    + (function.line == 0 ? "main function" : "function at line " + function.line));
+            throw error("too many C levels (limit is " + MAX_LEVELS + ") in " + scopes.functionName());
         }
     }
 
