@@ -55,7 +55,9 @@ public final class SysPublisher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleAtFixedRate(this::publishNow, 0, millis, TimeUnit.MILLISECONDS);
+        // Recovering: a periodic task that throws is never run again.
+        timer.scheduleAtFixedRate(io.polyhook.broker.failure.ThreadFailures.recovering("$SYS publishing", this::publishNow),
+                0, millis, TimeUnit.MILLISECONDS);
     }
 
     /** The current statistics by topic (below {@code $SYS/<node>/}). */

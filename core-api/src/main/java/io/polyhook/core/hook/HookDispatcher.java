@@ -231,13 +231,19 @@ public final class HookDispatcher implements AutoCloseable {
         long interval = settings.watchdogInterval().toNanos();
         while (!closed) {
             LockSupport.parkNanos(interval);
-            long now = ticker.read();
-            for (SerialLane lane : active) {
-                try {
-                    lane.checkDeadline(now);
-                } catch (RuntimeException e) {
-                    LOG.error("deadline check failed for {}", lane.lane(), e);
+            // An Error too (an OutOfMemoryError while starting a thread): a round holds no state, so
+            // the next one is whole; a dead watchdog would let every later call run past its deadline.
+            try {
+                long now = ticker.read();
+                for (SerialLane lane : active) {
+                    try {
+                        lane.checkDeadline(now);
+                    } catch (RuntimeException e) {
+                        LOG.error("deadline check failed for {}", lane.lane(), e);
+                    }
                 }
+            } catch (Error e) {
+                LOG.error("hook watchdog round failed; going on: {}", e.toString());
             }
         }
     }

@@ -181,6 +181,33 @@ class HookDispatcherTest {
     }
 
     @Test
+    void anErrorInAWatchdogRoundDoesNotStopTheWatchdog() throws Exception {
+        dispatcher.close();
+        AtomicBoolean failOnce = new AtomicBoolean(true);
+        dispatcher = new HookDispatcher(registry, DispatchSettings.builder().deadline(Duration.ofSeconds(5)).ticker(() -> {
+            if (Thread.currentThread().getName().equals("polyhook-hook-watchdog") && failOnce.compareAndSet(true, false)) {
+                throw new OutOfMemoryError("unable to create native thread (test)");
+            }
+            return fakeNanos.get();
+        }).watchdogInterval(Duration.ofMillis(2)).build());
+        CountDownLatch entered = new CountDownLatch(1);
+        register("hangs", ctx -> {
+            entered.countDown();
+            Thread.sleep(Long.MAX_VALUE);
+            return Verdict.ok();
+        });
+        var pending = dispatcher.chain(dispatcher.newLane("c"), Hooks.AUTH_ON_PUBLISH, Contexts.publish("c", "t"))
+                .toCompletableFuture();
+        assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        await(() -> !failOnce.get());
+
+        fakeNanos.addAndGet(Duration.ofSeconds(6).toNanos());
+
+        assertThat(pending.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOfSatisfying(ChainOutcome.Denied.class,
+                d -> assertThat(d.cause()).isEqualTo(ChainOutcome.Cause.TIMEOUT));
+    }
+
+    @Test
     void withTheNextFallbackATimedOutHandlerIsSkipped() throws Exception {
         dispatcher.close();
         dispatcher = new HookDispatcher(registry, DispatchSettings.builder().ticker(fakeNanos::get)
