@@ -19,10 +19,11 @@ import java.util.Optional;
  * @param plugins   the {@code plugins} section: each Java plugin's settings by plugin name
  * @param adminHost the {@code admin.address} host, if an admin API is configured
  * @param adminPort the {@code admin.address} port (meaningful only with a host)
+ * @param adminToken the {@code admin.token} every admin API request must carry, if set
  */
 public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners, ScriptsConfig scripts,
                            Map<String, Object> providers, Map<String, Object> auth, Map<String, Object> plugins,
-                           Optional<String> adminHost, int adminPort) {
+                           Optional<String> adminHost, int adminPort, Optional<AdminToken> adminToken) {
 
     /** Checks every field is present; copies the collections. */
     public BrokerConfig {
@@ -33,6 +34,7 @@ public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners
         auth = Map.copyOf(auth);
         plugins = Map.copyOf(plugins);
         Objects.requireNonNull(adminHost, "adminHost");
+        Objects.requireNonNull(adminToken, "adminToken");
     }
 
     /**
@@ -52,7 +54,7 @@ public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners
      */
     public static BrokerConfig defaults() {
         return new BrokerConfig(BrokerSettings.DEFAULT, defaultListeners(), ScriptsConfig.DEFAULT, Map.of(), Map.of(),
-                Map.of(), Optional.empty(), 0);
+                Map.of(), Optional.empty(), 0, Optional.empty());
     }
 
     /** Reads and validates a YAML file; throws {@link ConfigException} naming the key and the reason. */
@@ -67,17 +69,23 @@ public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners
 
     /** This config with other listeners. */
     public BrokerConfig withListeners(List<ListenerConfig> value) {
-        return new BrokerConfig(broker, value, scripts, providers, auth, plugins, adminHost, adminPort);
+        return new BrokerConfig(broker, value, scripts, providers, auth, plugins, adminHost, adminPort, adminToken);
     }
 
     /** This config with another {@code broker} section. */
     public BrokerConfig withBroker(BrokerSettings value) {
-        return new BrokerConfig(value, listeners, scripts, providers, auth, plugins, adminHost, adminPort);
+        return new BrokerConfig(value, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken);
     }
 
     /** This config with another {@code scripts} section. */
     public BrokerConfig withScripts(ScriptsConfig value) {
-        return new BrokerConfig(broker, listeners, value, providers, auth, plugins, adminHost, adminPort);
+        return new BrokerConfig(broker, listeners, value, providers, auth, plugins, adminHost, adminPort, adminToken);
+    }
+
+    /** This config with an admin API token ({@code admin.token}). */
+    public BrokerConfig withAdminToken(AdminToken value) {
+        return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort,
+                Optional.of(value));
     }
 
     /** The settings of the Java plugin {@code name} ({@code plugins.<name>}), empty if none. */

@@ -38,13 +38,16 @@ final class ConfigParser {
             "max_offline_messages", "max_online_messages", "max_inflight", "max_pending", "max_connections", "max_connections_per_ip",
             "receive_maximum", "topic_alias_maximum", "persistent_session_expiry", "sys_interval", "node_name",
             "slow_consumer_policy", "slow_consumer_max_delay", "shared_subscription_policy", "max_msgs_per_drain_step",
-            "max_drain_time", "max_keepalive");
+            "max_drain_time", "max_keepalive",
+            // Resource limits (ResourceLimits).
+            "max_offline_bytes", "max_online_bytes", "max_total_queued_bytes", "max_subscriptions_per_client",
+            "max_retained_messages", "max_retained_bytes", "partial_packet_timeout", "max_total_partial_bytes");
     private static final Set<String> LISTENER = Set.of("type", "address", "path", "mountpoint", "allow_anonymous",
-            "certfile", "keyfile");
+            "certfile", "keyfile", "tls_versions", "ciphers");
     private static final Set<String> SCRIPTS = Set.of("dir", "files", "states", "hook_timeout", "timeout_fallback", "hooks", "lua", "js");
     // Engine options, by the extension of the files the engine takes; checked by the engine at load.
     private static final Set<String> SCRIPT_ENGINES = Set.of("lua", "js");
-    private static final Set<String> ADMIN = Set.of("address");
+    private static final Set<String> ADMIN = Set.of("address", "token");
 
     private ConfigParser() {
     }
@@ -84,6 +87,7 @@ final class ConfigParser {
         Map<String, Object> plugins = freeMap(root.get("plugins"), "plugins");
         Optional<String> adminHost = Optional.empty();
         int adminPort = 0;
+        Optional<AdminToken> adminToken = Optional.empty();
         JsonNode admin = root.get("admin");
         if (admin != null && !admin.isNull()) {
             object(admin, "admin", ADMIN);
@@ -92,8 +96,11 @@ final class ConfigParser {
                 adminHost = Optional.of(hp[0]);
                 adminPort = Integer.parseInt(hp[1]);
             }
+            if (admin.hasNonNull("token")) {
+                adminToken = Optional.of(AdminToken.of(text(admin.get("token"), "admin.token")));
+            }
         }
-        return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort);
+        return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken);
     }
 
     private static BrokerSettings broker(JsonNode n, BrokerSettings d) {
@@ -158,7 +165,50 @@ final class ConfigParser {
         }
         return new BrokerSettings(anonymous, noMatch, connectTimeout, maxPacket, maxOffline, maxInflight, maxPending,
                 maxConnections, maxPerIp, receiveMax, aliasMax, sessionExpiry, sysInterval, node, maxOnline,
-                delivery(n, d.delivery()), maxKeepalive);
+                delivery(n, d.delivery()), maxKeepalive, limits(n, d.limits()));
+    }
+
+    private static ResourceLimits limits(JsonNode n, ResourceLimits d) {
+        Duration partialTimeout = n.hasNonNull("partial_packet_timeout")
+                ? duration(n.get("partial_packet_timeout"), "broker.partial_packet_timeout") : d.partialPacketTimeout();
+        return new ResourceLimits(bytes(n, "max_offline_bytes", d.maxOfflineBytes()),
+                bytes(n, "max_online_bytes", d.maxOnlineBytes()), bytes(n, "max_total_queued_bytes", d.maxTotalQueuedBytes()),
+                integer(n, "max_subscriptions_per_client", "broker", d.maxSubscriptionsPerClient(), 1, Integer.MAX_VALUE),
+                integer(n, "max_retained_messages", "broker", d.maxRetainedMessages(), 0, Integer.MAX_VALUE),
+                bytes(n, "max_retained_bytes", d.maxRetainedBytes()), partialTimeout,
+                bytes(n, "max_total_partial_bytes", d.maxTotalPartialBytes()));
+    }
+
+    private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|%)");
+
+    /** A size in bytes: a whole number, "512KiB", "16MiB", "1GiB", or "25%" of the JVM's maximum heap. */
+    private static long bytes(JsonNode parent, String key, long dflt) {
+        JsonNode n = parent.get(key);
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        String at = "broker." + key;
+        if (n.isIntegralNumber() && n.longValue() > 0) {
+            return n.longValue();
+        }
+        Matcher m = n.isTextual() ? BYTES.matcher(n.textValue().trim()) : null;
+        if (m == null || !m.matches() || m.group(1).length() > 12 || Long.parseLong(m.group(1)) == 0) {
+            throw new ConfigException(at, "must be a positive size such as 1048576, \"512KiB\", \"16MiB\", \"1GiB\" or \"25%\""
+                    + " (of the maximum heap), was " + describe(n));
+        }
+        long v = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "B" -> v;
+            case "KiB" -> v << 10;
+            case "MiB" -> v << 20;
+            case "GiB" -> v << 30;
+            default -> {
+                if (v > 100) {
+                    throw new ConfigException(at, "a share of the heap must be 1% to 100%, was " + describe(n));
+                }
+                yield ResourceLimits.ofHeap((int) v);
+            }
+        };
     }
 
     private static DeliverySettings delivery(JsonNode n, DeliverySettings d) {
@@ -244,7 +294,55 @@ final class ConfigParser {
             if (!type.isTls() && (cert.isPresent() || key.isPresent())) {
                 throw new ConfigException(at + (cert.isPresent() ? ".certfile" : ".keyfile"), "is only for tls and wss listeners");
             }
-            out.add(new ListenerConfig(type, hp[0], Integer.parseInt(hp[1]), path, mountpoint, anonymous, cert, key));
+            out.add(new ListenerConfig(type, hp[0], Integer.parseInt(hp[1]), path, mountpoint, anonymous, cert, key,
+                    tls(l, at, type)));
+        }
+        return out;
+    }
+
+    /** {@code tls_versions} and {@code ciphers} of a tls/wss listener, checked against what this JVM supports. */
+    private static TlsSettings tls(JsonNode l, String at, ListenerConfig.Kind type) {
+        TlsSettings d = TlsSettings.DEFAULT;
+        for (String key : List.of("tls_versions", "ciphers")) {
+            if (l.hasNonNull(key) && !type.isTls()) {
+                throw new ConfigException(at + "." + key, "is only for tls and wss listeners");
+            }
+        }
+        List<String> versions = l.hasNonNull("tls_versions") ? names(l.get("tls_versions"), at + ".tls_versions") : d.versions();
+        for (String v : versions) {
+            if (!TlsSettings.KNOWN_VERSIONS.contains(v)) {
+                throw new ConfigException(at + ".tls_versions", "unknown or unsafe version \"" + v + "\" (expected "
+                        + String.join(", ", TlsSettings.KNOWN_VERSIONS) + ")");
+            }
+        }
+        List<String> ciphers = l.hasNonNull("ciphers") ? names(l.get("ciphers"), at + ".ciphers") : d.ciphers();
+        if (l.hasNonNull("ciphers")) {
+            Set<String> supported = supportedCipherSuites();
+            for (String c : ciphers) {
+                if (!supported.contains(c)) {
+                    throw new ConfigException(at + ".ciphers", "cipher suite \"" + c + "\" is not supported by this JVM");
+                }
+            }
+        }
+        return new TlsSettings(versions, ciphers);
+    }
+
+    private static Set<String> supportedCipherSuites() {
+        try {
+            return Set.of(javax.net.ssl.SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no TLS", e);
+        }
+    }
+
+    /** A non-empty list of names. */
+    private static List<String> names(JsonNode n, String at) {
+        if (!n.isArray() || n.isEmpty()) {
+            throw new ConfigException(at, "must be a non-empty list, was " + describe(n));
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n.size(); i++) {
+            out.add(text(n.get(i), at + "[" + i + "]"));
         }
         return out;
     }

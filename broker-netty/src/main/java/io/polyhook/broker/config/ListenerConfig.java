@@ -16,9 +16,11 @@ import java.util.Optional;
  * @param allowAnonymous overrides {@code broker.allow_anonymous} for this listener
  * @param certFile       PEM certificate chain of a tls/wss listener
  * @param keyFile        PEM (PKCS#8) private key of a tls/wss listener
+ * @param tls            protocol versions and cipher suites of a tls/wss listener
  */
 public record ListenerConfig(Kind type, String host, int port, String path, String mountpoint,
-                             Optional<Boolean> allowAnonymous, Optional<String> certFile, Optional<String> keyFile) {
+                             Optional<Boolean> allowAnonymous, Optional<String> certFile, Optional<String> keyFile,
+                             TlsSettings tls) {
 
     /** The listener types of the config file. */
     public enum Kind {
@@ -79,6 +81,13 @@ public record ListenerConfig(Kind type, String host, int port, String path, Stri
         Objects.requireNonNull(allowAnonymous, "allowAnonymous");
         Objects.requireNonNull(certFile, "certFile");
         Objects.requireNonNull(keyFile, "keyFile");
+        Objects.requireNonNull(tls, "tls");
+    }
+
+    /** A listener with the default TLS versions and cipher suites. */
+    public ListenerConfig(Kind type, String host, int port, String path, String mountpoint,
+                          Optional<Boolean> allowAnonymous, Optional<String> certFile, Optional<String> keyFile) {
+        this(type, host, port, path, mountpoint, allowAnonymous, certFile, keyFile, TlsSettings.DEFAULT);
     }
 
     /** A plain listener of {@code type} on {@code host:port} with defaults for the rest. */
@@ -88,12 +97,17 @@ public record ListenerConfig(Kind type, String host, int port, String path, Stri
 
     /** This listener with another mountpoint. */
     public ListenerConfig withMountpoint(String value) {
-        return new ListenerConfig(type, host, port, path, value, allowAnonymous, certFile, keyFile);
+        return new ListenerConfig(type, host, port, path, value, allowAnonymous, certFile, keyFile, tls);
     }
 
     /** This listener with its own anonymous-access rule. */
     public ListenerConfig withAllowAnonymous(boolean value) {
-        return new ListenerConfig(type, host, port, path, mountpoint, Optional.of(value), certFile, keyFile);
+        return new ListenerConfig(type, host, port, path, mountpoint, Optional.of(value), certFile, keyFile, tls);
+    }
+
+    /** This listener with other TLS versions and cipher suites. */
+    public ListenerConfig withTls(TlsSettings value) {
+        return new ListenerConfig(type, host, port, path, mountpoint, allowAnonymous, certFile, keyFile, value);
     }
 
     /** {@code host:port} as written in the config file. */

@@ -221,8 +221,9 @@ class BrokerConfigTest {
     }
 
     @Test
-    void persistentSessionsNeverExpireByDefaultAsInVerneMq() {
-        assertThat(BrokerConfig.defaults().broker().persistentSessionExpiry()).isEqualTo(BrokerSettings.NEVER);
+    void mqtt3PersistentSessionsExpireAfterADayByDefaultAndNeverOnlyWhenAskedTo() {
+        assertThat(BrokerConfig.defaults().broker().persistentSessionExpiry()).isEqualTo(24 * 3600);
+        assertThat(BrokerConfig.parse("broker: { node_name: n }").broker().persistentSessionExpiry()).isEqualTo(24 * 3600);
         assertThat(BrokerConfig.parse("broker: { persistent_session_expiry: never, sys_interval: \"off\" }").broker())
                 .satisfies(b -> {
                     assertThat(b.persistentSessionExpiry()).isEqualTo(BrokerSettings.NEVER);
@@ -246,5 +247,93 @@ class BrokerConfigTest {
                 Duration.ofMinutes(2)));
         assertThat(BrokerConfig.parse("broker: { max_drain_time: \"off\", slow_consumer_max_delay: \"off\" }")
                 .broker().delivery()).isEqualTo(DeliverySettings.DEFAULT);
+    }
+
+    @Test
+    void everyResourceLimitHasABoundedDefault() {
+        ResourceLimits d = BrokerConfig.defaults().broker().limits();
+        long heap = Runtime.getRuntime().maxMemory();
+        assertThat(d.maxOfflineBytes()).isEqualTo(16L << 20);
+        assertThat(d.maxOnlineBytes()).isEqualTo(16L << 20);
+        assertThat(d.maxTotalQueuedBytes()).isEqualTo(heap / 100 * 25);
+        assertThat(d.maxSubscriptionsPerClient()).isEqualTo(1000);
+        assertThat(d.maxRetainedMessages()).isEqualTo(100_000);
+        assertThat(d.maxRetainedBytes()).isEqualTo(heap / 100 * 10);
+        assertThat(d.partialPacketTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(d.maxTotalPartialBytes()).isEqualTo(heap / 100 * 10);
+    }
+
+    @Test
+    void resourceLimitsParseWithByteUnitsAndShares() {
+        ResourceLimits l = BrokerConfig.parse("""
+                broker:
+                  max_offline_bytes: 1048576
+                  max_online_bytes: 512KiB
+                  max_total_queued_bytes: 2GiB
+                  max_subscriptions_per_client: 50
+                  max_retained_messages: 10
+                  max_retained_bytes: 3MiB
+                  partial_packet_timeout: 5s
+                  max_total_partial_bytes: 50%
+                """).broker().limits();
+        assertThat(l).isEqualTo(new ResourceLimits(1 << 20, 512 << 10, 2L << 30, 50, 10, 3 << 20, Duration.ofSeconds(5),
+                Runtime.getRuntime().maxMemory() / 100 * 50));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "max_offline_bytes: 0            | broker.max_offline_bytes",
+            "max_offline_bytes: 16MB         | broker.max_offline_bytes",
+            "max_total_queued_bytes: 120%    | broker.max_total_queued_bytes",
+            "max_retained_bytes: -1          | broker.max_retained_bytes",
+            "max_subscriptions_per_client: 0 | broker.max_subscriptions_per_client",
+            "partial_packet_timeout: never   | broker.partial_packet_timeout",
+    })
+    void aBadLimitStopsTheStartNamingTheKey(String entry, String key) {
+        assertThatThrownBy(() -> BrokerConfig.parse("broker: { " + entry + " }"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(key);
+    }
+
+    @Test
+    void tlsListenersDefaultToTls13And12WithAeadSuitesOnly() {
+        TlsSettings d = BrokerConfig.parse("""
+                listeners: [ { type: tls, address: "127.0.0.1:8883", certfile: c.pem, keyfile: k.pem } ]
+                """).listeners().get(0).tls();
+        assertThat(d).isEqualTo(TlsSettings.DEFAULT);
+        assertThat(d.versions()).containsExactly("TLSv1.3", "TLSv1.2");
+        assertThat(d.ciphers()).allMatch(c -> c.contains("_GCM_") || c.contains("CHACHA20_POLY1305"))
+                .noneMatch(c -> c.contains("CBC") || c.endsWith("_SHA"));
+    }
+
+    @Test
+    void tlsVersionsAndCiphersAreConfigurablePerListenerAndChecked() {
+        ListenerConfig l = BrokerConfig.parse("""
+                listeners:
+                  - { type: wss, address: "127.0.0.1:8884", certfile: c.pem, keyfile: k.pem,
+                      tls_versions: [TLSv1.3], ciphers: [TLS_AES_256_GCM_SHA384] }
+                """).listeners().get(0);
+        assertThat(l.tls()).isEqualTo(new TlsSettings(java.util.List.of("TLSv1.3"), java.util.List.of("TLS_AES_256_GCM_SHA384")));
+        assertThatThrownBy(() -> BrokerConfig.parse("""
+                listeners: [ { type: tls, address: "127.0.0.1:1", certfile: c, keyfile: k, tls_versions: [TLSv1.1] } ]
+                """)).hasMessageStartingWith("listeners[0].tls_versions").hasMessageContaining("TLSv1.1");
+        assertThatThrownBy(() -> BrokerConfig.parse("""
+                listeners: [ { type: tls, address: "127.0.0.1:1", certfile: c, keyfile: k, ciphers: [TLS_NO_SUCH_SUITE] } ]
+                """)).hasMessageStartingWith("listeners[0].ciphers").hasMessageContaining("TLS_NO_SUCH_SUITE");
+        assertThatThrownBy(() -> BrokerConfig.parse("""
+                listeners: [ { type: tcp, address: "127.0.0.1:1", ciphers: [TLS_AES_256_GCM_SHA384] } ]
+                """)).hasMessageStartingWith("listeners[0].ciphers");
+    }
+
+    @Test
+    void theAdminTokenParsesAndIsNeverShown() {
+        String secret = "s3cret-token-0123456789";
+        BrokerConfig c = BrokerConfig.parse("admin: { address: \"127.0.0.1:8888\", token: " + secret + " }");
+        assertThat(c.adminToken()).isPresent();
+        assertThat(c.adminToken().get().admits("Bearer " + secret)).isTrue();
+        assertThat(c.adminToken().get().admits("Bearer " + secret + "x")).isFalse();
+        assertThat(c.adminToken().get().admits(null)).isFalse();
+        assertThat(c.toString()).doesNotContain(secret);
+        assertThatThrownBy(() -> BrokerConfig.parse("admin: { token: short-secret }"))
+                .hasMessageStartingWith("admin.token").hasMessageNotContaining("short-secret");
     }
 }
