@@ -58,6 +58,27 @@ public record Message(String topic, int qos, Bytes payload, boolean retain, Mqtt
         return new Message(topic, newQos, payload, newRetain, properties, publisher, subscriptionIds, receivedNanos);
     }
 
+    // The objects around a message's bytes (the record, its payload wrapper, topic and list headers), roughly.
+    private static final int OBJECT_OVERHEAD = 128;
+
+    /**
+     * Roughly the heap this message holds while it waits in a queue or the retained store:
+     * payload, topic, properties and the objects around them. What the byte limits count; cheap
+     * (no allocation), and never less than the payload.
+     */
+    public long heapBytes() {
+        long n = OBJECT_OVERHEAD + payload.size() + 2L * topic.length();
+        if (!properties.isEmpty()) {
+            for (io.polyhook.spi.UserProperty u : properties.userProperties()) {
+                n += 48 + 2L * (u.key().length() + u.value().length());
+            }
+            n += properties.contentType().map(t -> 2L * t.length()).orElse(0L)
+                    + properties.responseTopic().map(t -> 2L * t.length()).orElse(0L)
+                    + properties.correlationData().map(d -> (long) d.size()).orElse(0L);
+        }
+        return n;
+    }
+
     /** Whether the MQTT 5 message expiry interval has passed at {@code nowNanos}; never without one. */
     public boolean isExpired(long nowNanos) {
         var interval = properties.messageExpiryInterval();

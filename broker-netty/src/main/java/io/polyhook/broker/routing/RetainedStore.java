@@ -1,6 +1,10 @@
 package io.polyhook.broker.routing;
 
+import io.polyhook.broker.config.BrokerSettings;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,19 +19,71 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Lookups run on any event loop over concurrent maps without locking; changes are serialized
  * by one lock, because pruning emptied branches is only safe when no other change runs.
+ *
+ * <p>Bounded over all mountpoints in messages ({@code broker.max_retained_messages}) and bytes
+ * ({@code broker.max_retained_bytes}, {@link Message#heapBytes()}): a retained message that does not
+ * fit is still routed, but not kept, and it clears what its topic held before, so that a
+ * subscriber never gets a stale value as if it were the latest.
  */
 @Singleton
 public final class RetainedStore {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RetainedStore.class);
+
     private final Map<String, Node> roots = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    private final int maxMessages;
+    private final long maxBytes;
+    // Guarded by this.
+    private int total;
+    private long bytes;
+    private long refused;
 
-    /** Stores {@code message} as the retained message of its topic, or clears the topic if its payload is empty. */
-    public synchronized void retain(String mountpoint, Message message) {
+    /** A store without bounds. */
+    public RetainedStore() {
+        this(Integer.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /** A store bounded by {@code broker.max_retained_messages} and {@code broker.max_retained_bytes}. */
+    @Inject
+    public RetainedStore(BrokerSettings settings) {
+        this(settings.limits().maxRetainedMessages(), settings.limits().maxRetainedBytes());
+    }
+
+    /** A store of at most {@code maxMessages} messages holding at most {@code maxBytes}. */
+    public RetainedStore(int maxMessages, long maxBytes) {
+        this.maxMessages = maxMessages;
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Stores {@code message} as the retained message of its topic, or clears the topic if its
+     * payload is empty.
+     *
+     * @return false if the message did not fit the store's bounds (the topic is then cleared)
+     */
+    public synchronized boolean retain(String mountpoint, Message message) {
         String[] levels = message.topic().split("/", -1);
         if (message.payload().isEmpty()) {
             clear(mountpoint, levels);
-            return;
+            return true;
+        }
+        Node existing = find(mountpoint, levels);
+        Message old = existing == null ? null : existing.message;
+        long size = message.heapBytes();
+        long oldSize = old == null ? 0 : old.heapBytes();
+        if ((old == null && total >= maxMessages) || bytes - oldSize + size > maxBytes) {
+            refused++;
+            if (refused == 1) {
+                LOG.warn("retained store full ({} messages, {} bytes; broker.max_retained_messages {},"
+                        + " broker.max_retained_bytes {}): retained messages for new topics are not kept", total, bytes,
+                        maxMessages, maxBytes);
+            }
+            LOG.debug("retained message for {} not kept: the store is full", message.topic());
+            if (old != null) {
+                clear(mountpoint, levels);
+            }
+            return false;
         }
         Node node = roots.computeIfAbsent(mountpoint, m -> new Node());
         for (String level : levels) {
@@ -35,8 +91,29 @@ public final class RetainedStore {
         }
         if (node.message == null) {
             counts.computeIfAbsent(mountpoint, m -> new AtomicInteger()).incrementAndGet();
+            total++;
         }
+        bytes += size - oldSize;
         node.message = message;
+        return true;
+    }
+
+    private Node find(String mountpoint, String[] levels) {
+        Node node = roots.get(mountpoint);
+        for (int i = 0; node != null && i < levels.length; i++) {
+            node = node.children.get(levels[i]);
+        }
+        return node;
+    }
+
+    /** The bytes the retained messages hold ({@link Message#heapBytes()}), over all mountpoints. */
+    public synchronized long bytes() {
+        return bytes;
+    }
+
+    /** How many retained messages were not kept because the store was full. */
+    public synchronized long refusedCount() {
+        return refused;
     }
 
     private void clear(String mountpoint, String[] levels) {
@@ -52,11 +129,14 @@ public final class RetainedStore {
                 return;
             }
         }
-        if (path[levels.length].message == null) {
+        Message old = path[levels.length].message;
+        if (old == null) {
             return;
         }
         path[levels.length].message = null;
         counts.get(mountpoint).decrementAndGet();
+        total--;
+        bytes -= old.heapBytes();
         // Prune from the leaf up so that churn of distinct topics does not grow the trie forever.
         for (int i = levels.length; i > 0 && path[i].isEmpty(); i--) {
             path[i - 1].children.remove(levels[i - 1], path[i]);

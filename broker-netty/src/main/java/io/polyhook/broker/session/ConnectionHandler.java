@@ -696,7 +696,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 ONLINE_HIGH_WATER, registry.stats(), new Outbox.Behind(
                         delivery.slowConsumerPolicy() == DeliverySettings.SlowConsumerPolicy.DISCONNECT,
                         delivery.slowConsumerMaxDelay().toNanos(),
-                        () -> slowConsumer("stays behind: its outgoing queue is full or too old")));
+                        () -> slowConsumer("stays behind: its outgoing queue is full or too old")),
+                new Outbox.Budget(settings.limits().maxOnlineBytes(), registry.queuedBytes()));
         // Toward the client, no more aliases than it takes, nor than the broker takes from it.
         outbox.topicAliases(Math.min(req.properties.topicAliasMaximum().orElse(0), settings.topicAliasMaximum()));
         if (req.retrySeconds > 0 && !v5) {
@@ -1135,6 +1136,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 code = denyCode;
             } else if (sub.isRejected()) {
                 code = v5 ? Packets.NOT_AUTHORIZED : Packets.UNSPECIFIED_ERROR;
+            } else if (!registry.maySubscribe(session, sub.filter())) {
+                // broker.max_subscriptions_per_client: refused, the others stay.
+                code = v5 ? Packets.QUOTA_EXCEEDED : Packets.UNSPECIFIED_ERROR;
             } else {
                 boolean isNew = registry.subscribe(session, sub);
                 stored.add(sub);

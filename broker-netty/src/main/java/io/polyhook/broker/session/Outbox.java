@@ -72,6 +72,9 @@ final class Outbox {
     private Runnable onRoom;
     // MQTT 5 topic aliases toward the client; null when it takes none.
     private OutgoingTopicAliases aliases;
+    // The bytes the waiting messages hold (Message.heapBytes), against budget.
+    private final Budget budget;
+    private long waitingBytes;
 
     /**
      * What a subscriber that stays behind gets.
@@ -82,6 +85,18 @@ final class Outbox {
      */
     record Behind(boolean disconnect, long maxDelayNanos, Runnable onBehind) {
         static final Behind DROP = new Behind(false, 0, () -> { });
+    }
+
+    /**
+     * What the waiting messages may hold in bytes.
+     *
+     * @param maxBytes this queue's bound ({@code broker.max_online_bytes}); a queue has room for one message whatever its size
+     * @param total    the broker's budget over all queues ({@code broker.max_total_queued_bytes})
+     */
+    record Budget(long maxBytes, ByteBudget total) {
+        static Budget unbounded() {
+            return new Budget(Long.MAX_VALUE, ByteBudget.unbounded());
+        }
     }
 
     /**
@@ -102,6 +117,13 @@ final class Outbox {
     /** @param behind what happens to this subscriber when it stays behind */
     Outbox(ChannelHandlerContext ctx, boolean v5, int window, long maxPacketSize, int maxQueued, int highWater,
            BrokerStats stats, Behind behind) {
+        this(ctx, v5, window, maxPacketSize, maxQueued, highWater, stats, behind, Budget.unbounded());
+    }
+
+    /** @param budget the bytes the waiting messages may hold */
+    Outbox(ChannelHandlerContext ctx, boolean v5, int window, long maxPacketSize, int maxQueued, int highWater,
+           BrokerStats stats, Behind behind, Budget budget) {
+        this.budget = budget;
         this.behind = behind;
         this.stats = stats;
         this.ctx = ctx;
@@ -161,26 +183,49 @@ final class Outbox {
 
     /** Queues {@code m} without trying to send it (the connection is closing). */
     void keep(Message m) {
-        if (waiting.size() >= maxQueued) {
+        long size = m.heapBytes();
+        if (isFull(size)) {
             if (behind.disconnect() && !reportedBehind) {
                 // Kept beyond the bound this once: the connection closes and the session keeps the QoS 1/2 ones.
-                add(m);
+                budget.total().take(size);
+                add(m, size);
                 fellBehind();
                 return;
             }
-            // A slow consumer: the bound holds, the oldest goes, and it is counted.
-            dropOldest();
+            // A slow consumer: the bounds hold, the oldest go, and they are counted.
+            do {
+                dropOldest();
+            } while (!waiting.isEmpty() && waitingBytes + size > budget.maxBytes());
             if (dropped == 1) {
-                LOG.warn("a subscriber stays behind: dropping its oldest queued messages beyond {}", maxQueued);
+                LOG.warn("a subscriber stays behind: dropping its oldest queued messages beyond {} messages or {} bytes",
+                        maxQueued, budget.maxBytes());
             }
         }
-        add(m);
+        if (!budget.total().tryTake(size)) {
+            // Every queue of the broker together is at broker.max_total_queued_bytes.
+            if (behind.disconnect() && !reportedBehind) {
+                budget.total().take(size);
+                add(m, size);
+                fellBehind();
+                return;
+            }
+            stats.messageDropped();
+            dropped++;
+            return;
+        }
+        add(m, size);
         if (behind.maxDelayNanos() > 0) {
             checkDelay();
         }
     }
 
-    private void add(Message m) {
+    /** Whether a message of {@code size} bytes finds no room (an empty queue always has room). */
+    private boolean isFull(long size) {
+        return !waiting.isEmpty() && (waiting.size() >= maxQueued || waitingBytes + size > budget.maxBytes());
+    }
+
+    private void add(Message m, long size) {
+        waitingBytes += size;
         waiting.addLast(m);
         if (behind.maxDelayNanos() > 0) {
             waitingSince.addLast(System.nanoTime());
@@ -194,7 +239,13 @@ final class Outbox {
         if (behind.maxDelayNanos() > 0) {
             waitingSince.pollFirst();
         }
-        return waiting.pollFirst();
+        Message m = waiting.pollFirst();
+        if (m != null) {
+            long size = m.heapBytes();
+            waitingBytes -= size;
+            budget.total().giveBack(size);
+        }
+        return m;
     }
 
     private void dropOldest() {
@@ -347,6 +398,8 @@ final class Outbox {
         }
         waiting.clear();
         waitingSince.clear();
+        budget.total().giveBack(waitingBytes);
+        waitingBytes = 0;
         relieve();
         return out;
     }

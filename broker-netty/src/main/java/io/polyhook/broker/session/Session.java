@@ -6,8 +6,6 @@ import io.polyhook.spi.MqttVersion;
 import io.polyhook.spi.SubscriberId;
 import io.polyhook.spi.TopicSubscription;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +24,7 @@ final class Session {
 
     final SubscriberId id;
     final Map<String, TopicSubscription> subscriptions = new ConcurrentHashMap<>();
-    private final ArrayDeque<Message> offline = new ArrayDeque<>();
+    private final OfflineQueue offline;
     private List<InFlight> inflight = List.of();
     private ConnectionHandler connection;
     private long expirySeconds;
@@ -44,8 +42,9 @@ final class Session {
     private Optional<String> username = Optional.empty();
     private boolean maySubscribe = true;
 
-    Session(SubscriberId id) {
+    Session(SubscriberId id, ByteBudget budget) {
         this.id = id;
+        this.offline = new OfflineQueue(budget);
     }
 
     synchronized ConnectionHandler connection() {
@@ -126,8 +125,7 @@ final class Session {
         cancelExpiry();
         // MQTT 5 §3.1.3.2.2: a client that is back before its will delay ran out cancels the will.
         cancelWill();
-        List<Message> queued = new ArrayList<>(offline);
-        offline.clear();
+        List<Message> queued = offline.takeAll();
         if (lifo) {
             java.util.Collections.reverse(queued);
         }
@@ -151,21 +149,17 @@ final class Session {
     }
 
     /**
-     * Queues {@code m} for an offline session; drops the oldest message beyond {@code max}.
+     * Queues {@code m} for an offline session within {@code max} messages and {@code maxBytes}
+     * (see {@link OfflineQueue#add}).
      *
      * @return whether the message was queued
      */
-    synchronized boolean enqueue(Message m, int max, Runnable onDrop) {
-        if (max <= 0 || discarded) {
+    synchronized boolean enqueue(Message m, int max, long maxBytes, Runnable onDrop) {
+        if (discarded) {
             onDrop.run();
             return false;
         }
-        while (offline.size() >= max) {
-            offline.pollFirst();
-            onDrop.run();
-        }
-        offline.addLast(m);
-        return true;
+        return offline.add(m, max, maxBytes, onDrop);
     }
 
     /** Keeps the unacknowledged messages of a connection that went away, for the next one. */

@@ -1,6 +1,7 @@
 package io.polyhook.broker.session;
 
 import io.polyhook.broker.config.BrokerSettings;
+import io.polyhook.broker.failure.ThreadFailures;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.broker.routing.RetainedStore;
 import io.polyhook.broker.routing.SubscriptionTree;
@@ -53,6 +54,7 @@ public final class SessionRegistry implements AutoCloseable {
     private final SubscriptionTree tree;
     private final RetainedStore retained;
     private final BrokerStats stats;
+    private final ByteBudget queuedBytes;
     private Registration authCacheWatch;
     // One small platform thread for session-expiry and will-delay timers; the tasks only take locks.
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -65,6 +67,7 @@ public final class SessionRegistry implements AutoCloseable {
     @Inject
     public SessionRegistry(BrokerSettings settings, HookDispatcher dispatcher, SubscriptionTree tree,
                            RetainedStore retained, BrokerStats stats) {
+        this.queuedBytes = new ByteBudget(settings.limits().maxTotalQueuedBytes());
         this.stats = stats;
         this.settings = settings;
         this.dispatcher = dispatcher;
@@ -105,6 +108,11 @@ public final class SessionRegistry implements AutoCloseable {
         return timers;
     }
 
+    /** What all queues hold together, against {@code broker.max_total_queued_bytes}. */
+    public ByteBudget queuedBytes() {
+        return queuedBytes;
+    }
+
     /** The number of sessions, online or offline. */
     public int size() {
         return sessions.size();
@@ -141,7 +149,7 @@ public final class SessionRegistry implements AutoCloseable {
             if (existing != null) {
                 drop(existing);
             }
-            session = new Session(id);
+            session = new Session(id, queuedBytes);
             sessions.put(id, session);
         }
         session.policy(policy.maxOfflineMessages(), policy.lastInFirstOut(), policy.upgradeQos());
@@ -176,10 +184,12 @@ public final class SessionRegistry implements AutoCloseable {
         if (session.isPersistent()) {
             session.keepInFlight(inflight);
             int max = session.maxOffline(settings.maxOfflineMessages());
-            pending.forEach(m -> session.enqueue(m, max, stats::messageDropped));
+            long maxBytes = settings.limits().maxOfflineBytes();
+            pending.forEach(m -> session.enqueue(m, max, maxBytes, stats::messageDropped));
             long expiry = session.expirySeconds();
             if (expiry != Session.NEVER) {
-                session.expiryTimer(timers.schedule(() -> expire(session), expiry, TimeUnit.SECONDS));
+                session.expiryTimer(timers.schedule(ThreadFailures.recovering("session expiry", () -> expire(session)),
+                        expiry, TimeUnit.SECONDS));
             }
             if (dispatcher.has(Hooks.ON_CLIENT_OFFLINE)) {
                 ctx = new ClientContext(session.id.mountpoint(), session.id.clientId());
@@ -247,7 +257,8 @@ public final class SessionRegistry implements AutoCloseable {
                 w.run();
             }
         };
-        session.pendingWill(will, timers.schedule(fire, delaySeconds, TimeUnit.SECONDS));
+        session.pendingWill(will, timers.schedule(ThreadFailures.recovering("delayed will", fire), delaySeconds,
+                TimeUnit.SECONDS));
     }
 
     /**
@@ -257,12 +268,21 @@ public final class SessionRegistry implements AutoCloseable {
      */
     boolean subscribe(Session session, TopicSubscription sub) {
         synchronized (session) {
-            if (session.isDiscarded()) {
+            if (session.isDiscarded() || !maySubscribe(session, sub.filter())) {
                 return false;
             }
             session.subscriptions.put(sub.filter(), sub);
             return tree.subscribe(session.id.mountpoint(), session.id, sub);
         }
+    }
+
+    /**
+     * Whether {@code session} may subscribe to {@code filter}: it already has it (a replacement),
+     * or it holds fewer than {@code broker.max_subscriptions_per_client}.
+     */
+    boolean maySubscribe(Session session, String filter) {
+        return session.subscriptions.size() < settings.limits().maxSubscriptionsPerClient()
+                || session.subscriptions.containsKey(filter);
     }
 
     /** Removes a subscription of {@code session}; returns whether it existed. */
@@ -357,7 +377,8 @@ public final class SessionRegistry implements AutoCloseable {
         if (m.qos() == 0 || !session.isPersistent()) {
             return null;
         }
-        if (session.enqueue(m, session.maxOffline(settings.maxOfflineMessages()), stats::messageDropped)
+        if (session.enqueue(m, session.maxOffline(settings.maxOfflineMessages()), settings.limits().maxOfflineBytes(),
+                stats::messageDropped)
                 && dispatcher.has(Hooks.ON_OFFLINE_MESSAGE)) {
             ClientLane lane = session.lane();
             if (lane != null) {

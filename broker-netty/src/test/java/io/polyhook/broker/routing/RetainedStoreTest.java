@@ -59,4 +59,30 @@ class RetainedStoreTest {
         store.retain("", msg("never/there", ""));
         assertThat(store.size("")).isZero();
     }
+
+    @Test
+    void pastItsCountARetainedMessageForANewTopicIsNotKept() {
+        RetainedStore store = new RetainedStore(2, Long.MAX_VALUE);
+        assertThat(store.retain("", msg("a", "1"))).isTrue();
+        assertThat(store.retain("m", msg("b", "2"))).isTrue();
+        assertThat(store.retain("", msg("c", "3"))).isFalse();
+        assertThat(store.retain("", msg("a", "4"))).as("a replacement needs no room").isTrue();
+        assertThat(store.matching("", "#")).extracting(m -> m.payload().toUtf8String()).containsExactly("4");
+        assertThat(store.totalSize()).isEqualTo(2);
+        assertThat(store.refusedCount()).isEqualTo(1);
+        store.retain("", msg("a", ""));
+        assertThat(store.retain("", msg("c", "5"))).isTrue();
+    }
+
+    @Test
+    void pastItsBytesNothingMoreIsKeptAndARefusedReplacementLeavesNoStaleValue() {
+        long small = msg("a", "1").heapBytes();
+        RetainedStore store = new RetainedStore(100, 2 * small);
+        assertThat(store.retain("", msg("a", "1"))).isTrue();
+        assertThat(store.retain("", msg("b", "2"))).isTrue();
+        assertThat(store.retain("", msg("c", "3"))).isFalse();
+        assertThat(store.retain("", msg("a", "a much larger value"))).isFalse();
+        assertThat(store.matching("", "#")).extracting(Message::topic).containsExactly("b");
+        assertThat(store.bytes()).isEqualTo(small);
+    }
 }

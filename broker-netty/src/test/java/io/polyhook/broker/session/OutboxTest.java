@@ -91,6 +91,47 @@ class OutboxTest {
     }
 
     @Test
+    void queueIsBoundedInBytesByDroppingTheOldest() {
+        io.polyhook.broker.sys.BrokerStats stats = new io.polyhook.broker.sys.BrokerStats();
+        long size = msg("a", 1).heapBytes();
+        ByteBudget total = ByteBudget.unbounded();
+        Outbox box = new Outbox(ctx, false, 1, 0, 100, 100, stats, Outbox.Behind.DROP, new Outbox.Budget(2 * size, total));
+        box.send(msg("a", 1));
+        box.send(msg("b", 1));
+        box.send(msg("c", 1));
+        box.send(msg("d", 1));
+        assertThat(box.waitingCount()).isEqualTo(2);
+        assertThat(box.droppedCount()).isEqualTo(1);
+        assertThat(total.used()).isEqualTo(2 * size);
+        written();
+        box.acknowledged(1);
+        assertThat(written()).containsExactly("c#2");
+        assertThat(total.used()).isEqualTo(size);
+    }
+
+    @Test
+    void whenEveryQueueTogetherIsFullTheNewMessageIsDroppedOrUnderDisconnectTheConsumerReported() {
+        long size = msg("a", 1).heapBytes();
+        ByteBudget total = new ByteBudget(size);
+        Outbox dropping = new Outbox(ctx, false, 1, 0, 100, 100, new io.polyhook.broker.sys.BrokerStats(),
+                Outbox.Behind.DROP, new Outbox.Budget(Long.MAX_VALUE, total));
+        dropping.send(msg("a", 1));
+        dropping.send(msg("b", 1));
+        dropping.send(msg("c", 1));
+        assertThat(dropping.waitingCount()).isEqualTo(1);
+        assertThat(dropping.droppedCount()).isEqualTo(1);
+        AtomicInteger reported = new AtomicInteger();
+        Outbox disconnecting = new Outbox(ctx, false, 1, 0, 100, 100, new io.polyhook.broker.sys.BrokerStats(),
+                new Outbox.Behind(true, 0, reported::incrementAndGet), new Outbox.Budget(Long.MAX_VALUE, total));
+        disconnecting.send(msg("x", 1));
+        disconnecting.send(msg("y", 1));
+        assertThat(reported).hasValue(1);
+        assertThat(disconnecting.takeWaiting()).extracting(m -> m.payload().toUtf8String()).containsExactly("y");
+        assertThat(dropping.takeWaiting()).hasSize(1);
+        assertThat(total.used()).isZero();
+    }
+
+    @Test
     void queueIsBoundedByDroppingTheOldest() {
         Outbox box = new Outbox(ctx, false, 1, 0, 2, new io.polyhook.broker.sys.BrokerStats());
         box.send(msg("a", 1));
