@@ -1,8 +1,11 @@
 package io.polyhook.broker.transport;
 
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.time.Duration;
@@ -10,9 +13,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Closes a connection that has not sent CONNECT within a time limit, so idle sockets cannot
- * pile up; removes itself once CONNECT arrives (keep-alive takes over from there).
+ * pile up; removes itself once CONNECT arrives (keep-alive takes over from there). A CONNECT that
+ * starts MQTT 5 enhanced authentication (it has an Authentication Method) keeps the limit running
+ * until the CONNACK goes out: a client that keeps answering AUTH does not stay connected and
+ * unauthenticated for ever.
  */
-public final class ConnectTimeoutHandler extends ChannelInboundHandlerAdapter {
+public final class ConnectTimeoutHandler extends ChannelDuplexHandler {
 
     /** The handler's name in the pipeline. */
     public static final String NAME = "connect-timeout";
@@ -20,7 +26,7 @@ public final class ConnectTimeoutHandler extends ChannelInboundHandlerAdapter {
     private final long timeoutMillis;
     private ScheduledFuture<?> timer;
 
-    /** Closes after {@code timeout} without CONNECT. */
+    /** Closes after {@code timeout} without CONNECT (or, with enhanced authentication, without CONNACK). */
     public ConnectTimeoutHandler(Duration timeout) {
         this.timeoutMillis = timeout.toMillis();
     }
@@ -48,11 +54,29 @@ public final class ConnectTimeoutHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof MqttConnectMessage) {
-            cancel();
-            ctx.pipeline().remove(this);
+        if (msg instanceof MqttConnectMessage connect && !startsEnhancedAuthentication(connect)) {
+            done(ctx);
         }
         ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        ctx.write(msg, promise);
+        if (msg instanceof MqttConnAckMessage) {
+            // Authentication ended, one way or the other.
+            done(ctx);
+        }
+    }
+
+    private static boolean startsEnhancedAuthentication(MqttConnectMessage connect) {
+        MqttProperties props = connect.variableHeader().properties();
+        return props != null && props.getProperty(MqttProperties.AUTHENTICATION_METHOD) != null;
+    }
+
+    private void done(ChannelHandlerContext ctx) {
+        cancel();
+        ctx.pipeline().remove(this);
     }
 
     @Override

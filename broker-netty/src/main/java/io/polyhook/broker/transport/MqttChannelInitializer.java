@@ -14,12 +14,13 @@ import io.netty.handler.ssl.SslContext;
 import io.polyhook.broker.codec.MqttFrameValidator;
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.config.ListenerConfig;
+import io.polyhook.broker.session.ByteBudget;
 import io.polyhook.broker.session.SessionRegistry;
 
 /**
- * The pipeline of one accepted connection: [TLS] → [HTTP + WebSocket upgrade + frame adapters]
- * → strict MQTT framing → MQTT codec → CONNECT timeout → the session's protocol handler, which
- * catches every exception.
+ * The pipeline of one accepted connection: byte count → partial-packet clock → [TLS] → [HTTP +
+ * WebSocket upgrade + frame adapters] → packet framing → strict MQTT framing → MQTT codec →
+ * CONNECT timeout → the session's protocol handler, which catches every exception.
  */
 final class MqttChannelInitializer extends ChannelInitializer<Channel> {
 
@@ -34,9 +35,11 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     private final ConnectionLimits limits;
     private final ByteCounter bytes;
     private final WebSocketUpgradeCheck upgradeCheck;
+    private final ByteBudget partialBytes;
 
     MqttChannelInitializer(ListenerConfig listener, BrokerSettings settings, SessionRegistry sessions, SslContext ssl,
-                           ChannelGroup channels, ConnectionLimits limits, ByteCounter bytes) {
+                           ChannelGroup channels, ConnectionLimits limits, ByteCounter bytes, ByteBudget partialBytes) {
+        this.partialBytes = partialBytes;
         this.limits = limits;
         this.bytes = bytes;
         this.listener = listener;
@@ -78,6 +81,8 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     void addCodecs(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         p.addLast("bytes", bytes);
+        PartialPacketGuard partial = new PartialPacketGuard(settings.limits().partialPacketTimeout(), partialBytes);
+        p.addLast("partial-arrival", partial.arrival());
         if (ssl != null) {
             p.addLast("tls", ssl.newHandler(ch.alloc()));
         }
@@ -96,6 +101,7 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
             p.addLast("ws-decoder", new WebSocketFrameDecoder());
             p.addLast("ws-encoder", new WebSocketFrameEncoder());
         }
+        p.addLast("partial-framing", partial.framing());
         // Strict checks first: Netty's decoder takes what MQTT forbids and may read past a packet's end.
         p.addLast("mqtt-validator", new MqttFrameValidator(settings.maxPacketSize()));
         p.addLast("mqtt-decoder", new MqttDecoder(settings.maxPacketSize()));

@@ -3,24 +3,20 @@ package io.polyhook.broker.transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.polyhook.broker.BoundListener;
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.config.ConfigException;
 import io.polyhook.broker.config.ListenerConfig;
+import io.polyhook.broker.failure.FatalErrorHandler;
+import io.polyhook.broker.session.ByteBudget;
 import io.polyhook.broker.session.SessionRegistry;
 import io.polyhook.broker.sys.BrokerStats;
 import io.polyhook.broker.sys.SysPublisher;
@@ -29,7 +25,6 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.File;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,26 +42,26 @@ public final class Transport implements AutoCloseable {
     private final BrokerSettings settings;
     private final SessionRegistry sessions;
     private final boolean epoll = Epoll.isAvailable();
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
+    private final EventLoops loops;
     private final ChannelGroup connections = new DefaultChannelGroup("polyhook-connections", GlobalEventExecutor.INSTANCE);
     private final List<Channel> servers = new ArrayList<>();
     private final ConnectionLimits limits;
     private final ByteCounter bytes;
     private final SysPublisher sys;
+    // What unfinished packets of every connection hold together (broker.max_total_partial_bytes).
+    private final ByteBudget partialBytes;
 
     /** Event loops for {@code sessions}; nothing is bound until {@link #bind}. */
     @Inject
     public Transport(BrokerSettings settings, SessionRegistry sessions, BrokerStats stats,
-                     SysPublisher sys) {
+                     SysPublisher sys, FatalErrorHandler fatal) {
         this.sys = sys;
+        this.partialBytes = new ByteBudget(settings.limits().maxTotalPartialBytes());
         this.limits = new ConnectionLimits(settings, stats);
         this.bytes = new ByteCounter(stats);
         this.settings = settings;
         this.sessions = sessions;
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.boss = new MultiThreadIoEventLoopGroup(1, io);
-        this.workers = new MultiThreadIoEventLoopGroup(0, io);
+        this.loops = new EventLoops(fatal);
     }
 
     /** Binds every listener; on a failure closes those already bound and throws naming the listener. */
@@ -74,15 +69,16 @@ public final class Transport implements AutoCloseable {
         List<BoundListener> bound = new ArrayList<>();
         for (int i = 0; i < listeners.size(); i++) {
             ListenerConfig l = listeners.get(i);
-            SslContext ssl = l.type().isTls() ? ssl(l, i) : null;
+            SslContext ssl = l.type().isTls() ? TlsContexts.of(l, i) : null;
             Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
             ServerBootstrap b = new ServerBootstrap()
-                    .group(boss, workers)
+                    .group(loops.boss(), loops.workers())
                     .channel(channelType)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new MqttChannelInitializer(l, settings, sessions, ssl, connections, limits, bytes));
+                    .childHandler(new MqttChannelInitializer(l, settings, sessions, ssl, connections, limits, bytes,
+                            partialBytes));
             Channel server;
             try {
                 server = b.bind(l.host(), l.port()).syncUninterruptibly().channel();
@@ -102,14 +98,6 @@ public final class Transport implements AutoCloseable {
         // $SYS statistics start with the listeners: before them there is nobody to read them.
         sys.start();
         return bound;
-    }
-
-    private static SslContext ssl(ListenerConfig l, int i) {
-        try {
-            return SslContextBuilder.forServer(new File(l.certFile().orElseThrow()), new File(l.keyFile().orElseThrow())).build();
-        } catch (Exception e) {
-            throw new ConfigException("listeners[" + i + "].certfile", "cannot load the certificate or key: " + e.getMessage());
-        }
     }
 
     /** Stops accepting new connections. */
@@ -144,7 +132,6 @@ public final class Transport implements AutoCloseable {
         sys.close();
         closeServers();
         connections.close().awaitUninterruptibly(5_000);
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        loops.close();
     }
 }
