@@ -6,6 +6,7 @@ import com.google.inject.Stage;
 import io.polyhook.broker.admin.AdminServer;
 import io.polyhook.broker.config.BrokerConfig;
 import io.polyhook.broker.config.ConfigModule;
+import io.polyhook.broker.failure.FatalErrorHandler;
 import io.polyhook.broker.hooks.HookModule;
 import io.polyhook.broker.hooks.ScriptModule;
 import io.polyhook.broker.routing.RetainedStore;
@@ -149,6 +150,7 @@ public final class PolyhookBroker implements AutoCloseable {
         private ClassLoader loader = PolyhookBroker.class.getClassLoader();
         private String adminHost;
         private int adminPort;
+        private FatalErrorHandler fatalErrors = FatalErrorHandler.haltProcess();
 
         private Builder() {
         }
@@ -199,12 +201,24 @@ public final class PolyhookBroker implements AutoCloseable {
         }
 
         /**
+         * What happens when a broker thread that cannot be replaced stops (an event loop, the
+         * admin API's dispatcher): by default the process ends with one line on standard error
+         * ({@link FatalErrorHandler#haltProcess()}), rather than staying up half-dead.
+         */
+        public Builder onFatalError(FatalErrorHandler handler) {
+            fatalErrors = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
          * Starts the plugins, then binds the listeners. A plugin that fails to start or a
          * listener that cannot bind stops the start with an exception; nothing is left running.
          */
         public PolyhookBroker start() {
+            FatalErrorHandler fatal = fatalErrors;
             Injector injector = Guice.createInjector(Stage.PRODUCTION, new ConfigModule(config), new HookModule(),
-                    new ScriptModule(loader, engines), new RoutingModule(), new SessionModule(), new TransportModule());
+                    new ScriptModule(loader, engines), new RoutingModule(), new SessionModule(), new TransportModule(),
+                    binder -> binder.bind(FatalErrorHandler.class).toInstance(fatal));
             List<Plugin> all = new ArrayList<>();
             if (discover) {
                 all.addAll(PluginHost.discover(loader));

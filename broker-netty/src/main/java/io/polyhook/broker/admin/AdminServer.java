@@ -2,6 +2,11 @@ package io.polyhook.broker.admin;
 
 import com.google.inject.Injector;
 import com.sun.net.httpserver.HttpServer;
+import io.polyhook.broker.config.AdminToken;
+import io.polyhook.broker.config.BrokerConfig;
+import io.polyhook.broker.config.ConfigException;
+import io.polyhook.broker.failure.FatalErrorHandler;
+import io.polyhook.broker.failure.ThreadFailures;
 import io.polyhook.broker.metrics.BrokerMetrics;
 import io.polyhook.core.hook.HookRegistry;
 import io.polyhook.core.script.ScriptManager;
@@ -15,14 +20,16 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The HTTP admin API and {@code /metrics}, on {@code admin.address}. It has no authentication:
- * whoever reaches the port can load scripts, so it should only ever listen on the loopback
- * interface or a trusted management network.
+ * The HTTP admin API and {@code /metrics}, on {@code admin.address}. Whoever may use it can load
+ * scripts, that is run code in the broker: every request must name this API in its {@code Host}
+ * header (no DNS rebinding) and, with {@code admin.token}, carry that bearer token, which is
+ * required unless the API listens on a loopback address ({@link AccessCheck}).
  *
  * <p>Endpoints (JSON unless noted): {@code GET /api/scripts}, {@code POST /api/scripts/load},
  * {@code /reload}, {@code /unload} ({@code {"path": ...}}), {@code GET /api/scripts/stats},
@@ -49,6 +56,13 @@ public final class AdminServer implements AutoCloseable {
      * @throws UncheckedIOException if the address cannot be bound
      */
     public static AdminServer start(String host, int port, Injector injector, Supplier<List<Plugin>> plugins) {
+        Optional<AdminToken> token = injector.getInstance(BrokerConfig.class).adminToken();
+        FatalErrorHandler fatal = injector.getInstance(FatalErrorHandler.class);
+        InetSocketAddress at = new InetSocketAddress(host, port);
+        if (!at.isUnresolved() && !at.getAddress().isLoopbackAddress() && token.isEmpty()) {
+            throw new ConfigException("admin.token", "is required when the admin API listens on " + host
+                    + ", which is not a loopback address");
+        }
         Router router = new Router();
         new ScriptsEndpoint(injector.getInstance(ScriptManager.class)).routes(router);
         new PluginsEndpoint(injector.getInstance(HookRegistry.class), plugins).routes(router);
@@ -60,24 +74,60 @@ public final class AdminServer implements AutoCloseable {
                 "GET /api/auth-cache", "POST /api/auth-cache/invalidate", "GET /metrics")));
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 0);
+            server = HttpServer.create(at, 0);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind the admin API to " + host + ":" + port + ": " + e.getMessage(), e);
         }
+        router.access(new AccessCheck(host, server.getAddress(), token));
         server.createContext("/", router);
-        // Handlers may block (a script load runs the file); virtual threads make that free.
-        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        Thread.UncaughtExceptionHandler uncaught = ThreadFailures.uncaught(fatal);
+        // Handlers may block (a script load runs the file); virtual threads make that free. A request
+        // that fails answers 500 (Router); a thread that still dies of an Error is fatal.
+        ExecutorService executor = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("polyhook-admin-", 0).uncaughtExceptionHandler(uncaught).factory());
         server.setExecutor(executor);
-        server.start();
+        startInGroup(server, uncaught);
         AdminServer admin = new AdminServer(server, executor);
         String shown = (host.contains(":") ? "[" + host + "]" : host) + ":" + admin.port();
-        if (server.getAddress().getAddress().isLoopbackAddress()) {
-            LOG.info("admin API and /metrics on http://{} (no authentication: keep it on a trusted interface)", shown);
+        if (token.isPresent()) {
+            LOG.info("admin API and /metrics on http://{} (bearer token required)", shown);
         } else {
-            LOG.warn("admin API and /metrics on http://{}, which is not a loopback address: the API has no"
-                    + " authentication, and whoever reaches it can load scripts", shown);
+            LOG.info("admin API and /metrics on http://{} (loopback only, no token: set admin.token to require one)", shown);
         }
         return admin;
+    }
+
+    /**
+     * Starts {@code server} from a thread of a group of ours: the JDK's dispatcher thread, which
+     * accepts every connection, joins that group, so an Error that ends it reaches
+     * {@code uncaught} (fatal) instead of leaving an API that no longer answers.
+     */
+    private static void startInGroup(HttpServer server, Thread.UncaughtExceptionHandler uncaught) {
+        ThreadGroup group = new ThreadGroup("polyhook-admin") {
+            @Override
+            public void uncaughtException(Thread t, Throwable e) {
+                uncaught.uncaughtException(t, e);
+            }
+        };
+        RuntimeException[] failed = new RuntimeException[1];
+        Thread starter = new Thread(group, () -> {
+            try {
+                server.start();
+            } catch (RuntimeException e) {
+                failed[0] = e;
+            }
+        }, "polyhook-admin-start");
+        starter.start();
+        try {
+            starter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.stop(0);
+            throw new IllegalStateException("interrupted while starting the admin API", e);
+        }
+        if (failed[0] != null) {
+            throw failed[0];
+        }
     }
 
     /** The bound port. */

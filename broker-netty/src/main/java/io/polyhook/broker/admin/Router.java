@@ -31,6 +31,12 @@ final class Router implements HttpHandler {
     private static final int MAX_BODY = 64 * 1024;
 
     private final Map<String, Map<String, Endpoint>> routes = new TreeMap<>();
+    private AccessCheck access;
+
+    /** Checks every request with {@code check} before routing it. */
+    void access(AccessCheck check) {
+        access = check;
+    }
 
     Router get(String path, Endpoint endpoint) {
         return route("GET", path, endpoint);
@@ -54,6 +60,9 @@ final class Router implements HttpHandler {
                 path = path.substring(0, path.length() - 1);
             }
             try {
+                if (access != null) {
+                    access.check(exchange);
+                }
                 Map<String, Endpoint> byMethod = routes.get(path);
                 if (byMethod == null) {
                     throw ApiException.notFound("no such endpoint: " + path);
@@ -73,7 +82,8 @@ final class Router implements HttpHandler {
                 }
             } catch (ApiException e) {
                 sendJson(exchange, e.status(), Map.of("error", e.getMessage()));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // An Error too: this request fails, the API goes on (the next request gets a fresh thread).
                 LOG.warn("admin API: {} {} failed", method, path, e);
                 sendJson(exchange, 500, Map.of("error", "internal error: " + e.getClass().getSimpleName()));
             }

@@ -2,6 +2,7 @@ package io.polyhook.broker.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.polyhook.broker.config.AdminToken;
 
 import java.io.IOException;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Talks to a running broker's admin API. Failures come back as {@link AdminException} with the
@@ -20,11 +22,16 @@ final class AdminClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String base;
+    private final Optional<AdminToken> token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** A client of the API at {@code address}: {@code host:port} or {@code http://host:port}. */
-    AdminClient(String address) {
+    /**
+     * A client of the API at {@code address}: {@code host:port} or {@code http://host:port};
+     * every request carries {@code token}, if given.
+     */
+    AdminClient(String address, Optional<AdminToken> token) {
         this.base = address.startsWith("http://") || address.startsWith("https://") ? address : "http://" + address;
+        this.token = token;
     }
 
     JsonNode get(String path) throws AdminException {
@@ -50,6 +57,7 @@ final class AdminClient {
 
     private JsonNode send(HttpRequest.Builder request) throws AdminException {
         HttpResponse<byte[]> response;
+        token.ifPresent(t -> request.header("Authorization", t.authorizationHeader()));
         try {
             response = http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {

@@ -4,6 +4,8 @@ import io.netty.util.ResourceLeakDetector;
 import io.polyhook.broker.PolyhookBroker;
 import io.polyhook.broker.config.BrokerConfig;
 import io.polyhook.broker.config.ConfigException;
+import io.polyhook.broker.failure.FatalErrorHandler;
+import io.polyhook.broker.failure.ThreadFailures;
 import io.polyhook.core.plugin.PluginStartException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,6 +60,15 @@ public final class PolyhookCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * In the broker's own process, any thread that an {@link Error} ends (the JDK's admin
+     * dispatcher, a library's thread, a watchdog that failed even to log) ends the process with
+     * one line on standard error: better restarted than half-dead. See {@link ThreadFailures}.
+     */
+    static void installFatalErrorPolicy() {
+        Thread.setDefaultUncaughtExceptionHandler(ThreadFailures.uncaught(FatalErrorHandler.haltProcess()));
+    }
+
     /** {@code polyhook run}: starts the broker and runs until stopped (SIGINT/SIGTERM). */
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = "Start the broker. Without --config: MQTT on 127.0.0.1:1883, WebSocket on 127.0.0.1:8000 (/mqtt),"
@@ -71,6 +82,7 @@ public final class PolyhookCommand implements Callable<Integer> {
         @Override
         public Integer call() throws InterruptedException {
             defaultLeakDetection(System.getProperties());
+            installFatalErrorPolicy();
             PolyhookBroker broker;
             try {
                 BrokerConfig cfg = config == null ? withoutConfigFile() : BrokerConfig.load(config);

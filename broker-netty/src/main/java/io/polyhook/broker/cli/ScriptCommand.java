@@ -1,6 +1,9 @@
 package io.polyhook.broker.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.polyhook.broker.config.AdminToken;
+import io.polyhook.broker.config.BrokerConfig;
+import io.polyhook.broker.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,11 +14,14 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code polyhook script list|load|reload|unload|show}: vmq-admin's script commands, through a
@@ -36,11 +42,52 @@ final class ScriptCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The {@code --admin} option every subcommand takes. */
+    /** The environment variable the admin API's bearer token may come from. */
+    static final String TOKEN_VARIABLE = "POLYHOOK_ADMIN_TOKEN";
+    static final String DEFAULT_ADDRESS = "127.0.0.1:8888";
+
+    /**
+     * The options every subcommand takes: where the admin API is, and where its token comes from.
+     * The token is never an option (it would show in the process list), only the environment or
+     * the broker's config file.
+     */
     static final class AdminOption {
-        @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8888",
-                description = "admin API address (default: ${DEFAULT-VALUE})")
+        @Option(names = "--admin", paramLabel = "HOST:PORT",
+                description = "admin API address (default: admin.address of --config, else " + DEFAULT_ADDRESS + ")")
         String address;
+
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+                description = "the broker's config file: admin.address and admin.token are read from it")
+        Path config;
+
+        /** The client these options describe; {@code env} looks up environment variables. */
+        AdminClient client(UnaryOperator<String> env) throws AdminClient.AdminException {
+            BrokerConfig cfg = null;
+            if (config != null) {
+                try {
+                    cfg = BrokerConfig.load(config);
+                } catch (ConfigException e) {
+                    throw new AdminClient.AdminException("bad config: " + e.getMessage());
+                }
+            }
+            String at = address;
+            if (at == null && cfg != null && cfg.adminHost().isPresent()) {
+                String host = cfg.adminHost().get();
+                // A broker listening on every address is reached on the loopback one.
+                host = host.equals("0.0.0.0") ? "127.0.0.1" : host.equals("::") ? "::1" : host;
+                at = (host.contains(":") ? "[" + host + "]" : host) + ":" + cfg.adminPort();
+            }
+            Optional<AdminToken> token;
+            String fromEnv = env.apply(TOKEN_VARIABLE);
+            try {
+                token = fromEnv != null && !fromEnv.isEmpty()
+                        ? Optional.of(AdminToken.of(fromEnv))
+                        : cfg != null ? cfg.adminToken() : Optional.empty();
+            } catch (ConfigException e) {
+                throw new AdminClient.AdminException(TOKEN_VARIABLE + ": " + e.getMessage().replace("admin.token: ", ""));
+            }
+            return new AdminClient(at == null ? DEFAULT_ADDRESS : at, token);
+        }
     }
 
     /** A subcommand: runs against the admin API, prints the error and exits 1 on failure. */
@@ -54,7 +101,7 @@ final class ScriptCommand implements Callable<Integer> {
         @Override
         public final Integer call() {
             try {
-                run(new AdminClient(admin.address), spec.commandLine().getOut());
+                run(admin.client(System::getenv), spec.commandLine().getOut());
                 spec.commandLine().getOut().flush();
                 return 0;
             } catch (AdminClient.AdminException e) {
