@@ -116,6 +116,11 @@ public final class PolyhookBroker implements AutoCloseable {
         return injector.getInstance(RetainedStore.class).size(mountpoint);
     }
 
+    /** The bytes that every session's queue holds now, against {@code broker.max_total_queued_bytes}. */
+    public long queuedBytes() {
+        return injector.getInstance(SessionRegistry.class).queuedBytes().used();
+    }
+
     /** Stops the broker gracefully; closing twice does nothing. */
     @Override
     public synchronized void close() {

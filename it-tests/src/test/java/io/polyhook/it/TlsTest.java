@@ -11,12 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.TrustManagerFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.Key;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -36,34 +31,10 @@ class TlsTest {
 
     @BeforeAll
     static void makeCertificate() throws Exception {
-        Path store = dir.resolve("broker.p12");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(store)) {
-            ks.load(in, "changeit".toCharArray());
-        }
-        Key k = ks.getKey("broker", "changeit".toCharArray());
-        Certificate c = ks.getCertificate("broker");
-        key = dir.resolve("key.pem");
-        cert = dir.resolve("cert.pem");
-        Files.writeString(key, pem("PRIVATE KEY", k.getEncoded()));
-        Files.writeString(cert, pem("CERTIFICATE", c.getEncoded()));
-        trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        trusted.setCertificateEntry("broker", c);
-        trust.init(trusted);
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+        TestCertificate made = TestCertificate.make(dir);
+        cert = made.cert();
+        key = made.key();
+        trust = made.trust();
     }
 
     private static ListenerConfig secure(ListenerConfig.Kind kind) {

@@ -58,6 +58,9 @@ public final class BrokerMetrics {
                 .description("open MQTT connections (TCP and WebSocket)").strongReference(true).register(registry);
         Gauge.builder("polyhook.sessions", sessions, SessionRegistry::size)
                 .description("sessions, online and offline").strongReference(true).register(registry);
+        Gauge.builder("polyhook.queued.bytes", sessions, s -> s.queuedBytes().used())
+                .description("bytes of messages in every session's queue, against broker.max_total_queued_bytes")
+                .strongReference(true).register(registry);
         Gauge.builder("polyhook.scripts.loaded", scripts, s -> s.list().size())
                 .description("scripts serving hooks").strongReference(true).register(registry);
         Gauge.builder("polyhook.auth.cache.entries", authCache, AuthCache::size)
