@@ -106,6 +106,7 @@ class QueuedBytesTest {
             // Eight messages of the first took 80 KiB of the 100: the second kept what still fit, its first ones.
             assertThat(second).hasSizeBetween(1, 2);
             assertThat(second).isEqualTo(IntStream.range(0, second.size()).boxed().toList());
+            Await.until("every queue given back", () -> broker.broker.queuedBytes() == 0);
         }
     }
 }

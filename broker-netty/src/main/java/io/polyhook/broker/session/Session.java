@@ -26,6 +26,9 @@ final class Session {
     final Map<String, TopicSubscription> subscriptions = new ConcurrentHashMap<>();
     private final OfflineQueue offline;
     private List<InFlight> inflight = List.of();
+    // What the kept in-flight messages hold, counted in the broker's total while the session is offline.
+    private long inflightBytes;
+    private final ByteBudget budget;
     private ConnectionHandler connection;
     private long expirySeconds;
     private ClientLane lane;
@@ -45,6 +48,7 @@ final class Session {
     Session(SubscriberId id, ByteBudget budget) {
         this.id = id;
         this.offline = new OfflineQueue(budget);
+        this.budget = budget;
     }
 
     synchronized ConnectionHandler connection() {
@@ -109,7 +113,7 @@ final class Session {
     synchronized void discard() {
         discarded = true;
         offline.clear();
-        inflight = List.of();
+        releaseInFlight();
         cancelExpiry();
     }
 
@@ -164,14 +168,26 @@ final class Session {
 
     /** Keeps the unacknowledged messages of a connection that went away, for the next one. */
     synchronized void keepInFlight(List<InFlight> entries) {
+        releaseInFlight();
         inflight = List.copyOf(entries);
+        for (InFlight f : inflight) {
+            inflightBytes += f.message().heapBytes();
+        }
+        // Taken whether or not it fits (they were sent, nothing may drop them): further queueing then finds less room.
+        budget.take(inflightBytes);
     }
 
     /** Takes the unacknowledged messages kept for resending. */
     synchronized List<InFlight> takeInFlight() {
         List<InFlight> out = inflight;
-        inflight = List.of();
+        releaseInFlight();
         return out;
+    }
+
+    private void releaseInFlight() {
+        inflight = List.of();
+        budget.giveBack(inflightBytes);
+        inflightBytes = 0;
     }
 
     synchronized int queued() {

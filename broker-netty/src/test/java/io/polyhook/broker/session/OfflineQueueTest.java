@@ -56,4 +56,18 @@ class OfflineQueueTest {
         second.clear();
         assertThat(total.used()).isZero();
     }
+
+    @Test
+    void theInFlightMessagesAnOfflineSessionKeepsCountInTheTotalUntilTheNextConnectionTakesThem() {
+        ByteBudget total = ByteBudget.unbounded();
+        Session session = new Session(new io.polyhook.spi.SubscriberId("", "c"), total);
+        Message m = msg("a", 1000);
+        session.keepInFlight(java.util.List.of(new InFlight(1, m, false), new InFlight(2, m, true)));
+        assertThat(total.used()).isEqualTo(2 * m.heapBytes());
+        assertThat(session.takeInFlight()).hasSize(2);
+        assertThat(total.used()).isZero();
+        session.keepInFlight(java.util.List.of(new InFlight(3, m, false)));
+        session.discard();
+        assertThat(total.used()).isZero();
+    }
 }
