@@ -17,6 +17,7 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.config.ListenerConfig;
+import io.polyhook.broker.session.ByteBudget;
 import io.polyhook.broker.routing.RetainedStore;
 import io.polyhook.broker.routing.SubscriptionTree;
 import io.polyhook.broker.session.SessionRegistry;
@@ -181,7 +182,7 @@ class DecoderFuzzTest {
         BrokerStats stats = new BrokerStats();
         MqttChannelInitializer init = new MqttChannelInitializer(listener, SETTINGS, sessions, null,
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), new ConnectionLimits(SETTINGS, stats),
-                new ByteCounter(stats));
+                new ByteCounter(stats), new ByteBudget(SETTINGS.limits().maxTotalPartialBytes()));
         EmbeddedChannel ch = new EmbeddedChannel();
         init.addCodecs(ch);
         ch.pipeline().addLast("mqtt", sessions.newConnection(listener));
