@@ -105,14 +105,18 @@ final class JsScript extends PooledScript<JsState, Map<String, Object>> {
         try {
             return state.call(hook, arguments);
         } catch (PolyglotException | JsValues.ConversionException | StackOverflowError e) {
-            throw failure(hook, context, e);
+            throw failure(state, hook, context, e);
         }
     }
 
     /** The error of a call as {@code file:line: message}, with the client's password blotted out. */
-    private ScriptCallException failure(Hook<?> hook, HookContext context, Throwable e) {
+    private ScriptCallException failure(JsState state, Hook<?> hook, HookContext context, Throwable e) {
         String message;
-        if (e instanceof StackOverflowError) {
+        if (state.stopped() == Watchdog.Stop.MEMORY && e instanceof PolyglotException pe && pe.isCancelled()) {
+            int line = line(pe, name());
+            message = name() + (line > 0 ? ":" + line : "") + ": memory limit of " + (state.memoryCap() >> 20)
+                    + " MiB per call exceeded";
+        } else if (e instanceof StackOverflowError) {
             message = name() + ": stack overflow in " + hook.name();
         } else if (e instanceof PolyglotException pe) {
             int line = line(pe, name());

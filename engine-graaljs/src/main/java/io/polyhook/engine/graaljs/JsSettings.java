@@ -16,19 +16,23 @@ import java.util.Map;
  * @param statementLimit     statements per call, and for running the file at load
  * @param maxStringLength    longest string a script can build, in UTF-16 chars
  * @param maxTypedArrayLength longest typed array (and ArrayBuffer) a script can allocate
+ * @param maxArrayLength     longest array (or array-like) the array built-ins work on
+ * @param maxCallMemory      heap bytes one call (or the file's run at load) may allocate; 0 for no cap
  */
 record JsSettings(boolean keepState, boolean sandbox, boolean limitExecution, long statementLimit,
-                  long maxStringLength, long maxTypedArrayLength) {
+                  long maxStringLength, long maxTypedArrayLength, long maxArrayLength, long maxCallMemory) {
 
     static final long DEFAULT_STATEMENT_LIMIT = 1_000_000;
     static final long DEFAULT_MAX_STRING_SIZE = 16L << 20;
+    static final long DEFAULT_MAX_ARRAY_LENGTH = 1L << 20;
+    static final long DEFAULT_MAX_CALL_MEMORY = 256L << 20;
 
     // Keys of the Lua engine's sandbox map: accepted so that one settings map can serve both
     // engines; they have no separate switch here (the JavaScript sandbox is all or nothing).
     private static final List<String> LUA_ONLY = List.of("block_luajava", "block_io", "restrict_os", "hide_debug",
             "confine_files", "block_bytecode", "block_coroutines", "max_call_depth");
     private static final List<String> KNOWN = List.of("enabled", "limit_execution", "statement_limit",
-            "instruction_limit", "max_string_size", "max_typed_array_length");
+            "instruction_limit", "max_string_size", "max_typed_array_length", "max_array_length", "max_call_memory");
 
     static JsSettings defaults() {
         return of(Map.of());
@@ -49,6 +53,9 @@ record JsSettings(boolean keepState, boolean sandbox, boolean limitExecution, lo
                 : read.sandboxLimit("instruction_limit", DEFAULT_STATEMENT_LIMIT);
         long strings = Math.min(read.sandboxLimit("max_string_size", DEFAULT_MAX_STRING_SIZE), Integer.MAX_VALUE - 32);
         long arrays = Math.min(read.sandboxLimit("max_typed_array_length", strings), Integer.MAX_VALUE - 32);
-        return new JsSettings(read.keepState(), enabled, limit, statements, strings, arrays);
+        long arrayLength = Math.min(read.sandboxLimit("max_array_length", DEFAULT_MAX_ARRAY_LENGTH), 1L << 53);
+        long memory = read.sandboxLimit("max_call_memory", DEFAULT_MAX_CALL_MEMORY);
+        return new JsSettings(read.keepState(), enabled, limit, statements, strings, arrays, arrayLength,
+                Allocations.supported() ? memory : 0);
     }
 }

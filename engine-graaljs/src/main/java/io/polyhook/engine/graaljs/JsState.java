@@ -28,80 +28,45 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One JavaScript context of a script: its globals, the file run in them, and the hook functions
  * the file declared. Serves one call at a time (the {@link StatePool} sees to that), from any
- * thread.
+ * thread. A call is one crossing into JavaScript ({@link Invokers}): the argument object, the hook
+ * and the restore below run as one guest call, watched by the {@link Watchdog} (deadline, memory).
  *
  * <p>With {@code keep_state = false}, the global object is snapshotted after the load (names and
- * property descriptors) and restored after every call: globals a call added are deleted, globals
- * it reassigned or deleted get their load-time value back. Like the Lua engine, objects reachable
- * from globals are shared, not copied, so changing their fields is kept; and top-level
- * {@code let}/{@code const}/{@code class} bindings, which are not properties of the global
- * object, behave like Lua's top-level locals: changes to them are kept.
+ * property descriptors) and restored after every call (polyhook-support.js): globals a call added
+ * are deleted, globals it reassigned or deleted get their load-time value back. The restore is
+ * bounded: a call that added more than 64 globals gets none deleted; the context is replaced by a
+ * new one on the shared engine (the file run again) before the next call. Like the Lua engine,
+ * objects reachable from globals are shared, not copied, so changing their fields is kept; and
+ * top-level {@code let}/{@code const}/{@code class} bindings, which are not properties of the
+ * global object, behave like Lua's top-level locals: changes to them are kept.
  *
- * <p>A context whose statement limit ran out is closed by Truffle; the state then rebuilds
- * itself (new context, file run again) before its next call.
+ * <p>A context that a limit or the memory cap closed, or (with {@code keep_state = false}) whose
+ * call was interrupted, is rebuilt the same way before its next call.
  */
 final class JsState {
 
-    // Runs once per context, before the script, as an internal source (not counted by the
-    // statement limit, not shown as the script's position).
-    private static final String SUPPORT = """
-            (function (g, sandboxed) {
-              'use strict';
-              const names = Object.getOwnPropertyNames, describe = Object.getOwnPropertyDescriptor,
-                    define = Object.defineProperty, hasOwn = Object.hasOwn, is = Object.is, create = Object.create;
-              if (sandboxed) {
-                for (const n of ['Java', 'Packages', 'java', 'javax', 'com', 'org', 'edu', 'javafx', 'Graal',
-                                 'Polyglot', 'load', 'loadWithNewGlobal', 'quit', 'exit', 'read', 'readbuffer',
-                                 'readline', 'SharedArrayBuffer', 'Atomics']) {
-                  try { delete g[n]; } catch (e) { }
-                }
-              }
-              // Names of the global object before the script ran (built-ins), and after the load.
-              let builtins = create(null), savedNames = [], tracked = [], trackedDescs = [], trackedData = [],
-                  savedSet = create(null), savedLast = undefined;
-              const before = names(g);
-              for (let i = 0; i < before.length; i++) builtins[before[i]] = true;
-              return {
-                snapshot() {
-                  savedNames = names(g); tracked = []; trackedDescs = []; trackedData = []; savedSet = create(null);
-                  savedLast = savedNames[savedNames.length - 1];
-                  for (let i = 0; i < savedNames.length; i++) {
-                    const n = savedNames[i];
-                    savedSet[n] = true;
-                    if (builtins[n] !== true) {
-                      const d = describe(g, n);
-                      tracked.push(n); trackedDescs.push(d); trackedData.push(hasOwn(d, 'value'));
-                    }
-                  }
-                },
-                restore() {
-                  // Properties are listed in creation order: if the count and the last name are the
-                  // same, no global was added (the common case: one array, no loop).
-                  const now = names(g);
-                  if (now.length !== savedNames.length || now[now.length - 1] !== savedLast) {
-                    for (let i = 0; i < now.length; i++) {
-                      if (savedSet[now[i]] !== true) { try { delete g[now[i]]; } catch (e) { } }
-                    }
-                  }
-                  for (let i = 0; i < tracked.length; i++) {
-                    const n = tracked[i], d = trackedDescs[i];
-                    let changed;
-                    if (trackedData[i]) {
-                      changed = !hasOwn(g, n) || !is(g[n], d.value);
-                    } else {
-                      const c = describe(g, n);
-                      changed = c === undefined || c.get !== d.get || c.set !== d.set;
-                    }
-                    if (changed) { try { define(g, n, d); } catch (e) { } }
-                  }
-                }
-              };
-            })
-            """;
-    private static final Source SUPPORT_SOURCE = Source.newBuilder("js", SUPPORT, "polyhook-support.js")
-            .internal(true).cached(true).buildLiteral();
+    private static final Source SUPPORT_SOURCE = support();
+    // More script globals than this are checked by a loop instead of compiled code.
+    private static final int MAX_COMPILED_CHECKS = 512;
     private static final Map<Long, ResourceLimits> LIMITS = new ConcurrentHashMap<>();
+    private static Source support() {
+        try (var in = JsState.class.getResourceAsStream("polyhook-support.js")) {
+            String text = new String(java.util.Objects.requireNonNull(in, "polyhook-support.js").readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            return Source.newBuilder("js", text, "polyhook-support.js").internal(true).cached(true).buildLiteral();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static final HostAccess BYTES_ONLY = HostAccess.newBuilder(HostAccess.NONE).allowBufferAccess(true).build();
+
+    /** Whether the context can take the next call as it is. */
+    private enum Condition {
+        READY,
+        /** Closed by a limit, stopped mid-call, or too many globals to undo: a new context first. */
+        REBUILD
+    }
 
     private final int id;
     private final String script;
@@ -109,15 +74,15 @@ final class JsState {
     private final JsSettings settings;
     private final List<DataProvider> providers;
     private final Value[] hooks = new Value[Hooks.all().size()];
+    private final Watchdog.Slot slot;
     private List<Hook<?>> bound = List.of();
     private boolean isolated;
     private Context context;
     private JsValues.Constructors constructors;
+    private Invokers invokers;
     private Value support;
     private Value restore;
-    // Argument-object makers of this context, by their keys; see argument().
-    private final Map<List<String>, Value> argumentMakers = new java.util.HashMap<>();
-    private boolean broken;
+    private Condition condition = Condition.READY;
 
     JsState(int id, String script, Source file, JsSettings settings, List<DataProvider> providers) {
         this.id = id;
@@ -125,7 +90,15 @@ final class JsState {
         this.file = file;
         this.settings = settings;
         this.providers = List.copyOf(providers);
-        open();
+        this.slot = settings.limitExecution() ? Watchdog.slot(script, settings.maxCallMemory()) : null;
+        try {
+            open();
+        } catch (RuntimeException e) {
+            if (slot != null) {
+                slot.close();
+            }
+            throw e;
+        }
     }
 
     /** The context's number, 1..N, as the script sees it in {@code __SCRIPT_INSTANCE_ID__}. */
@@ -155,7 +128,10 @@ final class JsState {
                     .option("js.graal-builtin", "false")
                     .option("js.polyglot-builtin", "false")
                     .option("js.shared-array-buffer", "false")
-                    .option("js.atomics", "false");
+                    .option("js.atomics", "false")
+                    // BigInt arithmetic runs in Java without interrupt checks: 2n ** 2000000000n
+                    // takes seconds and 250 MB that no deadline or memory cap can stop.
+                    .option("js.bigint", "false");
         } else {
             b.allowAllAccess(true);
         }
@@ -170,7 +146,13 @@ final class JsState {
         try {
             Value bindings = c.getBindings("js");
             JsValues.Constructors ctors = JsValues.Constructors.of(bindings);
-            Value helpers = c.eval(SUPPORT_SOURCE).execute(c.eval("js", "globalThis"), settings.sandbox());
+            Value helpers = c.eval(SUPPORT_SOURCE).execute(c.eval("js", "globalThis"), settings.sandbox(),
+                    settings.limitExecution() ? settings.maxArrayLength() : 0,
+                    (ProxyExecutable) args -> {
+                        // More globals added than the restore deletes: a fresh context instead.
+                        condition = Condition.REBUILD;
+                        return null;
+                    });
             for (DataProvider provider : providers) {
                 Value lib = ctors.object().newInstance();
                 for (Map.Entry<String, ProviderFunction> f : provider.functions().entrySet()) {
@@ -184,66 +166,12 @@ final class JsState {
             this.context = c;
             this.constructors = ctors;
             this.support = helpers;
-            this.restore = helpers.getMember("restore");
+            this.restore = helpers.getMember("noRestore");
+            this.invokers = new Invokers(c, ctors);
         } catch (RuntimeException e) {
             c.close(true);
             throw e;
         }
-    }
-
-    private static final int MAX_ARGUMENT_MAKERS = 64;
-
-    /**
-     * The hook's argument object, made by one call of a function of this context that returns an
-     * object literal with the arguments' keys (one per set of keys, made on first use): about a
-     * quarter of the cost of filling a new object one interop call per key, in the interpreter.
-     * Same object as before: a plain object whose keys are in the map's order, null values left out.
-     */
-    private Value argument(Map<String, Object> arguments) {
-        List<String> keys = new ArrayList<>(arguments.size());
-        List<Object> values = new ArrayList<>(arguments.size());
-        for (Map.Entry<String, Object> e : arguments.entrySet()) {
-            if (e.getValue() != null) {
-                keys.add(e.getKey());
-                values.add(JsValues.toJs(constructors, e.getValue()));
-            }
-        }
-        // Looked up by the key list itself: no string to build per call (the keys' hashes are cached).
-        Value maker = argumentMakers.get(keys);
-        if (maker == null) {
-            if (argumentMakers.size() >= MAX_ARGUMENT_MAKERS) {
-                return JsValues.object(constructors, arguments);
-            }
-            StringBuilder src = new StringBuilder("(function (");
-            for (int i = 0; i < keys.size(); i++) {
-                src.append(i == 0 ? "" : ", ").append('a').append(i);
-            }
-            src.append(") { return {");
-            for (int i = 0; i < keys.size(); i++) {
-                src.append(i == 0 ? "" : ", ").append(jsString(keys.get(i))).append(": a").append(i);
-            }
-            src.append("}; })");
-            maker = context.eval(Source.newBuilder("js", src.toString(), "polyhook-arguments.js").internal(true)
-                    .cached(true).buildLiteral());
-            argumentMakers.put(keys, maker);
-        }
-        return maker.execute(values.toArray());
-    }
-
-    /** A JavaScript string literal of {@code s}. */
-    private static String jsString(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            if (ch == '"' || ch == '\\') {
-                b.append('\\').append(ch);
-            } else if (ch < 0x20 || ch > 0x7e) {
-                b.append(String.format("\\u%04x", (int) ch));
-            } else {
-                b.append(ch);
-            }
-        }
-        return b.append('"').toString();
     }
 
     private Object model(Value v) {
@@ -263,11 +191,15 @@ final class JsState {
         if (settings.limitExecution()) {
             context.resetLimits();
         }
-        Watchdog.Call call = settings.limitExecution() ? Watchdog.start(context, script) : null;
+        if (slot != null) {
+            slot.begin(context);
+        }
         try {
             context.eval(file);
         } finally {
-            Watchdog.end(call);
+            if (slot != null) {
+                slot.end();
+            }
         }
     }
 
@@ -295,7 +227,34 @@ final class JsState {
     /** From now on, global changes made by a call are undone after it ({@code keep_state = false}). */
     void isolateCalls() {
         isolated = true;
-        support.invokeMember("snapshot");
+        Value globals = support.invokeMember("snapshot");
+        Value names = globals.getMember("names");
+        Value kinds = globals.getMember("kinds");
+        if (names.getArraySize() <= MAX_COMPILED_CHECKS) {
+            support.invokeMember("install", context.eval(globalsCheck(names, kinds)));
+        }
+        restore = support.getMember("restore");
+    }
+
+    /**
+     * A function checking each of the script's globals by its own name: compiled, that is a few
+     * machine instructions per global, where a loop over the names looks each one up by key.
+     */
+    private static Source globalsCheck(Value names, Value kinds) {
+        StringBuilder src = new StringBuilder("(function (g, d, fix, hasOwn, is, describe) { 'use strict';\n");
+        for (int i = 0; i < names.getArraySize(); i++) {
+            String n = Invokers.jsString(names.getArrayElement(i).asString());
+            String at = "g[" + n + "]";
+            src.append(switch (kinds.getArrayElement(i).asInt()) {
+                case 0 -> at + " === d[" + i + "].value || fix(" + i + ");\n";
+                case 1 -> "(hasOwn(g, " + n + ") && " + at + " === undefined) || fix(" + i + ");\n";
+                case 2 -> "is(" + at + ", d[" + i + "].value) || fix(" + i + ");\n";
+                default -> "{ const c = describe(g, " + n + "); (c !== undefined && c.get === d[" + i + "].get && c.set === d["
+                        + i + "].set) || fix(" + i + "); }\n";
+            });
+        }
+        src.append("})");
+        return Source.newBuilder("js", src.toString(), "polyhook-globals.js").internal(true).buildLiteral();
     }
 
     /**
@@ -307,44 +266,53 @@ final class JsState {
      * @throws ScriptCallException             if the context is broken and cannot be rebuilt
      */
     Object call(Hook<?> hook, Map<String, Object> arguments) throws ScriptCallException {
-        if (broken) {
+        if (condition == Condition.REBUILD) {
             rebuild();
         }
         Value f = hooks[hook.id()];
         if (f == null) {
             throw new ScriptCallException(script + ": context " + id + " has no function for " + hook.name());
         }
-        Value argument = argument(arguments);
-        if (settings.limitExecution()) {
+        if (slot != null) {
             context.resetLimits();
+            slot.begin(context);
         }
-        Watchdog.Call call = settings.limitExecution() ? Watchdog.start(context, script) : null;
         try {
-            Value returned = f.execute(argument);
+            Value returned = invokers.call(hook.id(), f, restore, arguments);
             if (returned.isProxyObject() && returned.asProxyObject() instanceof Denial d) {
                 return HookResults.values(Boolean.FALSE, d.more());
             }
             return JsValues.toModel(returned);
         } catch (PolyglotException e) {
-            if (e.isCancelled() || e.isResourceExhausted() || e.isExit() || e.isInternalError()) {
-                broken = true;
+            // A thrown JavaScript error ran the restore (a catch block); a stopped call may not
+            // have, and a cancelled context is closed.
+            if (!e.isGuestException() || e.isInterrupted() || e.isCancelled() || e.isResourceExhausted() || e.isExit()
+                    || e.isInternalError()) {
+                if (isolated || e.isCancelled() || e.isResourceExhausted() || e.isExit() || e.isInternalError()) {
+                    condition = Condition.REBUILD;
+                }
             }
             throw e;
         } finally {
-            Watchdog.end(call);
-            if (isolated && !broken) {
-                try {
-                    restore.execute();
-                } catch (PolyglotException e) {
-                    broken = true;
-                }
+            if (slot != null) {
+                slot.end();
             }
         }
     }
 
-    /** Replaces a context that a limit closed: a new one, the file run again, the hooks bound again. */
+    /** Why the watchdog stopped the last call, if it did. */
+    Watchdog.Stop stopped() {
+        return slot == null ? Watchdog.Stop.NONE : slot.stopped();
+    }
+
+    /** The per-call memory cap in force, in bytes (0: none). */
+    long memoryCap() {
+        return slot == null ? 0 : slot.memoryCap();
+    }
+
+    /** Replaces the context: a new one on the shared engine, the file run again, the hooks bound again. */
     private void rebuild() throws ScriptCallException {
-        close();
+        closeContext();
         try {
             open();
             run();
@@ -356,16 +324,25 @@ final class JsState {
             if (isolated) {
                 isolateCalls();
             }
-            broken = false;
+            condition = Condition.READY;
         } catch (PolyglotException | IllegalStateException e) {
             throw new ScriptCallException(script + ": context " + id + " could not be rebuilt after a limit: "
                     + e.getMessage());
         }
     }
 
-    /** Closes the context, cancelling anything that still runs in it. */
+    /** Closes the context for good, cancelling anything that still runs in it. */
     void close() {
-        argumentMakers.clear();
+        closeContext();
+        if (slot != null) {
+            slot.close();
+        }
+    }
+
+    private void closeContext() {
+        if (invokers != null) {
+            invokers.clear();
+        }
         Context c = context;
         if (c != null) {
             try {

@@ -14,12 +14,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * script, so it lives as long as the JVM: it is built lazily by the first load (about 0.3 s) and
  * closed by a JVM shutdown hook, which cancels whatever still runs. Scripts close only their own
  * contexts.
+ *
+ * <p>Whether the engine compiles hot scripts depends on how the JVM was started (README,
+ * "Optimizing runtime"; {@code bin/jvm-options}): when it runs interpreted, the first engine
+ * logs one warning, with the reason {@code bin/jvm-options} found if it passed one in
+ * {@value #INTERPRETER_PROPERTY} ({@code chosen}: no warning).
  */
 final class SharedEngines {
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedEngines.class);
     private static final Map<Long, Engine> ENGINES = new ConcurrentHashMap<>();
     private static volatile boolean hookInstalled;
+    private static volatile boolean runtimeReported;
+
+    /** Set by {@code bin/jvm-options} when it starts the JVM without the optimizing runtime: why. */
+    static final String INTERPRETER_PROPERTY = "polyhook.graaljs.interpreter";
+    /** {@link Engine#getImplementationName()} of Truffle's fallback runtime. */
+    static final String INTERPRETED = "Interpreted";
 
     private SharedEngines() {
     }
@@ -32,11 +43,33 @@ final class SharedEngines {
         }
         synchronized (SharedEngines.class) {
             installShutdownHook();
-            return ENGINES.computeIfAbsent(statementLimit, k -> Engine.newBuilder("js")
-                    // Interpreter only on a stock JDK: expected, so not worth a warning per start.
+            return ENGINES.computeIfAbsent(statementLimit, k -> report(Engine.newBuilder("js")
+                    // Truffle's own warning is several lines without the reason: ours replaces it.
                     .option("engine.WarnInterpreterOnly", "false")
-                    .build());
+                    .build()));
         }
+    }
+
+    /** Whether this JVM compiles JavaScript (Truffle's optimizing runtime), from the first engine. */
+    static boolean optimizing() {
+        Engine any = ENGINES.values().stream().findFirst().orElseGet(() -> forLimit(JsSettings.DEFAULT_STATEMENT_LIMIT));
+        return !INTERPRETED.equals(any.getImplementationName());
+    }
+
+    private static Engine report(Engine engine) {
+        if (runtimeReported) {
+            return engine;
+        }
+        runtimeReported = true;
+        String reason = System.getProperty(INTERPRETER_PROPERTY);
+        if (!INTERPRETED.equals(engine.getImplementationName())) {
+            LOG.debug("GraalJS runs on {} (optimizing runtime)", engine.getImplementationName());
+        } else if (!"chosen".equals(reason)) {
+            LOG.warn("JavaScript runs interpreted, several times slower than compiled ({}): start the broker with "
+                    + "bin/polyhook on JDK 25, or see engine-graaljs/README.md, \"Optimizing runtime\"",
+                    reason == null ? "GraalJS is on the class path, not the module path" : reason);
+        }
+        return engine;
     }
 
     private static void installShutdownHook() {
