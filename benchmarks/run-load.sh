@@ -2,15 +2,23 @@
 # Load runs for docs/benchmarks.md: the broker with no hook, a Java auth_on_publish, a Lua one, a
 # JavaScript one, and the auth cache filled at login answering publishes, each against the same load (QoS 0 and 1, 1to1 by default), and the full scenario
 # table against mosquitto. Bounded in count and time; loopback only.
-#   [WARMUP=n] benchmarks/run-load.sh [messages] [scenarios]
+#   [WARMUP=n] [RUNS="none java lua js js-interpreter cache"] [CHUNKS=n] benchmarks/run-load.sh [messages] [scenarios]
+# CHUNKS=n replaces the warm-up and the measured run by n runs of [messages] each, one line per
+# run, from a freshly started broker: how the rate grows while the JIT compilers catch up.
+# After each broker: its RSS, heap after a full GC, and the CPU time of its compiler threads.
+# RUNS picks and orders the brokers (default: all but js-interpreter, JavaScript on GraalJS's
+# interpreter instead of its optimizing runtime). Each line of results is preceded by the
+# machine's load (uptime), since the two cores are shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MESSAGES=${1:-50000}
 SCENARIOS=${2:-1to1}
-JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-# As bin/polyhook runs the broker: on JDK 25 Netty uses sun.misc.Unsafe only when it is allowed
-# (JDK 24+ know the flag; older ones refuse it).
-UNSAFE_OPT=$("$JAVA" -version 2>&1 | grep -qE 'version "(2[4-9]|[3-9][0-9])' && echo --sun-misc-unsafe-memory-access=allow || true)
+RUNS=${RUNS:-none java lua js cache}
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA=$JAVA_HOME/bin/java
+# As bin/polyhook runs the broker (bin/jvm-options): Netty's Unsafe on JDK 24+, GraalJS's optimizing runtime.
+mapfile -t BROKER_OPTS < <(bin/jvm-options)
+mapfile -t INTERPRETER_OPTS < <(POLYHOOK_JS_RUNTIME=interpreter bin/jvm-options)
 JAR=benchmarks/target/benchmarks.jar
 WORK=$(mktemp -d)
 PORT=18851
@@ -18,8 +26,9 @@ trap 'kill $(cat "$WORK"/pid 2>/dev/null) 2>/dev/null || true' EXIT
 
 broker() { # name, config body
   printf '%s\n' "$2" > "$WORK/$1.yaml"
-  # shellcheck disable=SC2086 # an option or nothing
-  "$JAVA" --enable-native-access=ALL-UNNAMED $UNSAFE_OPT -cp "$JAR" \
+  local opts=("${BROKER_OPTS[@]}")
+  [ "$1" = js-interpreter ] && opts=("${INTERPRETER_OPTS[@]}")
+  "$JAVA" "${opts[@]}" -cp "$JAR" \
       io.polyhook.broker.cli.PolyhookCommand run \
       --config "$WORK/$1.yaml" > "$WORK/$1.log" 2>&1 &
   echo $! > "$WORK/pid"
@@ -30,10 +39,32 @@ stop() { kill "$(cat "$WORK/pid")"; wait "$(cat "$WORK/pid")" 2>/dev/null || tru
 # Both JVMs (broker and generator) need some 150,000 messages before the JIT has compiled the hot
 # paths; measured cold, a run shows a third of the warm throughput. WARMUP overrides.
 WARMUP=${WARMUP:-$((MESSAGES * 3))}
-load() { "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" io.polyhook.bench.load.LoadGenerator --port $PORT --scenarios "$SCENARIOS" --qos 0,1 \
-           --messages "$MESSAGES" --warmup "$WARMUP" --limit-seconds 60 "$@" 2>/dev/null | grep -v '^$'; }
+QOS=${QOS:-0,1}
+generate() { "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" io.polyhook.bench.load.LoadGenerator --port $PORT --scenarios "$SCENARIOS" \
+           --messages "$MESSAGES" --limit-seconds 60 "$@" 2>/dev/null | grep -v '^$'; }
+load() {
+  if [ -z "${CHUNKS:-}" ]; then generate --qos "$QOS" --warmup "$WARMUP"; return; fi
+  local i
+  for q in ${QOS//,/ }; do
+    for i in $(seq "$CHUNKS"); do generate --qos "$q" --warmup 0 | tail -n +$(( i == 1 ? 1 : 2 )); done
+  done
+}
+# RSS, heap used after a full GC, CPU seconds of the JIT compiler threads (HotSpot's C1/C2 for Java,
+# the Graal compiler's threads for JavaScript) and of all threads.
+details() {
+  local pid=$1 heap clk cpu
+  "$JAVA_HOME/bin/jcmd" "$pid" GC.run >/dev/null 2>&1 || true
+  heap=$("$JAVA_HOME/bin/jcmd" "$pid" GC.heap_info 2>/dev/null | sed -nE 's/.*total ([0-9]+K), used ([0-9]+K).*/\2/p' | head -1)
+  clk=$(getconf CLK_TCK)
+  cpu=$(for t in /proc/"$pid"/task/*; do printf '%s\t%s\n' "$(cat "$t"/comm)" "$(cut -d' ' -f14,15 "$t"/stat)"; done 2>/dev/null |
+        awk -F'\t' -v clk="$clk" '{ split($2, a, " "); s = (a[1] + a[2]) / clk; all += s;
+             if ($1 ~ /^C[12] CompilerThre/) java += s; else if ($1 ~ /Compiler|JVMCI|Truffle/) graal += s }
+             END { printf "CPU s: all threads %.1f, Java JIT (C1/C2) %.1f, Graal/Truffle compiler %.1f", all, java, graal }')
+  echo "   broker RSS $(ps -o rss= -p "$pid" | tr -d ' ') KiB, heap used after GC ${heap:-?}; $cpu"
+}
 common="listeners: [{ type: tcp, address: \"127.0.0.1:$PORT\" }]
 admin: { address: \"127.0.0.1:0\" }"
+anonymous="broker: { allow_anonymous: true }"
 
 mkdir -p "$WORK/none" "$WORK/lua" "$WORK/js" "$WORK/cache"
 cat > "$WORK/cache/cache.lua" <<'LUA'
@@ -58,21 +89,29 @@ cat > "$WORK/js/prefix.js" <<'JS'
 var hooks = { auth_on_publish(pub) { if (pub.topic.startsWith("bench/")) return true; } };
 JS
 
-# A config file refuses anonymous clients unless it allows them; the generator's clients are anonymous.
-anonymous="broker: { allow_anonymous: true }"
-echo "== no hook"; broker none "$common
+for run in $RUNS; do
+  echo "== $run  (load before: $(uptime | sed 's/.*load average/load average/'))"
+  case $run in
+    none) broker none "$common
 $anonymous
-scripts: { dir: $WORK/none }"; load; stop
-echo "== Java auth_on_publish"; broker java "$common
+scripts: { dir: $WORK/none }" ;;
+    java) broker java "$common
 $anonymous
 scripts: { dir: $WORK/none }
-plugins: { TopicPrefixPlugin: { enabled: true } }"; load; stop
-echo "== Lua auth_on_publish"; broker lua "$common
+plugins: { TopicPrefixPlugin: { enabled: true } }" ;;
+    lua) broker lua "$common
 $anonymous
-scripts: { dir: $WORK/lua }"; load; stop
-echo "== JavaScript auth_on_publish"; broker js "$common
+scripts: { dir: $WORK/lua }" ;;
+    js|js-interpreter) broker "$run" "$common
 $anonymous
-scripts: { dir: $WORK/js }"; load; stop
-echo "== auth cache filled by a Lua auth_on_register"; broker cache "$common
+scripts: { dir: $WORK/js }" ;;
+    cache) broker cache "$common
 broker: { allow_anonymous: false }
-scripts: { dir: $WORK/cache }"; load; stop
+scripts: { dir: $WORK/cache }" ;;
+    *) echo "unknown run $run" >&2; exit 1 ;;
+  esac
+  load
+  details "$(cat "$WORK/pid")"
+  echo "   load after: $(uptime | sed 's/.*load average: //')"
+  stop
+done

@@ -48,7 +48,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code java}: a Java handler checking the topic prefix;</li>
  *   <li>{@code lua-true}: a Lua handler that returns {@code true};</li>
  *   <li>{@code lua-prefix}: a Lua handler checking the topic prefix with {@code string.sub};</li>
- *   <li>{@code js-true}, {@code js-prefix}: the same in JavaScript (GraalJS, interpreter only).</li>
+ *   <li>{@code js-true}, {@code js-prefix}: the same in JavaScript (GraalJS: interpreted unless the
+ *       fork runs with the options of {@code bin/jvm-options}, see docs/benchmarks.md);</li>
+ *   <li>{@code js-prefix-reset}: {@code js-prefix} with {@code keep_state = false}, the default,
+ *       whose globals are restored after every call.</li>
  * </ul>
  * {@link #dispatch()} goes through the dispatcher one call at a time, waiting for each answer (a
  * hop to a virtual thread and back per call); {@link #dispatchPipelined()} as the broker does for
@@ -85,7 +88,7 @@ public class HookCallBenchmark {
             var hooks = { auth_on_publish: auth_on_publish };
             """;
 
-    @Param({"none", "java", "lua-true", "lua-prefix", "js-true", "js-prefix"})
+    @Param({"none", "java", "lua-true", "lua-prefix", "js-true", "js-prefix", "js-prefix-reset"})
     public String handlerKind;
 
     private HookDispatcher dispatcher;
@@ -113,9 +116,9 @@ public class HookCallBenchmark {
                     default -> JS_PREFIX;
                 });
                 ScriptSource source = new ScriptSource(file, dir);
-                // keep_state=true: the benchmark measures the call, not the discarding of globals.
+                // keep_state=true: the call alone; js-prefix-reset adds the restore of globals.
                 ScriptEnvironment env = new ScriptEnvironment(List.of(), 1, java.time.Duration.ofSeconds(5),
-                        java.util.Map.of("keep_state", true));
+                        java.util.Map.of("keep_state", !handlerKind.endsWith("-reset")));
                 script = lua ? new LuaEngine().load(source, env) : new GraalJsEngine().load(source, env);
                 HandlerSpec spec = script.handlers().getFirst();
                 yield (ChainHandler<PublishContext, PublishModifiers>) spec.handler();
