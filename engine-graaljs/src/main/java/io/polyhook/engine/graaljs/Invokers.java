@@ -4,6 +4,7 @@ import io.polyhook.spi.Hooks;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,7 +22,8 @@ import java.util.Map;
  * lets the optimizing runtime compile the three together.
  *
  * <p>The argument object is a plain object whose keys are in the map's order, null values left
- * out, exactly as filling a new object key by key would make it.
+ * out, exactly as filling a new object key by key would make it; bytes are converted on first
+ * read ({@link LazyBytes}), after which their key is a plain data property.
  */
 final class Invokers {
 
@@ -32,6 +34,7 @@ final class Invokers {
     // The last key set used per hook: the map of a hook nearly always has the same keys, and
     // comparing them by identity first costs no hashing.
     private final String[][] lastKeys = new String[Hooks.all().size()][];
+    private final boolean[][] lastLazy = new boolean[Hooks.all().size()][];
     private final Value[] lastInvoker = new Value[Hooks.all().size()];
     private final Map<List<String>, Value> byKeys = new HashMap<>();
 
@@ -55,57 +58,85 @@ final class Invokers {
         args[0] = function;
         args[1] = restore;
         String[] last = lastKeys[hookId];
+        boolean[] lazy = lastLazy[hookId];
         boolean same = last != null && last.length == n;
         int i = 0;
         for (Map.Entry<String, Object> e : arguments.entrySet()) {
-            if (e.getValue() != null) {
-                same = same && (last[i] == e.getKey() || last[i].equals(e.getKey()));
-                args[i + 2] = JsValues.toJs(constructors, e.getValue());
+            Object value = e.getValue();
+            if (value != null) {
+                boolean bytes = value instanceof byte[];
+                same = same && lazy[i] == bytes && (last[i] == e.getKey() || last[i].equals(e.getKey()));
+                args[i + 2] = bytes ? new LazyBytes(constructors, (byte[]) value) : JsValues.toJs(constructors, value);
                 i++;
             }
         }
-        Value invoker = same ? lastInvoker[hookId] : invoker(hookId, keys(arguments, n));
+        Value invoker = same ? lastInvoker[hookId] : invoker(hookId, arguments, n);
         return invoker.execute(args);
     }
 
-    private static String[] keys(Map<String, Object> arguments, int n) {
+    /**
+     * Bytes (payload, password, correlation data) are converted when the script first reads them,
+     * not per call: a hook that looks at the topic only never pays for its payload (a binary one
+     * is a {@code Uint8Array} made over a host buffer, several interop calls).
+     */
+    private record LazyBytes(JsValues.Constructors constructors, byte[] bytes) implements ProxyExecutable {
+        @Override
+        public Object execute(Value... ignored) {
+            return JsValues.toJs(constructors, bytes);
+        }
+    }
+
+    private Value invoker(int hookId, Map<String, Object> arguments, int n) {
         String[] keys = new String[n];
+        boolean[] lazy = new boolean[n];
+        // The cache key: the keys, a lazily converted one marked with a leading NUL (no hook has one).
+        List<String> key = new java.util.ArrayList<>(n);
         int i = 0;
         for (Map.Entry<String, Object> e : arguments.entrySet()) {
             if (e.getValue() != null) {
-                keys[i++] = e.getKey();
+                keys[i] = e.getKey();
+                lazy[i] = e.getValue() instanceof byte[];
+                key.add(lazy[i] ? "\0" + keys[i] : keys[i]);
+                i++;
             }
         }
-        return keys;
-    }
-
-    private Value invoker(int hookId, String[] keys) {
-        List<String> key = Arrays.asList(keys);
         Value invoker = byKeys.get(key);
         if (invoker == null) {
             if (byKeys.size() >= MAX_KEY_SETS) {
                 // Not a hook's argument map (those have a few key sets each): no cache, still correct.
-                return context.eval(source(keys));
+                return context.eval(source(keys, lazy));
             }
-            invoker = context.eval(source(keys));
-            byKeys.put(List.copyOf(key), invoker);
+            invoker = context.eval(source(keys, lazy));
+            byKeys.put(key, invoker);
         }
         lastKeys[hookId] = keys;
+        lastLazy[hookId] = lazy;
         lastInvoker[hookId] = invoker;
         return invoker;
     }
 
-    private static Source source(String[] keys) {
+    private static Source source(String[] keys, boolean[] lazy) {
         StringBuilder src = new StringBuilder("(function (f, restore");
         for (int i = 0; i < keys.length; i++) {
             src.append(", a").append(i);
         }
         src.append(") { let r; try { r = f({");
         for (int i = 0; i < keys.length; i++) {
-            src.append(i == 0 ? "" : ", ").append(jsString(keys[i])).append(": a").append(i);
+            String k = jsString(keys[i]);
+            src.append(i == 0 ? "" : ", ");
+            if (lazy[i]) {
+                // Read once, then a plain data property as if it had been one all along.
+                src.append("get ").append(k).append("() { const v = a").append(i).append("(); define(this, ").append(k)
+                        .append(", v); return v; }, set ").append(k).append("(v) { define(this, ").append(k).append(", v); }");
+            } else {
+                src.append(k).append(": a").append(i);
+            }
         }
         src.append("}); } catch (e) { restore(); throw e; } restore(); return r; })");
-        return Source.newBuilder("js", src.toString(), "polyhook-invoker.js").internal(true).cached(true).buildLiteral();
+        String text = "(function () { 'use strict'; const defineProperty = Object.defineProperty;\n"
+                + "const define = (o, k, v) => defineProperty(o, k, {value: v, writable: true, enumerable: true, configurable: true});\n"
+                + "return " + src + "; })()";
+        return Source.newBuilder("js", text, "polyhook-invoker.js").internal(true).cached(true).buildLiteral();
     }
 
     /** A JavaScript string literal of {@code s}. */
@@ -128,6 +159,7 @@ final class Invokers {
     void clear() {
         byKeys.clear();
         Arrays.fill(lastKeys, null);
+        Arrays.fill(lastLazy, null);
         Arrays.fill(lastInvoker, null);
     }
 }

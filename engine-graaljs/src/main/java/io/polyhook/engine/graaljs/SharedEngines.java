@@ -46,6 +46,12 @@ final class SharedEngines {
             return ENGINES.computeIfAbsent(statementLimit, k -> report(Engine.newBuilder("js")
                     // Truffle's own warning is several lines without the reason: ours replaces it.
                     .option("engine.WarnInterpreterOnly", "false")
+                    // Hook calls run on virtual threads by design (DESIGN.md, Threading). The
+                    // warning is about tools that write caller frames; no script can reach them.
+                    // (An experimental option: allowing those lets only this code and the
+                    // operator's -Dpolyglot.* system properties set any.)
+                    .allowExperimentalOptions(true)
+                    .option("engine.WarnVirtualThreadSupport", "false")
                     .build()));
         }
     }

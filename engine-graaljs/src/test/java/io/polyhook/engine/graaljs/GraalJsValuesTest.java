@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.polyhook.core.script.scenarios.InlineScripts.answer;
 import static io.polyhook.core.script.scenarios.InlineScripts.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,6 +40,19 @@ class GraalJsValuesTest {
     private static PublishContext publishWith(byte[] payload) {
         return new PublishContext(MqttVersion.V3_1_1, "", "a", Optional.of("u"), "t", 1, Bytes.wrap(payload), false,
                 MqttProperties.EMPTY);
+    }
+
+    @Test
+    void the_payload_behaves_as_a_plain_property_although_it_is_converted_on_first_read() throws Exception {
+        LoadedScript script = hook("""
+                const listed = Object.keys(pub).includes("payload") + "," + JSON.stringify(pub).includes('"payload":"hi"');
+                const first = pub.payload + "," + (pub.payload === pub.payload);
+                pub.payload = "changed";
+                const d = Object.getOwnPropertyDescriptor(pub, "payload");
+                return {topic: [listed, first, pub.payload, d.writable && d.enumerable && d.configurable].join("/")};
+                """);
+        assertThat(answer(call(script, Hooks.AUTH_ON_PUBLISH, publishWith("hi".getBytes(java.nio.charset.StandardCharsets.UTF_8)))))
+                .isEqualTo("true,true/hi,true/changed/true");
     }
 
     @Test
