@@ -28,7 +28,8 @@ import java.util.Locale;
  * <p>Each measured run follows an unmeasured warm-up run of the same shape against the same broker
  * ({@code --warmup}, a fifth of the messages by default; 0 for none): a JVM broker and this JVM's
  * client would otherwise be measured while still interpreted, and the broker that goes first would
- * also get the colder client.
+ * also get the colder client. {@code --rounds n} makes n measured runs in a row (one line each),
+ * to see how a broker's rate grows while its compilers catch up.
  *
  * <p>The scenario {@code connect} measures the connection rate instead ({@link ConnectRun}):
  * {@code --clients} clients connect, {@code --concurrency} CONNECTs in flight at a time, each
@@ -65,6 +66,7 @@ public final class LoadGenerator {
         Duration limit = Duration.ofSeconds(60);
         boolean mosquitto = false;
         long warmup = -1;
+        int rounds = 1;
         int clients = 1_000;
         int concurrency = 8;
         String clientIdPattern = null;
@@ -83,6 +85,7 @@ public final class LoadGenerator {
                 case "--limit-seconds" -> limit = Duration.ofSeconds(Long.parseLong(args[++i]));
                 case "--mosquitto" -> mosquitto = true;
                 case "--warmup" -> warmup = Long.parseLong(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
                 case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
                 case "--client-id-pattern" -> clientIdPattern = args[++i];
@@ -123,6 +126,15 @@ public final class LoadGenerator {
                         if (other != null) {
                             new LoadRun("127.0.0.1", otherPort, scenario, qos, payload).run(warm, rate, limit);
                         }
+                    }
+                    // --rounds: measured runs after one another on the same (warming) generator,
+                    // one line each: how a broker's rate grows while its compilers catch up.
+                    for (int round = 1; round < rounds; round++) {
+                        LoadRun.Result r = new LoadRun(host, port, scenario, qos, payload, username, password)
+                                .run(messages, rate, limit);
+                        System.out.println(String.format(Locale.ROOT, "%-9s %-3d %10d %10d %12.0f %10.0f %10.0f %10.0f",
+                                name, qos, r.sent(), r.received(), r.deliveriesPerSecond(), r.p50Micros(), r.p99Micros(),
+                                r.sendLagP99Micros()));
                     }
                     LoadRun.Result ours = new LoadRun(host, port, scenario, qos, payload, username, password)
                             .run(messages, rate, limit);

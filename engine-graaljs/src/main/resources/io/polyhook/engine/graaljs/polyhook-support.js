@@ -5,14 +5,14 @@
 // replaces the context).
 (function (g, sandboxed, maxArrayLength, stale) {
   'use strict';
-  const names = Object.getOwnPropertyNames, keys = Object.keys, describe = Object.getOwnPropertyDescriptor,
+  const names = Object.getOwnPropertyNames, describe = Object.getOwnPropertyDescriptor,
         define = Object.defineProperty, hasOwn = Object.hasOwn, is = Object.is, create = Object.create,
         apply = Reflect.apply, RangeErrorType = RangeError;
   if (sandboxed) {
-    for (const n of ['Java', 'Packages', 'java', 'javax', 'com', 'org', 'edu', 'javafx', 'Graal',
-                     'Polyglot', 'load', 'loadWithNewGlobal', 'quit', 'exit', 'read', 'readbuffer',
-                     'readline', 'SharedArrayBuffer', 'Atomics']) {
-      try { delete g[n]; } catch (e) { }
+    const hidden = ['Java', 'Packages', 'java', 'javax', 'com', 'org', 'edu', 'javafx', 'Graal', 'Polyglot', 'load',
+                    'loadWithNewGlobal', 'quit', 'exit', 'read', 'readbuffer', 'readline', 'SharedArrayBuffer', 'Atomics'];
+    for (let i = 0; i < hidden.length; i++) {
+      try { delete g[hidden[i]]; } catch (e) { }
     }
   }
   if (maxArrayLength > 0) {
@@ -24,12 +24,12 @@
         + ' is over the sandbox limit of ' + maxArrayLength);
     const proto = g.Array.prototype;
     const compare = (x, y) => { const a = `${x}`, b = `${y}`; return a < b ? -1 : (b < a ? 1 : 0); };
-    for (const name of ['concat', 'copyWithin', 'every', 'fill', 'filter', 'find', 'findIndex', 'findLast',
-                        'findLastIndex', 'flat', 'flatMap', 'forEach', 'includes', 'indexOf', 'join',
-                        'lastIndexOf', 'map', 'reduce', 'reduceRight', 'reverse', 'shift', 'slice', 'some',
-                        'sort', 'splice', 'toLocaleString', 'toReversed', 'toSorted', 'toSpliced', 'toString',
-                        'unshift', 'with']) {
-      const original = proto[name];
+    const looping = ['concat', 'copyWithin', 'every', 'fill', 'filter', 'find', 'findIndex', 'findLast',
+                     'findLastIndex', 'flat', 'flatMap', 'forEach', 'includes', 'indexOf', 'join', 'lastIndexOf',
+                     'map', 'reduce', 'reduceRight', 'reverse', 'shift', 'slice', 'some', 'sort', 'splice',
+                     'toLocaleString', 'toReversed', 'toSorted', 'toSpliced', 'toString', 'unshift', 'with'];
+    for (let m = 0; m < looping.length; m++) {
+      const name = looping[m], original = proto[name];
       if (typeof original !== 'function') continue;
       const sorts = name === 'sort' || name === 'toSorted';
       const bounded = {
@@ -57,12 +57,14 @@
   }
 
   // keep_state = false. Names of the global object before the script ran (built-ins), and after
-  // the load: the script's own globals (tracked, with their descriptors) and the enumerable keys.
-  const builtins = create(null);
-  for (const n of names(g)) builtins[n] = true;
+  // the load: the script's own globals (tracked, with their descriptors) and all names. (Index
+  // loops, not for-of, here and below: code that runs only at load should not become hot enough
+  // to be queued for compilation ahead of the hooks.)
+  const builtins = create(null), before = names(g);
+  for (let i = 0; i < before.length; i++) builtins[before[i]] = true;
   const MAX_ADDED = 64;
   let tracked = [], descs = [], saved = create(null), count = 0, first, last, check = null, changed = false;
-  const remember = () => { const k = keys(g); count = k.length; first = k[0]; last = k[count - 1]; };
+  const remember = () => { const k = names(g); count = k.length; first = k[0]; last = k[count - 1]; };
   const fix = i => { try { define(g, tracked[i], descs[i]); } catch (e) { } changed = true; return true; };
   const checkAll = () => {
     for (let i = 0; i < tracked.length; i++) {
@@ -80,26 +82,30 @@
     // compiles a check of exactly these: 0 value, 1 undefined value, 2 NaN, 3 accessor).
     snapshot() {
       tracked = []; descs = []; saved = create(null);
-      for (const n of names(g)) {
+      const now = names(g);
+      for (let i = 0; i < now.length; i++) {
+        const n = now[i];
         saved[n] = true;
-        if (builtins[n] !== true) { tracked.push(n); descs.push(describe(g, n)); }
+        if (builtins[n] !== true) { tracked[tracked.length] = n; descs[descs.length] = describe(g, n); }
       }
       remember();
       check = checkAll;
       const kinds = [];
-      for (const d of descs) {
-        kinds.push(!hasOwn(d, 'value') ? 3 : d.value === undefined ? 1 : d.value !== d.value ? 2 : 0);
+      for (let i = 0; i < descs.length; i++) {
+        const d = descs[i];
+        kinds[i] = !hasOwn(d, 'value') ? 3 : d.value === undefined ? 1 : d.value !== d.value ? 2 : 0;
       }
       return { names: tracked.slice(), kinds };
     },
     // Installs the compiled check: (g, descs, fix, hasOwn, is, describe) => void.
     install(compiled) { check = () => compiled(g, descs, fix, hasOwn, is, describe); },
-    // After every call: deletes the globals it added (enumerable keys; when there are more than
-    // MAX_ADDED, deletes none and asks for a new context instead) and gives the script's own
-    // globals their load-time value back. Bounded: O(keys + script globals).
+    // After every call: deletes the globals it added (when there are more than MAX_ADDED, deletes
+    // none and asks for a new context instead) and gives the script's own globals their
+    // load-time value back. Bounded: O(names + script globals). getOwnPropertyNames copies the
+    // names from the object's shape; Object.keys would also look each one up for its flags.
     restore() {
       try {
-        const k = keys(g);
+        const k = names(g);
         if (k.length !== count || k[0] !== first || k[k.length - 1] !== last) {
           let added = 0;
           for (let i = 0; i < k.length; i++) if (saved[k[i]] !== true) added++;
