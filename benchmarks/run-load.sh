@@ -62,6 +62,7 @@ details() {
 }
 common="listeners: [{ type: tcp, address: \"127.0.0.1:$PORT\" }]
 admin: { address: \"127.0.0.1:0\" }"
+# A config file refuses anonymous clients unless it allows them; the generator's clients are anonymous.
 anonymous="broker: { allow_anonymous: true }"
 
 mkdir -p "$WORK/none" "$WORK/lua" "$WORK/js" "$WORK/cache"
