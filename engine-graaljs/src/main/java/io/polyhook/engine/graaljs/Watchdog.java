@@ -51,7 +51,10 @@ final class Watchdog {
         private volatile Context context;
         private volatile Thread thread;
         private final AtomicReference<Stop> stop = new AtomicReference<>(Stop.NONE);
+        // Counts calls (and file runs), so the watchdog can tell a new call from the one it sampled.
+        private volatile long calls;
         // Allocation sampling, touched by the watchdog thread only.
+        private long sampledCall = -1;
         private long carrier = -1;
         private long lastBytes;
         private long allocated;
@@ -65,6 +68,7 @@ final class Watchdog {
         void begin(Context context) {
             stop.set(Stop.NONE);
             this.context = context;
+            calls = calls + 1; // one writer: the thread that holds the state
             this.thread = Thread.currentThread();
         }
 
@@ -139,6 +143,13 @@ final class Watchdog {
 
     /** Adds what the call's thread (or its carrier) allocated since the last tick; true past the cap. */
     private static boolean overAllocated(Slot slot, Thread thread) {
+        long call = slot.calls;
+        if (call != slot.sampledCall) {
+            // A call the watchdog has not sampled yet: it starts from nothing.
+            slot.sampledCall = call;
+            slot.carrier = -1;
+            slot.allocated = 0;
+        }
         long[] sample = Allocations.sample(thread);
         if (sample == null) {
             slot.carrier = -1;
@@ -154,10 +165,14 @@ final class Watchdog {
 
     private static void stop(Slot slot, Stop why) {
         Context context = slot.context;
+        long call = slot.calls;
         if (context == null || !slot.stop.compareAndSet(Stop.NONE, why)) {
             return;
         }
         Thread.ofVirtual().name("polyhook-graaljs-stop").start(() -> {
+            if (slot.calls != call || slot.thread == null) {
+                return; // that call ended meanwhile: nothing to stop, and the next one is not ours to stop
+            }
             try {
                 if (why == Stop.MEMORY) {
                     LOG.warn("{}: a call allocated more than {} MiB; its context is cancelled and rebuilt", slot.script,
