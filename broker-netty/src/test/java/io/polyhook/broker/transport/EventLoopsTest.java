@@ -20,7 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** An event loop that an error stops is fatal; a loop stopped by {@link EventLoops#close()} is not. */
 class EventLoopsTest {
 
-    /** NIO, except that the run loop throws {@code OutOfMemoryError} once {@link #fail} is set. */
+    /**
+     * NIO, except that the first run loop to turn after {@link #fail} is set throws
+     * {@code OutOfMemoryError}: one loop only, as the accepting loop and the other workers share
+     * this factory and would otherwise each die at their next turn.
+     */
     private static final class FailingIo implements IoHandlerFactory {
         final AtomicBoolean fail = new AtomicBoolean();
         private final IoHandlerFactory nio = NioIoHandler.newFactory();
@@ -36,7 +40,7 @@ class EventLoopsTest {
 
                 @Override
                 public int run(IoHandlerContext context) {
-                    if (fail.get()) {
+                    if (fail.compareAndSet(true, false)) {
                         throw new OutOfMemoryError("Java heap space (test)");
                     }
                     return real.run(context);
