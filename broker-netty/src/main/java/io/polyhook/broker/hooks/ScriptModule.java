@@ -3,6 +3,7 @@ package io.polyhook.broker.hooks;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import io.polyhook.broker.config.BrokerConfig;
+import io.polyhook.broker.config.ScriptsConfig;
 import io.polyhook.core.hook.HookRegistry;
 import io.polyhook.core.provider.ProviderCatalog;
 import io.polyhook.core.script.ScriptEngine;
@@ -15,9 +16,11 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Binds the script side: the engines and data providers found on the class path
@@ -70,8 +73,13 @@ public final class ScriptModule extends AbstractModule {
     @Singleton
     ScriptManager scripts(HookRegistry registry, ScriptEngines engines, ProviderCatalog providers, BrokerConfig config) {
         // Sections by file extension (scripts.lua, scripts.js): the manager gives each engine its own.
+        // The wait for a state is the longest hook deadline: engines also stop a call by themselves
+        // after it, as a backstop to the dispatcher's interrupt at each hook's own deadline.
+        Duration longest = config.scripts().hooks().values().stream()
+                .map(ScriptsConfig.HookPolicy::timeout).filter(Objects::nonNull)
+                .reduce(config.scripts().hookTimeout(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
         ScriptEnvironment env = new ScriptEnvironment(providers.providers(), config.scripts().states(),
-                config.scripts().hookTimeout(), new LinkedHashMap<>(config.scripts().engines()));
+                longest, new LinkedHashMap<>(config.scripts().engines()));
         return new ScriptManager(registry, engines, env);
     }
 

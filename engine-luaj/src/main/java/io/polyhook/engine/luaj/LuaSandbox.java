@@ -1,5 +1,6 @@
 package io.polyhook.engine.luaj;
 
+import io.polyhook.core.script.ScriptEnvironment;
 import io.polyhook.core.script.ScriptSource;
 import io.polyhook.engine.luaj.lua53.Lua53Compiler;
 import io.polyhook.engine.luaj.lua53.Lua53Library;
@@ -37,18 +38,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
  * Builds the globals of a state: the standard libraries a vmq_diversity script expects, minus
- * what the {@link LuaSettings sandbox} takes away, with the loaders ({@code load},
+ * what the {@link LuaSettings sandbox} takes away (a library taken away is a table whose fields
+ * raise an error naming the key that allows it), with the loaders ({@code load},
  * {@code loadfile}, {@code dofile}, {@code require}) confined to the scripts directory and to
- * source text, and {@code error}, {@code print}, {@code string.rep}, {@code table.concat}
- * replaced by versions that position, log and bound what they do.
+ * source text, and {@code error}, {@code print} and the library functions that loop or build
+ * ({@link StringFunctions}, {@link PatternFunctions}, {@link TableFunctions},
+ * {@link OsFunctions}) replaced by versions that position, log and bound what they do.
  */
 final class LuaSandbox {
 
     private static final Logger SCRIPT_LOG = LoggerFactory.getLogger("io.polyhook.script");
+    /** The longest line {@code print} and {@code io.write} log, in bytes; the rest is cut. */
+    static final int MAX_LOG_LINE = 8192;
 
     /** The string table of the state running on this thread, for method calls on strings. */
     private static final ThreadLocal<LuaValue> CURRENT_STRINGS = new ThreadLocal<>();
@@ -71,16 +77,17 @@ final class LuaSandbox {
         });
         STRING_METATABLE.rawset(LuaValue.METATABLE, LuaValue.FALSE);
         LuaString.s_metatable = STRING_METATABLE;
-        // For string methods called outside any call of a state (Java code handling Lua values).
+        // For string methods called outside any run of a state (Java code handling Lua values):
+        // bounded in size, without a deadline.
         Globals plain = new Globals();
         plain.load(new JseBaseLib());
         plain.load(new PackageLib());
         plain.load(new StringLib());
         LuaTable strings = (LuaTable) plain.get("string");
+        StringFunctions.install(strings, new LuaBudget(LuaSettings.defaults(), ScriptEnvironment.DEFAULT_STATE_WAIT));
         for (LuaValue key : strings.keys()) {
             FALLBACK_STRINGS.rawset(key, strings.rawget(key));
         }
-        FALLBACK_STRINGS.rawset("rep", new Rep(new LuaBudget(LuaSettings.defaults())));
     }
 
     private LuaSandbox() {
@@ -98,17 +105,15 @@ final class LuaSandbox {
         g.load(new JseMathLib());
         g.load(new JseOsLib());
         Lua53Library.install(g);
-        if (!settings.blockCoroutines()) {
-            g.load(new CoroutineLib());
+        library(g, "coroutine", settings.blockCoroutines() ? null : new CoroutineLib(), "block_coroutines");
+        library(g, "io", settings.blockIo() ? null : new JseIoLib(), "block_io");
+        library(g, "luajava", settings.blockLuajava() ? null : new LuajavaLib(), "block_luajava");
+        library(g, "debug", settings.hideDebug() ? null : new DebugLib(), "hide_debug");
+        if (settings.blockIo()) {
+            g.get("io").rawset("write", new Print(script, budget, true));
         }
-        if (!settings.blockIo()) {
-            g.load(new JseIoLib());
-        }
-        if (!settings.blockLuajava()) {
-            g.load(new LuajavaLib());
-        }
-        if (!settings.hideDebug()) {
-            g.load(new DebugLib());
+        if (settings.hideDebug()) {
+            g.get("debug").rawset("traceback", new Traceback(budget));
         }
         // After DebugLib: the budget must be the library LuaJ's closures report to.
         g.load(budget);
@@ -118,27 +123,46 @@ final class LuaSandbox {
         if (settings.blockBytecode()) {
             g.undumper = LuaSandbox::rejectBinary;
         }
+        LuaTable os = OsFunctions.of(g.get("os"), settings.restrictOs(), budget);
+        g.rawset("os", os);
+        g.get("package").get("loaded").set("os", os);
         if (settings.restrictOs()) {
-            restrictOs(g);
+            // A full collection stops the whole broker; scripts have no business asking for one.
+            g.rawset("collectgarbage", new VarArgFunction() {
+                @Override
+                public Varargs invoke(Varargs args) {
+                    return LuaValue.valueOf(0);
+                }
+            });
         }
-        LuaTable strings = (LuaTable) g.get("string");
-        strings.rawset("rep", new Rep(budget));
-        strings.rawset("gsub", new Gsub(strings.get("gsub"), budget));
-        strings.rawset("format", new Format(strings.get("format"), budget));
-        ((LuaTable) g.get("table")).rawset("concat", new Concat(budget));
+        StringFunctions.install((LuaTable) g.get("string"), budget);
+        TableFunctions.install((LuaTable) g.get("table"), budget);
+        g.rawset("rawset", new RawSet(g.get("rawset"), budget));
         g.rawset("error", new ErrorFunction(budget));
-        g.rawset("print", new Print(script));
+        g.rawset("xpcall", new XPcall(budget));
+        g.rawset("print", new Print(script, budget, false));
         // Lua errors raised by LuaJ itself read "file:12 message"; make them "file:12: message".
         g.running.errorfunc = new PositionError(budget);
         return g;
+    }
+
+    /** Loads {@code lib} as {@code name}, or, if the sandbox takes it away, a table that refuses naming {@code key}. */
+    private static void library(Globals g, String name, LuaValue lib, String key) {
+        if (lib != null) {
+            g.load(lib);
+            return;
+        }
+        LuaTable refusing = Refusals.library(name, new LuaTable(), key);
+        g.rawset(name, refusing);
+        g.get("package").get("loaded").set(name, refusing);
     }
 
     /**
      * Points the loaders at {@code env} (what scripts see as {@code _ENV}) and, if the sandbox
      * says so, confines them to {@code root}; {@code package.path} searches {@code root}.
      */
-    static void confine(Globals g, LuaTable env, Path root, LuaSettings settings) {
-        Loaders loaders = new Loaders(g, env, root, settings.confineFiles());
+    static void confine(Globals g, LuaTable env, Path root, LuaSettings settings, LuaBudget budget) {
+        Loaders loaders = new Loaders(g, env, root, settings.confineFiles(), budget);
         g.rawset("load", loaders.load());
         g.rawset("loadfile", loaders.loadfile());
         g.rawset("dofile", loaders.dofile());
@@ -180,171 +204,10 @@ final class LuaSandbox {
     private static Prototype rejectBinary(InputStream stream, String chunkName) throws IOException {
         int first = stream.read();
         if (first == 0x1B) {
-            throw new LuaError("binary (precompiled) chunks are not allowed");
+            throw new LuaError("binary (precompiled) chunks are not allowed (" + LuaSettings.KEY_PREFIX
+                    + "block_bytecode: false allows them)");
         }
         return null; // not binary: LuaJ resets the stream and compiles the text
-    }
-
-    private static void restrictOs(Globals g) {
-        LuaValue full = g.get("os");
-        LuaTable os = new LuaTable();
-        for (String name : new String[] {"clock", "date", "time", "difftime"}) {
-            os.rawset(name, full.get(name));
-        }
-        g.rawset("os", os);
-        g.get("package").get("loaded").set("os", os);
-        // A full collection stops the whole broker; scripts have no business asking for one.
-        g.rawset("collectgarbage", new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs args) {
-                return LuaValue.valueOf(0);
-            }
-        });
-    }
-
-    /** {@code string.rep} that refuses results larger than the limit before building them. */
-    private static final class Rep extends VarArgFunction {
-        private final LuaBudget budget;
-
-        Rep(LuaBudget budget) {
-            this.budget = budget;
-        }
-
-        @Override
-        public Varargs invoke(Varargs args) {
-            LuaString s = args.checkstring(1);
-            double n = args.checkdouble(2);
-            LuaString sep = args.optstring(3, LuaString.valueOf(""));
-            if (n < 1 || Double.isNaN(n)) {
-                return LuaString.valueOf("");
-            }
-            budget.checkStringSize(s.length() * n + sep.length() * (n - 1), "string.rep");
-            if (s.length() * n + sep.length() * (n - 1) > Integer.MAX_VALUE - 8) {
-                throw new LuaError("string.rep: resulting string too large");
-            }
-            int count = (int) n;
-            ByteArrayOutputStream out = new ByteArrayOutputStream((int) (s.length() * (double) count));
-            for (int i = 0; i < count; i++) {
-                if (i > 0) {
-                    write(out, sep);
-                }
-                write(out, s);
-            }
-            return LuaString.valueUsing(out.toByteArray());
-        }
-    }
-
-    /**
-     * {@code string.gsub} that refuses results larger than the limit: replacements by a table, a
-     * function or a plain string are counted as they are made; a string with {@code %1}-style
-     * references is checked against its worst case first.
-     */
-    private static final class Gsub extends VarArgFunction {
-        private final LuaValue original;
-        private final LuaBudget budget;
-
-        Gsub(LuaValue original, LuaBudget budget) {
-            this.original = original;
-            this.budget = budget;
-        }
-
-        @Override
-        public Varargs invoke(Varargs args) {
-            LuaString s = args.checkstring(1);
-            LuaValue repl = args.arg(3);
-            if (!budget.enforced() || !(repl.isstring() || repl.istable() || repl.isfunction())) {
-                return original.invoke(args);
-            }
-            if (repl.isstring() && repl.strvalue().indexOf((byte) '%', 0) >= 0) {
-                LuaString r = repl.strvalue();
-                double matches = args.isnoneornil(4) ? s.length() + 1 : Math.min(args.checkdouble(4), s.length() + 1);
-                int refs = 0;
-                for (int i = 0; i < r.length(); i++) {
-                    if (r.luaByte(i) == '%') {
-                        refs++;
-                        i++;
-                    }
-                }
-                budget.checkStringSize(s.length() + matches * ((double) r.length() + (double) refs * s.length()), "string.gsub");
-                return original.invoke(args);
-            }
-            double[] total = {s.length()};
-            LuaValue counted = new VarArgFunction() {
-                @Override
-                public Varargs invoke(Varargs captures) {
-                    LuaValue out = repl.isstring() ? repl : repl.istable() ? repl.get(captures.arg1()) : repl.invoke(captures).arg1();
-                    if (out.isstring()) {
-                        total[0] += out.strvalue().length();
-                        budget.checkStringSize(total[0], "string.gsub");
-                    }
-                    return out;
-                }
-            };
-            return original.invoke(varargsOf(new LuaValue[] {s, args.arg(2), counted}, args.subargs(4)));
-        }
-    }
-
-    /** {@code string.format} that refuses results larger than the limit before building them. */
-    private static final class Format extends VarArgFunction {
-        private final LuaValue original;
-        private final LuaBudget budget;
-
-        Format(LuaValue original, LuaBudget budget) {
-            this.original = original;
-            this.budget = budget;
-        }
-
-        @Override
-        public Varargs invoke(Varargs args) {
-            // Lua caps widths and precisions at two digits, so 100 bytes bound any other directive.
-            double size = 0;
-            for (int i = 1; i <= args.narg(); i++) {
-                LuaValue v = args.arg(i);
-                size += v instanceof LuaString str ? str.length() + 100 : 100;
-            }
-            budget.checkStringSize(size, "string.format");
-            return original.invoke(args);
-        }
-    }
-
-    /** {@code table.concat} that refuses results larger than the limit before building them. */
-    private static final class Concat extends VarArgFunction {
-        private final LuaBudget budget;
-
-        Concat(LuaBudget budget) {
-            this.budget = budget;
-        }
-
-        @Override
-        public Varargs invoke(Varargs args) {
-            LuaTable t = args.checktable(1);
-            LuaString sep = args.optstring(2, LuaString.valueOf(""));
-            int i = args.optint(3, 1);
-            int j = args.isnoneornil(4) ? t.length() : args.checkint(4);
-            double size = 0;
-            for (int k = i; k <= j; k++) {
-                LuaValue v = t.get(k);
-                if (!v.isstring()) {
-                    throw new LuaError("invalid value (at index " + k + ") in table for 'concat'");
-                }
-                size += v.strvalue().length() + (k < j ? sep.length() : 0);
-            }
-            budget.checkStringSize(size, "table.concat");
-            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(size, Integer.MAX_VALUE - 8));
-            for (int k = i; k <= j; k++) {
-                write(out, t.get(k).strvalue());
-                if (k < j) {
-                    write(out, sep);
-                }
-            }
-            return LuaString.valueUsing(out.toByteArray());
-        }
-    }
-
-    private static void write(ByteArrayOutputStream out, LuaString s) {
-        byte[] bytes = new byte[s.length()];
-        s.copyInto(0, bytes, 0, bytes.length);
-        out.writeBytes(bytes);
     }
 
     /**
@@ -389,39 +252,161 @@ final class LuaSandbox {
         }
     }
 
-    /** {@code print} to the broker log, one line per call, tagged with the script. */
-    private static final class Print extends VarArgFunction {
-        private final String script;
+    /**
+     * {@code xpcall(f, handler, ...)}: the handler gets the error value and its answer is the
+     * second result, for errors raised with {@code error} too (LuaJ's passes those by). The
+     * handler runs after the stack unwound, so {@code debug.traceback} shows where
+     * {@code xpcall} was called from; the message still says where the error was raised.
+     */
+    private static final class XPcall extends VarArgFunction {
+        private final LuaBudget budget;
 
-        Print(String script) {
-            this.script = script;
+        XPcall(LuaBudget budget) {
+            this.budget = budget;
+            this.name = "xpcall";
         }
 
         @Override
         public Varargs invoke(Varargs args) {
-            if (SCRIPT_LOG.isInfoEnabled()) {
-                StringBuilder sb = new StringBuilder();
-                for (int i = 1; i <= args.narg(); i++) {
-                    sb.append(i > 1 ? "\t" : "").append(args.arg(i).tojstring());
-                }
-                SCRIPT_LOG.info("{}: {}", script, sb);
+            LuaValue f = args.arg1();
+            LuaValue handler = args.arg(2);
+            LuaValue error;
+            budget.onCall(this);
+            try {
+                return varargsOf(TRUE, f.invoke(args.subargs(3)));
+            } catch (LuaError e) {
+                error = e.getMessageObject() != null ? e.getMessageObject() : NIL;
+            } catch (RuntimeException e) {
+                error = valueOf(e.getMessage() != null ? e.getMessage() : e.toString());
+            } finally {
+                budget.onReturn();
             }
-            return NONE;
+            try {
+                return varargsOf(FALSE, handler.call(error));
+            } catch (LuaError e) {
+                return varargsOf(FALSE, e.getMessageObject() != null ? e.getMessageObject() : NIL);
+            }
         }
     }
 
-    /** The file loaders of one state: default environment {@code env}, optionally confined to a directory. */
+    /**
+     * {@code print} (and {@code io.write} when the sandbox blocks {@code io}) to the broker log,
+     * one line per call, tagged with the script, cut at {@value #MAX_LOG_LINE} bytes.
+     */
+    private static final class Print extends VarArgFunction {
+        private final String script;
+        private final LuaBudget budget;
+        private final boolean write;
+
+        /** @param write {@code io.write}: no separators, strings and numbers only, returns {@code io} for chaining */
+        Print(String script, LuaBudget budget, boolean write) {
+            this.script = script;
+            this.budget = budget;
+            this.write = write;
+            this.name = write ? "write" : "print";
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            int first = write && args.arg1().istable() ? 2 : 1;
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            long cut = 0;
+            for (int i = first; i <= args.narg(); i++) {
+                LuaValue v = args.arg(i);
+                if (write && !v.isstring()) {
+                    argerror(i, "string expected, got " + v.typename());
+                }
+                LuaString text = v.isstring() ? v.strvalue() : LuaValue.valueOf(v.tojstring());
+                budget.tick(Math.min(text.m_length, MAX_LOG_LINE) >> 6);
+                int room = MAX_LOG_LINE - line.size() - (i > first && !write ? 1 : 0);
+                if (room <= 0) {
+                    cut += text.m_length;
+                    continue;
+                }
+                if (i > first && !write) {
+                    line.write('\t');
+                }
+                int n = Math.min(room, text.m_length);
+                line.write(text.m_bytes, text.m_offset, n);
+                cut += text.m_length - n;
+            }
+            if (SCRIPT_LOG.isInfoEnabled()) {
+                String shown = line.toString(StandardCharsets.UTF_8);
+                SCRIPT_LOG.info("{}: {}", script, cut == 0 ? shown : shown + "... (" + cut + " more bytes cut)");
+            }
+            return write ? args.arg1().istable() ? args.arg1() : NONE : NONE;
+        }
+    }
+
+    /** {@code debug.traceback([message [, level]])} when the sandbox hides {@code debug}: the Lua frames. */
+    private static final class Traceback extends VarArgFunction {
+        private final LuaBudget budget;
+
+        Traceback(LuaBudget budget) {
+            this.budget = budget;
+            this.name = "traceback";
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            Varargs rest = args.arg1().isthread() ? args.subargs(2) : args;
+            LuaValue message = rest.arg1();
+            if (!message.isnil() && !message.isstring()) {
+                return message;
+            }
+            String trace = budget.stackTrace();
+            return valueOf(message.isnil() ? trace : message.tojstring() + "\n" + trace);
+        }
+    }
+
+    /** {@code rawset}, charged like an assignment. */
+    private static final class RawSet extends VarArgFunction {
+        private final LuaValue original;
+        private final LuaBudget budget;
+
+        RawSet(LuaValue original, LuaBudget budget) {
+            this.original = original;
+            this.budget = budget;
+            this.name = "rawset";
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            budget.allocate(LuaBudget.ENTRY_CHARGE);
+            return original.invoke(args);
+        }
+    }
+
+    /**
+     * The file loaders of one state: default environment {@code env}, optionally confined to a
+     * directory. Confined, {@code dofile} and {@code loadfile} read only files inside it;
+     * {@code require} also reads {@code .lua} files outside it along {@code package.path}, which
+     * scripts extend with folders of their own.
+     */
     private static final class Loaders {
+        private static final String CONFINE_KEY = LuaSettings.KEY_PREFIX + "confine_files";
+
         private final Globals globals;
         private final LuaTable env;
         private final Path root;
         private final boolean confined;
+        private final LuaBudget budget;
 
-        Loaders(Globals globals, LuaTable env, Path root, boolean confined) {
+        Loaders(Globals globals, LuaTable env, Path root, boolean confined, LuaBudget budget) {
             this.globals = globals;
             this.env = env;
             this.root = root;
             this.confined = confined;
+            this.budget = budget;
+        }
+
+        /** The file of a module along {@code package.path}: as {@link #resolve}, or any {@code .lua} file. */
+        Path resolveModule(String file) {
+            Path p = resolve(file);
+            if (p == null && file.endsWith(".lua")) {
+                return root.resolve(file).toAbsolutePath().normalize();
+            }
+            return p;
         }
 
         /** The file a script names, or null if it is outside the root (when confined). */
@@ -458,8 +443,12 @@ final class LuaSandbox {
             Path p = resolve(name);
             if (p == null) {
                 return varargsOf(LuaValue.NIL, LuaValue.valueOf("cannot open " + name
-                        + ": outside the scripts directory " + root));
+                        + ": outside the scripts directory " + root + " (" + CONFINE_KEY + ": false allows it)"));
             }
+            return loadPath(p, name, mode, chunkEnv);
+        }
+
+        private Varargs loadPath(Path p, String name, String mode, LuaValue chunkEnv) {
             if (!Files.isRegularFile(p)) {
                 return varargsOf(LuaValue.NIL, LuaValue.valueOf("cannot open " + name + ": no such file"));
             }
@@ -494,15 +483,18 @@ final class LuaSandbox {
                         s.copyInto(0, bytes, 0, bytes.length);
                         name = args.optjstring(2, "=(load)");
                     } else if (chunk.isfunction()) {
-                        ByteArrayOutputStream out = new ByteArrayOutputStream();
+                        BoundedBuffer out = new BoundedBuffer(budget, "load", 256);
                         for (LuaValue piece = chunk.call(); piece.isstring() && piece.length() > 0; piece = chunk.call()) {
-                            write(out, piece.checkstring());
+                            out.append(piece.checkstring());
                         }
-                        bytes = out.toByteArray();
+                        LuaString s = out.toLuaString();
+                        bytes = s.m_bytes;
                         name = args.optjstring(2, "=(load)");
                     } else {
                         return argerror(1, "string or function expected");
                     }
+                    // What the compiler builds from source text, about: its tree, code and constants.
+                    budget.allocate(bytes.length * 8L);
                     String mode = args.optjstring(3, "bt");
                     LuaValue chunkEnv = args.narg() >= 4 ? args.arg(4) : env;
                     return loadStream(new ByteArrayInputStream(bytes), name, mode, chunkEnv);
@@ -544,16 +536,17 @@ final class LuaSandbox {
                             continue;
                         }
                         String file = template.replace("?", name.replace('.', '/'));
-                        Path p = resolve(file);
+                        Path p = resolveModule(file);
                         if (p == null) {
-                            tried.append("\n\tno file '").append(file).append("' (outside the scripts directory)");
+                            tried.append("\n\tno file '").append(file).append("' (outside the scripts directory only .lua files are read; ")
+                                    .append(CONFINE_KEY).append(": false allows others)");
                             continue;
                         }
                         if (!Files.isRegularFile(p)) {
                             tried.append("\n\tno file '").append(file).append('\'');
                             continue;
                         }
-                        Varargs loaded = loadFile(p.toString(), "bt", env);
+                        Varargs loaded = loadPath(p, file, "bt", env);
                         if (loaded.arg1().isnil()) {
                             throw new LuaError("error loading module '" + name + "' from file '" + file + "':\n\t"
                                     + loaded.arg(2).tojstring());

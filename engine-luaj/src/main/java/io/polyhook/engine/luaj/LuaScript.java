@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -49,7 +50,9 @@ final class LuaScript extends PooledScript<LuaState, LuaTable> {
             throws ScriptLoadException {
         String text = source.text();
         String display = source.displayName();
-        LuaState first = new LuaState(1, source, settings, environment.providers());
+        // The state wait is the hook deadline (the broker passes the longest one it has).
+        Duration callLimit = environment.stateWait();
+        LuaState first = new LuaState(1, source, settings, environment.providers(), callLimit);
         Prototype file;
         try {
             file = LuaSandbox.compile(first.globalsForCompile(), text, "@" + display);
@@ -65,7 +68,7 @@ final class LuaScript extends PooledScript<LuaState, LuaTable> {
         List<LuaState> all = new ArrayList<>(states);
         all.add(first);
         for (int id = 2; id <= states; id++) {
-            LuaState state = new LuaState(id, source, settings, environment.providers());
+            LuaState state = new LuaState(id, source, settings, environment.providers(), callLimit);
             run(source, state, file);
             all.add(state);
         }
@@ -97,10 +100,7 @@ final class LuaScript extends PooledScript<LuaState, LuaTable> {
     protected Object callChain(LuaState state, Hook<?> hook, HookContext context, LuaTable arguments)
             throws ScriptCallException {
         try {
-            Varargs returned = state.call(hook, arguments);
-            Object first = LuaValues.toModel(returned.arg1());
-            List<Object> rest = LuaValues.rest(returned);
-            return rest.isEmpty() ? first : HookResults.values(first, rest);
+            return state.call(hook, arguments, LuaScript::model);
         } catch (LuaError | SandboxViolation | StackOverflowError e) {
             throw failure(hook, context, e);
         }
@@ -110,10 +110,17 @@ final class LuaScript extends PooledScript<LuaState, LuaTable> {
     protected void callNotification(LuaState state, Hook<?> hook, HookContext context, LuaTable arguments)
             throws ScriptCallException {
         try {
-            state.call(hook, arguments);
+            state.call(hook, arguments, (returned, budget) -> null);
         } catch (LuaError | SandboxViolation | StackOverflowError e) {
             throw failure(hook, context, e);
         }
+    }
+
+    /** What a hook function returned, as model values: one, or {@link HookResults#values} of several. */
+    private static Object model(Varargs returned, LuaBudget budget) {
+        Object first = LuaValues.toModel(returned.arg1(), budget);
+        List<Object> rest = LuaValues.rest(returned, budget);
+        return rest.isEmpty() ? first : HookResults.values(first, rest);
     }
 
     /** The error of a call as {@code file:line: message}, with the client's password blotted out. */

@@ -17,8 +17,10 @@ import org.luaj.vm2.Prototype;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.VarArgFunction;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * One Lua interpreter of a script: its globals, the file run in them, and the hook functions
@@ -47,11 +49,16 @@ final class LuaState {
     private final LuaFunction[] hooks = new LuaFunction[Hooks.all().size()];
     private LuaTable overlay;
     private boolean isolated;
+    private LuaValue argument;
 
-    LuaState(int id, ScriptSource source, LuaSettings settings, List<DataProvider> providers) {
+    /**
+     * @param callLimit how long a hook call may run (the hook deadline): the engine stops a call
+     *                  by itself after it, as well as when the dispatcher interrupts it
+     */
+    LuaState(int id, ScriptSource source, LuaSettings settings, List<DataProvider> providers, Duration callLimit) {
         this.id = id;
         this.script = source.displayName();
-        this.budget = new LuaBudget(settings);
+        this.budget = new LuaBudget(settings, callLimit);
         this.globals = LuaSandbox.newGlobals(settings, budget, script);
         this.env = new ScriptGlobals(globals);
         envMeta.rawset(LuaValue.INDEX, globals);
@@ -59,7 +66,7 @@ final class LuaState {
         envMeta.rawset(LuaValue.METATABLE, LuaValue.FALSE);
         env.setmetatable(envMeta);
         overlayMeta.rawset(LuaValue.INDEX, globals);
-        LuaSandbox.confine(globals, env, source.root(), settings);
+        LuaSandbox.confine(globals, env, source.root(), settings, budget);
         env.finder = globals.finder;
         LuaValue pairs = globals.get("pairs");
         globals.rawset("pairs", new VarArgFunction() {
@@ -73,11 +80,15 @@ final class LuaState {
         for (DataProvider provider : providers) {
             LuaTable lib = new LuaTable();
             for (Map.Entry<String, ProviderFunction> f : provider.functions().entrySet()) {
-                lib.rawset(f.getKey(), new ProviderCall(provider.name() + "." + f.getKey(), f.getValue(), scriptName(source)));
+                lib.rawset(f.getKey(), new ProviderCall(provider.name() + "." + f.getKey(), f.getValue(), scriptName(source),
+                        budget));
             }
             globals.rawset(provider.name(), lib);
         }
         globals.rawset("__SCRIPT_INSTANCE_ID__", LuaValue.valueOf(id));
+        // What the state holds: its globals (and the overlay of the running call), and what the
+        // running call's frames reach, except the arguments the broker made for it.
+        budget.measureWith(() -> LiveSize.of(budget, new LuaValue[] {globals, env, overlay}, argument));
     }
 
     /** The state's number, 1..N, as the script sees it in {@code __SCRIPT_INSTANCE_ID__}. */
@@ -92,11 +103,12 @@ final class LuaState {
      * @throws SandboxViolation  if it breaks a limit
      */
     void run(Prototype file) {
-        budget.reset();
+        budget.begin(CallTimer.Phase.LOADING);
         LuaSandbox.enter(strings);
         try {
             new LuaClosure(file, env).call();
         } finally {
+            budget.end();
             LuaSandbox.exit();
         }
     }
@@ -133,21 +145,26 @@ final class LuaState {
     }
 
     /**
-     * Calls the hook function of {@code hook} with one argument.
+     * Calls the hook function of {@code hook} with one argument, and converts what it returned
+     * while the call's budget still holds.
      *
+     * @param convert what to make of the returned values (given the budget to meter it with)
      * @throws LuaError          if the script raises an error
-     * @throws SandboxViolation  if it breaks a limit or its thread is interrupted
+     * @throws SandboxViolation  if it breaks a limit, runs past its deadline or its thread is interrupted
      */
-    Varargs call(Hook<?> hook, LuaValue argument) {
+    <T> T call(Hook<?> hook, LuaValue argument, BiFunction<Varargs, LuaBudget, T> convert) {
         LuaFunction f = hooks[hook.id()];
         if (f == null) {
             throw new LuaError(script + ": state " + id + " has no function for " + hook.name());
         }
-        budget.reset();
+        budget.begin(CallTimer.Phase.CALLING);
+        this.argument = argument;
         LuaSandbox.enter(strings);
         try {
-            return f.invoke(argument);
+            return convert.apply(f.invoke(argument), budget);
         } finally {
+            budget.end();
+            this.argument = null;
             LuaSandbox.exit();
             if (isolated) {
                 discardAssignments();

@@ -1,5 +1,6 @@
 package io.polyhook.engine.luaj;
 
+import io.polyhook.core.script.ScriptEnvironment;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaInteger;
 import org.luaj.vm2.LuaString;
@@ -22,10 +23,21 @@ import java.util.Map;
  * {@code byte[]}. A table whose keys are exactly 1..n becomes a {@code List}, any other table a
  * {@code Map} with string keys (so an empty table is an empty map). Functions, userdata and
  * coroutines have no model value and fail the conversion.
+ *
+ * <p>A conversion for a script's call (its results, a provider's arguments and answer) is
+ * metered by the state's {@link LuaBudget}: each value is a step, and what it builds may not
+ * pass {@code max_memory}, so a table that reaches one subtable many times (a structure of
+ * {@code 2^60} paths in 60 tables) fails instead of filling the heap.
  */
 final class LuaValues {
 
     private static final int MAX_NESTING = 64;
+    // Estimated sizes of model values: an element or entry, a boxed number, a String.
+    private static final long ENTRY = 48;
+    private static final long STRING = 48;
+    // For conversions without a state (tests, Java code): a budget that never stops.
+    private static final LuaBudget UNMETERED = new LuaBudget(LuaSettings.of(
+            java.util.Map.of("sandbox", java.util.Map.of("limit_execution", false))), ScriptEnvironment.DEFAULT_STATE_WAIT);
 
     // The argument keys of every hook, made once instead of once per call.
     private static final Map<String, LuaString> KEYS = new HashMap<>();
@@ -48,16 +60,36 @@ final class LuaValues {
 
     /** The Lua value of a model value; {@code null} is {@code nil}. */
     static LuaValue toLua(Object value) {
+        return toLua(value, new Meter(UNMETERED, true));
+    }
+
+    /**
+     * The Lua value of a model value (a provider's answer), charged to {@code budget}.
+     *
+     * @throws SandboxViolation if it would pass the state's memory cap or run past the deadline
+     */
+    static LuaValue toLua(Object value, LuaBudget budget) {
+        return toLua(value, new Meter(budget, true));
+    }
+
+    private static LuaValue toLua(Object value, Meter meter) {
+        add(meter, ENTRY);
         return switch (value) {
             case null -> LuaValue.NIL;
-            case String s -> LuaString.valueOf(s);
-            case byte[] b -> LuaString.valueOf(b);
+            case String s -> {
+                add(meter, STRING + s.length());
+                yield LuaString.valueOf(s);
+            }
+            case byte[] b -> {
+                add(meter, STRING + b.length);
+                yield LuaString.valueOf(b);
+            }
             case Long l -> LuaInteger.valueOf(l);
             case Integer i -> LuaInteger.valueOf(i);
             case Double d -> LuaValue.valueOf(d);
             case Boolean b -> LuaValue.valueOf(b);
-            case List<?> list -> array(list);
-            case Map<?, ?> map -> table(map);
+            case List<?> list -> array(list, meter);
+            case Map<?, ?> map -> table(map, meter);
             default -> throw new IllegalArgumentException("not a model value: " + value.getClass().getName());
         };
     }
@@ -77,22 +109,24 @@ final class LuaValues {
         return t;
     }
 
-    private static LuaTable array(List<?> list) {
+    private static LuaTable array(List<?> list, Meter meter) {
         LuaTable t = new LuaTable(list.size(), 0);
         for (int i = 0; i < list.size(); i++) {
             Object v = list.get(i);
             if (v != null) {
-                t.rawset(i + 1, toLua(v));
+                t.rawset(i + 1, toLua(v, meter));
             }
         }
         return t;
     }
 
-    private static LuaTable table(Map<?, ?> map) {
+    private static LuaTable table(Map<?, ?> map, Meter meter) {
         LuaTable t = new LuaTable(0, map.size());
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (e.getValue() != null) {
-                t.rawset(key(String.valueOf(e.getKey())), toLua(e.getValue()));
+                String k = String.valueOf(e.getKey());
+                add(meter, STRING + k.length());
+                t.rawset(key(k), toLua(e.getValue(), meter));
             }
         }
         return t;
@@ -109,23 +143,41 @@ final class LuaValues {
      * @throws LuaError for a function, userdata, coroutine, or tables nested too deeply
      */
     static Object toModel(LuaValue value) {
-        return toModel(value, 0);
+        return toModel(value, 0, new Meter(UNMETERED, false));
+    }
+
+    /**
+     * The model value of a Lua value, metered by {@code budget}.
+     *
+     * @throws LuaError         as {@link #toModel(LuaValue)}
+     * @throws SandboxViolation if it would build more than the state's memory cap, or runs past the deadline
+     */
+    static Object toModel(LuaValue value, LuaBudget budget) {
+        // Only a table can be large: a plain value costs no meter.
+        return toModel(value, 0, value.istable() ? new Meter(budget, false) : null);
     }
 
     /** The values after the first, as model values; empty for one or no value. */
     static List<Object> rest(Varargs values) {
+        return rest(values, UNMETERED);
+    }
+
+    /** {@link #rest(Varargs)}, metered by {@code budget}. */
+    static List<Object> rest(Varargs values, LuaBudget budget) {
         int n = values.narg();
         if (n <= 1) {
             return List.of();
         }
+        Meter meter = new Meter(budget, false);
         List<Object> out = new ArrayList<>(n - 1);
         for (int i = 2; i <= n; i++) {
-            out.add(toModel(values.arg(i)));
+            out.add(toModel(values.arg(i), 0, meter));
         }
         return out;
     }
 
-    private static Object toModel(LuaValue value, int nesting) {
+    private static Object toModel(LuaValue value, int nesting, Meter meter) {
+        add(meter, ENTRY);
         switch (value.type()) {
             case LuaValue.TNIL, LuaValue.TNONE:
                 return null;
@@ -134,9 +186,11 @@ final class LuaValues {
             case LuaValue.TNUMBER:
                 return number(value);
             case LuaValue.TSTRING:
-                return string((LuaString) value.checkstring());
+                LuaString s = (LuaString) value.checkstring();
+                add(meter, STRING + s.m_length);
+                return string(s);
             case LuaValue.TTABLE:
-                return table((LuaTable) value, nesting);
+                return table((LuaTable) value, nesting, meter);
             default:
                 throw new LuaError("cannot convert a " + value.typename() + " value");
         }
@@ -162,7 +216,7 @@ final class LuaValues {
         return bytes;
     }
 
-    private static Object table(LuaTable t, int nesting) {
+    private static Object table(LuaTable t, int nesting, Meter meter) {
         if (nesting >= MAX_NESTING) {
             throw new LuaError("tables nested more than " + MAX_NESTING + " levels deep (a cycle?)");
         }
@@ -186,7 +240,7 @@ final class LuaValues {
         if (sequence && count == n) {
             List<Object> list = new ArrayList<>(n);
             for (int i = 1; i <= n; i++) {
-                list.add(toModel(t.rawget(i), nesting + 1));
+                list.add(toModel(t.rawget(i), nesting + 1, meter));
             }
             return list;
         }
@@ -198,8 +252,44 @@ final class LuaValues {
             if (k.isnil()) {
                 break;
             }
-            map.put(k.tojstring(), toModel(e.arg(2), nesting + 1));
+            add(meter, k instanceof LuaString ks ? STRING + ks.m_length : STRING);
+            map.put(k.tojstring(), toModel(e.arg(2), nesting + 1, meter));
         }
         return map;
+    }
+
+    private static void add(Meter meter, long bytes) {
+        if (meter != null) {
+            meter.add(bytes);
+        }
+    }
+
+    /**
+     * What one conversion has built: a step of the budget per value, and a stop once it passes
+     * the state's memory cap. Values made for Lua ({@code charge}) are charged to the state too.
+     */
+    private static final class Meter {
+        private final LuaBudget budget;
+        private final boolean charge;
+        private long left;
+
+        Meter(LuaBudget budget, boolean charge) {
+            this.budget = budget;
+            this.charge = charge;
+            this.left = budget.enforced() ? budget.memoryCap() : Long.MAX_VALUE;
+        }
+
+        void add(long bytes) {
+            left -= bytes;
+            if (left < 0) {
+                throw budget.violation("a value of more than " + (budget.memoryCap() >> 20) + " MiB cannot be converted ("
+                        + LuaSettings.KEY_PREFIX + "max_memory)");
+            }
+            if (charge) {
+                budget.allocate(bytes);
+            } else {
+                budget.tick(1);
+            }
+        }
     }
 }

@@ -17,7 +17,8 @@ import java.util.List;
  * One provider function as a Lua function: converts the arguments to model values, calls it, and
  * converts the result back. A {@link ProviderException} becomes a Lua error with its message, so
  * {@code pcall} catches it; any other exception is a provider bug, logged here and reported to
- * the script without its message.
+ * the script without its message. Both conversions are metered by the state's {@link LuaBudget},
+ * and the deadline is checked before the provider runs, as it may block.
  */
 final class ProviderCall extends VarArgFunction {
 
@@ -28,12 +29,14 @@ final class ProviderCall extends VarArgFunction {
     private final String function;
     private final ProviderFunction target;
     private final String script;
+    private final LuaBudget budget;
 
     /** @param script the calling script's name, which the {@code log} library names its logger after */
-    ProviderCall(String function, ProviderFunction target, String script) {
+    ProviderCall(String function, ProviderFunction target, String script, LuaBudget budget) {
         this.function = function;
         this.target = target;
         this.script = script;
+        this.budget = budget;
         this.name = function;
     }
 
@@ -43,11 +46,12 @@ final class ProviderCall extends VarArgFunction {
         List<Object> values = new ArrayList<>(n);
         for (int i = 1; i <= n; i++) {
             try {
-                values.add(LuaValues.toModel(args.arg(i)));
+                values.add(LuaValues.toModel(args.arg(i), budget));
             } catch (LuaError e) {
                 throw new LuaError(function + ": bad argument #" + i + " (" + e.getMessage() + ")");
             }
         }
+        budget.checkNow();
         Object result;
         MDC.put(SCRIPT_KEY, script);
         try {
@@ -61,7 +65,7 @@ final class ProviderCall extends VarArgFunction {
             MDC.remove(SCRIPT_KEY);
         }
         try {
-            return LuaValues.toLua(result);
+            return LuaValues.toLua(result, budget);
         } catch (IllegalArgumentException e) {
             LOG.error("{} returned a value scripts cannot see: {}", function, e.getMessage());
             throw new LuaError(function + ": internal error (see the broker log)");
