@@ -5,8 +5,18 @@ import io.polyhook.core.script.scenarios.Probe;
 import io.polyhook.core.script.scenarios.VmqFixtures;
 import io.polyhook.core.script.ScriptEngine;
 
-/** The engine-neutral hook scenarios, on Lua. */
+import java.util.Map;
+
+/**
+ * The engine-neutral hook scenarios, on Lua. Runaway code is stopped by time: top-level code
+ * after a load timeout shortened here, so that the scenario does not wait the default 10 s.
+ */
 class LuaEngineScenariosTest extends EngineScenarios {
+
+    @Override
+    protected Map<String, Object> settings() {
+        return Map.of("sandbox", Map.of("load_timeout", "1s"));
+    }
 
     @Override
     protected ScriptEngine engine() {

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LuaValuesTest {
 
     private static final Globals LUA = LuaSandbox.newGlobals(LuaSettings.defaults(),
-            new LuaBudget(LuaSettings.defaults()), "values");
+            new LuaBudget(LuaSettings.defaults(), java.time.Duration.ofSeconds(5)), "values");
 
     private static LuaValue eval(String expression) {
         return LUA.load("return " + expression, "=values").call();
