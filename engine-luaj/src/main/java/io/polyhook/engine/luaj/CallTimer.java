@@ -77,6 +77,11 @@ final class CallTimer {
     /** Ends the run. */
     void stop() {
         phase = Phase.IDLE;
+        releasePermit();
+    }
+
+    /** Gives the {@link CarrierQuota} permit back, if the run holds one. */
+    void releasePermit() {
         if (holdsPermit) {
             holdsPermit = false;
             CarrierQuota.release();
@@ -131,8 +136,7 @@ final class CallTimer {
     // Gives the carrier back to the queue of long runs, and waits for a turn (at most until the deadline).
     private String nextSlice(long now) {
         if (holdsPermit) {
-            holdsPermit = false;
-            CarrierQuota.release();
+            releasePermit();
             if (CarrierQuota.single()) {
                 LockSupport.parkNanos(1);
             }

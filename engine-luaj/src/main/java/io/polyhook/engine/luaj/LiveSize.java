@@ -70,16 +70,11 @@ final class LiveSize {
     }
 
     /**
-     * The estimated size in bytes of what {@code roots} and the frames of {@code budget}
-     * reach, leaving out what {@code excluded} reaches (the arguments the broker gave the call).
+     * The estimated size in bytes of what {@code roots} and the frames of {@code budget} reach
+     * (the call's arguments too: what a script stores in them is its own).
      */
-    static long of(LuaBudget budget, LuaValue[] roots, LuaValue excluded) {
+    static long of(LuaBudget budget, LuaValue[] roots) {
         LiveSize walk = new LiveSize(budget);
-        if (excluded != null) {
-            walk.add(excluded);
-            walk.drain();
-            walk.total = 0;
-        }
         for (LuaValue root : roots) {
             walk.add(root);
         }

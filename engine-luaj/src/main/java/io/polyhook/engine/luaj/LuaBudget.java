@@ -48,7 +48,19 @@ final class LuaBudget extends DebugLib {
     private final CallTimer timer;
     private final MemoryCap memory;
 
+    // The opcodes onInstruction looks at; the others cost one lookup in this table.
+    private static final boolean[] LOOKED_AT = new boolean[64];
+
+    static {
+        for (int op : new int[] {Lua.OP_CONCAT, Lua.OP_NEWTABLE, Lua.OP_SETTABLE, Lua.OP_SETTABUP, Lua.OP_SETLIST,
+                Lua.OP_CLOSURE, Lua.OP_EQ, Lua.OP_LT, Lua.OP_LE}) {
+            LOOKED_AT[op] = true;
+        }
+    }
+
     private LuaClosure[] closures = new LuaClosure[32];
+    // The prototypes of closures[], for the instruction hook (one load less per instruction).
+    private Prototype[] protos = new Prototype[32];
     private LuaValue[][] stacks = new LuaValue[32][];
     private Varargs[] varargs = new Varargs[32];
     private int[] pcs = new int[32];
@@ -86,9 +98,13 @@ final class LuaBudget extends DebugLib {
 
     /** Starts running the file's top-level code (or a hook call): full budget, empty stack. */
     void begin(CallTimer.Phase phase) {
-        Arrays.fill(closures, 0, Math.min(depth + 1, closures.length), null);
-        Arrays.fill(stacks, 0, Math.min(depth + 1, stacks.length), null);
-        Arrays.fill(varargs, 0, Math.min(depth + 1, varargs.length), null);
+        // Frames left by a run that ended with an error LuaJ did not unwind through onReturn.
+        if (depth > 0) {
+            Arrays.fill(closures, 0, depth, null);
+            Arrays.fill(protos, 0, depth, null);
+            Arrays.fill(stacks, 0, depth, null);
+            Arrays.fill(varargs, 0, depth, null);
+        }
         depth = 0;
         returned = null;
         instructionsLeft = instructionLimit;
@@ -127,9 +143,14 @@ final class LuaBudget extends DebugLib {
         }
     }
 
-    /** Checks the deadline now, before something that may block (a provider call). */
-    void checkNow() {
+    /**
+     * Before something that may block (a provider call): checks the deadline now, and gives back
+     * the {@link CarrierQuota} permit a long run holds, so that it does not keep one while it
+     * waits; it queues for one again at its next check.
+     */
+    void beforeBlocking() {
         checkpoint();
+        timer.releasePermit();
     }
 
     /**
@@ -180,6 +201,7 @@ final class LuaBudget extends DebugLib {
                 returnedPc = pcs[0];
             }
             closures[depth] = null;
+            protos[depth] = null;
             stacks[depth] = null;
             varargs[depth] = null;
         }
@@ -202,13 +224,21 @@ final class LuaBudget extends DebugLib {
             throw violation("instruction limit of " + instructionLimit + " exceeded (" + LuaSettings.KEY_PREFIX
                     + "instruction_limit)");
         }
-        LuaClosure c = closures[d];
-        if (c == null) {
+        Prototype p = protos[d];
+        if (p == null) {
             return;
         }
-        int i = c.p.code[pc];
-        switch (Lua.GET_OPCODE(i)) {
-            case Lua.OP_CONCAT -> concat(stacks[d], Lua.GETARG_B(i), Lua.GETARG_C(i));
+        int i = p.code[pc];
+        int op = Lua.GET_OPCODE(i);
+        if (LOOKED_AT[op]) {
+            charge(op, i, p, stacks[d], v, top);
+        }
+    }
+
+    // The instructions that allocate, and the comparisons that may cost a step per 64 bytes.
+    private void charge(int op, int i, Prototype p, LuaValue[] stack, Varargs v, int top) {
+        switch (op) {
+            case Lua.OP_CONCAT -> concat(stack, Lua.GETARG_B(i), Lua.GETARG_C(i));
             case Lua.OP_NEWTABLE -> allocate(TABLE_CHARGE + (long) (Lua.GETARG_B(i) + Lua.GETARG_C(i)) * LiveSize.REFERENCE);
             case Lua.OP_SETTABLE, Lua.OP_SETTABUP -> allocate(ENTRY_CHARGE);
             case Lua.OP_SETLIST -> {
@@ -216,9 +246,7 @@ final class LuaBudget extends DebugLib {
                 allocate((b != 0 ? b : Math.max(0, top - Lua.GETARG_A(i)) + (v == null ? 0 : v.narg())) * ENTRY_CHARGE / 4);
             }
             case Lua.OP_CLOSURE -> allocate(CLOSURE_CHARGE);
-            case Lua.OP_EQ, Lua.OP_LT, Lua.OP_LE -> compare(c.p, stacks[d], Lua.GETARG_B(i), Lua.GETARG_C(i));
-            default -> {
-            }
+            default -> compare(p, stack, Lua.GETARG_B(i), Lua.GETARG_C(i));
         }
     }
 
@@ -317,11 +345,13 @@ final class LuaBudget extends DebugLib {
         if (depth == closures.length) {
             int n = depth * 2;
             closures = Arrays.copyOf(closures, n);
+            protos = Arrays.copyOf(protos, n);
             stacks = Arrays.copyOf(stacks, n);
             varargs = Arrays.copyOf(varargs, n);
             pcs = Arrays.copyOf(pcs, n);
         }
         closures[depth] = c;
+        protos[depth] = c == null ? null : c.p;
         stacks[depth] = stack;
         varargs[depth] = args;
         pcs[depth] = 0;

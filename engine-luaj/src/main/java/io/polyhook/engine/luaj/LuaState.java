@@ -49,7 +49,6 @@ final class LuaState {
     private final LuaFunction[] hooks = new LuaFunction[Hooks.all().size()];
     private LuaTable overlay;
     private boolean isolated;
-    private LuaValue argument;
 
     /**
      * @param callLimit how long a hook call may run (the hook deadline): the engine stops a call
@@ -87,8 +86,8 @@ final class LuaState {
         }
         globals.rawset("__SCRIPT_INSTANCE_ID__", LuaValue.valueOf(id));
         // What the state holds: its globals (and the overlay of the running call), and what the
-        // running call's frames reach, except the arguments the broker made for it.
-        budget.measureWith(() -> LiveSize.of(budget, new LuaValue[] {globals, env, overlay}, argument));
+        // running call's frames reach.
+        budget.measureWith(() -> LiveSize.of(budget, new LuaValue[] {globals, env, overlay}));
     }
 
     /** The state's number, 1..N, as the script sees it in {@code __SCRIPT_INSTANCE_ID__}. */
@@ -158,13 +157,11 @@ final class LuaState {
             throw new LuaError(script + ": state " + id + " has no function for " + hook.name());
         }
         budget.begin(CallTimer.Phase.CALLING);
-        this.argument = argument;
         LuaSandbox.enter(strings);
         try {
             return convert.apply(f.invoke(argument), budget);
         } finally {
             budget.end();
-            this.argument = null;
             LuaSandbox.exit();
             if (isolated) {
                 discardAssignments();

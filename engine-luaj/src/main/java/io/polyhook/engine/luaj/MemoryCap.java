@@ -1,5 +1,6 @@
 package io.polyhook.engine.luaj;
 
+import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
@@ -71,6 +72,6 @@ final class MemoryCap {
     }
 
     private static String mib(long bytes) {
-        return bytes >= 10L << 20 ? (bytes >> 20) + " MiB" : String.format("%.1f MiB", bytes / 1048576.0);
+        return bytes >= 10L << 20 ? (bytes >> 20) + " MiB" : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 }

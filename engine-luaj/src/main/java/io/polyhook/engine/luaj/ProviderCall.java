@@ -18,7 +18,8 @@ import java.util.List;
  * converts the result back. A {@link ProviderException} becomes a Lua error with its message, so
  * {@code pcall} catches it; any other exception is a provider bug, logged here and reported to
  * the script without its message. Both conversions are metered by the state's {@link LuaBudget},
- * and the deadline is checked before the provider runs, as it may block.
+ * and the deadline is checked before the provider runs, as it may block (a long run gives its
+ * carrier permit back while it does).
  */
 final class ProviderCall extends VarArgFunction {
 
@@ -51,7 +52,7 @@ final class ProviderCall extends VarArgFunction {
                 throw new LuaError(function + ": bad argument #" + i + " (" + e.getMessage() + ")");
             }
         }
-        budget.checkNow();
+        budget.beforeBlocking();
         Object result;
         MDC.put(SCRIPT_KEY, script);
         try {

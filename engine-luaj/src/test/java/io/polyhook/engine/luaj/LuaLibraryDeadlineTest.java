@@ -14,9 +14,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static io.polyhook.core.script.scenarios.InlineScripts.call;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,16 +32,7 @@ class LuaLibraryDeadlineTest {
     final InlineScripts scripts = new InlineScripts(new LuaEngine()).stateWait(Duration.ofSeconds(1));
 
     private LoadedScript hostile(String body) throws ScriptLoadException {
-        return scripts.load("""
-                hooks = {
-                    auth_on_publish = function(pub)
-                        if pub.client_id == "evil" then
-                            %s
-                        end
-                        return true
-                    end
-                }
-                """.formatted(body));
+        return HostileCalls.hostile(scripts, body);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -108,21 +96,8 @@ class LuaLibraryDeadlineTest {
                     return s:match('^%s*(.-)%s*$') ~= nil
                 end }
                 """);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread caller = Thread.ofVirtual().start(() -> {
-            try {
-                call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("any"));
-            } catch (Throwable t) {
-                failure.set(t);
-            } finally {
-                done.countDown();
-            }
-        });
-        assertThat(scripts.probe().awaitHit("matching", 1L)).isTrue();
-        caller.interrupt();
-        assertThat(done.await(60, TimeUnit.SECONDS)).as("the call ended after the interrupt").isTrue();
-        assertThat(failure.get()).hasMessageContaining("interrupted at the hook's deadline (scripts.hook_timeout)");
+        assertThat(HostileCalls.interruptedCall(scripts, script, "matching"))
+                .hasMessageContaining("interrupted at the hook's deadline (scripts.hook_timeout)");
     }
 
     @Test

@@ -35,16 +35,7 @@ class LuaMemoryTest {
     final InlineScripts scripts = new InlineScripts(new LuaEngine()).stateWait(Duration.ofSeconds(60));
 
     private LoadedScript hostile(String body) throws ScriptLoadException {
-        return scripts.load("""
-                hooks = {
-                    auth_on_publish = function(pub)
-                        if pub.client_id == "evil" then
-                            %s
-                        end
-                        return true
-                    end
-                }
-                """.formatted(body));
+        return HostileCalls.hostile(scripts, body);
     }
 
     private void assertOutOfMemoryAndStillServing(LoadedScript script) throws Exception {
@@ -80,6 +71,8 @@ class LuaMemoryTest {
             "local s, t = string.rep('x', 2^20), {} for i = 1, 1e4 do t[i] = load('return \\'' .. s .. i .. '\\'') end",
             "local s, t = string.rep('x', 2^20), {} for i = 1, 1e4 do local v = s .. i t[i] = function() return v end end",
             "local s, t = string.rep('x', 2^20), {} for i = 1, 1e4 do rawset(t, i, s .. i) end",
+            // The arguments the broker made for the call are the script's to fill.
+            "local s = string.rep('x', 2^20) for i = 1, 1e4 do pub[i] = s .. i end",
     })
     void every_way_of_keeping_memory_is_stopped_at_the_cap(String body) throws Exception {
         scripts.settings(Map.of("sandbox", Map.of("max_memory", 16L << 20)));

@@ -15,9 +15,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static io.polyhook.core.script.scenarios.InlineScripts.call;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,18 +29,8 @@ class LuaSandboxTest {
     @RegisterExtension
     final InlineScripts scripts = new InlineScripts(new LuaEngine());
 
-    /** A script whose auth_on_publish runs {@code body} for client "evil" and allows everyone else. */
     private LoadedScript hostile(String body) throws ScriptLoadException {
-        return scripts.load("""
-                hooks = {
-                    auth_on_publish = function(pub)
-                        if pub.client_id == "evil" then
-                            %s
-                        end
-                        return true
-                    end
-                }
-                """.formatted(body));
+        return HostileCalls.hostile(scripts, body);
     }
 
     private void assertStoppedAndStillServing(String body, String expectedMessage) throws Exception {
@@ -104,23 +91,10 @@ class LuaSandboxTest {
 
     @Test
     void a_call_interrupted_at_its_deadline_stops() throws Exception {
-        LoadedScript script = scripts.settings(Map.of("sandbox", Map.of("instruction_limit", Long.MAX_VALUE / 2)))
+        LoadedScript script = scripts.stateWait(Duration.ofMinutes(10))
                 .load("hooks = { auth_on_publish = function(pub) probe.hit('spinning', 1) while true do end end }");
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread caller = Thread.ofVirtual().start(() -> {
-            try {
-                call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("any"));
-            } catch (Throwable t) {
-                failure.set(t);
-            } finally {
-                done.countDown();
-            }
-        });
-        assertThat(scripts.probe().awaitHit("spinning", 1L)).isTrue();
-        caller.interrupt();
-        assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(failure.get()).hasMessageContaining("interrupted");
+        assertThat(HostileCalls.interruptedCall(scripts, script, "spinning"))
+                .hasMessageContaining("interrupted at the hook's deadline (scripts.hook_timeout)");
     }
 
     @ParameterizedTest
