@@ -1,5 +1,6 @@
 package io.polyhook.engine.luaj;
 
+import io.polyhook.engine.luaj.lua53.Work;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaFunction;
@@ -32,7 +33,7 @@ import java.util.function.LongSupplier;
  * <p>A violation is a {@link SandboxViolation} reading {@code file:line: what (key)}. Not
  * thread-safe: a state serves one call at a time.
  */
-final class LuaBudget extends DebugLib {
+final class LuaBudget extends DebugLib implements Work {
 
     // Charges of instructions that allocate, in bytes; LiveSize has the sizes they estimate.
     private static final long TABLE_CHARGE = LiveSize.TABLE;
@@ -136,7 +137,8 @@ final class LuaBudget extends DebugLib {
      * Counts {@code steps} of work of a library loop (a pattern step, an element visited), each
      * about as much as an instruction; stops the run at its deadline.
      */
-    void tick(long steps) {
+    @Override
+    public void tick(long steps) {
         countdown -= (int) Math.min(steps, Integer.MAX_VALUE);
         if (countdown <= 0) {
             checkpoint();
@@ -157,7 +159,8 @@ final class LuaBudget extends DebugLib {
      * Charges about {@code bytes} that are about to be allocated, and the steps of copying them;
      * stops the run if its state would hold more than {@code max_memory}.
      */
-    void allocate(long bytes) {
+    @Override
+    public void allocate(long bytes) {
         if (!enforce) {
             return;
         }
@@ -282,9 +285,13 @@ final class LuaBudget extends DebugLib {
         }
     }
 
-    /** A violation at the current line: {@code file:line: message}. */
+    /** A violation at the current line of the innermost Lua function: {@code file:line: message}. */
     SandboxViolation violation(String message) {
-        String where = where(1);
+        // Library functions called through pcall run in a frame of their own, which has no line.
+        String where = null;
+        for (int level = 1; where == null && level <= Math.max(depth, 1); level++) {
+            where = where(level);
+        }
         return new SandboxViolation(where == null ? message : where + ": " + message);
     }
 

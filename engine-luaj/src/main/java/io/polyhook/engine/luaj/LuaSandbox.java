@@ -104,7 +104,7 @@ final class LuaSandbox {
         g.load(new StringLib());
         g.load(new JseMathLib());
         g.load(new JseOsLib());
-        Lua53Library.install(g);
+        Lua53Library.install(g, budget);
         library(g, "coroutine", settings.blockCoroutines() ? null : new CoroutineLib(), "block_coroutines");
         library(g, "io", settings.blockIo() ? null : new JseIoLib(), "block_io");
         library(g, "luajava", settings.blockLuajava() ? null : new LuajavaLib(), "block_luajava");

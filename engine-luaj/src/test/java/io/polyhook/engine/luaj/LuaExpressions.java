@@ -10,6 +10,7 @@ import org.luaj.vm2.Varargs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /** Evaluates Lua expressions in a state of the engine (its libraries, compiler and sandbox), as a script's code runs. */
@@ -18,7 +19,8 @@ final class LuaExpressions {
     private final LuaState state;
 
     LuaExpressions(Path dir) {
-        state = new LuaState(1, new ScriptSource(dir.resolve("expr.lua"), dir), LuaSettings.defaults(), List.of());
+        state = new LuaState(1, new ScriptSource(dir.resolve("expr.lua"), dir), LuaSettings.defaults(), List.of(),
+                Duration.ofSeconds(5));
     }
 
     /**

@@ -49,6 +49,9 @@ class LuaLibraryDeadlineTest {
             // Each comparison of two long equal strings is a long single instruction.
             "local a, b = string.rep('x', 8000000), string.rep('x', 8000000) while a == b do end",
             "local a, b = string.rep('x', 8000000), string.rep('x', 8000000) .. 'y' while a < b do end",
+            // table.move (Lua 5.3) over 2^40 nils.
+            "table.move({}, 1, 2^40, 1)",
+            "while true do pcall(table.move, {}, 1, 2^40, 1) end",
             // A pattern that fails after scanning a long balanced run, over and over.
             "local s = string.rep('(', 100000) while true do s:find('%b()') end",
     })

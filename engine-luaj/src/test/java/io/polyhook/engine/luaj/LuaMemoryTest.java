@@ -71,6 +71,7 @@ class LuaMemoryTest {
             "local s, t = string.rep('x', 2^20), {} for i = 1, 1e4 do t[i] = load('return \\'' .. s .. i .. '\\'') end",
             "local s, t = string.rep('x', 2^20), {} for i = 1, 1e4 do local v = s .. i t[i] = function() return v end end",
             "local s, t = string.rep('x', 2^20), {} for i = 1, 1e4 do rawset(t, i, s .. i) end",
+            "local s, t = string.rep('x', 2^20), {} for i = 1, 1e4 do t[i] = s .. i end local u = {} table.move(t, 1, #t, 1, u)",
             // The arguments the broker made for the call are the script's to fill.
             "local s = string.rep('x', 2^20) for i = 1, 1e4 do pub[i] = s .. i end",
     })

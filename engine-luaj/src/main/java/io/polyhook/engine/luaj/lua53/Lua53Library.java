@@ -21,13 +21,36 @@ import org.luaj.vm2.Varargs;
  */
 public final class Lua53Library {
 
-    private static final int INTERRUPT_CHECK_MASK = 0x3FF;
+    // What one table entry set by table.move costs the state, as the engine's budget estimates it.
+    private static final long ENTRY_BYTES = 64;
 
     private Lua53Library() {
     }
 
-    /** Adds the functions to the {@code math} and {@code table} tables of {@code g} and installs {@code utf8}. */
+    /**
+     * {@link #install(Globals, Work)} with loops that only stop when the thread is interrupted
+     * (for a state without a budget).
+     */
     public static void install(Globals g) {
+        install(g, new Work() {
+            @Override
+            public void tick(long steps) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new LuaError("interrupted (the call missed its deadline)");
+                }
+            }
+
+            @Override
+            public void allocate(long bytes) {
+            }
+        });
+    }
+
+    /**
+     * Adds the functions to the {@code math} and {@code table} tables of {@code g} and installs
+     * {@code utf8}; {@code table.move} reports its loop to {@code work}.
+     */
+    public static void install(Globals g, Work work) {
         LuaTable math = (LuaTable) g.get("math");
         math.rawset("type", Arguments.function("type", Lua53Library::type));
         math.rawset("tointeger", Arguments.function("tointeger", Lua53Library::toInteger));
@@ -35,7 +58,7 @@ public final class Lua53Library {
         math.rawset("fmod", Arguments.function("fmod", Lua53Library::fmod));
         math.rawset("maxinteger", LuaValue.valueOf((double) Long.MAX_VALUE));
         math.rawset("mininteger", LuaValue.valueOf((double) Long.MIN_VALUE));
-        ((LuaTable) g.get("table")).rawset("move", Arguments.function("move", Lua53Library::move));
+        ((LuaTable) g.get("table")).rawset("move", Arguments.function("move", args -> move(args, work)));
         LuaTable utf8 = Utf8Library.table();
         g.rawset("utf8", utf8);
         LuaValue loaded = g.get("package").get("loaded");
@@ -88,7 +111,7 @@ public final class Lua53Library {
     }
 
     /** table.move(a1, f, e, t [, a2]): a2[t], ... = a1[f], ..., a1[e], metamethods included; returns a2. */
-    private static Varargs move(Arguments args) {
+    private static Varargs move(Arguments args, Work work) {
         long f = args.integer(2);
         long e = args.integer(3);
         long t = args.integer(4);
@@ -105,12 +128,15 @@ public final class Lua53Library {
             }
             boolean forward = t > e || t <= f || (other && !source.eq_b(target));
             for (long i = 0; i < n; i++) {
-                // A range of 2^40 nils costs no instruction of the budget: the deadline stops it.
-                if ((i & INTERRUPT_CHECK_MASK) == INTERRUPT_CHECK_MASK && Thread.currentThread().isInterrupted()) {
-                    throw new LuaError("interrupted (the call missed its deadline)");
-                }
+                // A range of 2^40 nils costs no instruction: the budget counts the loop instead.
                 long k = forward ? i : n - 1 - i;
-                target.set(Operators.of(t + k), source.get(Operators.of(f + k)));
+                LuaValue v = source.get(Operators.of(f + k));
+                if (v.isnil()) {
+                    work.tick(1);
+                } else {
+                    work.allocate(ENTRY_BYTES);
+                }
+                target.set(Operators.of(t + k), v);
             }
         }
         return target;
