@@ -31,8 +31,9 @@ final class LuaPattern {
     private final int patOffset;
     private final int patLength;
     private final LuaBudget budget;
-    private final int[] captureStart = new int[MAX_CAPTURES];
-    private final int[] captureLength = new int[MAX_CAPTURES];
+    // Sized by the pattern's parentheses: most patterns capture little or nothing.
+    private final int[] captureStart;
+    private final int[] captureLength;
     private int level;
     private int depth;
     private int steps;
@@ -46,6 +47,14 @@ final class LuaPattern {
         this.patOffset = pattern.m_offset;
         this.patLength = pattern.m_length;
         this.budget = budget;
+        int open = 0;
+        for (int i = 0; i < patLength && open < MAX_CAPTURES; i++) {
+            if (pat[patOffset + i] == '(') {
+                open++;
+            }
+        }
+        this.captureStart = new int[open];
+        this.captureLength = new int[open];
     }
 
     /** Whether {@code pattern} has no magic character, so that a plain search finds the same. */
@@ -328,7 +337,7 @@ final class LuaPattern {
     }
 
     private int startCapture(int s, int p, int what) {
-        if (level >= MAX_CAPTURES) {
+        if (level >= captureStart.length) {
             throw new LuaError("too many captures");
         }
         captureStart[level] = s;
