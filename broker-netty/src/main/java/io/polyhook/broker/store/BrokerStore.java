@@ -53,6 +53,12 @@ public interface BrokerStore extends AutoCloseable {
      * {@code order}: oldest first, those with a sequence number above the cursor; newest first,
      * below it. Start with {@link QueueOrder#start()}, continue with the last sequence number
      * read. Empty at the end of the queue, or if the store holds no such session.
+     *
+     * <p>Sequence numbers are handed out when a batch appends, and batches commit in any order,
+     * so a message may become visible after one with a higher number was read. A drain that
+     * removes what it reads should read each page from {@link QueueOrder#start()}: reads begin
+     * at the first message still queued, not at the deleted head. Numbers increase within one
+     * process; after a restart appends continue after the last queued message.
      */
     List<QueuedMessage> readQueue(SubscriberId id, QueueOrder order, long cursor, int maxMessages);
 

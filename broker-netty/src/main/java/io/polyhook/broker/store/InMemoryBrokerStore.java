@@ -285,7 +285,7 @@ public final class InMemoryBrokerStore implements BrokerStore {
             }
             // Only what this batch reserved: a message another batch is removing stays its business.
             List<Long> seqs = new ArrayList<>();
-            h.queue.subMap(r.from(), true, seq, true).keySet().forEach(seqs::add);
+            h.queue.subMap(r.from(), true, r.to(), false).keySet().forEach(seqs::add);
             changes.add(() -> h.queue.keySet().removeAll(seqs));
             undo.add(() -> h.ledger.undo(r));
             return r.messages();

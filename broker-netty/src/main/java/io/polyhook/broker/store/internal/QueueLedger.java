@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * then settled when it commits or undone when it is discarded or fails.
  *
  * <p>{@code low} is a lower bound of the queue: every sequence number below it is removed or
- * being removed. Reads and drops start there instead of walking over deleted heads.
+ * being removed. Reads and drops start there instead of walking over deleted heads. Batches
+ * commit in any order, so an append may land after a later one: {@code low} never passes an
+ * append that is not settled yet, or that message would be hidden below it.
  */
 public final class QueueLedger {
 
@@ -89,6 +92,7 @@ public final class QueueLedger {
 
     private final Totals totals;
     private final Set<Long> pending = new HashSet<>();
+    private final TreeSet<Long> appending = new TreeSet<>();
     private long next;
     private long low;
     private long count;
@@ -156,16 +160,18 @@ public final class QueueLedger {
             dropped.add(oldest);
             pending.add(oldest.seq());
             change(-1, -oldest.weight());
-            low = Math.max(low, oldest.seq() + 1);
+            raiseLow(oldest.seq() + 1);
             from = oldest.seq() + 1;
         }
         long seq = next++;
+        appending.add(seq);
         change(1, weight);
         return new Admission(seq, weight, dropped, false);
     }
 
     /** The batch of {@code a} committed. */
     public synchronized void settle(Admission a) {
+        appending.remove(a.seq());
         for (Slot s : a.dropped()) {
             pending.remove(s.seq());
         }
@@ -173,6 +179,7 @@ public final class QueueLedger {
 
     /** The batch of {@code a} was discarded or failed. */
     public synchronized void undo(Admission a) {
+        appending.remove(a.seq());
         undoDrops(a.dropped());
         if (a.seq() >= 0 && !closed) {
             change(-1, -a.weight());
@@ -199,7 +206,7 @@ public final class QueueLedger {
         pending.add(seq);
         change(-1, -w);
         if (seq == low) {
-            low = seq + 1;
+            raiseLow(seq + 1);
         }
         return w;
     }
@@ -218,24 +225,32 @@ public final class QueueLedger {
     }
 
     /**
-     * Decides the removal of every message up to and including {@code seq}; null if there is
-     * none. Messages other batches are removing are left to them.
+     * Decides the removal of every message up to and including {@code seq}, or up to the first
+     * append not committed yet if that comes first; null if there is none. Messages other batches
+     * are removing are left to them.
      */
     public synchronized HeadRemoval reserveThrough(long seq, Committed committed) {
-        if (closed || seq < low) {
+        long to = appending.isEmpty() ? seq + 1 : Math.min(seq + 1, appending.first());
+        if (closed || to <= low) {
             return null;
         }
         long[] n = new long[2];
-        committed.forEachBetween(low, seq, (s, w) -> {
+        committed.forEachBetween(low, to - 1, (s, w) -> {
             if (!pending.contains(s)) {
                 n[0]++;
                 n[1] += w;
             }
         });
-        HeadRemoval r = new HeadRemoval(low, seq + 1, n[0], n[1]);
+        HeadRemoval r = new HeadRemoval(low, to, n[0], n[1]);
         change(-n[0], -n[1]);
-        low = seq + 1;
+        low = to;
         return r;
+    }
+
+    /** Raises {@code low} to {@code to}, but never past an append that is not settled. */
+    private void raiseLow(long to) {
+        long cap = appending.isEmpty() ? to : Math.min(to, appending.first());
+        low = Math.max(low, cap);
     }
 
     /** The head removal {@code r} was discarded or failed. */
