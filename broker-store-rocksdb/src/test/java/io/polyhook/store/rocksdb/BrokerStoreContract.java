@@ -274,6 +274,17 @@ abstract class BrokerStoreContract {
     }
 
     @Test
+    void aClosedStoreRefusesToWork() {
+        StoreBatch open = store.batch();
+        open.close();
+        store.close();
+        assertThatThrownBy(store::batch).isInstanceOfSatisfying(io.polyhook.broker.store.StoreException.class,
+                e -> assertThat(e.kind()).isEqualTo(io.polyhook.broker.store.StoreException.Kind.CLOSED));
+        assertThatThrownBy(() -> store.recover(r -> { })).isInstanceOf(io.polyhook.broker.store.StoreException.class);
+        store = open();
+    }
+
+    @Test
     void aBatchCommitsOnce() {
         StoreBatch b = store.batch();
         b.commit();

@@ -23,13 +23,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The opened store: the RocksDB instance with its column families, the sessions by identity
  * (number and queue accounting: a few numbers per session, never per message), the fsync
- * thread and the numbers for metrics. Every use holds a read lock that {@link #close()} waits
- * for, so no thread touches the native database after it is gone.
+ * thread and the numbers for metrics. Every use (a read, a batch from creation to commit or
+ * close) is counted, and {@link #close()} waits for the count to drop to zero, so no thread
+ * touches the native database after it is gone.
  */
 public final class Database implements AutoCloseable {
 
@@ -45,7 +46,8 @@ public final class Database implements AutoCloseable {
     private final LatencyHistogram writes = new LatencyHistogram();
     private final LatencyHistogram syncs = new LatencyHistogram();
     private final AtomicLong nextSessionNo = new AtomicLong(1);
-    private final ReentrantReadWriteLock guard = new ReentrantReadWriteLock();
+    private final AtomicLong users = new AtomicLong();
+    private final Object closing = new Object();
     private final WalSyncer syncer;
     private volatile boolean closed;
 
@@ -92,7 +94,8 @@ public final class Database implements AutoCloseable {
             return d;
         } catch (RuntimeException e) {
             if (d != null) {
-                d.close();
+                // Refused: leave the folder as it is, no flush.
+                d.close(false);
             } else {
                 handles.values().forEach(ColumnFamilyHandle::close);
                 db.close();
@@ -162,18 +165,23 @@ public final class Database implements AutoCloseable {
         return syncer;
     }
 
-    /** Starts a use of the database; throws if it is closed. Pair with {@link #exit()}. */
+    /** Starts a use of the database, on any thread; throws if it is closed. Pair with {@link #exit()}. */
     public void enter() {
-        guard.readLock().lock();
+        users.incrementAndGet();
+        // Read after the increment: close() sets the flag before it reads the count, so one of us sees the other.
         if (closed) {
-            guard.readLock().unlock();
+            exit();
             throw new StoreException(StoreException.Kind.CLOSED, folder, "the store is closed");
         }
     }
 
     /** Ends a use of the database. */
     public void exit() {
-        guard.readLock().unlock();
+        if (users.decrementAndGet() == 0 && closed) {
+            synchronized (closing) {
+                closing.notifyAll();
+            }
+        }
     }
 
     /** Throws the store's error if an iterator stopped on one rather than at its end. */
@@ -209,20 +217,39 @@ public final class Database implements AutoCloseable {
     /** Fsyncs the log, flushes the memtables (a faster next start), and releases the folder. */
     @Override
     public void close() {
-        guard.writeLock().lock();
-        try {
+        close(true);
+    }
+
+    private void close(boolean flush) {
+        synchronized (closing) {
             if (closed) {
                 return;
             }
             closed = true;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long left;
+            while (users.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(closing, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             syncer.close();
-            flushMemtables();
+            if (users.get() > 0) {
+                // A batch never closed, or a read that hangs: freeing the database under it would crash the JVM.
+                LOG.error("persistence store {}: {} uses still open after 30 s; the log is fsync'd, the database is left"
+                        + " open until the process ends", folder, users.get());
+                return;
+            }
+            if (flush) {
+                flushMemtables();
+            }
             handles.values().forEach(ColumnFamilyHandle::close);
             db.close();
             writeOptions.close();
             tuning.close();
-        } finally {
-            guard.writeLock().unlock();
         }
     }
 }

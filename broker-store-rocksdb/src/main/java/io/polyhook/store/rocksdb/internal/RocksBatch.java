@@ -33,7 +33,7 @@ public final class RocksBatch implements StoreBatch {
     private enum State { OPEN, COMMITTED, DISCARDED }
 
     private final Database d;
-    private final WriteBatch wb = new WriteBatch();
+    private final WriteBatch wb;
     // Sessions this batch created (a slot) or removed (null), seen by its later changes.
     private final Map<SubscriberId, SessionSlot> local = new HashMap<>(2);
     private final List<Map.Entry<SubscriberId, SessionSlot>> removed = new ArrayList<>(0);
@@ -43,9 +43,11 @@ public final class RocksBatch implements StoreBatch {
     private final Map<Long, long[]> sizes = new HashMap<>(2);
     private State state = State.OPEN;
 
-    /** A new batch on {@code d}. */
+    /** A new batch on {@code d}, which stays open for it until it commits or is closed. */
     public RocksBatch(Database d) {
+        d.enter();
         this.d = d;
+        this.wb = new WriteBatch();
     }
 
     /** The session as this batch sees it: created or removed here, else as committed. */
@@ -291,7 +293,6 @@ public final class RocksBatch implements StoreBatch {
         if (state != State.OPEN) {
             throw new IllegalStateException("a batch commits once");
         }
-        d.enter();
         try {
             for (var e : sizes.entrySet()) {
                 long[] s = e.getValue();
@@ -338,6 +339,7 @@ public final class RocksBatch implements StoreBatch {
         if (state == State.OPEN) {
             discard();
             wb.close();
+            d.exit();
         }
     }
 
