@@ -199,6 +199,20 @@ class StoreFolderTest {
     }
 
     @Test
+    void theBrokerFindsThisEngineOrStaysInMemory() {
+        var settings = io.polyhook.broker.store.PersistenceSettings.DEFAULT.withDir(Path.of("found"));
+        try (var store = io.polyhook.broker.store.BrokerStoreFactory.forSettings(settings, dir)) {
+            assertThat(store).isInstanceOf(RocksBrokerStore.class);
+        }
+        var memory = new io.polyhook.broker.store.PersistenceSettings(false, Path.of("unused"), SyncMode.BATCH,
+                Duration.ofMillis(10));
+        try (var store = io.polyhook.broker.store.BrokerStoreFactory.forSettings(memory, dir)) {
+            assertThat(store).isInstanceOf(io.polyhook.broker.store.InMemoryBrokerStore.class);
+        }
+        assertThat(dir.resolve("unused")).doesNotExist();
+    }
+
+    @Test
     void theFolderIsTakenRelativeToTheConfigFolder() {
         var settings = io.polyhook.broker.store.PersistenceSettings.DEFAULT.withDir(Path.of("state"));
         try (RocksBrokerStore store = RocksBrokerStore.open(settings, dir)) {
