@@ -18,6 +18,12 @@ public final class QueueView implements QueueLedger.Committed {
 
     @Override
     public QueueLedger.Slot firstAtOrAfter(long seq) {
+        // A queue is mostly contiguous from its low mark: one point read usually finds the oldest,
+        // without an iterator and its native objects.
+        byte[] value = d.get(Column.QUEUES, Keys.queued(no, Math.max(0, seq)));
+        if (value != null) {
+            return new QueueLedger.Slot(Math.max(0, seq), Records.payloadSize(value));
+        }
         QueueLedger.Slot[] found = new QueueLedger.Slot[1];
         scan(seq, Long.MAX_VALUE, it -> {
             found[0] = new QueueLedger.Slot(Keys.seqOf(it.key()), Records.payloadSize(it.value()));
