@@ -9,7 +9,6 @@ import io.polyhook.broker.store.SyncMode;
 import io.polyhook.spi.SubscriberId;
 
 import java.io.FileOutputStream;
-import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,11 +21,12 @@ import java.util.Random;
 import java.util.stream.Collectors;
 
 /**
- * A process the store tests start and kill: {@code hold <folder>} keeps a store open until its
- * standard input ends; {@code write <folder> <sync> <firstCounter> <seed>} appends, consumes,
- * moves to in-flight and acknowledges at random until it is killed, and reports on standard
- * output: an intent line before a change that removes something, and an acknowledgement line
- * once a change is durable. Each line goes out in one write, so a kill never tears one.
+ * A process the store tests start and kill: {@code hold <report> <folder>} keeps a store open
+ * until its standard input ends; {@code write <report> <folder> <sync> <firstCounter> <seed>}
+ * appends, consumes, moves to in-flight and acknowledges at random until it is killed. It reports
+ * to the file {@code <report>}: an intent line before a change that removes something, and an
+ * acknowledgement line once a change is durable. Each line is one write(2) in append mode, so a
+ * kill never tears one and never loses one written before it.
  */
 public final class StoreChild {
 
@@ -36,7 +36,8 @@ public final class StoreChild {
     }
 
     public static void main(String[] args) throws Exception {
-        Path folder = Path.of(args[1]);
+        out = new FileOutputStream(args[1], true);
+        Path folder = Path.of(args[2]);
         if (args[0].equals("hold")) {
             try (RocksBrokerStore store = RocksBrokerStore.open(folder, SyncMode.BATCH, Duration.ofMillis(10))) {
                 say(store.folder().equals(folder.toAbsolutePath().normalize()) ? "OPEN" : "ELSEWHERE");
@@ -46,7 +47,7 @@ public final class StoreChild {
             }
             return;
         }
-        write(folder, SyncMode.of(args[2]).orElseThrow(), Long.parseLong(args[3]), new Random(Long.parseLong(args[4])));
+        write(folder, SyncMode.of(args[3]).orElseThrow(), Long.parseLong(args[4]), new Random(Long.parseLong(args[5])));
     }
 
     static SubscriberId session(int i) {
@@ -83,7 +84,9 @@ public final class StoreChild {
                 List<Long> counters = new ArrayList<>();
                 try (StoreBatch b = store.batch()) {
                     for (int i = 0; i < n; i++) {
-                        b.append(id, Fixtures.message("t", s + ":" + counter), QueueLimits.NONE);
+                        if (!b.append(id, Fixtures.message("t", s + ":" + counter), QueueLimits.NONE).queued()) {
+                            say("BUG " + s + " append of " + counter + " not queued");
+                        }
                         counters.add(counter++);
                     }
                     b.commit().toCompletableFuture().join();
@@ -98,7 +101,10 @@ public final class StoreChild {
                 List<Long> counters = head.stream().map(q -> counterOf(q.message().payload().toUtf8String())).toList();
                 say("c? " + s + " " + join(counters));
                 try (StoreBatch b = store.batch()) {
-                    b.removeQueuedThrough(id, head.getLast().seq());
+                    long n = b.removeQueuedThrough(id, head.getLast().seq());
+                    if (n != head.size()) {
+                        say("BUG " + s + " removed " + n + " of " + head.size() + " through " + head.getLast().seq());
+                    }
                     b.commit().toCompletableFuture().join();
                 }
                 say("C " + s + " " + join(counters));
@@ -115,11 +121,13 @@ public final class StoreChild {
                 } while (inFlight.get(s).containsKey(pid));
                 say("f? " + s + " " + c + " " + pid);
                 try (StoreBatch b = store.batch()) {
-                    b.moveToInFlight(id, head.getFirst().seq(), pid);
+                    if (!b.moveToInFlight(id, head.getFirst().seq(), pid)) {
+                        say("BUG " + s + " move of " + c + " (seq " + head.getFirst().seq() + ") refused");
+                    }
                     b.commit().toCompletableFuture().join();
                 }
                 inFlight.get(s).put(pid, c);
-                say("F " + s + " " + c + " " + pid);
+                say("F " + s + " " + c + " " + pid + " seq " + head.getFirst().seq());
             } else if (!inFlight.get(s).isEmpty()) {
                 int pid = inFlight.get(s).keySet().iterator().next();
                 long c = inFlight.get(s).remove(pid);
@@ -141,10 +149,10 @@ public final class StoreChild {
         return counters.stream().map(String::valueOf).collect(Collectors.joining(" "));
     }
 
-    private static final FileOutputStream OUT = new FileOutputStream(FileDescriptor.out);
+    private static FileOutputStream out;
 
     /** One line in one write(2): a kill cannot leave half of it. */
     private static void say(String line) throws IOException {
-        OUT.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -86,7 +86,7 @@ class StoreFolderTest {
     @Test
     void aStoreHeldByAnotherProcessIsRefusedUntilItLetsGo() throws Exception {
         storeWithAQueue();
-        try (ChildJvm holder = new ChildJvm("hold", folder().toString())) {
+        try (ChildJvm holder = new ChildJvm(dir.resolve("report.txt"), "hold", folder().toString())) {
             assertThat(holder.await("OPEN", 60)).isTrue();
             assertRefused(this::open, StoreException.Kind.LOCKED, folder(), "stop that broker, or give this one another persistence.dir");
             assertThat(holder.release()).isZero();
