@@ -2,11 +2,11 @@ package io.polyhook.broker.store;
 
 /**
  * The bound of one session's queue. An append beyond it drops the oldest queued messages (the
- * broker's policy for offline queues) until the new one fits; a message that can never fit is
- * refused. Both outcomes are counted in {@link Appended#dropped()}.
+ * broker's policy for offline queues) until the new one fits; a queue always has room for one
+ * message, however large. Drops are counted in {@link Appended#dropped()}.
  *
  * @param maxMessages how many messages the queue holds at most; 0 refuses every message
- * @param maxBytes    how many payload bytes it holds at most; 0 for no byte limit
+ * @param maxBytes    how much their {@link StoredMessage#weight()} may add up to; 0 for no byte limit
  */
 public record QueueLimits(int maxMessages, long maxBytes) {
 

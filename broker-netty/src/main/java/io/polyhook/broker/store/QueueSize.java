@@ -4,7 +4,7 @@ package io.polyhook.broker.store;
  * How much one queue holds.
  *
  * @param messages the number of messages
- * @param bytes    their payload bytes
+ * @param bytes    their {@link StoredMessage#weight()}, what the byte limits count
  */
 public record QueueSize(long messages, long bytes) {
 

@@ -7,7 +7,7 @@ import java.util.Objects;
  *
  * @param diskBytes      the store's files on disk (0 in memory)
  * @param queuedMessages messages in every session's queue
- * @param queuedBytes    their payload bytes
+ * @param queuedBytes    their {@link StoredMessage#weight()}, what the byte limits count
  * @param writes         the latency of committing a batch (the write-ahead log write, no fsync)
  * @param syncs          the latency of each fsync of the write-ahead log (empty in memory and with {@code sync: none})
  */

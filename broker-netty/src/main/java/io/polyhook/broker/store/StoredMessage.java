@@ -59,8 +59,12 @@ public record StoredMessage(String topic, int qos, Bytes payload, boolean retain
         return interval.isPresent() && nowMillis - receivedAtMillis >= interval.getAsLong() * 1000L;
     }
 
-    /** What the message weighs against a queue's byte limit: its payload size. */
+    /**
+     * What the message weighs against a queue's byte limit: what the broker counts for it in
+     * memory ({@link Message#heapBytes()}), so that {@code max_offline_bytes} means the same with
+     * either store.
+     */
     public int weight() {
-        return payload.size();
+        return (int) Math.min(Integer.MAX_VALUE, toMessage(0, receivedAtMillis).heapBytes());
     }
 }

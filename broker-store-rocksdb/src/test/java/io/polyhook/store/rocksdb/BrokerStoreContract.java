@@ -178,7 +178,7 @@ abstract class BrokerStoreContract {
 
         store = reopen();
         assertThat(payloads(readAll(store, id, QueueOrder.OLDEST_FIRST, 10))).isEqualTo(expected);
-        assertThat(store.queueSize(id)).isEqualTo(new QueueSize(25, expected.stream().mapToInt(String::length).sum()));
+        assertThat(store.queueSize(id)).isEqualTo(new QueueSize(25, expected.stream().mapToInt(p -> weight(p)).sum()));
         assertThat(recovered().get(id).queued().messages()).isEqualTo(25);
         // Appends after a restart come after what was there.
         append(id, "after", QueueLimits.NONE);
@@ -186,14 +186,20 @@ abstract class BrokerStoreContract {
         assertThat(all.getLast().message().payload().toUtf8String()).isEqualTo("after");
     }
 
+    /** What a message of {@link Fixtures#message} with this payload weighs: {@code Message.heapBytes()}. */
+    private static int weight(String payload) {
+        return 128 + payload.length() + 2 * "t".length();
+    }
+
     @ParameterizedTest(name = "{0} messages into max {1} messages / {2} bytes: {3} kept, {4} dropped")
     @CsvSource({
-            // appended, maxMessages, maxBytes, kept (oldest dropped first), dropped
+            // appended, maxMessages, maxBytes, kept (oldest dropped first), dropped; each message weighs 132
             "5, 3, 0, m2 m3 m4, 2",
             "5, 5, 0, m0 m1 m2 m3 m4, 0",
             "3, 0, 0, '', 3",
-            "5, 100, 6, m2 m3 m4, 2",
-            "4, 2, 4, m2 m3, 2",
+            "5, 100, 400, m2 m3 m4, 2",
+            "4, 2, 300, m2 m3, 2",
+            "3, 100, 100, m2, 2",
     })
     void queueLimitsDropTheOldest(int appended, int maxMessages, long maxBytes, String kept, int dropped) {
         SubscriberId id = id("limited");
@@ -212,14 +218,16 @@ abstract class BrokerStoreContract {
     }
 
     @Test
-    void aMessageLargerThanTheByteLimitIsRefusedAndCounted() {
+    void aQueueAlwaysHasRoomForOneMessageHoweverLarge() {
         SubscriberId id = id("big");
         create(id);
-        append(id, "ok", new QueueLimits(10, 4));
-        Appended a = append(id, "too-large", new QueueLimits(10, 4));
-        assertThat(a.queued()).isFalse();
+        QueueLimits limits = new QueueLimits(10, 140);
+        append(id, "ok", limits);
+        Appended a = append(id, "too-large", limits);
+        assertThat(a.queued()).isTrue();
         assertThat(a.dropped()).isEqualTo(1);
-        assertThat(payloads(readAll(store, id, QueueOrder.OLDEST_FIRST, 10))).containsExactly("ok");
+        assertThat(payloads(readAll(store, id, QueueOrder.OLDEST_FIRST, 10))).containsExactly("too-large");
+        assertThat(store.queueSize(id)).isEqualTo(new QueueSize(1, weight("too-large")));
     }
 
     @Test
@@ -241,9 +249,9 @@ abstract class BrokerStoreContract {
         assertThat(through[0]).isEqualTo(3);
         assertThat(results).containsExactly(true, true, false);
         assertThat(payloads(readAll(store, id, QueueOrder.OLDEST_FIRST, 3))).containsExactly("m4", "m6", "m7", "m8", "m9");
-        assertThat(store.queueSize(id)).isEqualTo(new QueueSize(5, 10));
+        assertThat(store.queueSize(id)).isEqualTo(new QueueSize(5, 5L * weight("m4")));
         store = reopen();
-        assertThat(store.queueSize(id)).isEqualTo(new QueueSize(5, 10));
+        assertThat(store.queueSize(id)).isEqualTo(new QueueSize(5, 5L * weight("m4")));
         assertThat(recovered().get(id).inFlight()).singleElement().satisfies(e -> {
             assertThat(e.packetId()).isEqualTo(77);
             assertThat(e.stage()).isEqualTo(InFlightStage.SENT);
@@ -479,7 +487,7 @@ abstract class BrokerStoreContract {
         append(a, "12345", QueueLimits.NONE);
         append(b, "123", QueueLimits.NONE);
         assertThat(store.metrics().queuedMessages()).isEqualTo(2);
-        assertThat(store.metrics().queuedBytes()).isEqualTo(8);
+        assertThat(store.metrics().queuedBytes()).isEqualTo(weight("12345") + weight("123"));
         assertThat(store.metrics().writes().count()).isGreaterThanOrEqualTo(3);
     }
 }

@@ -58,7 +58,7 @@ public final class QueueLedger {
             return messages.get();
         }
 
-        /** Their payload bytes. */
+        /** Their weight, what the byte limits count. */
         public long bytes() {
             return bytes.get();
         }
@@ -139,12 +139,14 @@ public final class QueueLedger {
         if (closed) {
             return null;
         }
-        if (limits.maxMessages() == 0 || (limits.maxBytes() > 0 && weight > limits.maxBytes())) {
+        if (limits.maxMessages() == 0) {
             return new Admission(-1, weight, List.of(), true);
         }
         List<Slot> dropped = List.of();
         long from = low;
-        while (count >= limits.maxMessages() || (limits.maxBytes() > 0 && bytes + weight > limits.maxBytes())) {
+        // A queue always has room for one message, however large (as the broker's in-memory queues).
+        while (count > 0 && (count >= limits.maxMessages()
+                || (limits.maxBytes() > 0 && bytes + weight > limits.maxBytes()))) {
             Slot oldest = committed.firstAtOrAfter(from);
             while (oldest != null && pending.contains(oldest.seq())) {
                 oldest = committed.firstAtOrAfter(oldest.seq() + 1);

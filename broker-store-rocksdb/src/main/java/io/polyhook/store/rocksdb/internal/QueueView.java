@@ -22,11 +22,11 @@ public final class QueueView implements QueueLedger.Committed {
         // without an iterator and its native objects.
         byte[] value = d.get(Column.QUEUES, Keys.queued(no, Math.max(0, seq)));
         if (value != null) {
-            return new QueueLedger.Slot(Math.max(0, seq), Records.payloadSize(value));
+            return new QueueLedger.Slot(Math.max(0, seq), Records.queuedWeight(value));
         }
         QueueLedger.Slot[] found = new QueueLedger.Slot[1];
         scan(seq, Long.MAX_VALUE, it -> {
-            found[0] = new QueueLedger.Slot(Keys.seqOf(it.key()), Records.payloadSize(it.value()));
+            found[0] = new QueueLedger.Slot(Keys.seqOf(it.key()), Records.queuedWeight(it.value()));
             return false;
         });
         return found[0];
@@ -35,7 +35,7 @@ public final class QueueView implements QueueLedger.Committed {
     @Override
     public void forEachBetween(long from, long toInclusive, QueueLedger.SlotConsumer each) {
         scan(from, toInclusive, it -> {
-            each.accept(Keys.seqOf(it.key()), Records.payloadSize(it.value()));
+            each.accept(Keys.seqOf(it.key()), Records.queuedWeight(it.value()));
             return true;
         });
     }

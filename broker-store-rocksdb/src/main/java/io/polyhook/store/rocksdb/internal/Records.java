@@ -90,21 +90,46 @@ public final class Records {
         }
     }
 
-    /** The payload size of a message record, without decoding the rest. */
-    public static int payloadSize(byte[] value) {
+    // ---- queued messages: the weight the queue's byte limit counts, then the message
+
+    /** A queued message's value: its {@link StoredMessage#weight()}, then its message record. */
+    public static byte[] queued(StoredMessage m, int weight) {
+        RecordWriter w = new RecordWriter(m.payload().size() + m.topic().length() + 40);
+        w.varint(weight);
+        writeMessage(w, m);
+        return w.toByteArray();
+    }
+
+    /** The weight of a queued message's value, without decoding the message. */
+    public static int queuedWeight(byte[] value) {
+        return new RecordReader(value).varint32();
+    }
+
+    /** The message of a queued message's value. */
+    public static StoredMessage queuedMessage(byte[] value) {
         RecordReader r = new RecordReader(value);
-        version(r, "message");
-        int flags = r.u8();
-        r.i64();
-        r.skipBytes();
-        if ((flags & HAS_PUBLISHER) != 0) {
-            r.skipBytes();
+        r.varint32();
+        StoredMessage m = readMessage(r);
+        r.expectEnd();
+        return m;
+    }
+
+    /** An in-flight record made from a queued message's value, without decoding the message. */
+    public static byte[] inFlightFromQueued(InFlightStage stage, byte[] queued) {
+        int skip = varintLength(queuedWeight(queued));
+        byte[] out = new byte[queued.length - skip + 1];
+        out[0] = (byte) stage.ordinal();
+        System.arraycopy(queued, skip, out, 1, queued.length - skip);
+        return out;
+    }
+
+    private static int varintLength(long v) {
+        int n = 1;
+        while ((v & ~0x7FL) != 0) {
+            v >>>= 7;
+            n++;
         }
-        int n = r.varint32();
-        for (int i = 0; i < n; i++) {
-            r.varint();
-        }
-        return r.varint32();
+        return n;
     }
 
     // ---- in flight, wills
@@ -115,14 +140,6 @@ public final class Records {
         w.u8(stage.ordinal());
         writeMessage(w, m);
         return w.toByteArray();
-    }
-
-    /** An in-flight record made from a queued message's record, without decoding it. */
-    public static byte[] inFlight(InFlightStage stage, byte[] messageRecord) {
-        byte[] out = new byte[messageRecord.length + 1];
-        out[0] = (byte) stage.ordinal();
-        System.arraycopy(messageRecord, 0, out, 1, messageRecord.length);
-        return out;
     }
 
     /** The in-flight record with another stage. */

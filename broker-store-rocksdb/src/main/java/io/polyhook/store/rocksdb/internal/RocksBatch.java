@@ -118,8 +118,9 @@ public final class RocksBatch implements StoreBatch {
         if (s == null) {
             return Appended.NO_SESSION;
         }
-        byte[] value = Records.message(message);
-        QueueLedger.Admission a = s.ledger().admit(message.weight(), limits, s.queue());
+        int weight = message.weight();
+        byte[] value = Records.queued(message, weight);
+        QueueLedger.Admission a = s.ledger().admit(weight, limits, s.queue());
         if (a == null) {
             return Appended.NO_SESSION;
         }
@@ -152,7 +153,7 @@ public final class RocksBatch implements StoreBatch {
         if (value == null) {
             return null;
         }
-        int w = s.ledger().reserveRemoval(seq, Records.payloadSize(value));
+        int w = s.ledger().reserveRemoval(seq, Records.queuedWeight(value));
         if (w < 0) {
             return null;
         }
@@ -190,7 +191,7 @@ public final class RocksBatch implements StoreBatch {
         if (value == null) {
             return false;
         }
-        put(Column.IN_FLIGHT, Keys.packet(s.no(), packetId), Records.inFlight(InFlightStage.SENT, value));
+        put(Column.IN_FLIGHT, Keys.packet(s.no(), packetId), Records.inFlightFromQueued(InFlightStage.SENT, value));
         return true;
     }
 

@@ -44,9 +44,13 @@ class RecordsTest {
                 List.of(), Long.MAX_VALUE))) {
             byte[] r = Records.message(m);
             assertThat(Records.message(r)).isEqualTo(m);
-            assertThat(Records.payloadSize(r)).isEqualTo(m.payload().size());
-            assertThat(Records.inFlight(4, Records.inFlight(InFlightStage.RELEASED, r)))
+            byte[] queued = Records.queued(m, 300);
+            assertThat(Records.queuedWeight(queued)).isEqualTo(300);
+            assertThat(Records.queuedMessage(queued)).isEqualTo(m);
+            assertThat(Records.inFlight(4, Records.inFlightFromQueued(InFlightStage.RELEASED, queued)))
                     .isEqualTo(new InFlightEntry(4, InFlightStage.RELEASED, m));
+            assertThat(Records.inFlight(4, Records.inFlight(InFlightStage.SENT, m)))
+                    .isEqualTo(new InFlightEntry(4, InFlightStage.SENT, m));
             assertThat(Records.will(Records.will(new StoredWill(m, 99)))).isEqualTo(new StoredWill(m, 99));
         }
     }
