@@ -231,7 +231,8 @@ public final class HookResults {
         return new AuthModifiers(step, props.authenticationMethod(), props.authenticationData());
     }
 
-    private static List<TopicSubscription> subscriptions(List<?> entries) {
+    /** Subscriptions from {@code {filter, qos}} or {@code {filter, {qos, subopts}}} pairs; also read by {@link HookContexts}. */
+    static List<TopicSubscription> subscriptions(List<?> entries) {
         List<TopicSubscription> out = new ArrayList<>(entries.size());
         for (Object entry : entries) {
             List<?> pair = list("topics", entry);
@@ -273,7 +274,8 @@ public final class HookResults {
         return new SubscriptionOptions(rap, noLocal, handling, subId);
     }
 
-    private static List<String> filters(List<?> entries) {
+    /** Topic filters from an array of strings; also read by {@link HookContexts}. */
+    static List<String> filters(List<?> entries) {
         List<String> out = new ArrayList<>(entries.size());
         for (Object t : entries) {
             out.add(text("topics", t));
