@@ -28,9 +28,9 @@ import java.util.function.UnaryOperator;
  * running broker's admin API. Exit code 0 on success, 1 with the server's message otherwise.
  */
 @Command(name = "script", mixinStandardHelpOptions = true,
-        description = "Manage the scripts of a running broker (through its admin API).",
+        description = "Manage the scripts of a running broker (through its admin API); test scripts without one.",
         subcommands = {ScriptCommand.ListScripts.class, ScriptCommand.Load.class, ScriptCommand.Reload.class,
-                ScriptCommand.Unload.class, ScriptCommand.Show.class})
+                ScriptCommand.Unload.class, ScriptCommand.Show.class, ScriptTestCommand.class})
 final class ScriptCommand implements Callable<Integer> {
 
     @Spec

@@ -23,18 +23,7 @@ public final class HookModule extends AbstractModule {
     @Provides
     @Singleton
     DispatchSettings dispatchSettings(ScriptsConfig scripts) {
-        DispatchSettings.Builder b = DispatchSettings.builder().deadline(scripts.hookTimeout())
-                .fallback(scripts.timeoutFallback());
-        scripts.hooks().forEach((name, policy) -> {
-            io.polyhook.spi.Hook<?> hook = io.polyhook.spi.Hooks.byName(name).orElseThrow();
-            if (policy.timeout() != null) {
-                b.deadline(hook, policy.timeout());
-            }
-            if (policy.fallback() != null) {
-                b.fallback(hook, policy.fallback());
-            }
-        });
-        return b.build();
+        return ScriptWiring.dispatchSettings(scripts);
     }
 
     @Provides
