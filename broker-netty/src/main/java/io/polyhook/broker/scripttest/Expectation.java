@@ -61,6 +61,10 @@ record Expectation(OutcomeKind kind, Optional<Modifiers> modifiers, Optional<Rea
             Map.Entry<?, ?> e = map.entrySet().iterator().next();
             kind = kind(yaml, testCase, String.valueOf(e.getKey()));
             detail = e.getValue();
+        } else if (value instanceof Boolean b) {
+            // A Lua author's first guess: return true.
+            throw yaml.error(testCase, "expect", "expect must be ok, deny, next or error, was " + b
+                    + " (write ok where the script returns true, deny for false)");
         } else {
             throw yaml.error(testCase, "expect", "expect must be ok, deny, next or error, or a map with one key ok, deny"
                     + " or error, was " + ModelText.of(value));

@@ -83,7 +83,7 @@ final class Report {
         long passed = results.stream().mapToLong(ScriptResult::passed).sum();
         long failed = results.stream().mapToLong(ScriptResult::failed).sum();
         long notLoaded = results.stream().filter(r -> !r.loaded()).count();
-        long files = results.stream().map(r -> r.file().file()).distinct().count();
+        long files = results.stream().map(r -> r.file().file()).distinct().count() + unusableFiles;
         StringBuilder s = new StringBuilder();
         if (failed == 0 && notLoaded == 0 && unusableFiles == 0) {
             s.append("PASSED  ").append(plural(passed, "case"));
