@@ -120,11 +120,6 @@ record Fixture(String library, String function, Optional<String> pool, Optional<
         return Optional.of((List<Object>) Values.immutableCopy(v));
     }
 
-    /** {@code library.function}, as scripts call it. */
-    String call() {
-        return library + "." + function;
-    }
-
     /** Whether a call of {@code library.function} with {@code arguments} is answered by this fixture. */
     boolean matches(String library, String function, List<Object> arguments) {
         if (!this.library.equals(library) || !this.function.equals(function)) {

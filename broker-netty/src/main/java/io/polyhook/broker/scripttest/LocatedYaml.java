@@ -52,11 +52,6 @@ final class LocatedYaml {
         }
     }
 
-    /** The file the document was read from. */
-    Path file() {
-        return file;
-    }
-
     /** The document's top value; {@code null} for an empty document. */
     Object root() {
         return root;

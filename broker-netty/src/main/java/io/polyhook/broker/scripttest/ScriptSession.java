@@ -108,11 +108,6 @@ final class ScriptSession implements AutoCloseable {
         this.origin = HandlerOrigin.script(scriptPath.toString());
     }
 
-    /** The engine that loads the script. */
-    ScriptEngine engine() {
-        return engine;
-    }
-
     /** Loads the script with the file's fixtures answering its top-level calls. */
     Load load() {
         fixtures.startCase(List.of());

@@ -295,6 +295,28 @@ class ScriptTestCommandTest {
     }
 
     @Test
+    void aCallThatMissesTheHookDeadlineIsAnErrorAndTheNextCaseRuns() throws IOException {
+        // bcrypt at cost 16 takes seconds; scripts.hook_timeout from the config stops the call.
+        write("slow.lua", """
+                function auth_on_publish(pub)
+                    if pub.topic == "slow" then bcrypt.hashpw("secret", "$2a$16$abcdefghijklmnopqrstuu") end
+                    return true
+                end
+                hooks = {auth_on_publish = auth_on_publish}
+                """);
+        write("slow.test.yaml", """
+                cases:
+                  - {name: too slow, hook: auth_on_publish, args: {topic: slow}, expect: ok}
+                  - {name: fast, hook: auth_on_publish, args: {topic: fast}, expect: ok}
+                """);
+        Path config = write("polyhook.yaml", "scripts: {hook_timeout: 100ms}\n");
+
+        assertThat(scriptTest("--config", config.toString(), dir.resolve("slow.test.yaml").toString())).isEqualTo(1);
+        assertThat(report()).contains("FAIL  too slow", "actual    error: missed its deadline of 100 ms (scripts.hook_timeout)",
+                "PASS  fast");
+    }
+
+    @Test
     void aScriptThatDoesNotLoadFailsWithItsErrorAndExitsOne() throws IOException {
         Path script = write("broken.lua", "function (\n");
         write("broken.test.yaml", """

@@ -13,14 +13,17 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The test files shipped beside the bundled database authentication scripts and the
- * public-broker example pass under {@code polyhook script test}, as a user runs them.
+ * The test files shipped beside the bundled database authentication scripts, the default script
+ * and the examples pass under {@code polyhook script test}, as a user runs them, and the example
+ * of docs/scripting.md is the file it names.
  */
 class ShippedScriptTestsTest {
 
     // Maven runs the tests in the module's folder.
     private static final Path AUTH = Path.of("src/main/resources/auth");
     private static final Path PUBLIC_BROKER = Path.of("../examples/public-broker");
+    private static final Path TESTING = Path.of("../examples/testing");
+    private static final Path DEFAULT_SCRIPTS = Path.of("../scripts");
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -64,5 +67,25 @@ class ShippedScriptTestsTest {
         assertThat(exit).as(out.toString() + err).isZero();
         assertThat(out.toString()).contains("public_broker.lua (luaj)", "public_broker.js (graaljs)")
                 .doesNotContain("FAIL").contains("PASSED", "(1 test file, 2 scripts)");
+    }
+
+    @Test
+    void theTestingExampleAndTheDefaultScriptPassTheirTests() {
+        int exit = scriptTest(TESTING.toString(), DEFAULT_SCRIPTS.toString());
+
+        assertThat(exit).as(out.toString() + err).isZero();
+        assertThat(out.toString()).contains("devices.lua (luaj)", "devices.js (graaljs)", "log_connections.lua (luaj)")
+                .doesNotContain("FAIL").contains("PASSED", "(2 test files, 3 scripts)");
+    }
+
+    @Test
+    void theTestFileInTheScriptingGuideIsTheExamplesFile() throws IOException {
+        String guide = Files.readString(Path.of("../docs/scripting.md"));
+        String intro = "Its test file, `examples/testing/devices.test.yaml`:\n\n```yaml\n";
+        int start = guide.indexOf(intro);
+        assertThat(start).as("the guide shows the test file").isPositive();
+        String shown = guide.substring(start + intro.length(), guide.indexOf("```\n", start + intro.length()));
+
+        assertThat(shown).isEqualTo(Files.readString(TESTING.resolve("devices.test.yaml")));
     }
 }
