@@ -12,12 +12,12 @@ import io.polyhook.core.hook.HookRegistry;
 import io.polyhook.core.provider.ProviderCatalog;
 import io.polyhook.core.script.LoadedScript;
 import io.polyhook.core.script.ScriptEngine;
-import io.polyhook.core.script.ScriptEngines;
 import io.polyhook.core.script.ScriptEnvironment;
 import io.polyhook.core.script.ScriptLoadException;
 import io.polyhook.core.script.ScriptSource;
 import io.polyhook.provider.authcache.AuthCache;
 import io.polyhook.provider.authcache.AuthCachePlugin;
+import io.polyhook.spi.AuthContext;
 import io.polyhook.spi.ChainHandler;
 import io.polyhook.spi.ChainHook;
 import io.polyhook.spi.ClientContext;
@@ -27,7 +27,11 @@ import io.polyhook.spi.Hooks;
 import io.polyhook.spi.Modifiers;
 import io.polyhook.spi.NotificationHandler;
 import io.polyhook.spi.NotificationHook;
+import io.polyhook.spi.PublishContext;
+import io.polyhook.spi.RegisterContext;
 import io.polyhook.spi.Registration;
+import io.polyhook.spi.SubscribeContext;
+import io.polyhook.spi.UnsubscribeContext;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -201,11 +205,11 @@ final class ScriptSession implements AutoCloseable {
 
     private static String clientId(HookContext context) {
         return switch (context) {
-            case io.polyhook.spi.RegisterContext r -> r.clientId();
-            case io.polyhook.spi.PublishContext p -> p.clientId();
-            case io.polyhook.spi.SubscribeContext s -> s.clientId();
-            case io.polyhook.spi.UnsubscribeContext u -> u.clientId();
-            case io.polyhook.spi.AuthContext a -> a.clientId();
+            case RegisterContext r -> r.clientId();
+            case PublishContext p -> p.clientId();
+            case SubscribeContext s -> s.clientId();
+            case UnsubscribeContext u -> u.clientId();
+            case AuthContext a -> a.clientId();
             case ClientContext c -> c.clientId();
         };
     }
