@@ -1,0 +1,284 @@
+package io.polyhook.cluster.infinispan.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.polyhook.broker.cluster.Claim;
+import io.polyhook.broker.cluster.ClusterException;
+import io.polyhook.broker.cluster.ClusterSettings;
+import io.polyhook.broker.cluster.NetsplitState;
+import io.polyhook.broker.cluster.Owner;
+import io.polyhook.broker.cluster.SessionOwnership;
+import io.polyhook.broker.cluster.SessionState;
+import io.polyhook.broker.cluster.TakeoverHandler;
+import io.polyhook.spi.Registration;
+import io.polyhook.spi.SubscriberId;
+import org.infinispan.Cache;
+import org.infinispan.commons.CacheException;
+import org.infinispan.partitionhandling.AvailabilityException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+
+/**
+ * Owner entries on a distributed cache, key {@code (mountpoint, client id)}, value
+ * {@code "<epoch>:<node>"}, changed only by compare-and-set: a claim replaces exactly the entry
+ * it read with the next epoch, so of two racing claims one wins and the other retries above it.
+ * With {@code allow_register_during_netsplit: false} the cache denies reads and writes on a
+ * minority side (Infinispan's DENY_READ_WRITES), which is what refuses registration there.
+ *
+ * <p>Takeovers and hand-overs travel on the data plane; the receiving node checks the claim it
+ * is shown against the cache before it gives anything up, so a stale or forged claim gets
+ * nothing.
+ */
+public final class OwnershipRegistry implements SessionOwnership {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OwnershipRegistry.class);
+    static final int OP_TAKEOVER = 1;
+    static final int OP_ADOPT = 2;
+    private static final int MAX_ATTEMPTS = 32;
+
+    private final String self;
+    private final ClusterSettings settings;
+    private final Cache<String, String> owners;
+    private final NodeDirectory directory;
+    private final NettyDataPlane plane;
+    private final ExecutorService workers;
+    // The claims this node holds: re-published after a merge, surrendered if the merge chose another.
+    private final Map<SubscriberId, Owner> held = new ConcurrentHashMap<>();
+    private volatile TakeoverHandler handler;
+
+    /** Owners on {@code owners}; round trips on {@code plane}; cache calls on {@code workers}. */
+    public OwnershipRegistry(ClusterSettings settings, Cache<String, String> owners, NodeDirectory directory,
+                             NettyDataPlane plane, ExecutorService workers) {
+        this.self = settings.nodeName();
+        this.settings = settings;
+        this.owners = owners;
+        this.directory = directory;
+        this.plane = plane;
+        this.workers = workers;
+        plane.onRequest(OP_TAKEOVER, this::takeoverRequested);
+        plane.onRequest(OP_ADOPT, this::adoptRequested);
+    }
+
+    @Override
+    public CompletionStage<Claim> claim(SubscriberId id) {
+        return async(() -> {
+            if (!settings.allowRegisterDuringNetsplit() && directory.view().netsplit() == NetsplitState.MINORITY) {
+                throw unavailable();
+            }
+            String key = key(id);
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                String current = owners.get(key);
+                Owner previous = current == null ? null : OwnerValue.decode(current);
+                Owner next = new Owner(self, previous == null ? 1 : previous.epoch() + 1);
+                String value = OwnerValue.encode(next);
+                boolean won = current == null ? owners.putIfAbsent(key, value) == null
+                        : owners.replace(key, current, value);
+                if (won) {
+                    held.put(id, next);
+                    return new Claim(id, next, Optional.ofNullable(previous));
+                }
+            }
+            throw new ClusterException(ClusterException.Reason.REFUSED,
+                    "claim of " + id.clientId() + " lost " + MAX_ATTEMPTS + " races in a row");
+        });
+    }
+
+    @Override
+    public CompletionStage<Optional<Owner>> owner(SubscriberId id) {
+        return async(() -> Optional.ofNullable(owners.get(key(id))).map(OwnerValue::decode));
+    }
+
+    @Override
+    public CompletionStage<Optional<SessionState>> takeOver(Claim claim, boolean cleanStart) {
+        if (!claim.takesOverFromAnotherNode() || !directory.view().contains(claim.previous().get().node())) {
+            // No other node held it, or it is gone: its sessions are unavailable until it returns.
+            return isCurrent(claim).thenApply(current -> {
+                if (!current) {
+                    throw stale(claim);
+                }
+                return Optional.empty();
+            });
+        }
+        ByteBuf body = Unpooled.buffer();
+        SessionStateCodec.writeClaim(body, claim);
+        body.writeBoolean(cleanStart);
+        return plane.request(claim.previous().get().node(), OP_TAKEOVER, bytes(body)).thenApply(answer -> {
+            if (answer.length == 0) {
+                return Optional.<SessionState>empty();
+            }
+            return Optional.of(SessionStateCodec.read(Unpooled.wrappedBuffer(answer), System.nanoTime()));
+        });
+    }
+
+    /** The old owner's side of a takeover: checks the claim is current, then gives the session up. */
+    private CompletionStage<byte[]> takeoverRequested(String from, ByteBuf body) {
+        Claim claim = SessionStateCodec.readClaim(body);
+        boolean cleanStart = body.readBoolean();
+        return async(() -> {
+            if (!claim.owner().node().equals(from) || !current(claim)) {
+                throw stale(claim);
+            }
+            held.remove(claim.id());
+            return claim;
+        }).thenCompose(c -> {
+            TakeoverHandler h = handler;
+            return h == null ? CompletableFuture.completedFuture(Optional.<SessionState>empty())
+                    : h.surrender(c.id(), c, cleanStart);
+        }).thenApply(state -> {
+            if (state.isEmpty()) {
+                return new byte[0];
+            }
+            ByteBuf out = Unpooled.buffer();
+            SessionStateCodec.write(out, state.get(), System.nanoTime());
+            return bytes(out);
+        });
+    }
+
+    @Override
+    public CompletionStage<Boolean> release(Claim claim) {
+        return async(() -> {
+            boolean released = owners.remove(key(claim.id()), OwnerValue.encode(claim.owner()));
+            if (released) {
+                held.remove(claim.id(), claim.owner());
+            }
+            return released;
+        });
+    }
+
+    @Override
+    public CompletionStage<Claim> transfer(Claim claim, String to, SessionState state) {
+        return async(() -> {
+            if (!directory.view().contains(to) || to.equals(self)) {
+                throw new ClusterException(ClusterException.Reason.UNREACHABLE, "node " + to + " is not a peer in the view");
+            }
+            Owner next = new Owner(to, claim.epoch() + 1);
+            if (!owners.replace(key(claim.id()), OwnerValue.encode(claim.owner()), OwnerValue.encode(next))) {
+                throw stale(claim);
+            }
+            held.remove(claim.id(), claim.owner());
+            return new Claim(claim.id(), next, Optional.of(claim.owner()));
+        }).thenCompose(adopted -> {
+            ByteBuf body = Unpooled.buffer();
+            SessionStateCodec.writeClaim(body, adopted);
+            SessionStateCodec.write(body, state, System.nanoTime());
+            return plane.request(to, OP_ADOPT, bytes(body)).handle((ok, e) -> {
+                if (e == null) {
+                    return adopted;
+                }
+                // The target did not install it: the session stays here, under the claim it had.
+                owners.replace(key(claim.id()), OwnerValue.encode(adopted.owner()), OwnerValue.encode(claim.owner()));
+                held.put(claim.id(), claim.owner());
+                throw e instanceof RuntimeException r ? r : new ClusterException(ClusterException.Reason.REFUSED, e.toString());
+            });
+        });
+    }
+
+    /** The receiving side of a hand-over: the claim must name this node and be current. */
+    private CompletionStage<byte[]> adoptRequested(String from, ByteBuf body) {
+        Claim claim = SessionStateCodec.readClaim(body);
+        SessionState state = SessionStateCodec.read(body, System.nanoTime());
+        return async(() -> {
+            if (!claim.owner().node().equals(self) || !current(claim) || !state.id().equals(claim.id())) {
+                throw stale(claim);
+            }
+            held.put(claim.id(), claim.owner());
+            return claim;
+        }).thenCompose(c -> {
+            TakeoverHandler h = handler;
+            if (h == null) {
+                throw new ClusterException(ClusterException.Reason.REFUSED, "node " + self + " takes no sessions yet");
+            }
+            return h.adopt(c, state);
+        }).thenApply(v -> new byte[0]);
+    }
+
+    @Override
+    public CompletionStage<Boolean> isCurrent(Claim claim) {
+        return async(() -> current(claim));
+    }
+
+    @Override
+    public Registration onTakeover(TakeoverHandler h) {
+        handler = h;
+        return () -> handler = null;
+    }
+
+    /**
+     * After a merge (and periodically): puts back the entries of claims this node holds that the
+     * cache lost, and gives up the sessions whose entry a newer claim took on the other side.
+     */
+    public void reconcile() {
+        for (Map.Entry<SubscriberId, Owner> e : held.entrySet()) {
+            try {
+                String key = key(e.getKey());
+                String mine = OwnerValue.encode(e.getValue());
+                String current = owners.get(key);
+                if (current == null) {
+                    owners.putIfAbsent(key, mine);
+                } else if (!current.equals(mine)) {
+                    Owner winner = OwnerValue.decode(current);
+                    if (held.remove(e.getKey(), e.getValue())) {
+                        LOG.info("client {} is held by {} at epoch {} after the merge: closing it here",
+                                e.getKey().clientId(), winner.node(), winner.epoch());
+                        TakeoverHandler h = handler;
+                        if (h != null) {
+                            h.surrender(e.getKey(), new Claim(e.getKey(), winner, Optional.of(e.getValue())), false);
+                        }
+                    }
+                }
+            } catch (AvailabilityException ex) {
+                return;
+            } catch (RuntimeException ex) {
+                LOG.debug("reconciling the owner of {} failed: {}", e.getKey().clientId(), ex.toString());
+            }
+        }
+    }
+
+    private boolean current(Claim claim) {
+        return OwnerValue.encode(claim.owner()).equals(owners.get(key(claim.id())));
+    }
+
+    private static String key(SubscriberId id) {
+        return Keys.of(id.mountpoint(), id.clientId());
+    }
+
+    private ClusterException unavailable() {
+        return new ClusterException(ClusterException.Reason.UNAVAILABLE,
+                "node " + self + " is on the minority side of a netsplit: registration is not allowed");
+    }
+
+    private static ClusterException stale(Claim claim) {
+        return new ClusterException(ClusterException.Reason.STALE_CLAIM,
+                "claim of " + claim.id().clientId() + " at epoch " + claim.epoch() + " by " + claim.owner().node()
+                        + " is no longer current");
+    }
+
+    private <T> CompletableFuture<T> async(Supplier<T> work) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return work.get();
+            } catch (AvailabilityException e) {
+                throw unavailable();
+            } catch (ClusterException e) {
+                throw e;
+            } catch (CacheException e) {
+                throw new ClusterException(ClusterException.Reason.UNAVAILABLE,
+                        "the owner registry is not available: " + e.getClass().getSimpleName());
+            }
+        }, workers);
+    }
+
+    private static byte[] bytes(ByteBuf b) {
+        byte[] out = new byte[b.readableBytes()];
+        b.readBytes(out);
+        return out;
+    }
+}
