@@ -88,9 +88,13 @@ public final class InfinispanCluster implements Cluster {
             global.shutdown().hookBehavior(ShutdownHookBehavior.DONT_REGISTER);
             global.jmx().disable();
             global.cacheContainer().statistics(false);
+            // The broker has its own metrics; Infinispan's would register in Micrometer's global registry.
+            global.metrics().gauges(false).histograms(false);
             manager = new DefaultCacheManager(global.build(), false);
             CacheLayout.define(manager, settings);
             manager.start();
+            // Caches join their topologies in parallel: a join costs one rebalance round, not five.
+            manager.startCaches(CacheLayout.NODES, CacheLayout.ROUTES, CacheLayout.OWNERS, CacheLayout.RETAINED, CacheLayout.KV);
             directory = new NodeDirectory(self, manager, manager.getCache(CacheLayout.NODES), events,
                     () -> channel.getView() == null ? 0 : channel.getView().getViewId().getId());
             dir.set(directory);
