@@ -199,6 +199,11 @@ public final class NettyDataPlane implements DataPlane, AutoCloseable {
         nodes.forEach(this::peerGone);
     }
 
+    /** The link to {@code node} if one is open (tests hold its event loop to gather a burst). */
+    PeerLink existingLink(String node) {
+        return links.get(node);
+    }
+
     private PeerLink link(String node) {
         if (node.equals(self) || blocked.contains(node)) {
             return null;

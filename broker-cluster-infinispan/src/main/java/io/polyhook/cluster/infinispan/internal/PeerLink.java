@@ -74,6 +74,11 @@ final class PeerLink {
         return state;
     }
 
+    /** The connected channel, or null (tests hold its event loop to gather a burst). */
+    Channel channel() {
+        return channel;
+    }
+
     /** Queues {@code item}; false if the link is closed or its queue is full. */
     boolean offer(Outgoing item) {
         if (state == State.CLOSED) {
