@@ -178,7 +178,10 @@ public final class InfinispanCluster implements Cluster {
             public void isolateFrom(Collection<String> nodes) {
                 Set<String> names = new HashSet<>(nodes);
                 for (Address a : channel.getView().getMembers()) {
-                    if (names.contains(a.toString())) {
+                    // JGroups names a member "node1(v=16.2.2)": the node name, then Infinispan's version.
+                    String name = a.toString();
+                    int paren = name.indexOf('(');
+                    if (names.contains(paren < 0 ? name : name.substring(0, paren))) {
                         discard.addIgnoreMember(a);
                     }
                 }

@@ -213,7 +213,7 @@ public final class ReplicatedRoutes implements RouteTable {
             }
         }
         if (fixed > 0) {
-            LOG.info("re-published {} of this node's {} routes", fixed, own.size());
+            LOG.info("rewrote {} route entries of this node in the cluster (it has {} routes)", fixed, own.size());
         }
         rebuildMirror();
     }
