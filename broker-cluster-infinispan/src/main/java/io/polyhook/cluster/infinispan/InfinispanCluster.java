@@ -109,7 +109,7 @@ public final class InfinispanCluster implements Cluster {
                 retained.onView(change);
                 if (change.merge()) {
                     directory.republish(dataPlane.boundAddress());
-                    ownership.reconcile();
+                    ownership.reconcile(true);
                 }
             });
             directory.start(dataPlane.boundAddress());
@@ -118,7 +118,7 @@ public final class InfinispanCluster implements Cluster {
             long every = tuning.reconcileInterval().toMillis();
             events.scheduleWithFixedDelay(() -> {
                 routes.reconcile();
-                ownership.reconcile();
+                ownership.reconcile(false);
             }, every, every, TimeUnit.MILLISECONDS);
         } catch (Exception | Error e) {
             shutdown();

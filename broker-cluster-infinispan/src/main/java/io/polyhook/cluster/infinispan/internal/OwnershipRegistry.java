@@ -212,10 +212,13 @@ public final class OwnershipRegistry implements SessionOwnership {
     }
 
     /**
-     * After a merge (and periodically): puts back the entries of claims this node holds that the
-     * cache lost, and gives up the sessions whose entry a newer claim took on the other side.
+     * Puts back the entries of claims this node holds that the cache lost; after a merge also
+     * gives up the sessions whose entry the other side's claim took (only with
+     * {@code allow_register_during_netsplit: true} can both sides have claimed). Not
+     * periodically: between a claim and its takeover request the entry names the new owner
+     * already, and that session must wait for the request that carries its state away.
      */
-    public void reconcile() {
+    public void reconcile(boolean afterMerge) {
         for (Map.Entry<SubscriberId, Owner> e : held.entrySet()) {
             try {
                 String key = key(e.getKey());
@@ -223,7 +226,7 @@ public final class OwnershipRegistry implements SessionOwnership {
                 String current = owners.get(key);
                 if (current == null) {
                     owners.putIfAbsent(key, mine);
-                } else if (!current.equals(mine)) {
+                } else if (afterMerge && !current.equals(mine)) {
                     Owner winner = OwnerValue.decode(current);
                     if (held.remove(e.getKey(), e.getValue())) {
                         LOG.info("client {} is held by {} at epoch {} after the merge: closing it here",
