@@ -109,7 +109,8 @@ public final class InfinispanCluster implements Cluster {
                 retained.onView(change);
                 if (change.merge()) {
                     directory.republish(dataPlane.boundAddress());
-                    ownership.reconcile(true);
+                    // Owner entries live on other nodes too: their reads wait on the network, not on this thread.
+                    workers.execute(() -> ownership.reconcile(true));
                 }
             });
             directory.start(dataPlane.boundAddress());
@@ -118,7 +119,7 @@ public final class InfinispanCluster implements Cluster {
             long every = tuning.reconcileInterval().toMillis();
             events.scheduleWithFixedDelay(() -> {
                 routes.reconcile();
-                ownership.reconcile(false);
+                workers.execute(() -> ownership.reconcile(false));
             }, every, every, TimeUnit.MILLISECONDS);
         } catch (Exception | Error e) {
             shutdown();

@@ -76,6 +76,15 @@ final class TestCluster implements AutoCloseable {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
+                // What the cluster's own threads are stuck on, for the failure report.
+                Thread.getAllStackTraces().forEach((t, stack) -> {
+                    if (t.getName().startsWith("polyhook-cluster")) {
+                        System.out.println("thread " + t.getName() + " " + t.getState());
+                        for (int i = 0; i < Math.min(stack.length, 25); i++) {
+                            System.out.println("    at " + stack[i]);
+                        }
+                    }
+                });
                 throw new AssertionError("timed out waiting until " + what);
             }
             // Polling a condition with a deadline, not sleeping for a guessed time.

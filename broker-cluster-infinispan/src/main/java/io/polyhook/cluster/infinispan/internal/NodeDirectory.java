@@ -137,7 +137,8 @@ public final class NodeDirectory implements Membership {
         ClusterView before = view;
         List<String> members = memberNames();
         Set<String> known = new LinkedHashSet<>(members);
-        for (String n : nodes.keySet()) {
+        // The replicated cache's own copy: no cluster-wide iteration on the event thread.
+        for (String n : nodes.getAdvancedCache().withFlags(org.infinispan.context.Flag.CACHE_MODE_LOCAL).keySet()) {
             known.add(n);
         }
         Set<String> missing = new HashSet<>(known);
