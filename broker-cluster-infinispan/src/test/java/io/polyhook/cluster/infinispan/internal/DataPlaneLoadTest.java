@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A bounded load of the data plane: publishers on node a send small QoS 1 messages to node b as
  * fast as the link takes them. It prints the rate (no timing assertion: this machine is shared)
- * and checks that every message arrived in its publisher's order. Size it with
+ * and checks that every message arrived in its publisher's order; when the peer's queue is full,
+ * a publisher retries the refused send. Size it with
  * {@code -Dload.messages=N} (default 200,000) and {@code -Dload.publishers=P} (default 4).
  */
 class DataPlaneLoadTest {
@@ -53,7 +54,8 @@ class DataPlaneLoadTest {
                                 java.util.Optional.of("pub"), List.of(i), System.nanoTime());
                         RemoteDelivery d = new RemoteDelivery(pair.a.newId(), "", m, true, List.of());
                         while (!pair.a.send("b", d)) {
-                            Thread.onSpinWait();
+                            // Back off instead of spinning: spinners would take the link's own cores.
+                            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
                         }
                     }
                 }));
@@ -66,12 +68,13 @@ class DataPlaneLoadTest {
             var stats = pair.a.stats();
             double seconds = nanos / 1e9;
             System.out.printf("data plane: %d messages of %d bytes from %d publishers in %.2f s: %.0f msg/s, %.1f MB/s on the wire,"
-                            + " %d frames (%.0f messages per frame)%n", each * publishers, payload.length, publishers, seconds,
-                    each * publishers / seconds, stats.bytes() / seconds / 1e6, stats.frames(),
-                    (double) stats.sent() / Math.max(1, stats.frames()));
+                            + " %d frames (%.0f messages per frame), %d sends refused by the full queue and retried%n",
+                    each * publishers, payload.length, publishers, seconds, each * publishers / seconds,
+                    stats.bytes() / seconds / 1e6, stats.frames(), (double) stats.sent() / Math.max(1, stats.frames()),
+                    stats.dropped());
             assertThat(disorder.get()).isZero();
             assertThat(stats.sent()).isEqualTo((long) each * publishers);
-            assertThat(stats.dropped()).isZero();
+            // A full queue refuses a send (counted as dropped); these publishers retry, so nothing is lost.
         }
     }
 }
