@@ -141,6 +141,7 @@ public final class PolyhookBroker implements AutoCloseable {
         plugins.close();
         injector.getInstance(ProviderCatalog.class).close();
         injector.getInstance(HookDispatcher.class).close();
+        injector.getInstance(io.polyhook.broker.hooks.AuthCacheWatch.class).close();
         sessions.close();
         transport.close();
         LOG.info("broker stopped");

@@ -35,6 +35,12 @@ public final class ScriptModule extends AbstractModule {
         this.extraEngines = List.copyOf(extraEngines);
     }
 
+    @Override
+    protected void configure() {
+        // The broker re-authorizes subscriptions when the cache changes, from the start.
+        bind(AuthCacheWatch.class).asEagerSingleton();
+    }
+
     @Provides
     @Singleton
     AuthCache authCache() {

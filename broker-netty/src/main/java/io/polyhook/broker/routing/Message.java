@@ -18,7 +18,8 @@ import java.util.Optional;
  * @param properties    the MQTT 5 properties that travel with the message (no topic alias)
  * @param publisher     the client id of the publisher, for no-local subscriptions; empty for the broker
  * @param subscriptionIds the subscription identifiers of a delivery (MQTT 5), empty otherwise
- * @param receivedNanos   when the broker received it ({@link System#nanoTime()}), for the MQTT 5 message expiry
+ * @param receivedNanos   when the broker received it, on {@link System#nanoTime()}'s clock (or the clock a test
+ *                        gives the broker instead), for the MQTT 5 message expiry
  */
 public record Message(String topic, int qos, Bytes payload, boolean retain, MqttProperties properties,
                       Optional<String> publisher, List<Integer> subscriptionIds, long receivedNanos) {
@@ -32,11 +33,17 @@ public record Message(String topic, int qos, Bytes payload, boolean retain, Mqtt
         subscriptionIds = List.copyOf(subscriptionIds);
     }
 
-    /** A message as published. */
+    /** A message as published now. */
     public static Message of(String topic, int qos, Bytes payload, boolean retain, MqttProperties properties,
                              String publisher) {
+        return of(topic, qos, payload, retain, properties, publisher, System.nanoTime());
+    }
+
+    /** A message as published at {@code receivedNanos}; {@code publisher} null for the broker. */
+    public static Message of(String topic, int qos, Bytes payload, boolean retain, MqttProperties properties,
+                             String publisher, long receivedNanos) {
         return new Message(topic, qos, payload, retain, properties, Optional.ofNullable(publisher), List.of(),
-                System.nanoTime());
+                receivedNanos);
     }
 
     /** This message as it goes to one subscriber. */

@@ -11,10 +11,10 @@ import io.polyhook.broker.routing.Message;
  * @param message  the message
  * @param released whether PUBREC came and PUBREL was sent (QoS 2, second half)
  */
-record InFlight(int packetId, Message message, boolean released) {
+public record InFlight(int packetId, Message message, boolean released) {
 
     /** This entry after the client's PUBREC. */
-    InFlight release() {
+    public InFlight release() {
         return new InFlight(packetId, message, true);
     }
 }

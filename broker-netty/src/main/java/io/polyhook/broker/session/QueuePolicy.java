@@ -7,7 +7,8 @@ package io.polyhook.broker.session;
  * @param lastInFirstOut     deliver a queue newest first ({@code queue_type = lifo})
  * @param upgradeQos         deliver with the subscription's QoS even above the published one
  */
-record QueuePolicy(int maxOfflineMessages, boolean lastInFirstOut, boolean upgradeQos) {
+public record QueuePolicy(int maxOfflineMessages, boolean lastInFirstOut, boolean upgradeQos) {
 
-    static final QueuePolicy DEFAULT = new QueuePolicy(-1, false, false);
+    /** The broker's bound, first in first out, no upgrade. */
+    public static final QueuePolicy DEFAULT = new QueuePolicy(-1, false, false);
 }

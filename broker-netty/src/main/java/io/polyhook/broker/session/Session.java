@@ -1,5 +1,6 @@
 package io.polyhook.broker.session;
 
+import io.polyhook.broker.routing.DeliveryTarget;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.core.hook.ClientLane;
 import io.polyhook.spi.MqttVersion;
@@ -15,9 +16,19 @@ import java.util.concurrent.ScheduledFuture;
 /**
  * The broker-side state of one client identity (mountpoint + client id) that outlives a single
  * connection: its subscriptions and, while it is offline, its queue of QoS 1/2 messages.
- * Shared between event loops, so every mutable field is guarded by {@code this}.
+ * Shared between event loops, so every mutable field is guarded by {@code this}; the connection
+ * and the QoS upgrade are also volatile, so that routing reads them without the lock.
+ *
+ * <p>As the {@link DeliveryTarget} of its identity, it passes messages to its live connection's
+ * outbound flow, or, while offline, to its queue (through the registry, which fires
+ * {@code on_offline_message}).
  */
-final class Session {
+public final class Session implements DeliveryTarget {
+
+    /** Where a message for an offline session goes. */
+    interface OfflineDelivery {
+        void queue(Session session, Message message);
+    }
 
     /** MQTT 5's "never expires" session expiry interval. */
     static final long NEVER = 0xFFFF_FFFFL;
@@ -29,7 +40,8 @@ final class Session {
     // What the kept in-flight messages hold, counted in the broker's total while the session is offline.
     private long inflightBytes;
     private final ByteBudget budget;
-    private ConnectionHandler connection;
+    private final OfflineDelivery offlineDelivery;
+    private volatile ClientConnection connection;
     private long expirySeconds;
     private ClientLane lane;
     private MqttVersion version = MqttVersion.V3_1_1;
@@ -40,19 +52,61 @@ final class Session {
     // Per-client queue policy from auth_on_register: offline queue bound (-1: the broker's), order, QoS upgrade.
     private int maxOffline = -1;
     private boolean lifo;
-    private boolean upgradeQos;
+    private volatile boolean upgradeQos;
     // Who connected last, for re-authorizing the subscriptions later.
     private Optional<String> username = Optional.empty();
     private boolean maySubscribe = true;
 
-    Session(SubscriberId id, ByteBudget budget) {
+    Session(SubscriberId id, ByteBudget budget, OfflineDelivery offlineDelivery) {
         this.id = id;
         this.offline = new OfflineQueue(budget);
         this.budget = budget;
+        this.offlineDelivery = offlineDelivery;
     }
 
-    synchronized ConnectionHandler connection() {
+    /** Its identity. */
+    public SubscriberId id() {
+        return id;
+    }
+
+    ClientConnection connection() {
         return connection;
+    }
+
+    @Override
+    public void deliver(Message message) {
+        ClientConnection c = connection;
+        if (c != null) {
+            c.outbound().deliver(message);
+        } else {
+            offlineDelivery.queue(this, message);
+        }
+    }
+
+    @Override
+    public boolean online() {
+        return connection != null;
+    }
+
+    @Override
+    public boolean upgradesQos() {
+        return upgradeQos;
+    }
+
+    @Override
+    public boolean congested() {
+        ClientConnection c = connection;
+        return c != null && c.outbound().congested();
+    }
+
+    @Override
+    public void whenRelieved(Runnable relief) {
+        ClientConnection c = connection;
+        if (c == null) {
+            relief.run();
+        } else {
+            c.outbound().whenRelieved(relief);
+        }
     }
 
     synchronized ClientLane lane() {
@@ -71,7 +125,8 @@ final class Session {
         return expirySeconds;
     }
 
-    synchronized void expirySeconds(long seconds) {
+    /** Sets the session expiry interval (an MQTT 5 DISCONNECT may change it). */
+    public synchronized void expirySeconds(long seconds) {
         expirySeconds = seconds;
     }
 
@@ -96,11 +151,6 @@ final class Session {
         return maySubscribe;
     }
 
-    /** Whether deliveries go out with the subscription's QoS even above the published one (upgrade_qos). */
-    synchronized boolean upgradeQos() {
-        return upgradeQos;
-    }
-
     /** The offline queue bound: the client's own, or {@code brokerMax}. */
     synchronized int maxOffline(int brokerMax) {
         return maxOffline >= 0 ? maxOffline : brokerMax;
@@ -121,7 +171,7 @@ final class Session {
      * Binds a new connection. Returns the messages queued while offline, oldest first; the
      * unacknowledged ones of the previous connection are then taken with {@link #takeInFlight()}.
      */
-    synchronized List<Message> attach(ConnectionHandler handler, long expiry, ClientLane newLane, MqttVersion v) {
+    synchronized List<Message> attach(ClientConnection handler, long expiry, ClientLane newLane, MqttVersion v) {
         connection = handler;
         expirySeconds = expiry;
         lane = newLane;
@@ -137,7 +187,7 @@ final class Session {
     }
 
     /** Unbinds {@code handler} if it is still the session's connection; returns whether it was. */
-    synchronized boolean detach(ConnectionHandler handler) {
+    synchronized boolean detach(ClientConnection handler) {
         if (connection != handler) {
             return false;
         }
@@ -146,8 +196,8 @@ final class Session {
     }
 
     /** Unbinds whatever connection is bound (a takeover); returns it. */
-    synchronized ConnectionHandler takeOver() {
-        ConnectionHandler previous = connection;
+    synchronized ClientConnection takeOver() {
+        ClientConnection previous = connection;
         connection = null;
         return previous;
     }

@@ -2,22 +2,22 @@ package io.polyhook.broker.session;
 
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.failure.ThreadFailures;
+import io.polyhook.broker.hookbridge.HookContexts;
+import io.polyhook.broker.hookbridge.ProtocolHooks;
+import io.polyhook.broker.hookbridge.ReasonCodes;
 import io.polyhook.broker.routing.Message;
-import io.polyhook.broker.routing.RetainedStore;
+import io.polyhook.broker.routing.Router;
 import io.polyhook.broker.routing.SubscriptionTree;
 import io.polyhook.broker.sys.BrokerStats;
+import io.polyhook.broker.sys.SessionCount;
 import io.polyhook.core.hook.ChainOutcome;
 import io.polyhook.core.hook.ClientLane;
 import io.polyhook.core.hook.HookDispatcher;
-import io.polyhook.provider.authcache.AuthCache;
 import io.polyhook.spi.ChainHook;
 import io.polyhook.spi.ClientContext;
 import io.polyhook.spi.Hooks;
 import io.polyhook.spi.MqttVersion;
-import io.polyhook.spi.PublishContext;
-import io.polyhook.spi.Registration;
 import io.polyhook.spi.SubscribeContext;
-import io.polyhook.spi.SharedSubscriptionPolicy;
 import io.polyhook.spi.SubscribeModifiers;
 import io.polyhook.spi.SubscriberId;
 import io.polyhook.spi.TopicSubscription;
@@ -35,27 +35,27 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Every session of the broker by identity, and the routing of admitted messages to them:
- * retained store, subscription tree, then each matching session (online: its connection's
- * event loop; offline and persistent: its queue).
+ * Every session of the broker by identity: attaching a connection to its session (taking it over
+ * from another one, starting afresh or resuming), detaching it, session expiry, delayed wills, the
+ * offline queues, subscriptions and their re-authorization. Each session is its identity's
+ * {@link io.polyhook.broker.routing.DeliveryTarget} in the {@link Router}.
  */
 @Singleton
-public final class SessionRegistry implements AutoCloseable {
+public final class SessionRegistry implements SessionCount, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
 
     private final Map<SubscriberId, Session> sessions = new ConcurrentHashMap<>();
     private final BrokerSettings settings;
     private final HookDispatcher dispatcher;
+    private final Router router;
     private final SubscriptionTree tree;
-    private final RetainedStore retained;
     private final BrokerStats stats;
     private final ByteBudget queuedBytes;
-    private Registration authCacheWatch;
+    private final Session.OfflineDelivery offlineDelivery = this::queueOffline;
     // One small platform thread for session-expiry and will-delay timers; the tasks only take locks.
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "polyhook-timers");
@@ -63,49 +63,20 @@ public final class SessionRegistry implements AutoCloseable {
         return t;
     });
 
-    /** A registry routing with {@code tree} and {@code retained}, calling hooks through {@code dispatcher}. */
+    /** A registry whose sessions receive from {@code router}, calling hooks through {@code dispatcher}. */
     @Inject
-    public SessionRegistry(BrokerSettings settings, HookDispatcher dispatcher, SubscriptionTree tree,
-                           RetainedStore retained, BrokerStats stats) {
+    public SessionRegistry(BrokerSettings settings, HookDispatcher dispatcher, Router router, BrokerStats stats) {
         this.queuedBytes = new ByteBudget(settings.limits().maxTotalQueuedBytes());
         this.stats = stats;
         this.settings = settings;
         this.dispatcher = dispatcher;
-        this.tree = tree;
-        this.retained = retained;
+        this.router = router;
+        this.tree = router.tree();
     }
 
-    /**
-     * Re-authorizes a client's live subscriptions whenever the auth cache's answers for it
-     * change, if the injector has an {@link AuthCache}.
-     */
-    @com.google.inject.Inject(optional = true)
-    void watch(AuthCache cache) {
-        authCacheWatch = cache.onChange(this::subscriptionsMayHaveChanged);
-    }
-
-    BrokerSettings settings() {
-        return settings;
-    }
-
-    HookDispatcher dispatcher() {
-        return dispatcher;
-    }
-
-    SubscriptionTree tree() {
-        return tree;
-    }
-
-    RetainedStore retained() {
-        return retained;
-    }
-
-    BrokerStats stats() {
-        return stats;
-    }
-
-    ScheduledExecutorService timers() {
-        return timers;
+    /** The router the sessions are delivery targets of. */
+    public Router router() {
+        return router;
     }
 
     /** What all queues hold together, against {@code broker.max_total_queued_bytes}. */
@@ -114,6 +85,7 @@ public final class SessionRegistry implements AutoCloseable {
     }
 
     /** The number of sessions, online or offline. */
+    @Override
     public int size() {
         return sessions.size();
     }
@@ -123,39 +95,54 @@ public final class SessionRegistry implements AutoCloseable {
         return sessions.containsKey(id);
     }
 
-    /** What {@link #connect} found and did. */
-    record Attached(Session session, boolean sessionPresent, ConnectionHandler previous, List<Message> queued,
-                    List<InFlight> resend) {
+    /**
+     * What {@link #connect} found and did.
+     *
+     * @param session        the session now attached
+     * @param sessionPresent whether it was resumed
+     * @param previous       the connection it was taken from, if any (told by the registry already)
+     * @param queued         what was queued while it was offline, in delivery order
+     * @param resend         what the previous connection left unacknowledged, to resend first
+     */
+    public record Attached(Session session, boolean sessionPresent, ClientConnection previous, List<Message> queued,
+                           List<InFlight> resend) {
     }
 
     /**
-     * Binds {@code handler} to the session of {@code id}: takes the session over from another
-     * connection, starts it afresh ({@code cleanStart}) or resumes it.
+     * Binds {@code connection} to the session of {@code client.id()}: takes the session over from
+     * another connection (which is told), starts it afresh ({@code cleanStart}) or resumes it.
      */
-    synchronized Attached connect(SubscriberId id, boolean cleanStart, long expiry, ConnectionHandler handler,
-                                  ClientLane lane, MqttVersion version, QueuePolicy policy, Optional<String> username,
-                                  boolean maySubscribe) {
-        Session existing = sessions.get(id);
-        ConnectionHandler previous = null;
-        boolean present = false;
-        Session session;
-        if (existing != null) {
-            previous = existing.takeOver();
-        }
-        if (existing != null && !cleanStart) {
-            session = existing;
-            present = true;
-        } else {
+    public Attached connect(ClientAttachment client, ClientConnection connection) {
+        Attached attached;
+        synchronized (this) {
+            Session existing = sessions.get(client.id());
+            ClientConnection previous = null;
+            boolean present = false;
+            Session session;
             if (existing != null) {
-                drop(existing);
+                previous = existing.takeOver();
             }
-            session = new Session(id, queuedBytes);
-            sessions.put(id, session);
+            if (existing != null && !client.cleanStart()) {
+                session = existing;
+                present = true;
+            } else {
+                if (existing != null) {
+                    drop(existing);
+                }
+                session = new Session(client.id(), queuedBytes, offlineDelivery);
+                sessions.put(client.id(), session);
+                router.addTarget(client.id(), session);
+            }
+            QueuePolicy policy = client.queuePolicy();
+            session.policy(policy.maxOfflineMessages(), policy.lastInFirstOut(), policy.upgradeQos());
+            session.client(client.username(), client.maySubscribe());
+            List<Message> queued = session.attach(connection, client.expirySeconds(), client.lane(), client.version());
+            attached = new Attached(session, present, previous, queued, session.takeInFlight());
         }
-        session.policy(policy.maxOfflineMessages(), policy.lastInFirstOut(), policy.upgradeQos());
-        session.client(username, maySubscribe);
-        List<Message> queued = session.attach(handler, expiry, lane, version);
-        return new Attached(session, present, previous, queued, session.takeInFlight());
+        if (attached.previous() != null) {
+            attached.previous().takenOver();
+        }
+        return attached;
     }
 
     /**
@@ -163,24 +150,24 @@ public final class SessionRegistry implements AutoCloseable {
      * that were sent and not fully acknowledged, {@code pending} those that never went out; both
      * go back to the session.
      */
-    void disconnected(Session session, ConnectionHandler handler, List<InFlight> inflight, List<Message> pending) {
-        if (!session.detach(handler)) {
+    public void disconnected(Session session, ClientConnection connection, List<InFlight> inflight,
+                             List<Message> pending) {
+        if (!session.detach(connection)) {
             // Taken over: the session lives on with another connection, which resends the
             // unacknowledged ones with their packet ids (the client may have them half-done) and
             // then sends the ones that never went out.
             if (!session.isDiscarded()) {
-                ConnectionHandler successor = session.connection();
+                ClientConnection successor = session.connection();
                 if (successor != null) {
                     successor.resendTakenOver(inflight);
                 } else {
                     session.keepInFlight(inflight);
                 }
-                pending.forEach(m -> offer(session, m));
+                pending.forEach(session::deliver);
             }
             return;
         }
         ClientLane lane = session.lane();
-        ClientContext ctx = null;
         if (session.isPersistent()) {
             session.keepInFlight(inflight);
             int max = session.maxOffline(settings.maxOfflineMessages());
@@ -192,8 +179,8 @@ public final class SessionRegistry implements AutoCloseable {
                         expiry, TimeUnit.SECONDS));
             }
             if (dispatcher.has(Hooks.ON_CLIENT_OFFLINE)) {
-                ctx = new ClientContext(session.id.mountpoint(), session.id.clientId());
-                dispatcher.notify(lane, Hooks.ON_CLIENT_OFFLINE, ctx);
+                dispatcher.notify(lane, Hooks.ON_CLIENT_OFFLINE, new ClientContext(session.id.mountpoint(),
+                        session.id.clientId()));
             }
         } else {
             synchronized (this) {
@@ -202,8 +189,8 @@ public final class SessionRegistry implements AutoCloseable {
                 }
             }
             if (dispatcher.has(Hooks.ON_CLIENT_GONE)) {
-                ctx = new ClientContext(session.id.mountpoint(), session.id.clientId());
-                dispatcher.notify(lane, Hooks.ON_CLIENT_GONE, ctx);
+                dispatcher.notify(lane, Hooks.ON_CLIENT_GONE, new ClientContext(session.id.mountpoint(),
+                        session.id.clientId()));
             }
         }
     }
@@ -228,8 +215,9 @@ public final class SessionRegistry implements AutoCloseable {
         }
     }
 
-    /** Removes a session's subscriptions and forgets its queue. Caller holds the registry lock. */
+    /** Removes a session's subscriptions, its route and its queue. Caller holds the registry lock. */
     private void drop(Session session) {
+        router.removeTarget(session.id, session);
         session.discard();
         for (String filter : session.subscriptions.keySet()) {
             tree.unsubscribe(session.id.mountpoint(), session.id, filter);
@@ -241,7 +229,7 @@ public final class SessionRegistry implements AutoCloseable {
      * Publishes {@code will} after {@code delaySeconds} unless the client reconnects to the
      * session first; at once if the session is not persistent.
      */
-    void delayWill(Session session, long delaySeconds, Runnable will) {
+    public void delayWill(Session session, long delaySeconds, Runnable will) {
         if (session.isDiscarded() || !session.isPersistent()) {
             // The session ends now, which comes before the delay.
             will.run();
@@ -266,7 +254,7 @@ public final class SessionRegistry implements AutoCloseable {
      * discarded (a clean-start takeover on another event loop) takes no more subscriptions: they
      * would land under the same identity as its successor's.
      */
-    boolean subscribe(Session session, TopicSubscription sub) {
+    public boolean subscribe(Session session, TopicSubscription sub) {
         synchronized (session) {
             if (session.isDiscarded() || !maySubscribe(session, sub.filter())) {
                 return false;
@@ -280,114 +268,34 @@ public final class SessionRegistry implements AutoCloseable {
      * Whether {@code session} may subscribe to {@code filter}: it already has it (a replacement),
      * or it holds fewer than {@code broker.max_subscriptions_per_client}.
      */
-    boolean maySubscribe(Session session, String filter) {
+    public boolean maySubscribe(Session session, String filter) {
         return session.subscriptions.size() < settings.limits().maxSubscriptionsPerClient()
                 || session.subscriptions.containsKey(filter);
     }
 
     /** Removes a subscription of {@code session}; returns whether it existed. */
-    boolean unsubscribe(Session session, String filter) {
+    public boolean unsubscribe(Session session, String filter) {
         session.subscriptions.remove(filter);
         return tree.unsubscribe(session.id.mountpoint(), session.id, filter);
     }
 
     /**
-     * Routes an admitted message in {@code mountpoint}: stores it if retained, then offers it to
-     * every matching session with the QoS and options of its subscription.
+     * Queues {@code m} for an offline session if it is persistent and the message QoS 1 or 2,
+     * and fires {@code on_offline_message}.
      */
-    public void publish(String mountpoint, Message message) {
-        publish(mountpoint, message, null);
-    }
-
-    /** As {@link #publish(String, Message)}; {@code from}, if given, pauses on congested subscribers. */
-    void publish(String mountpoint, Message message, ConnectionHandler from) {
-        if (message.retain()) {
-            retained.retain(mountpoint, message);
-        }
-        SubscriptionTree.Matches matches = tree.matchAll(mountpoint, message.topic());
-        if (matches.isEmpty()) {
-            return;
-        }
-        // forEach, not an entry iterator: no entry object per subscriber.
-        matches.subscribers().forEach((id, sub) -> {
-            Session session = sessions.get(id);
-            if (session != null && !(sub.options().noLocal()
-                    && message.publisher().filter(id.clientId()::equals).isPresent())) {
-                stallIfCongested(from, deliverTo(session, sub, matches.subscriptionIdsOf(id, sub), message));
-            }
-        });
-        SharedSubscriptionPolicy policy = from != null && from.sharedSubscriptionPolicy() != null
-                ? from.sharedSubscriptionPolicy() : settings.delivery().sharedSubscriptionPolicy();
-        for (Map<SubscriberId, TopicSubscription> group : matches.shared().values()) {
-            Map.Entry<Session, TopicSubscription> member = pickSharedMember(group, policy);
-            if (member != null) {
-                TopicSubscription sub = member.getValue();
-                stallIfCongested(from, deliverTo(member.getKey(), sub, SubscriptionTree.Matches.idsOf(sub), message));
-            }
-        }
-    }
-
-    /** Offers the message as {@code sub} gets it, with {@code ids}; returns the connection it went to, if online. */
-    private ConnectionHandler deliverTo(Session session, TopicSubscription sub, List<Integer> ids, Message message) {
-        int qos = session.upgradeQos() ? sub.qos() : Math.min(message.qos(), sub.qos());
-        boolean retain = sub.options().retainAsPublished() && message.retain();
-        return offer(session, message.forDelivery(qos, retain, ids));
-    }
-
-    /** A publisher whose message went to a subscriber that stays behind stops reading for a while. */
-    private static void stallIfCongested(ConnectionHandler from, ConnectionHandler to) {
-        if (from != null && to != null && to.congested()) {
-            from.stallOn(to);
-        }
-    }
-
-    /**
-     * One member of a shared group for one message (MQTT 5 §4.8.2): a random online member, or,
-     * if none is online, a random offline persistent one, whose queue keeps it.
-     *
-     * <p>{@code policy} is the publisher's shared_subscription_policy. VerneMQ's policies differ
-     * only in which cluster nodes' members they consider, and each then tries online members
-     * before offline ones; this broker is one node, every member is local, so all four policies
-     * choose as above. They are accepted so VerneMQ configurations and scripts run unchanged.
-     */
-    private Map.Entry<Session, TopicSubscription> pickSharedMember(Map<SubscriberId, TopicSubscription> group,
-                                                                   SharedSubscriptionPolicy policy) {
-        List<Map.Entry<Session, TopicSubscription>> online = new ArrayList<>(group.size());
-        List<Map.Entry<Session, TopicSubscription>> offline = new ArrayList<>(0);
-        group.forEach((id, sub) -> {
-            Session s = sessions.get(id);
-            if (s != null) {
-                (s.connection() != null ? online : offline).add(Map.entry(s, sub));
-            }
-        });
-        List<Map.Entry<Session, TopicSubscription>> from = online.isEmpty() ? offline : online;
-        return from.isEmpty() ? null : from.get(ThreadLocalRandom.current().nextInt(from.size()));
-    }
-
-    /**
-     * Hands {@code m} to the session's connection, or queues it if the session is offline and
-     * persistent; returns the connection it went to, if any.
-     */
-    ConnectionHandler offer(Session session, Message m) {
-        ConnectionHandler c = session.connection();
-        if (c != null) {
-            c.deliver(m);
-            return c;
-        }
+    private void queueOffline(Session session, Message m) {
         if (m.qos() == 0 || !session.isPersistent()) {
-            return null;
+            return;
         }
         if (session.enqueue(m, session.maxOffline(settings.maxOfflineMessages()), settings.limits().maxOfflineBytes(),
                 stats::messageDropped)
                 && dispatcher.has(Hooks.ON_OFFLINE_MESSAGE)) {
             ClientLane lane = session.lane();
             if (lane != null) {
-                dispatcher.notify(lane, Hooks.ON_OFFLINE_MESSAGE, new PublishContext(session.version(),
-                        session.id.mountpoint(), session.id.clientId(), Optional.empty(), m.topic(), m.qos(),
-                        m.payload(), m.retain(), m.properties()));
+                dispatcher.notify(lane, Hooks.ON_OFFLINE_MESSAGE, HookContexts.publish(session.version(),
+                        session.id.mountpoint(), session.id.clientId(), Optional.empty(), m));
             }
         }
-        return null;
     }
 
     /**
@@ -399,7 +307,7 @@ public final class SessionRegistry implements AutoCloseable {
         if (session == null) {
             return false;
         }
-        ConnectionHandler c = session.connection();
+        ClientConnection c = session.connection();
         if (cleanup) {
             synchronized (this) {
                 if (sessions.remove(id, session)) {
@@ -428,8 +336,7 @@ public final class SessionRegistry implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         MqttVersion version = session.version();
-        ChainHook<SubscribeContext, SubscribeModifiers> hook = version.isMqtt5()
-                ? Hooks.AUTH_ON_SUBSCRIBE_M5 : Hooks.AUTH_ON_SUBSCRIBE;
+        ChainHook<SubscribeContext, SubscribeModifiers> hook = ProtocolHooks.of(version).authOnSubscribe();
         Optional<String> user = username.isPresent() ? username : session.username();
         boolean denyAll = !session.maySubscribe() || (!dispatcher.has(hook) && !settings.noMatch().allowsUnhandled());
         if (!denyAll && !dispatcher.has(hook)) {
@@ -468,36 +375,20 @@ public final class SessionRegistry implements AutoCloseable {
     }
 
     private void applyReauthorization(Session session, TopicSubscription sub, ChainOutcome<SubscribeModifiers> outcome) {
-        boolean keep = switch (outcome) {
-            case ChainOutcome.Allowed<SubscribeModifiers> ok -> {
-                if (ok.modifiers().isEmpty()) {
-                    yield true;
-                }
-                // A rewrite replaces the filter with what the handler returned (rejected entries: nothing).
-                unsubscribe(session, sub.filter());
-                for (TopicSubscription t : ok.modifiers().get().topics()) {
-                    if (!t.isRejected()) {
-                        subscribe(session, t);
-                    }
-                }
-                yield true;
-            }
-            case ChainOutcome.Exhausted<SubscribeModifiers> ex -> settings.noMatch().allows(ex);
-            case ChainOutcome.Denied<SubscribeModifiers> denied -> false;
-            case ChainOutcome.Failed<SubscribeModifiers> failed -> false;
-        };
-        if (!keep) {
+        if (ReasonCodes.ofAuthorization(outcome, settings.noMatch()) != null) {
             LOG.debug("subscription {} of {} no longer authorized: removed", sub.filter(), session.id);
             unsubscribe(session, sub.filter());
+            return;
         }
-    }
-
-    /**
-     * A new protocol handler for one connection of {@code listener}: the last handler of the
-     * channel pipeline, after the MQTT codec.
-     */
-    public io.netty.channel.ChannelHandler newConnection(io.polyhook.broker.config.ListenerConfig listener) {
-        return new ConnectionHandler(this, listener);
+        if (outcome instanceof ChainOutcome.Allowed<SubscribeModifiers> ok && ok.modifiers().isPresent()) {
+            // A rewrite replaces the filter with what the handler returned (rejected entries: nothing).
+            unsubscribe(session, sub.filter());
+            for (TopicSubscription t : ok.modifiers().get().topics()) {
+                if (!t.isRejected()) {
+                    subscribe(session, t);
+                }
+            }
+        }
     }
 
     /**
@@ -505,26 +396,16 @@ public final class SessionRegistry implements AutoCloseable {
      * (0x8B), the others are closed; wills and hooks fire as for any close.
      */
     public void disconnectAll() {
-        online().forEach(ConnectionHandler::shutdown);
-    }
-
-    /** The currently connected handlers, for a graceful shutdown. */
-    List<ConnectionHandler> online() {
-        List<ConnectionHandler> out = new ArrayList<>();
         for (Session s : sessions.values()) {
-            ConnectionHandler c = s.connection();
+            ClientConnection c = s.connection();
             if (c != null) {
-                out.add(c);
+                c.shutdown();
             }
         }
-        return out;
     }
 
     @Override
     public void close() {
-        if (authCacheWatch != null) {
-            authCacheWatch.close();
-        }
         timers.shutdownNow();
     }
 }

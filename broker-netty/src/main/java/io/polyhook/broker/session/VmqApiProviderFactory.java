@@ -100,7 +100,7 @@ public final class VmqApiProviderFactory implements ProviderFactory {
                 props = properties(args, opts);
             }
         }
-        sessions.publish(mountpoint, Message.of(topic, (int) qos, Bytes.wrap(payload), retain, props, null));
+        sessions.router().publish(mountpoint, Message.of(topic, (int) qos, Bytes.wrap(payload), retain, props, null));
         return Boolean.TRUE;
     }
 

@@ -3,8 +3,8 @@ package io.polyhook.broker.sys;
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.broker.routing.RetainedStore;
+import io.polyhook.broker.routing.Router;
 import io.polyhook.broker.routing.SubscriptionTree;
-import io.polyhook.broker.session.SessionRegistry;
 import io.polyhook.spi.Bytes;
 import io.polyhook.spi.MqttProperties;
 import jakarta.inject.Inject;
@@ -29,14 +29,16 @@ public final class SysPublisher implements AutoCloseable {
 
     private final BrokerSettings settings;
     private final BrokerStats stats;
-    private final SessionRegistry sessions;
+    private final SessionCount sessions;
     private final SubscriptionTree tree;
     private final RetainedStore retained;
+    private final Router router;
     private ScheduledExecutorService timer;
 
     @Inject
-    SysPublisher(BrokerSettings settings, BrokerStats stats, SessionRegistry sessions, SubscriptionTree tree,
-                 RetainedStore retained) {
+    SysPublisher(BrokerSettings settings, BrokerStats stats, SessionCount sessions, SubscriptionTree tree,
+                 RetainedStore retained, Router router) {
+        this.router = router;
         this.settings = settings;
         this.stats = stats;
         this.sessions = sessions;
@@ -83,7 +85,7 @@ public final class SysPublisher implements AutoCloseable {
         String prefix = "$SYS/" + settings.nodeName() + "/";
         for (Map.Entry<String, Long> e : snapshot().entrySet()) {
             Bytes payload = Bytes.wrap(Long.toString(e.getValue()).getBytes(StandardCharsets.US_ASCII));
-            sessions.publish("", Message.of(prefix + e.getKey(), 0, payload, true, MqttProperties.EMPTY, null));
+            router.publish("", Message.of(prefix + e.getKey(), 0, payload, true, MqttProperties.EMPTY, null));
         }
     }
 

@@ -14,13 +14,13 @@ import io.netty.handler.ssl.SslContext;
 import io.polyhook.broker.codec.MqttFrameValidator;
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.config.ListenerConfig;
+import io.polyhook.broker.connection.Connections;
 import io.polyhook.broker.session.ByteBudget;
-import io.polyhook.broker.session.SessionRegistry;
 
 /**
  * The pipeline of one accepted connection: byte count → partial-packet clock → [TLS] → [HTTP +
  * WebSocket upgrade + frame adapters] → packet framing → strict MQTT framing → MQTT codec →
- * CONNECT timeout → the session's protocol handler, which catches every exception.
+ * CONNECT timeout → the connection's protocol handler, which catches every exception.
  */
 final class MqttChannelInitializer extends ChannelInitializer<Channel> {
 
@@ -29,7 +29,7 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
 
     private final ListenerConfig listener;
     private final BrokerSettings settings;
-    private final SessionRegistry sessions;
+    private final Connections connections;
     private final SslContext ssl;
     private final ChannelGroup channels;
     private final ConnectionLimits limits;
@@ -37,14 +37,14 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     private final WebSocketUpgradeCheck upgradeCheck;
     private final ByteBudget partialBytes;
 
-    MqttChannelInitializer(ListenerConfig listener, BrokerSettings settings, SessionRegistry sessions, SslContext ssl,
+    MqttChannelInitializer(ListenerConfig listener, BrokerSettings settings, Connections connections, SslContext ssl,
                            ChannelGroup channels, ConnectionLimits limits, ByteCounter bytes, ByteBudget partialBytes) {
         this.partialBytes = partialBytes;
         this.limits = limits;
         this.bytes = bytes;
         this.listener = listener;
         this.settings = settings;
-        this.sessions = sessions;
+        this.connections = connections;
         this.ssl = ssl;
         this.channels = channels;
         this.upgradeCheck = new WebSocketUpgradeCheck(listener.path());
@@ -59,7 +59,7 @@ final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         }
         channels.add(ch);
         addCodecs(ch);
-        ch.pipeline().addLast("mqtt", sessions.newConnection(listener));
+        ch.pipeline().addLast("mqtt", connections.newConnection(listener));
     }
 
     /**

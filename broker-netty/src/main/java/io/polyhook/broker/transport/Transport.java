@@ -15,9 +15,9 @@ import io.polyhook.broker.BoundListener;
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.config.ConfigException;
 import io.polyhook.broker.config.ListenerConfig;
+import io.polyhook.broker.connection.Connections;
 import io.polyhook.broker.failure.FatalErrorHandler;
 import io.polyhook.broker.session.ByteBudget;
-import io.polyhook.broker.session.SessionRegistry;
 import io.polyhook.broker.sys.BrokerStats;
 import io.polyhook.broker.sys.SysPublisher;
 import jakarta.inject.Inject;
@@ -40,7 +40,7 @@ public final class Transport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
 
     private final BrokerSettings settings;
-    private final SessionRegistry sessions;
+    private final Connections protocol;
     private final boolean epoll = Epoll.isAvailable();
     private final EventLoops loops;
     private final ChannelGroup connections = new DefaultChannelGroup("polyhook-connections", GlobalEventExecutor.INSTANCE);
@@ -51,16 +51,16 @@ public final class Transport implements AutoCloseable {
     // What unfinished packets of every connection hold together (broker.max_total_partial_bytes).
     private final ByteBudget partialBytes;
 
-    /** Event loops for {@code sessions}; nothing is bound until {@link #bind}. */
+    /** Event loops for the connections {@code protocol} serves; nothing is bound until {@link #bind}. */
     @Inject
-    public Transport(BrokerSettings settings, SessionRegistry sessions, BrokerStats stats,
+    public Transport(BrokerSettings settings, Connections protocol, BrokerStats stats,
                      SysPublisher sys, FatalErrorHandler fatal) {
         this.sys = sys;
         this.partialBytes = new ByteBudget(settings.limits().maxTotalPartialBytes());
         this.limits = new ConnectionLimits(settings, stats);
         this.bytes = new ByteCounter(stats);
         this.settings = settings;
-        this.sessions = sessions;
+        this.protocol = protocol;
         this.loops = new EventLoops(fatal);
     }
 
@@ -77,7 +77,7 @@ public final class Transport implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new MqttChannelInitializer(l, settings, sessions, ssl, connections, limits, bytes,
+                    .childHandler(new MqttChannelInitializer(l, settings, protocol, ssl, connections, limits, bytes,
                             partialBytes));
             Channel server;
             try {

@@ -60,7 +60,7 @@ class OfflineQueueTest {
     @Test
     void theInFlightMessagesAnOfflineSessionKeepsCountInTheTotalUntilTheNextConnectionTakesThem() {
         ByteBudget total = ByteBudget.unbounded();
-        Session session = new Session(new io.polyhook.spi.SubscriberId("", "c"), total);
+        Session session = new Session(new io.polyhook.spi.SubscriberId("", "c"), total, (to, message) -> { });
         Message m = msg("a", 1000);
         session.keepInFlight(java.util.List.of(new InFlight(1, m, false), new InFlight(2, m, true)));
         assertThat(total.used()).isEqualTo(2 * m.heapBytes());

@@ -7,13 +7,10 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.polyhook.broker.config.BrokerSettings;
-import io.polyhook.broker.config.ListenerConfig;
-import io.polyhook.broker.routing.RetainedStore;
+import io.polyhook.broker.connection.EmbeddedCore;
+import io.polyhook.broker.hooks.AuthCacheWatch;
 import io.polyhook.broker.routing.SubscriptionTree;
-import io.polyhook.broker.sys.BrokerStats;
-import io.polyhook.core.hook.DispatchSettings;
 import io.polyhook.core.hook.HandlerOrigin;
-import io.polyhook.core.hook.HookDispatcher;
 import io.polyhook.core.hook.HookRegistry;
 import io.polyhook.core.provider.Arguments;
 import io.polyhook.core.provider.DataProvider;
@@ -41,21 +38,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class VmqApiAndReauthorizationTest {
 
     private final HookRegistry hooks = new HookRegistry();
-    private final HookDispatcher dispatcher = new HookDispatcher(hooks, DispatchSettings.defaults());
-    private final SubscriptionTree tree = new SubscriptionTree();
     // Anonymous clients; no_match unset: a hook with handlers that all say next denies.
-    private final SessionRegistry sessions = new SessionRegistry(BrokerSettings.DEFAULT.withAllowAnonymous(true)
-            .withNoMatch(io.polyhook.broker.config.NoMatch.DENY_WHEN_HANDLED), dispatcher, tree,
-            new RetainedStore(), new BrokerStats());
+    private final EmbeddedCore core = new EmbeddedCore(BrokerSettings.DEFAULT.withAllowAnonymous(true)
+            .withNoMatch(io.polyhook.broker.config.NoMatch.DENY_WHEN_HANDLED), hooks, null);
+    private final SubscriptionTree tree = core.tree;
+    private final SessionRegistry sessions = core.sessions;
     private final HookRegistrar registrar = hooks.registrar(HandlerOrigin.plugin("test"), 0);
     private final DataProvider vmqApi = new VmqApiProviderFactory(sessions).create(null);
-    private final List<EmbeddedChannel> channels = new ArrayList<>();
 
     @AfterEach
     void tearDown() {
-        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
-        dispatcher.close();
-        sessions.close();
+        core.close();
     }
 
     private Object call(String function, Object... args) {
@@ -64,8 +57,7 @@ class VmqApiAndReauthorizationTest {
 
     /** A connected MQTT 5 client subscribed to {@code filters} at QoS 1. */
     private EmbeddedChannel client(String id, String... filters) throws InterruptedException {
-        EmbeddedChannel ch = new EmbeddedChannel(new DecodedWrites(), sessions.newConnection(ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 0)));
-        channels.add(ch);
+        EmbeddedChannel ch = core.channel();
         ch.writeInbound(MqttMessageBuilders.connect().clientId(id).protocolVersion(MqttVersion.MQTT_3_1_1)
                 .cleanSession(true).build());
         release(outbound(ch, 1));
@@ -179,13 +171,14 @@ class VmqApiAndReauthorizationTest {
     void anAuthCacheChangeReauthorizesTheClientsSubscriptions() throws Exception {
         AuthCache cache = new AuthCache();
         var installed = new AuthCachePlugin(cache).install(hooks);
-        sessions.watch(cache);
+        AuthCacheWatch watch = new AuthCacheWatch(cache, sessions);
         client("cached", "allowed/x", "revoked/x");
         assertThat(tree.size("")).isEqualTo(2);
         // New ACLs for the client: only allowed/# may be subscribed any more.
         cache.insert(new SubscriberId("", "cached"), "u", List.of(), List.of(Map.of("pattern", "allowed/#")));
         waitUntil(() -> tree.size("") == 1);
         assertThat(tree.match("", "allowed/x")).containsKey(new SubscriberId("", "cached"));
+        watch.close();
         installed.close();
     }
 

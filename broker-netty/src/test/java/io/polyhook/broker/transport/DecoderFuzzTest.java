@@ -18,13 +18,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.config.ListenerConfig;
 import io.polyhook.broker.session.ByteBudget;
-import io.polyhook.broker.routing.RetainedStore;
-import io.polyhook.broker.routing.SubscriptionTree;
-import io.polyhook.broker.session.SessionRegistry;
 import io.polyhook.broker.sys.BrokerStats;
-import io.polyhook.core.hook.DispatchSettings;
-import io.polyhook.core.hook.HookDispatcher;
-import io.polyhook.core.hook.HookRegistry;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -64,15 +58,13 @@ class DecoderFuzzTest {
 
     private static final List<String> PROBLEMS = new CopyOnWriteArrayList<>();
     private static AppenderBase<ILoggingEvent> collector;
-    private static HookDispatcher dispatcher;
-    private static SessionRegistry sessions;
+    private static io.polyhook.broker.connection.EmbeddedCore core;
     private static final BrokerSettings SETTINGS = BrokerSettings.DEFAULT;
     private static final Duration PER_TRY = Duration.ofSeconds(10);
 
     @BeforeContainer
     static void start() {
-        dispatcher = new HookDispatcher(new HookRegistry(), DispatchSettings.defaults());
-        sessions = new SessionRegistry(SETTINGS, dispatcher, new SubscriptionTree(), new RetainedStore(), new BrokerStats());
+        core = new io.polyhook.broker.connection.EmbeddedCore(SETTINGS);
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         collector = new AppenderBase<>() {
             @Override
@@ -100,8 +92,7 @@ class DecoderFuzzTest {
             }
         }
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(collector);
-        sessions.close();
-        dispatcher.close();
+        core.close();
         assertThat(PROBLEMS).as("warnings, errors or leaks logged while fuzzing").isEmpty();
     }
 
@@ -180,12 +171,12 @@ class DecoderFuzzTest {
 
     private static EmbeddedChannel channel(ListenerConfig listener) {
         BrokerStats stats = new BrokerStats();
-        MqttChannelInitializer init = new MqttChannelInitializer(listener, SETTINGS, sessions, null,
+        MqttChannelInitializer init = new MqttChannelInitializer(listener, SETTINGS, core.connections, null,
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), new ConnectionLimits(SETTINGS, stats),
                 new ByteCounter(stats), new ByteBudget(SETTINGS.limits().maxTotalPartialBytes()));
         EmbeddedChannel ch = new EmbeddedChannel();
         init.addCodecs(ch);
-        ch.pipeline().addLast("mqtt", sessions.newConnection(listener));
+        ch.pipeline().addLast("mqtt", core.connections.newConnection(listener));
         return ch;
     }
 

@@ -1,4 +1,4 @@
-package io.polyhook.broker.session;
+package io.polyhook.broker.connection;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -6,8 +6,14 @@ import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.polyhook.broker.codec.Mqtt3Encoding;
+import io.polyhook.broker.codec.Packets;
+import io.polyhook.broker.codec.SharedQos0Encoding;
 import io.polyhook.broker.routing.Message;
+import io.polyhook.broker.session.ByteBudget;
+import io.polyhook.broker.session.InFlight;
 import io.polyhook.broker.sys.BrokerStats;
+import io.polyhook.core.hook.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +70,7 @@ final class Outbox {
     private volatile boolean congested;
     private final Queue<Runnable> relief = new ConcurrentLinkedQueue<>();
     private final Behind behind;
-    // With a time bound: when each waiting message started waiting (System.nanoTime), in queue order.
+    // With a time bound: when each waiting message started waiting (on the clock), in queue order.
     private final ArrayDeque<Long> waitingSince = new ArrayDeque<>();
     private ScheduledFuture<?> delayTimer;
     private boolean reportedBehind;
@@ -75,6 +81,7 @@ final class Outbox {
     // The bytes the waiting messages hold (Message.heapBytes), against budget.
     private final Budget budget;
     private long waitingBytes;
+    private final Ticker clock;
 
     /**
      * What a subscriber that stays behind gets.
@@ -123,6 +130,13 @@ final class Outbox {
     /** @param budget the bytes the waiting messages may hold */
     Outbox(ChannelHandlerContext ctx, boolean v5, int window, long maxPacketSize, int maxQueued, int highWater,
            BrokerStats stats, Behind behind, Budget budget) {
+        this(ctx, v5, window, maxPacketSize, maxQueued, highWater, stats, behind, budget, Ticker.system());
+    }
+
+    /** @param clock the time of message expiry and of how long a message waited */
+    Outbox(ChannelHandlerContext ctx, boolean v5, int window, long maxPacketSize, int maxQueued, int highWater,
+           BrokerStats stats, Behind behind, Budget budget, Ticker clock) {
+        this.clock = clock;
         this.budget = budget;
         this.behind = behind;
         this.stats = stats;
@@ -147,7 +161,7 @@ final class Outbox {
      * packet ids (MQTT 3.1.1 §4.4, MQTT 5 §4.4): the PUBLISH with DUP set, or only the PUBREL.
      */
     void resend(List<InFlight> entries) {
-        long now = System.nanoTime();
+        long now = clock.read();
         for (InFlight f : entries) {
             if (inflight.containsKey(f.packetId())) {
                 // The id is taken by a message this connection sent meanwhile (a takeover): send it as new.
@@ -228,7 +242,7 @@ final class Outbox {
         waitingBytes += size;
         waiting.addLast(m);
         if (behind.maxDelayNanos() > 0) {
-            waitingSince.addLast(System.nanoTime());
+            waitingSince.addLast(clock.read());
         }
         if (!congested && waiting.size() > highWater) {
             congested = true;
@@ -266,7 +280,7 @@ final class Outbox {
      * reported; then checks again when the oldest one left would run out.
      */
     private void checkDelay() {
-        long now = System.nanoTime();
+        long now = clock.read();
         Long since;
         while ((since = waitingSince.peekFirst()) != null && now - since >= behind.maxDelayNanos()) {
             if (behind.disconnect()) {
@@ -419,7 +433,7 @@ final class Outbox {
     private void transmit(Message m) {
         Message wire = m;
         if (m.properties().messageExpiryInterval().isPresent()) {
-            long now = System.nanoTime();
+            long now = clock.read();
             if (m.isExpired(now)) {
                 stats.messageDropped();
                 return;

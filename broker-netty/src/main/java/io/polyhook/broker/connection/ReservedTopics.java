@@ -1,4 +1,4 @@
-package io.polyhook.broker.session;
+package io.polyhook.broker.connection;
 
 /**
  * The topics the broker owns, to which clients may not publish. MQTT reserves topics starting

@@ -1,4 +1,4 @@
-package io.polyhook.broker.session;
+package io.polyhook.broker.connection;
 
 import java.util.HashMap;
 

@@ -1,4 +1,4 @@
-package io.polyhook.broker.session;
+package io.polyhook.broker.connection;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,7 +11,7 @@ import io.netty.handler.codec.mqtt.MqttDecoder;
  * First in a test channel's pipeline: turns the packets the session writes already encoded (the
  * shared MQTT 3 QoS 0 PUBLISH) back into packet objects, so that tests read every packet alike.
  */
-final class DecodedWrites extends ChannelOutboundHandlerAdapter {
+public final class DecodedWrites extends ChannelOutboundHandlerAdapter {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {

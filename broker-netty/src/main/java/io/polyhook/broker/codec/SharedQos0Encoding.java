@@ -1,4 +1,4 @@
-package io.polyhook.broker.session;
+package io.polyhook.broker.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -32,10 +32,10 @@ import java.util.Arrays;
  * buffer and gives each write a retained duplicate; it lets go of a buffer when it is evicted, or
  * when the loop's thread ends.
  */
-final class SharedQos0Encoding {
+public final class SharedQos0Encoding {
 
-    static final int ENTRIES = 4096;
-    static final int MAX_BYTES = 1 << 20;
+    public static final int ENTRIES = 4096;
+    public static final int MAX_BYTES = 1 << 20;
 
     private static final FastThreadLocal<SharedQos0Encoding> LOOP = new FastThreadLocal<>() {
         @Override
@@ -66,7 +66,7 @@ final class SharedQos0Encoding {
     }
 
     /** The PUBLISH of {@code m} (QoS 0, MQTT 3) as a buffer the caller owns and writes. */
-    static ByteBuf encode(Message m, ByteBufAllocator alloc) {
+    public static ByteBuf encode(Message m, ByteBufAllocator alloc) {
         return LOOP.get().packet(m, alloc);
     }
 

@@ -1,4 +1,4 @@
-package io.polyhook.broker.session;
+package io.polyhook.broker.connection;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -8,7 +8,11 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.polyhook.broker.codec.Mqtt3EncodingTest;
+import io.polyhook.broker.codec.Packets;
 import io.polyhook.broker.routing.Message;
+import io.polyhook.broker.session.ByteBudget;
+import io.polyhook.broker.session.InFlight;
 import io.polyhook.spi.Bytes;
 import io.polyhook.spi.MqttProperties;
 import org.junit.jupiter.api.AfterEach;

@@ -1,4 +1,4 @@
-package io.polyhook.broker.session;
+package io.polyhook.broker.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;

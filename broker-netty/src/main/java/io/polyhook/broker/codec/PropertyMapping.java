@@ -1,4 +1,4 @@
-package io.polyhook.broker.session;
+package io.polyhook.broker.codec;
 
 import io.netty.handler.codec.mqtt.MqttProperties.BinaryProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
@@ -33,7 +33,7 @@ import static io.netty.handler.codec.mqtt.MqttProperties.WILL_DELAY_INTERVAL;
  * Converts between Netty's wire properties and the hook SPI's typed {@link MqttProperties}.
  * Only the properties hooks can see are carried over; the rest stay in the codec.
  */
-final class PropertyMapping {
+public final class PropertyMapping {
 
     private PropertyMapping() {
     }
@@ -42,7 +42,7 @@ final class PropertyMapping {
      * Netty → SPI. Throws {@link IllegalArgumentException} for a value the protocol forbids
      * (the caller treats that as a protocol error).
      */
-    static MqttProperties fromWire(io.netty.handler.codec.mqtt.MqttProperties wire) {
+    public static MqttProperties fromWire(io.netty.handler.codec.mqtt.MqttProperties wire) {
         if (wire == null || wire.isEmpty()) {
             return MqttProperties.EMPTY;
         }
@@ -88,12 +88,12 @@ final class PropertyMapping {
     }
 
     /** SPI → Netty, for the properties a PUBLISH to a subscriber carries. */
-    static io.netty.handler.codec.mqtt.MqttProperties publishToWire(MqttProperties props, java.util.List<Integer> subscriptionIds) {
+    public static io.netty.handler.codec.mqtt.MqttProperties publishToWire(MqttProperties props, java.util.List<Integer> subscriptionIds) {
         return publishToWire(props, subscriptionIds, 0);
     }
 
     /** As {@link #publishToWire(MqttProperties, java.util.List)}, with a topic alias (0: none). */
-    static io.netty.handler.codec.mqtt.MqttProperties publishToWire(MqttProperties props, java.util.List<Integer> subscriptionIds,
+    public static io.netty.handler.codec.mqtt.MqttProperties publishToWire(MqttProperties props, java.util.List<Integer> subscriptionIds,
                                                                     int topicAlias) {
         if (props.isEmpty() && subscriptionIds.isEmpty() && topicAlias == 0) {
             return io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES;
@@ -122,7 +122,7 @@ final class PropertyMapping {
     }
 
     /** The properties of a forwarded message: what travels end to end (no alias, no subscription ids). */
-    static MqttProperties forwardable(MqttProperties in) {
+    public static MqttProperties forwardable(MqttProperties in) {
         if (in.isEmpty()) {
             return in;
         }

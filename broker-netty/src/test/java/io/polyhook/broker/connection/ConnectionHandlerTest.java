@@ -1,4 +1,4 @@
-package io.polyhook.broker.session;
+package io.polyhook.broker.connection;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -18,6 +18,7 @@ import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.config.ListenerConfig;
 import io.polyhook.broker.config.NoMatch;
 import io.polyhook.broker.routing.RetainedStore;
+import io.polyhook.broker.session.SessionRegistry;
 import io.polyhook.broker.routing.SubscriptionTree;
 import io.polyhook.core.hook.DispatchSettings;
 import io.polyhook.core.hook.HandlerOrigin;
@@ -41,25 +42,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConnectionHandlerTest {
 
     private final HookRegistry hooks = new HookRegistry();
-    private final HookDispatcher dispatcher = new HookDispatcher(hooks, DispatchSettings.defaults());
     // Anonymous clients; no_match unset: a hook with handlers that all say next denies.
-    private final SessionRegistry sessions = new SessionRegistry(BrokerSettings.DEFAULT.withAllowAnonymous(true)
-            .withNoMatch(NoMatch.DENY_WHEN_HANDLED), dispatcher, new SubscriptionTree(),
-            new RetainedStore(), new io.polyhook.broker.sys.BrokerStats());
+    private final EmbeddedCore core = new EmbeddedCore(BrokerSettings.DEFAULT.withAllowAnonymous(true)
+            .withNoMatch(NoMatch.DENY_WHEN_HANDLED), hooks, null);
+    private final SessionRegistry sessions = core.sessions;
     private final HookRegistrar registrar = hooks.registrar(HandlerOrigin.plugin("test"), 0);
-    private final List<EmbeddedChannel> channels = new ArrayList<>();
 
     @AfterEach
     void tearDown() {
-        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
-        dispatcher.close();
-        sessions.close();
+        core.close();
     }
 
     private EmbeddedChannel channel() {
-        EmbeddedChannel ch = new EmbeddedChannel(new DecodedWrites(), sessions.newConnection(ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 0)));
-        channels.add(ch);
-        return ch;
+        return core.channel();
     }
 
     private static MqttMessage connect(String clientId, MqttVersion version) {
@@ -235,14 +230,13 @@ class ConnectionHandlerTest {
     @Test
     void readingPausesOnlyPastTheHighWaterMarkAndResumesWhenDrained() throws Exception {
         BrokerSettings small = new BrokerSettings(true, NoMatch.ALLOW, java.time.Duration.ofSeconds(10), 1024 * 1024, 100, 32, 4);
-        SessionRegistry registry = new SessionRegistry(small, dispatcher, new SubscriptionTree(), new RetainedStore(), new io.polyhook.broker.sys.BrokerStats());
+        EmbeddedCore smallCore = new EmbeddedCore(small, hooks, null);
         CountDownLatch release = new CountDownLatch(1);
         registrar.register(Hooks.AUTH_ON_PUBLISH, pc -> {
             release.await(10, TimeUnit.SECONDS);
             return Verdict.ok();
         });
-        EmbeddedChannel ch = new EmbeddedChannel(new DecodedWrites(), registry.newConnection(ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 0)));
-        channels.add(ch);
+        EmbeddedChannel ch = smallCore.channel();
         ch.writeInbound(connect("c1", MqttVersion.MQTT_3_1_1));
         outbound(ch, 1);
         ch.writeInbound(publish("a", 0, 0, "first"));
@@ -255,7 +249,7 @@ class ConnectionHandlerTest {
         release.countDown();
         assertThat(outbound(ch, 5)).hasSize(5);
         assertThat(ch.config().isAutoRead()).isTrue();
-        registry.close();
+        smallCore.close();
     }
 
     @Test

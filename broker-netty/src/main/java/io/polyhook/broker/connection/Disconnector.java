@@ -1,4 +1,4 @@
-package io.polyhook.broker.session;
+package io.polyhook.broker.connection;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -22,9 +22,12 @@ import java.util.concurrent.TimeUnit;
  * kernel then answers with a TCP reset, which makes the client's stack discard the DISCONNECT
  * still waiting in its receive buffer: the client sees "connection reset", never the reason.
  *
- * <p>Every DISCONNECT the session layer sends and every CONNACK with which it refuses goes through
- * here (a connection refused by a connection limit never reaches the session layer: its CONNACK
- * and close stay cheap in the transport's {@code ConnectRefusal}). Nothing is
+ * <p>The only code that closes an admitted or connecting client's connection: every DISCONNECT the
+ * broker sends, every CONNACK with which it refuses, and the plain closes of MQTT 3 clients (which
+ * have no DISCONNECT from the server) and of broken connections ({@link #close}) go through here.
+ * What closes in the transport before a connection reaches this layer stays there and cheap: a
+ * connection refused by a connection limit ({@code ConnectRefusal}), one without CONNECT in time,
+ * an unfinished packet, a WebSocket violation. Nothing is
  * decoded after it: the bytes are dropped before the TLS, WebSocket and MQTT decoders. Channels
  * that cannot half-close (an embedded channel in tests) close once the packet is written. Over TLS
  * the half-close is the TCP one, after the packet, without a close_notify first.
@@ -79,6 +82,11 @@ public final class Disconnector {
                 ch.close();
             }
         });
+    }
+
+    /** Closes at once, without a last packet: an MQTT 3 client, or a connection that broke. */
+    public void close(ChannelHandlerContext ctx) {
+        ctx.close();
     }
 
     private static void halfClose(Channel ch) {

@@ -1,4 +1,4 @@
-package io.polyhook.broker.session;
+package io.polyhook.broker.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** An MQTT 3 PUBLISH written straight into a buffer is the bytes Netty's encoder writes for it (acks: OutboxTest). */
-class Mqtt3EncodingTest {
+public class Mqtt3EncodingTest {
 
     private static final UnpooledByteBufAllocator ALLOC = new UnpooledByteBufAllocator(true);
 
@@ -48,7 +48,7 @@ class Mqtt3EncodingTest {
     }
 
     /** The bytes Netty's encoder writes for {@code packet} on an MQTT 3.1.1 connection. */
-    static byte[] nettyEncoding(Object packet) {
+    public static byte[] nettyEncoding(Object packet) {
         EmbeddedChannel ch = new EmbeddedChannel(MqttEncoder.INSTANCE);
         ch.writeOutbound(packet);
         ByteBuf out = ch.readOutbound();

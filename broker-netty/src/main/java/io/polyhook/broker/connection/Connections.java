@@ -1,0 +1,62 @@
+package io.polyhook.broker.connection;
+
+import io.netty.channel.ChannelHandler;
+import io.polyhook.broker.config.BrokerSettings;
+import io.polyhook.broker.config.ListenerConfig;
+import io.polyhook.broker.routing.Router;
+import io.polyhook.broker.session.SessionRegistry;
+import io.polyhook.broker.sys.BrokerStats;
+import io.polyhook.core.hook.HookDispatcher;
+import io.polyhook.core.hook.Ticker;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+/**
+ * Makes the protocol handler of each accepted connection, and holds what every connection
+ * shares: the settings, the hook dispatcher, the session registry, the router, the statistics and
+ * the clock.
+ */
+@Singleton
+public final class Connections {
+
+    final BrokerSettings settings;
+    final HookDispatcher dispatcher;
+    final SessionRegistry sessions;
+    final Router router;
+    final BrokerStats stats;
+    final Ticker clock;
+
+    /** Connections of a broker, on the system clock. */
+    @Inject
+    public Connections(BrokerSettings settings, HookDispatcher dispatcher, SessionRegistry sessions, BrokerStats stats) {
+        this(settings, dispatcher, sessions, stats, Ticker.system());
+    }
+
+    /**
+     * Connections whose time comes from {@code clock} ({@link System#nanoTime()}'s origin in
+     * production, as {@link io.polyhook.broker.routing.Message#receivedNanos()} needs; tests pass
+     * the mock ticker of their channels' event loop, so that timers and clock readings agree).
+     */
+    public Connections(BrokerSettings settings, HookDispatcher dispatcher, SessionRegistry sessions, BrokerStats stats,
+                       Ticker clock) {
+        this.settings = settings;
+        this.dispatcher = dispatcher;
+        this.sessions = sessions;
+        this.router = sessions.router();
+        this.stats = stats;
+        this.clock = clock;
+    }
+
+    /** The session registry the connections attach to. */
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    /**
+     * A new protocol handler for one connection of {@code listener}: the last handler of the
+     * channel pipeline, after the MQTT codec.
+     */
+    public ChannelHandler newConnection(ListenerConfig listener) {
+        return new ConnectionHandler(this, listener);
+    }
+}

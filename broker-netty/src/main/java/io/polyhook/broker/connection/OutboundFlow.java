@@ -1,0 +1,293 @@
+package io.polyhook.broker.connection;
+
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.internal.PlatformDependent;
+import io.netty.util.internal.ThreadExecutorMap;
+import io.polyhook.broker.config.DeliverySettings;
+import io.polyhook.broker.hookbridge.HookContexts;
+import io.polyhook.broker.routing.DeliveryTarget;
+import io.polyhook.broker.routing.Message;
+import io.polyhook.broker.session.InFlight;
+import io.polyhook.core.hook.ChainOutcome;
+import io.polyhook.spi.DeliverModifiers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The outgoing side of an admitted connection, and its session's delivery target while it is
+ * attached: messages from any thread are taken onto the event loop (one task per burst), go
+ * through {@code on_deliver[_m5]} if it has handlers, and into the {@link Outbox}. Behind the
+ * offline queue's {@link OfflineDrain} while there is one. A subscriber that stays behind is a
+ * slow consumer: dropped messages or a disconnect, by {@code broker.slow_consumer_policy}.
+ */
+final class OutboundFlow implements DeliveryTarget {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboundFlow.class);
+
+    /**
+     * An online client's queue: publishers pause above the high-water mark; only beyond the bound
+     * (a subscriber that stays behind through the pauses) is the oldest message dropped.
+     */
+    static final int ONLINE_HIGH_WATER = 256;
+
+    // Per event loop: the target loops to wake after the current burst, with the flows that wait there.
+    private static final FastThreadLocal<Map<EventExecutor, List<OutboundFlow>>> WAKEUPS = new FastThreadLocal<>() {
+        @Override
+        protected Map<EventExecutor, List<OutboundFlow>> initialValue() {
+            return new IdentityHashMap<>();
+        }
+    };
+
+    private final Connection c;
+    private final Outbox outbox;
+    // Deliveries from other threads wait here; this event loop takes them in one task per burst.
+    // Grown in chunks of 64: the default first chunk (1,025 slots, 4 KB) was half of an idle client's heap.
+    private final Queue<Message> incoming = PlatformDependent.newMpscQueue(64, 1 << 30);
+    private final AtomicBoolean incomingScheduled = new AtomicBoolean();
+    private final Runnable drainIncoming = this::drainIncoming;
+    private OfflineDrain drain;
+
+    /**
+     * @param window        unacknowledged QoS 1/2 messages allowed at once
+     * @param maxPacketSize the client's Maximum Packet Size, 0 for none
+     * @param maxOnline     messages that may wait before the slow-consumer policy applies
+     * @param topicAliases  topic aliases toward the client (MQTT 5), 0 for none
+     */
+    OutboundFlow(Connection connection, int window, long maxPacketSize, int maxOnline, int topicAliases) {
+        this.c = connection;
+        DeliverySettings delivery = connection.services.settings.delivery();
+        this.outbox = new Outbox(connection.ctx, connection.isMqtt5(), window, maxPacketSize, maxOnline, ONLINE_HIGH_WATER,
+                connection.services.stats, new Outbox.Behind(
+                        delivery.slowConsumerPolicy() == DeliverySettings.SlowConsumerPolicy.DISCONNECT,
+                        delivery.slowConsumerMaxDelay().toNanos(),
+                        () -> slowConsumer("stays behind: its outgoing queue is full or too old")),
+                new Outbox.Budget(connection.services.settings.limits().maxOnlineBytes(),
+                        connection.services.sessions.queuedBytes()), connection.services.clock);
+        outbox.topicAliases(topicAliases);
+    }
+
+    /** MQTT 3 {@code retry_interval}: resends what stays unacknowledged, every {@code seconds}. */
+    void retryEvery(long seconds) {
+        outbox.retryEvery(seconds);
+    }
+
+    /**
+     * After the CONNACK: first what the previous connection left unacknowledged, then what was
+     * queued while offline, in steps.
+     */
+    void start(List<InFlight> resend, List<Message> queued, int drainStep, long drainMillis, int maxOnline) {
+        outbox.resend(resend);
+        if (!queued.isEmpty()) {
+            drain = new OfflineDrain(this, queued, drainStep, maxOnline);
+            drain.start(drainMillis);
+        }
+    }
+
+    // ---------------------------------------------------------------- DeliveryTarget (any thread)
+
+    @Override
+    public void deliver(Message m) {
+        EventExecutor loop = c.ctx.executor();
+        if (loop.inEventLoop()) {
+            deliverOnLoop(m);
+            return;
+        }
+        incoming.offer(m);
+        if (!incomingScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        EventExecutor source = ThreadExecutorMap.currentExecutor();
+        if (source == null) {
+            loop.execute(drainIncoming);
+            return;
+        }
+        // On an event loop: wake the target loop after the current burst, once for all its flows.
+        Map<EventExecutor, List<OutboundFlow>> pending = WAKEUPS.get();
+        if (pending.isEmpty()) {
+            source.execute(OutboundFlow::wakeTargets);
+        }
+        pending.computeIfAbsent(loop, e -> new ArrayList<>()).add(this);
+    }
+
+    @Override
+    public boolean congested() {
+        return outbox.congested();
+    }
+
+    @Override
+    public void whenRelieved(Runnable relief) {
+        outbox.whenRelieved(relief);
+    }
+
+    private static void wakeTargets() {
+        Map<EventExecutor, List<OutboundFlow>> pending = WAKEUPS.get();
+        for (Map.Entry<EventExecutor, List<OutboundFlow>> e : pending.entrySet()) {
+            List<OutboundFlow> targets = e.getValue();
+            e.getKey().execute(() -> targets.forEach(OutboundFlow::drainIncoming));
+        }
+        pending.clear();
+    }
+
+    private void drainIncoming() {
+        incomingScheduled.set(false);
+        Message m;
+        while ((m = incoming.poll()) != null) {
+            deliverOnLoop(m);
+        }
+    }
+
+    // ---------------------------------------------------------------- on the event loop
+
+    /** A message for the client, on the event loop: behind the offline backlog if there is one. */
+    void deliverOnLoop(Message m) {
+        if (!c.state().isOpen()) {
+            handBack(m);
+        } else if (drain != null) {
+            drain.behind(m);
+        } else {
+            deliverNow(m);
+        }
+    }
+
+    /** Through {@code on_deliver} if it has handlers, then into the outbox. */
+    void deliverNow(Message m) {
+        var hook = c.hooks.onDeliver();
+        if (!c.services.dispatcher.has(hook)) {
+            outbox.send(m);
+            return;
+        }
+        // Deliveries do not hold up the client's inbound packets; the lane keeps them in order.
+        c.services.dispatcher.chain(c.lane, hook, HookContexts.publish(c.version, c.mountpoint, c.clientId, c.username, m))
+                .thenAcceptAsync(outcome -> {
+                    Message out = m;
+                    if (outcome instanceof ChainOutcome.Allowed<DeliverModifiers> ok && ok.modifiers().isPresent()) {
+                        out = HookContexts.applyDeliver(m, ok.modifiers().get());
+                    }
+                    if (!c.state().isOpen()) {
+                        handBack(out);
+                        return;
+                    }
+                    outbox.send(out);
+                }, c.ctx.executor());
+    }
+
+    /**
+     * A message that arrived while the connection is closing. Until the session is given back it
+     * still points here, so keep it with the unacknowledged ones (leaving hands them back);
+     * afterwards give it to the session, which queues it or passes it to a successor.
+     */
+    private void handBack(Message m) {
+        if (m.qos() == 0) {
+            return;
+        }
+        if (c.state() == ConnectionState.CLOSED) {
+            c.session.deliver(m);
+        } else if (drain != null) {
+            drain.keep(m);
+        } else {
+            outbox.keep(m);
+        }
+    }
+
+    /** What a taken-over connection left unacknowledged: resent with their ids, or handed back if closing. */
+    void resendTakenOver(List<InFlight> entries) {
+        if (!c.state().isOpen()) {
+            entries.stream().filter(f -> !f.released()).forEach(f -> handBack(f.message()));
+            return;
+        }
+        outbox.resend(entries);
+    }
+
+    /** A successful PUBACK or PUBREC for the client, flushed with the current burst. */
+    void acknowledge(MqttMessageType type, int packetId) {
+        outbox.acknowledge(type, packetId);
+    }
+
+    /** PUBACK or PUBCOMP from the client: the message is done. */
+    void acknowledged(int packetId) {
+        outbox.acknowledged(packetId);
+    }
+
+    /** PUBREC from the client: PUBREL follows, or, with an error code, the message is done. */
+    void received(MqttMessage m) {
+        int id = ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
+        if (m.variableHeader() instanceof MqttPubReplyMessageVariableHeader r && (r.reasonCode() & 0xFF) >= 0x80) {
+            outbox.acknowledged(id);
+            return;
+        }
+        outbox.received(id);
+    }
+
+    /** The socket can take more. */
+    void writable() {
+        outbox.pump();
+    }
+
+    Outbox outbox() {
+        return outbox;
+    }
+
+    Connection connection() {
+        return c;
+    }
+
+    /** The offline backlog being handed over, or null. */
+    OfflineDrain drainInProgress() {
+        return drain;
+    }
+
+    /** The offline backlog has been handed over. */
+    void drained() {
+        drain = null;
+    }
+
+    /**
+     * A subscriber that stays behind under slow_consumer_policy disconnect (or past
+     * max_drain_time): MQTT 5 clients get DISCONNECT 0x97 Quota exceeded; the session keeps its
+     * QoS 1/2 messages.
+     */
+    void slowConsumer(String why) {
+        if (!c.state().isOpen()) {
+            return;
+        }
+        c.services.stats.slowConsumerDisconnected();
+        LOG.info("client {}: disconnecting a slow consumer: {}", c.clientId, why);
+        // A client that does not read will not take the DISCONNECT either: the Disconnector closes regardless.
+        c.disconnect(io.polyhook.broker.codec.Packets.QUOTA_EXCEEDED, why);
+        c.leaveSession();
+    }
+
+    // ---------------------------------------------------------------- leaving
+
+    /** The connection is gone: its timers stop. */
+    void close() {
+        outbox.close();
+    }
+
+    /** Empties the window, oldest message first, for the session to keep. */
+    List<InFlight> takeInFlight() {
+        return outbox.takeInFlight();
+    }
+
+    /** What never went out, in order: the outbox's queue, then what was left of the offline backlog. */
+    List<Message> takeUndelivered() {
+        List<Message> out = outbox.takeWaiting();
+        if (drain != null) {
+            drain.takeRest(out);
+            drain = null;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,137 @@
+package io.polyhook.broker.routing;
+
+import io.polyhook.broker.config.BrokerSettings;
+import io.polyhook.spi.SharedSubscriptionPolicy;
+import io.polyhook.spi.SubscriberId;
+import io.polyhook.spi.TopicSubscription;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Routes admitted messages: the retained store first, then every subscription that matches in the
+ * {@link SubscriptionTree}, each to the {@link DeliveryTarget} registered for its subscriber
+ * (sessions register theirs). It knows nothing about sessions or connections: a durable queue or
+ * a remote node is one more kind of target.
+ *
+ * <p>Thread-safe; called on the publisher's event loop (or any thread for the broker's own
+ * messages), and allocates nothing per subscriber when the message goes out as published.
+ */
+@Singleton
+public final class Router {
+
+    private final BrokerSettings settings;
+    private final SubscriptionTree tree;
+    private final RetainedStore retained;
+    private final Map<SubscriberId, DeliveryTarget> targets = new ConcurrentHashMap<>();
+
+    /** A router over {@code tree} and {@code retained}, with the broker's shared subscription policy. */
+    @Inject
+    public Router(BrokerSettings settings, SubscriptionTree tree, RetainedStore retained) {
+        this.settings = settings;
+        this.tree = tree;
+        this.retained = retained;
+    }
+
+    /** The subscriptions it matches against. */
+    public SubscriptionTree tree() {
+        return tree;
+    }
+
+    /** The retained messages it keeps. */
+    public RetainedStore retained() {
+        return retained;
+    }
+
+    /** From now on messages for {@code id} go to {@code target} (replacing any other). */
+    public void addTarget(SubscriberId id, DeliveryTarget target) {
+        targets.put(id, Objects.requireNonNull(target, "target"));
+    }
+
+    /** Messages for {@code id} no longer go to {@code target}, if it is still the one registered. */
+    public void removeTarget(SubscriberId id, DeliveryTarget target) {
+        targets.remove(id, target);
+    }
+
+    /** Routes a message the broker itself publishes in {@code mountpoint}. */
+    public void publish(String mountpoint, Message message) {
+        publish(mountpoint, message, PublishOrigin.BROKER);
+    }
+
+    /**
+     * Routes an admitted message in {@code mountpoint}: stores it if retained, then gives it to
+     * every matching subscriber with the QoS and options of its subscription, and to one member
+     * of every matching shared group. {@code origin} is told of every congested target reached.
+     */
+    public void publish(String mountpoint, Message message, PublishOrigin origin) {
+        if (message.retain()) {
+            retained.retain(mountpoint, message);
+        }
+        SubscriptionTree.Matches matches = tree.matchAll(mountpoint, message.topic());
+        if (matches.isEmpty()) {
+            return;
+        }
+        // forEach, not an entry iterator: no entry object per subscriber.
+        matches.subscribers().forEach((id, sub) -> {
+            DeliveryTarget target = targets.get(id);
+            if (target != null && !(sub.options().noLocal()
+                    && message.publisher().filter(id.clientId()::equals).isPresent())) {
+                deliver(target, sub, matches.subscriptionIdsOf(id, sub), message, origin);
+            }
+        });
+        if (matches.shared().isEmpty()) {
+            return;
+        }
+        SharedSubscriptionPolicy policy = origin.sharedSubscriptionPolicy() != null
+                ? origin.sharedSubscriptionPolicy() : settings.delivery().sharedSubscriptionPolicy();
+        for (Map<SubscriberId, TopicSubscription> group : matches.shared().values()) {
+            Member member = pickSharedMember(group, policy);
+            if (member != null) {
+                deliver(member.target(), member.subscription(), SubscriptionTree.Matches.idsOf(member.subscription()),
+                        message, origin);
+            }
+        }
+    }
+
+    /** Gives the message to {@code target} as {@code sub} gets it, with {@code ids}. */
+    private static void deliver(DeliveryTarget target, TopicSubscription sub, List<Integer> ids, Message message,
+                                PublishOrigin origin) {
+        int qos = target.upgradesQos() ? sub.qos() : Math.min(message.qos(), sub.qos());
+        boolean retain = sub.options().retainAsPublished() && message.retain();
+        target.deliver(message.forDelivery(qos, retain, ids));
+        if (target.congested()) {
+            origin.reachedCongested(target);
+        }
+    }
+
+    private record Member(DeliveryTarget target, TopicSubscription subscription) {
+    }
+
+    /**
+     * One member of a shared group for one message (MQTT 5 §4.8.2): a random online member, or,
+     * if none is online, a random offline one (whose queue keeps it).
+     *
+     * <p>{@code policy} is the publisher's shared_subscription_policy. VerneMQ's policies differ
+     * only in which cluster nodes' members they consider, and each then tries online members
+     * before offline ones; this broker is one node, every member is local, so all four policies
+     * choose as above. They are accepted so VerneMQ configurations and scripts run unchanged.
+     */
+    private Member pickSharedMember(Map<SubscriberId, TopicSubscription> group, SharedSubscriptionPolicy policy) {
+        List<Member> online = new ArrayList<>(group.size());
+        List<Member> offline = new ArrayList<>(0);
+        group.forEach((id, sub) -> {
+            DeliveryTarget t = targets.get(id);
+            if (t != null) {
+                (t.online() ? online : offline).add(new Member(t, sub));
+            }
+        });
+        List<Member> from = online.isEmpty() ? offline : online;
+        return from.isEmpty() ? null : from.get(ThreadLocalRandom.current().nextInt(from.size()));
+    }
+}
