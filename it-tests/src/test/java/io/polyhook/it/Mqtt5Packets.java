@@ -20,6 +20,8 @@ final class Mqtt5Packets {
     static final int REQUEST_PROBLEM_INFORMATION = 0x17;
     static final int TOPIC_ALIAS_MAXIMUM = 0x22;
     static final int TOPIC_ALIAS = 0x23;
+    static final int MAXIMUM_PACKET_SIZE = 0x27;
+    static final int REASON_STRING = 0x1F;
 
     private Mqtt5Packets() {
     }
@@ -200,35 +202,61 @@ final class Mqtt5Packets {
 
     /** The properties of a CONNACK the broker sent (identifier → raw value bytes' number or string). */
     static List<Property> connAckProperties(RawMqtt.Packet p) {
-        byte[] b = p.body();
-        int[] at = {2};
+        return properties(p.body(), 2);
+    }
+
+    /**
+     * The properties of a CONNACK, PUBACK, PUBREC, SUBACK, UNSUBACK or DISCONNECT the broker
+     * sent; none where the packet ends before its property block (MQTT 5 allows that for
+     * PUBACK/PUBREC and DISCONNECT).
+     */
+    static List<Property> ackProperties(RawMqtt.Packet p) {
+        int at = switch (p.type()) {
+            case 2, 9, 11 -> 2;  // CONNACK (flags, code), SUBACK and UNSUBACK (packet id)
+            case 4, 5 -> 3;      // PUBACK, PUBREC: packet id, reason code
+            case 14 -> 1;        // DISCONNECT: reason code
+            default -> throw new AssertionError("no property block in packet type " + p.type());
+        };
+        return p.body().length <= at ? List.of() : properties(p.body(), at);
+    }
+
+    /** The Reason String (0x1F) of {@link #ackProperties}, or null without one. */
+    static String reasonString(RawMqtt.Packet p) {
+        return ackProperties(p).stream().filter(x -> x.id() == REASON_STRING).map(x -> (String) x.value())
+                .findFirst().orElse(null);
+    }
+
+    /** The property block at {@code from} in {@code b} (identifier → number or string). */
+    static List<Property> properties(byte[] b, int from) {
+        int[] at = {from};
         int length = readVarInt(b, at);
         int end = at[0] + length;
         List<Property> props = new ArrayList<>();
         while (at[0] < end) {
             int pid = b[at[0]++] & 0xFF;
             Object value = switch (pid) {
-                case 0x13, 0x21, 0x22 -> {
+                case 0x13, 0x21, 0x22, 0x23 -> {
                     long v = ((b[at[0]] & 0xFF) << 8) | (b[at[0] + 1] & 0xFF);
                     at[0] += 2;
                     yield v;
                 }
-                case 0x11, 0x27 -> {
+                case 0x02, 0x11, 0x18, 0x27 -> {
                     long v = 0;
                     for (int i = 0; i < 4; i++) {
                         v = (v << 8) | (b[at[0]++] & 0xFF);
                     }
                     yield v;
                 }
-                case 0x24, 0x25, 0x28, 0x29, 0x2A -> (long) (b[at[0]++] & 0xFF);
-                case 0x12, 0x15, 0x1A, 0x1C, 0x1F -> readString(b, at);
-                case 0x16 -> {
+                case 0x01, 0x17, 0x19, 0x24, 0x25, 0x28, 0x29, 0x2A -> (long) (b[at[0]++] & 0xFF);
+                case 0x0B -> (long) readVarInt(b, at);
+                case 0x03, 0x08, 0x12, 0x15, 0x1A, 0x1C, 0x1F -> readString(b, at);
+                case 0x09, 0x16 -> {
                     int n = ((b[at[0]] & 0xFF) << 8) | (b[at[0] + 1] & 0xFF);
                     at[0] += 2 + n;
                     yield "";
                 }
                 case 0x26 -> readString(b, at) + "=" + readString(b, at);
-                default -> throw new AssertionError("unexpected CONNACK property 0x" + Integer.toHexString(pid));
+                default -> throw new AssertionError("unknown property 0x" + Integer.toHexString(pid));
             };
             props.add(new Property(pid, value));
         }

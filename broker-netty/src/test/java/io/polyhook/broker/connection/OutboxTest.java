@@ -8,6 +8,8 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.util.concurrent.MockTicker;
+import io.netty.util.concurrent.Ticker;
 import io.polyhook.broker.codec.Mqtt3EncodingTest;
 import io.polyhook.broker.codec.Packets;
 import io.polyhook.broker.routing.Message;
@@ -23,6 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -234,17 +237,25 @@ class OutboxTest {
     }
 
     @Test
-    void underTheDropPolicyMessagesWaitingLongerThanTheMaxDelayAreDropped() throws Exception {
+    void underTheDropPolicyMessagesWaitingLongerThanTheMaxDelayAreDropped() {
+        MockTicker time = Ticker.newMockTicker();
+        EmbeddedChannel frozen = EmbeddedChannel.builder().handlers(new DecodedWrites(), new ChannelInboundHandlerAdapter())
+                .ticker(time).build();
         var stats = new io.polyhook.broker.sys.BrokerStats();
-        Outbox box = new Outbox(ctx, false, 1, 0, 100, 100, stats,
-                new Outbox.Behind(false, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20), () -> { }));
+        Outbox box = new Outbox(frozen.pipeline().lastContext(), false, 1, 0, 100, 100, stats,
+                new Outbox.Behind(false, TimeUnit.MILLISECONDS.toNanos(20), () -> { }), Outbox.Budget.unbounded(),
+                time::nanoTime);
         box.send(msg("a", 1));
         box.send(msg("b", 1));
-        Thread.sleep(40);
-        // The next message that has to wait finds b too old.
-        box.send(msg("c", 1));
+        time.advance(19, TimeUnit.MILLISECONDS);
+        frozen.runScheduledPendingTasks();
         assertThat(box.waitingCount()).isEqualTo(1);
+        // At 20 ms the timer finds b too old and drops it, with no message sent in between.
+        time.advance(1, TimeUnit.MILLISECONDS);
+        frozen.runScheduledPendingTasks();
+        assertThat(box.waitingCount()).isZero();
         assertThat(stats.messagesDropped()).isEqualTo(1);
+        frozen.finishAndReleaseAll();
     }
 
     @Test
