@@ -22,6 +22,11 @@ import java.util.Locale;
  *     --port 1883 --scenarios 1to1,fanin,fanout,100to100 --qos 0,1 --messages 200000 [--rate 20000] [--mosquitto]
  * </pre>
  *
+ * <p>{@code --broker-pid PID} adds a column {@code cpu us/msg}: the CPU time the process PID (the
+ * broker on {@code --port}) used during the measured run, divided by the messages delivered
+ * ({@link ProcessCpu}, Linux only). On a machine whose cores other work shares, it is the steadier
+ * measure of what a message costs the broker; it is not printed for mosquitto.
+ *
  * <p>With {@code --mosquitto} each broker is measured twice, in the order ours, theirs, theirs,
  * ours, and each line reports both runs together ({@link LoadRun.Result#and}).
  *
@@ -73,6 +78,7 @@ public final class LoadGenerator {
         String usernamePattern = null;
         String username = null;
         String password = System.getenv(PASSWORD_ENV);
+        ProcessCpu brokerCpu = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--host" -> host = args[++i];
@@ -92,6 +98,7 @@ public final class LoadGenerator {
                 case "--username-pattern" -> usernamePattern = args[++i];
                 case "--username" -> username = args[++i];
                 case "--password" -> password = args[++i];
+                case "--broker-pid" -> brokerCpu = new ProcessCpu(Long.parseLong(args[++i]));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -114,8 +121,10 @@ public final class LoadGenerator {
                 }
                 if (!publishHeader) {
                     publishHeader = true;
-                    System.out.printf(Locale.ROOT, "%-9s %-3s %10s %10s %12s %10s %10s %10s%s%n", "scenario", "qos", "sent",
-                            "received", "msgs/s", "p50 us", "p99 us", "lag p99", other == null ? "" : String.format(
+                    System.out.printf(Locale.ROOT, "%-9s %-3s %10s %10s %12s %10s %10s %10s%s%s%n", "scenario", "qos", "sent",
+                            "received", "msgs/s", "p50 us", "p99 us", "lag p99",
+                            brokerCpu == null ? "" : String.format(Locale.ROOT, " %10s", "cpu us/msg"),
+                            other == null ? "" : String.format(
                                     "%12s %10s %10s %10s %7s", "mosq msgs/s", "mosq p50", "mosq p99", "mosq lag", "ratio"));
                 }
                 for (int qos : qosLevels) {
@@ -130,26 +139,34 @@ public final class LoadGenerator {
                     // --rounds: measured runs after one another on the same (warming) generator,
                     // one line each: how a broker's rate grows while its compilers catch up.
                     for (int round = 1; round < rounds; round++) {
+                        long cpuBefore = brokerCpu == null ? 0 : brokerCpu.nanos();
                         LoadRun.Result r = new LoadRun(host, port, scenario, qos, payload, username, password)
                                 .run(messages, rate, limit);
                         System.out.println(String.format(Locale.ROOT, "%-9s %-3d %10d %10d %12.0f %10.0f %10.0f %10.0f",
                                 name, qos, r.sent(), r.received(), r.deliveriesPerSecond(), r.p50Micros(), r.p99Micros(),
-                                r.sendLagP99Micros()));
+                                r.sendLagP99Micros()) + cpuColumn(brokerCpu, cpuBefore, r.received()));
                     }
+                    long cpuBefore = brokerCpu == null ? 0 : brokerCpu.nanos();
                     LoadRun.Result ours = new LoadRun(host, port, scenario, qos, payload, username, password)
                             .run(messages, rate, limit);
+                    long cpuUsed = brokerCpu == null ? 0 : brokerCpu.nanos() - cpuBefore;
                     LoadRun.Result theirs = null;
                     if (other != null) {
                         // Measured in the order ours, theirs, theirs, ours: neither broker always
                         // gets the client that is a little colder or a little warmer.
                         LoadRun mosquittoRun = new LoadRun("127.0.0.1", otherPort, scenario, qos, payload);
                         theirs = mosquittoRun.run(messages, rate, limit).and(mosquittoRun.run(messages, rate, limit));
+                        cpuBefore = brokerCpu == null ? 0 : brokerCpu.nanos();
                         ours = ours.and(new LoadRun(host, port, scenario, qos, payload, username, password)
                                 .run(messages, rate, limit));
+                        cpuUsed += brokerCpu == null ? 0 : brokerCpu.nanos() - cpuBefore;
                     }
                     String line = String.format(Locale.ROOT, "%-9s %-3d %10d %10d %12.0f %10.0f %10.0f %10.0f", name,
                             qos, ours.sent(), ours.received(), ours.deliveriesPerSecond(), ours.p50Micros(),
                             ours.p99Micros(), ours.sendLagP99Micros());
+                    if (brokerCpu != null) {
+                        line += String.format(Locale.ROOT, " %10.2f", cpuUsed / 1000.0 / Math.max(1, ours.received()));
+                    }
                     if (theirs != null) {
                         line += String.format(Locale.ROOT, " %12.0f %10.0f %10.0f %10.0f %7.2f",
                                 theirs.deliveriesPerSecond(), theirs.p50Micros(), theirs.p99Micros(),
@@ -167,6 +184,14 @@ public final class LoadGenerator {
         if (!allAdmitted) {
             System.exit(2);
         }
+    }
+
+    /** The {@code cpu us/msg} column of a run that started at {@code cpuBefore}; empty without a broker PID. */
+    private static String cpuColumn(ProcessCpu brokerCpu, long cpuBefore, long received) {
+        if (brokerCpu == null) {
+            return "";
+        }
+        return String.format(Locale.ROOT, " %10.2f", (brokerCpu.nanos() - cpuBefore) / 1000.0 / Math.max(1, received));
     }
 
     /** Runs the connect scenario (after a warm-up of {@code warm} clients) and prints it; false if a client was not admitted. */
