@@ -1,8 +1,6 @@
 package io.polyhook.broker.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.polyhook.broker.store.PersistenceSettings;
-import io.polyhook.broker.store.SyncMode;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

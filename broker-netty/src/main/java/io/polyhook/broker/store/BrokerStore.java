@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Acknowledgements.</b> {@link StoreBatch#commit()} returns once the changes are in the
  * write-ahead log (so a crash of the process loses none of them); the stage it returns, and
- * {@link #barrier()}, complete once they are as durable as the {@link SyncMode} promises. The
+ * {@link #barrier()}, complete once they are as durable as the {@link io.polyhook.broker.config.SyncMode} promises. The
  * broker sends a PUBACK, PUBREC or a CONNACK with session present only after that stage completed.
  * Stages may complete on the store's own thread: continue on an event loop with {@code *Async}.
  *

@@ -1,5 +1,7 @@
 package io.polyhook.broker.store;
 
+import io.polyhook.broker.config.PersistenceSettings;
+
 import java.nio.file.Path;
 import java.util.ServiceLoader;
 

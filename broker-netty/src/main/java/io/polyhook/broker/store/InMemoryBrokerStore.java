@@ -1,7 +1,6 @@
 package io.polyhook.broker.store;
 
 import io.polyhook.broker.routing.SubscriptionTree;
-import io.polyhook.broker.store.internal.QueueLedger;
 import io.polyhook.spi.SubscriberId;
 import io.polyhook.spi.TopicSubscription;
 

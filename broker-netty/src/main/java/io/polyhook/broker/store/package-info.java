@@ -10,6 +10,6 @@
  * <p>The rules every implementation keeps: changes are grouped in a {@link io.polyhook.broker.store.StoreBatch}
  * that becomes visible and durable atomically; {@link io.polyhook.broker.store.StoreBatch#commit()} returns
  * only once the changes are in the write-ahead log, and its stage completes once they are as durable as the
- * configured {@link io.polyhook.broker.store.SyncMode} promises, which is when the broker may acknowledge them.
+ * configured {@link io.polyhook.broker.config.SyncMode} promises, which is when the broker may acknowledge them.
  */
 package io.polyhook.broker.store;

@@ -2,8 +2,8 @@ package io.polyhook.broker.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.polyhook.broker.store.PersistenceSettings;
-import io.polyhook.broker.store.SyncMode;
+import io.polyhook.broker.config.PersistenceSettings;
+import io.polyhook.broker.config.SyncMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,5 +1,7 @@
 package io.polyhook.broker.store;
 
+import io.polyhook.broker.config.PersistenceSettings;
+import io.polyhook.broker.config.SyncMode;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.polyhook.store.rocksdb;
 
 import io.polyhook.broker.routing.SubscriptionTree;
 import io.polyhook.broker.store.BrokerStore;
-import io.polyhook.broker.store.PersistenceSettings;
+import io.polyhook.broker.config.PersistenceSettings;
 import io.polyhook.broker.store.QueueOrder;
 import io.polyhook.broker.store.QueueSize;
 import io.polyhook.broker.store.QueuedMessage;
@@ -11,7 +11,7 @@ import io.polyhook.broker.store.StoreBatch;
 import io.polyhook.broker.store.StoreException;
 import io.polyhook.broker.store.StoreMetrics;
 import io.polyhook.broker.store.StoredMessage;
-import io.polyhook.broker.store.SyncMode;
+import io.polyhook.broker.config.SyncMode;
 import io.polyhook.spi.SubscriberId;
 import io.polyhook.store.rocksdb.internal.Column;
 import io.polyhook.store.rocksdb.internal.CorruptRecordException;

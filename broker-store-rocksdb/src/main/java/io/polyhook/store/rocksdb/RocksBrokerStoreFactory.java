@@ -2,7 +2,7 @@ package io.polyhook.store.rocksdb;
 
 import io.polyhook.broker.store.BrokerStore;
 import io.polyhook.broker.store.BrokerStoreFactory;
-import io.polyhook.broker.store.PersistenceSettings;
+import io.polyhook.broker.config.PersistenceSettings;
 
 import java.nio.file.Path;
 

@@ -3,7 +3,7 @@ package io.polyhook.store.rocksdb;
 import io.polyhook.broker.store.InFlightEntry;
 import io.polyhook.broker.store.QueueOrder;
 import io.polyhook.broker.store.QueuedMessage;
-import io.polyhook.broker.store.SyncMode;
+import io.polyhook.broker.config.SyncMode;
 import io.polyhook.spi.SubscriberId;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

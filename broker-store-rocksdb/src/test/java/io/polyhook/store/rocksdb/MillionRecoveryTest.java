@@ -5,7 +5,7 @@ import io.polyhook.broker.store.QueueOrder;
 import io.polyhook.broker.store.QueuedMessage;
 import io.polyhook.broker.store.StoreBatch;
 import io.polyhook.broker.store.StoredMessage;
-import io.polyhook.broker.store.SyncMode;
+import io.polyhook.broker.config.SyncMode;
 import io.polyhook.spi.Bytes;
 import io.polyhook.spi.MqttProperties;
 import io.polyhook.spi.SubscriberId;

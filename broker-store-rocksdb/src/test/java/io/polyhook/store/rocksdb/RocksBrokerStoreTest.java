@@ -1,7 +1,7 @@
 package io.polyhook.store.rocksdb;
 
 import io.polyhook.broker.store.BrokerStore;
-import io.polyhook.broker.store.SyncMode;
+import io.polyhook.broker.config.SyncMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import io.polyhook.broker.store.QueueLimits;
 import io.polyhook.broker.store.QueueOrder;
 import io.polyhook.broker.store.QueuedMessage;
 import io.polyhook.broker.store.StoreBatch;
-import io.polyhook.broker.store.SyncMode;
+import io.polyhook.broker.config.SyncMode;
 import io.polyhook.spi.SubscriberId;
 
 import java.io.FileOutputStream;

@@ -3,7 +3,7 @@ package io.polyhook.store.rocksdb;
 import io.polyhook.broker.store.QueueLimits;
 import io.polyhook.broker.store.QueueOrder;
 import io.polyhook.broker.store.StoreException;
-import io.polyhook.broker.store.SyncMode;
+import io.polyhook.broker.config.SyncMode;
 import io.polyhook.spi.SubscriberId;
 import io.polyhook.store.rocksdb.internal.Column;
 import io.polyhook.store.rocksdb.internal.Tuning;
@@ -200,11 +200,11 @@ class StoreFolderTest {
 
     @Test
     void theBrokerFindsThisEngineOrStaysInMemory() {
-        var settings = io.polyhook.broker.store.PersistenceSettings.DEFAULT.withDir(Path.of("found"));
+        var settings = io.polyhook.broker.config.PersistenceSettings.DEFAULT.withDir(Path.of("found"));
         try (var store = io.polyhook.broker.store.BrokerStoreFactory.forSettings(settings, dir)) {
             assertThat(store).isInstanceOf(RocksBrokerStore.class);
         }
-        var memory = new io.polyhook.broker.store.PersistenceSettings(false, Path.of("unused"), SyncMode.BATCH,
+        var memory = new io.polyhook.broker.config.PersistenceSettings(false, Path.of("unused"), SyncMode.BATCH,
                 Duration.ofMillis(10));
         try (var store = io.polyhook.broker.store.BrokerStoreFactory.forSettings(memory, dir)) {
             assertThat(store).isInstanceOf(io.polyhook.broker.store.InMemoryBrokerStore.class);
@@ -214,7 +214,7 @@ class StoreFolderTest {
 
     @Test
     void theFolderIsTakenRelativeToTheConfigFolder() {
-        var settings = io.polyhook.broker.store.PersistenceSettings.DEFAULT.withDir(Path.of("state"));
+        var settings = io.polyhook.broker.config.PersistenceSettings.DEFAULT.withDir(Path.of("state"));
         try (RocksBrokerStore store = RocksBrokerStore.open(settings, dir)) {
             assertThat(store.folder()).isEqualTo(dir.resolve("state").toAbsolutePath());
             assertThat(Files.exists(dir.resolve("state").resolve("CURRENT"))).isTrue();

@@ -2,7 +2,7 @@ package io.polyhook.store.rocksdb;
 
 import io.polyhook.broker.store.QueueLimits;
 import io.polyhook.broker.store.StoreBatch;
-import io.polyhook.broker.store.SyncMode;
+import io.polyhook.broker.config.SyncMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,8 +2,8 @@ package io.polyhook.store.rocksdb.internal;
 
 import io.polyhook.broker.store.LatencyHistogram;
 import io.polyhook.broker.store.StoreException;
-import io.polyhook.broker.store.SyncMode;
-import io.polyhook.broker.store.internal.QueueLedger;
+import io.polyhook.broker.config.SyncMode;
+import io.polyhook.broker.store.QueueLedger;
 import io.polyhook.spi.SubscriberId;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;

@@ -1,6 +1,6 @@
 package io.polyhook.store.rocksdb.internal;
 
-import io.polyhook.broker.store.internal.QueueLedger;
+import io.polyhook.broker.store.QueueLedger;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;

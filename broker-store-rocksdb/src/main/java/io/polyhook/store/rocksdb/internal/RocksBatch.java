@@ -8,7 +8,7 @@ import io.polyhook.broker.store.StoreException;
 import io.polyhook.broker.store.StoredMessage;
 import io.polyhook.broker.store.StoredSession;
 import io.polyhook.broker.store.StoredWill;
-import io.polyhook.broker.store.internal.QueueLedger;
+import io.polyhook.broker.store.QueueLedger;
 import io.polyhook.spi.SubscriberId;
 import io.polyhook.spi.TopicSubscription;
 import org.rocksdb.RocksDBException;

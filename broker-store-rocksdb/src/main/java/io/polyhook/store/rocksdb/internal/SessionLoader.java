@@ -1,6 +1,6 @@
 package io.polyhook.store.rocksdb.internal;
 
-import io.polyhook.broker.store.internal.QueueLedger;
+import io.polyhook.broker.store.QueueLedger;
 import io.polyhook.spi.SubscriberId;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;

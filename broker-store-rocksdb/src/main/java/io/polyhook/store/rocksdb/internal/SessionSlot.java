@@ -1,6 +1,6 @@
 package io.polyhook.store.rocksdb.internal;
 
-import io.polyhook.broker.store.internal.QueueLedger;
+import io.polyhook.broker.store.QueueLedger;
 
 /**
  * A stored session's number and the accounting of its queue.

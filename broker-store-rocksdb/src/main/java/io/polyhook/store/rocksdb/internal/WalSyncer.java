@@ -2,7 +2,7 @@ package io.polyhook.store.rocksdb.internal;
 
 import io.polyhook.broker.store.LatencyHistogram;
 import io.polyhook.broker.store.StoreException;
-import io.polyhook.broker.store.SyncMode;
+import io.polyhook.broker.config.SyncMode;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 

@@ -1,7 +1,5 @@
-package io.polyhook.broker.store.internal;
+package io.polyhook.broker.store;
 
-import io.polyhook.broker.store.QueueLimits;
-import io.polyhook.broker.store.QueueSize;
 
 import java.util.ArrayList;
 import java.util.HashSet;

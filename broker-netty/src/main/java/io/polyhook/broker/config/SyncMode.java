@@ -1,4 +1,4 @@
-package io.polyhook.broker.store;
+package io.polyhook.broker.config;
 
 import java.util.Optional;
 
