@@ -44,8 +44,9 @@ WARMUP=${WARMUP:-$((MESSAGES * 3))}
 QOS=${QOS:-0,1}
 generate() { "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" io.polyhook.bench.load.LoadGenerator --port $PORT --scenarios "$SCENARIOS" \
            --messages "$MESSAGES" --limit-seconds 60 "$@" 2>/dev/null | grep -v '^$'; }
-load() {
-  if [ -z "${CHUNKS:-}" ]; then generate --qos "$QOS" --warmup "$WARMUP"; else generate --qos "$QOS" --warmup 0 --rounds "$CHUNKS"; fi
+load() { # with the broker's CPU time per delivered message (--broker-pid): steadier than the rate on shared cores
+  local cpu=(--broker-pid "$(cat "$WORK/pid")")
+  if [ -z "${CHUNKS:-}" ]; then generate --qos "$QOS" --warmup "$WARMUP" "${cpu[@]}"; else generate --qos "$QOS" --warmup 0 --rounds "$CHUNKS" "${cpu[@]}"; fi
 }
 # RSS, heap used after a full GC, CPU seconds of the JIT compiler threads (HotSpot's C1/C2 for Java,
 # the Graal compiler's threads for JavaScript) and of all threads.
