@@ -186,9 +186,11 @@ class GraalJsSandboxTest {
         runner.set(thread);
         assertThat(scripts.probe().awaitHit("spinning", 1L)).isTrue();
         thread.interrupt();
+        // The line is named when the interrupt lands in the loop; when it lands while the call is
+        // still returning from probe.hit (a host call) there is no guest line to name.
         assertThatThrownBy(() -> spinning.get(60, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
-                .cause().hasMessageMatching(".*test\\.js:\\d+: interrupted.*");
+                .cause().hasMessageMatching(".*test\\.js(:\\d+)?: interrupted.*");
         assertThat(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a"))).isEqualTo(Verdict.ok());
     }
 
