@@ -6,6 +6,8 @@ import com.google.inject.Stage;
 import io.polyhook.broker.admin.AdminServer;
 import io.polyhook.broker.config.BrokerConfig;
 import io.polyhook.broker.config.ConfigModule;
+import io.polyhook.broker.config.OnLoadError;
+import com.google.inject.CreationException;
 import io.polyhook.broker.failure.FatalErrorHandler;
 import io.polyhook.broker.hooks.HookModule;
 import io.polyhook.broker.hooks.ScriptModule;
@@ -130,6 +132,7 @@ public final class PolyhookBroker implements AutoCloseable {
         closed = true;
         if (admin != null) {
             admin.close();
+            injector.getInstance(io.polyhook.broker.metrics.BrokerMetrics.class).close();
         }
         Transport transport = injector.getInstance(Transport.class);
         SessionRegistry sessions = injector.getInstance(SessionRegistry.class);
@@ -222,9 +225,15 @@ public final class PolyhookBroker implements AutoCloseable {
          */
         public PolyhookBroker start() {
             FatalErrorHandler fatal = fatalErrors;
-            Injector injector = Guice.createInjector(Stage.PRODUCTION, new ConfigModule(config), new HookModule(),
-                    new ScriptModule(loader, engines), new RoutingModule(), new SessionModule(), new TransportModule(),
-                    binder -> binder.bind(FatalErrorHandler.class).toInstance(fatal));
+            Injector injector;
+            try {
+                injector = Guice.createInjector(Stage.PRODUCTION, new ConfigModule(config), new HookModule(),
+                        new ScriptModule(loader, engines), new RoutingModule(), new SessionModule(), new TransportModule(),
+                        binder -> binder.bind(FatalErrorHandler.class).toInstance(fatal));
+            } catch (CreationException e) {
+                // A bad provider setting fails inside a Guice provider: say what it was, not Guice's 150 lines.
+                throw StartFailures.unwrap(e);
+            }
             List<Plugin> all = new ArrayList<>();
             if (discover) {
                 all.addAll(PluginHost.discover(loader));
@@ -256,6 +265,9 @@ public final class PolyhookBroker implements AutoCloseable {
                             io.polyhook.broker.hooks.BundledAuthScripts.enabled(config),
                             config.scripts().files().stream().map(Path::of).toList());
                     report.warnings().forEach(w -> LOG.warn("scripts: {}", w));
+                    if (!report.allLoaded() && config.scripts().onLoadError() == OnLoadError.FAIL) {
+                        throw new ScriptsNotLoadedException(report.failed());
+                    }
                 }
             } catch (RuntimeException e) {
                 authCacheHooks.close();

@@ -61,7 +61,8 @@ final class AdminClient {
         try {
             response = http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new AdminException("cannot reach the admin API at " + base + ": " + e);
+            throw new AdminException("cannot reach the admin API at " + base + " (" + why(e)
+                    + "): is the broker running, and is --admin its admin.address?");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AdminException("interrupted");
@@ -81,6 +82,25 @@ final class AdminClient {
             throw new AdminException("the admin API answered something that is not JSON");
         }
         return body;
+    }
+
+    /** Why a connection failed, in words, without the exception's class or stack. */
+    static String why(IOException e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank())) {
+            t = t.getCause();
+        }
+        if (t instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (t instanceof java.net.http.HttpTimeoutException) {
+            return "timed out";
+        }
+        if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+            return "unknown host";
+        }
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m.replaceAll("\\s+", " ");
     }
 
     /** The request failed; the message is the server's, or says why the server was not reached. */

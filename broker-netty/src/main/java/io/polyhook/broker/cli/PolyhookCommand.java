@@ -13,7 +13,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
+import io.polyhook.broker.ScriptsNotLoadedException;
+import io.polyhook.broker.Version;
+import io.polyhook.broker.logging.LogSetup;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +30,7 @@ import java.util.concurrent.CountDownLatch;
  * The {@code polyhook} command line: {@code polyhook run [--config FILE]}, and
  * {@code polyhook script list|load|reload|unload|show} against a running broker's admin API.
  */
-@Command(name = "polyhook", mixinStandardHelpOptions = true, version = "polyhook 0.1.0-SNAPSHOT",
+@Command(name = "polyhook", mixinStandardHelpOptions = true, versionProvider = PolyhookCommand.VersionProvider.class,
         description = "An MQTT broker whose plugins are scripts.",
         subcommands = {PolyhookCommand.Run.class, ScriptCommand.class, CommandLine.HelpCommand.class})
 public final class PolyhookCommand implements Callable<Integer> {
@@ -31,6 +39,14 @@ public final class PolyhookCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** {@code polyhook --version}: the version Maven wrote into the jar. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"polyhook " + Version.version()};
+        }
+    }
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
@@ -69,6 +85,23 @@ public final class PolyhookCommand implements Callable<Integer> {
         Thread.setDefaultUncaughtExceptionHandler(ThreadFailures.uncaught(FatalErrorHandler.haltProcess()));
     }
 
+    /** Exit status of {@code run}: the config file is invalid, or a listener cannot bind. */
+    static final int EXIT_CONFIG = 2;
+    /** Exit status of {@code run}: a Java plugin failed to start. */
+    static final int EXIT_PLUGIN = 3;
+    /** Exit status of {@code run}: the admin API's address cannot be bound. */
+    static final int EXIT_ADDRESS = 4;
+    /** Exit status of {@code run}: a script is missing or failed to load ({@code scripts.on_load_error: fail}). */
+    static final int EXIT_SCRIPT = 5;
+
+    private static final Logger BANNER = LoggerFactory.getLogger("io.polyhook.broker");
+
+    private static int fail(PrintWriter err, String message, int status) {
+        err.println("polyhook: " + message);
+        err.flush();
+        return status;
+    }
+
     /** {@code polyhook run}: starts the broker and runs until stopped (SIGINT/SIGTERM). */
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = "Start the broker. Without --config: MQTT on 127.0.0.1:1883, WebSocket on 127.0.0.1:8000 (/mqtt),"
@@ -79,25 +112,39 @@ public final class PolyhookCommand implements Callable<Integer> {
         @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML config file")
         Path config;
 
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws InterruptedException {
             defaultLeakDetection(System.getProperties());
             installFatalErrorPolicy();
+            long started = System.nanoTime();
             PolyhookBroker broker;
+            BrokerConfig cfg;
+            // Every mistake a user can make is one line on standard error, with the key or port named.
+            PrintWriter err = spec.commandLine().getErr();
+            String in = config == null ? "" : " (" + config + ")";
             try {
-                BrokerConfig cfg = config == null ? withoutConfigFile() : BrokerConfig.load(config);
+                cfg = config == null ? withoutConfigFile() : BrokerConfig.load(config);
+                Path configDir = config == null ? Path.of("") : config.toAbsolutePath().normalize().getParent();
+                LogSetup.apply(cfg.logging(), configDir);
                 broker = PolyhookBroker.builder().config(cfg).adminAddress(DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT).start();
             } catch (ConfigException e) {
-                System.err.println("polyhook: bad config: " + e.getMessage());
-                return 2;
+                return fail(err, "bad config" + in + ": " + e.getMessage(), EXIT_CONFIG);
             } catch (PluginStartException e) {
-                System.err.println("polyhook: " + e.getMessage());
-                return 3;
+                return fail(err, e.getMessage(), EXIT_PLUGIN);
             } catch (java.io.UncheckedIOException e) {
                 // A port already in use, e.g. the admin API's 8888: say so without a stack trace.
-                System.err.println("polyhook: " + e.getMessage());
-                return 4;
+                return fail(err, e.getMessage(), EXIT_ADDRESS);
+            } catch (ScriptsNotLoadedException e) {
+                return fail(err, e.getMessage(), EXIT_SCRIPT);
             }
+            Banner banner = Banner.of(Optional.ofNullable(config), cfg, broker.listeners(),
+                    cfg.adminHost().orElse(DEFAULT_ADMIN_HOST), OptionalInt.of(broker.adminPort()), Optional.empty());
+            banner.lines().forEach(BANNER::info);
+            banner.warnings().forEach(BANNER::warn);
+            BANNER.info("started in {} ms", (System.nanoTime() - started) / 1_000_000);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 broker.close();

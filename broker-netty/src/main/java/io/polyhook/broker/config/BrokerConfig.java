@@ -20,10 +20,12 @@ import java.util.Optional;
  * @param adminHost the {@code admin.address} host, if an admin API is configured
  * @param adminPort the {@code admin.address} port (meaningful only with a host)
  * @param adminToken the {@code admin.token} every admin API request must carry, if set
+ * @param logging   the {@code logging} section, applied by {@code polyhook run}
  */
 public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners, ScriptsConfig scripts,
                            Map<String, Object> providers, Map<String, Object> auth, Map<String, Object> plugins,
-                           Optional<String> adminHost, int adminPort, Optional<AdminToken> adminToken) {
+                           Optional<String> adminHost, int adminPort, Optional<AdminToken> adminToken,
+                           LoggingConfig logging) {
 
     /** Checks every field is present; copies the collections. */
     public BrokerConfig {
@@ -35,6 +37,14 @@ public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners
         plugins = Map.copyOf(plugins);
         Objects.requireNonNull(adminHost, "adminHost");
         Objects.requireNonNull(adminToken, "adminToken");
+        Objects.requireNonNull(logging, "logging");
+    }
+
+    /** A configuration with the default {@code logging} section. */
+    public BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners, ScriptsConfig scripts,
+                        Map<String, Object> providers, Map<String, Object> auth, Map<String, Object> plugins,
+                        Optional<String> adminHost, int adminPort, Optional<AdminToken> adminToken) {
+        this(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken, LoggingConfig.DEFAULT);
     }
 
     /**
@@ -57,7 +67,12 @@ public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners
                 Map.of(), Optional.empty(), 0, Optional.empty());
     }
 
-    /** Reads and validates a YAML file; throws {@link ConfigException} naming the key and the reason. */
+    /**
+     * Reads and validates a YAML file; throws {@link ConfigException} naming the key and the reason.
+     * Relative paths in it ({@code scripts.dir}, {@code scripts.files}, certificates,
+     * {@code auth.<database>.script}, {@code logging.config}) and the default {@code scripts}
+     * folder resolve against the file's folder, not the working folder.
+     */
     public static BrokerConfig load(Path file) {
         return ConfigParser.load(file);
     }
@@ -69,23 +84,28 @@ public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners
 
     /** This config with other listeners. */
     public BrokerConfig withListeners(List<ListenerConfig> value) {
-        return new BrokerConfig(broker, value, scripts, providers, auth, plugins, adminHost, adminPort, adminToken);
+        return new BrokerConfig(broker, value, scripts, providers, auth, plugins, adminHost, adminPort, adminToken, logging);
     }
 
     /** This config with another {@code broker} section. */
     public BrokerConfig withBroker(BrokerSettings value) {
-        return new BrokerConfig(value, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken);
+        return new BrokerConfig(value, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken, logging);
     }
 
     /** This config with another {@code scripts} section. */
     public BrokerConfig withScripts(ScriptsConfig value) {
-        return new BrokerConfig(broker, listeners, value, providers, auth, plugins, adminHost, adminPort, adminToken);
+        return new BrokerConfig(broker, listeners, value, providers, auth, plugins, adminHost, adminPort, adminToken, logging);
     }
 
     /** This config with an admin API token ({@code admin.token}). */
     public BrokerConfig withAdminToken(AdminToken value) {
         return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort,
-                Optional.of(value));
+                Optional.of(value), logging);
+    }
+
+    /** This config with another {@code logging} section. */
+    public BrokerConfig withLogging(LoggingConfig value) {
+        return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken, value);
     }
 
     /** The settings of the Java plugin {@code name} ({@code plugins.<name>}), empty if none. */

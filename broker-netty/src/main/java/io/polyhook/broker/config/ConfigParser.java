@@ -33,7 +33,8 @@ final class ConfigParser {
 
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
-    private static final Set<String> TOP = Set.of("broker", "listeners", "scripts", "providers", "auth", "admin", "plugins");
+    private static final Set<String> TOP = Set.of("broker", "listeners", "scripts", "providers", "auth", "admin", "plugins",
+            "logging");
     private static final Set<String> BROKER = Set.of("allow_anonymous", "no_match", "connect_timeout", "max_packet_size",
             "max_offline_messages", "max_online_messages", "max_inflight", "max_pending", "max_connections", "max_connections_per_ip",
             "receive_maximum", "topic_alias_maximum", "persistent_session_expiry", "sys_interval", "node_name",
@@ -44,10 +45,12 @@ final class ConfigParser {
             "max_retained_messages", "max_retained_bytes", "partial_packet_timeout", "max_total_partial_bytes");
     private static final Set<String> LISTENER = Set.of("type", "address", "path", "mountpoint", "allow_anonymous",
             "certfile", "keyfile", "tls_versions", "ciphers");
-    private static final Set<String> SCRIPTS = Set.of("dir", "files", "states", "hook_timeout", "timeout_fallback", "hooks", "lua", "js");
+    private static final Set<String> SCRIPTS = Set.of("dir", "files", "states", "hook_timeout", "timeout_fallback", "hooks", "lua", "js",
+            "on_load_error");
     // Engine options, by the extension of the files the engine takes; checked by the engine at load.
     private static final Set<String> SCRIPT_ENGINES = Set.of("lua", "js");
     private static final Set<String> ADMIN = Set.of("address", "token");
+    private static final Set<String> LOGGING = Set.of("format", "config", "level");
 
     private ConfigParser() {
     }
@@ -61,10 +64,18 @@ final class ConfigParser {
         } catch (IOException e) {
             throw new ConfigException("", "cannot read config file " + file + ": " + e.getMessage());
         }
-        return parse(text);
+        return parse(text, file.toAbsolutePath().normalize().getParent());
     }
 
     static BrokerConfig parse(String yaml) {
+        return parse(yaml, null);
+    }
+
+    /**
+     * Parses {@code yaml}; relative paths resolve against {@code base} (the config file's folder),
+     * or stay as written when it is null (text that is not a file: the working folder's).
+     */
+    static BrokerConfig parse(String yaml, Path base) {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
@@ -75,15 +86,16 @@ final class ConfigParser {
         // A config file refuses anonymous clients unless it allows them (Mosquitto 2's rule).
         BrokerConfig d = BrokerConfig.defaults().withBroker(BrokerSettings.DEFAULT_WITH_FILE);
         if (root == null || root.isMissingNode() || root.isNull()) {
-            return d;
+            return d.withScripts(scripts(null, base));
         }
         object(root, "", TOP);
         BrokerSettings broker = broker(root.get("broker"), d.broker());
-        List<ListenerConfig> listeners = root.hasNonNull("listeners") ? listeners(root.get("listeners")) : d.listeners();
-        ScriptsConfig scripts = scripts(root.get("scripts"));
+        List<ListenerConfig> listeners = root.hasNonNull("listeners") ? listeners(root.get("listeners"), base) : d.listeners();
+        ScriptsConfig scripts = scripts(root.get("scripts"), base);
         Map<String, Object> providers = freeMap(root.get("providers"), "providers");
         Map<String, Object> auth = freeMap(root.get("auth"), "auth");
         checkAuth(auth);
+        auth = resolveAuthScripts(auth, base);
         Map<String, Object> plugins = freeMap(root.get("plugins"), "plugins");
         Optional<String> adminHost = Optional.empty();
         int adminPort = 0;
@@ -100,7 +112,62 @@ final class ConfigParser {
                 adminToken = Optional.of(AdminToken.of(text(admin.get("token"), "admin.token")));
             }
         }
-        return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken);
+        return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken,
+                logging(root.get("logging"), base));
+    }
+
+    /** {@code value} against {@code base}, normalized; as written when {@code base} is null. */
+    static String resolve(Path base, String value) {
+        return base == null ? value : base.resolve(value).normalize().toString();
+    }
+
+    private static LoggingConfig logging(JsonNode n, Path base) {
+        if (n == null || n.isNull()) {
+            return LoggingConfig.DEFAULT;
+        }
+        object(n, "logging", LOGGING);
+        LoggingConfig.Format format = LoggingConfig.Format.TEXT;
+        if (n.hasNonNull("format")) {
+            String v = text(n.get("format"), "logging.format");
+            format = switch (v) {
+                case "text" -> LoggingConfig.Format.TEXT;
+                case "json" -> LoggingConfig.Format.JSON;
+                default -> throw new ConfigException("logging.format", "unknown value \"" + v + "\" (expected text, json)");
+            };
+        }
+        Optional<String> config = n.hasNonNull("config")
+                ? Optional.of(resolve(base, text(n.get("config"), "logging.config"))) : Optional.empty();
+        Map<String, String> levels = new LinkedHashMap<>();
+        JsonNode l = n.get("level");
+        if (l != null && !l.isNull()) {
+            if (!l.isObject()) {
+                throw new ConfigException("logging.level", "must be a map of logger name to level, was " + kind(l));
+            }
+            for (Map.Entry<String, JsonNode> e : l.properties()) {
+                String at = "logging.level." + e.getKey();
+                String level = text(e.getValue(), at).toLowerCase(java.util.Locale.ROOT);
+                if (!LoggingConfig.LEVELS.contains(level)) {
+                    throw new ConfigException(at, "unknown level \"" + e.getValue().textValue()
+                            + "\" (expected trace, debug, info, warn, error, off)");
+                }
+                levels.put(e.getKey(), level);
+            }
+        }
+        return new LoggingConfig(format, config, levels);
+    }
+
+    /** {@code auth.<database>.script} resolved against the config file's folder. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> resolveAuthScripts(Map<String, Object> auth, Path base) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        auth.forEach((db, section) -> {
+            Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) section);
+            if (copy.get("script") instanceof String path) {
+                copy.put("script", resolve(base, path));
+            }
+            out.put(db, java.util.Collections.unmodifiableMap(copy));
+        });
+        return out;
     }
 
     private static BrokerSettings broker(JsonNode n, BrokerSettings d) {
@@ -253,9 +320,13 @@ final class ConfigParser {
         }
     }
 
-    private static List<ListenerConfig> listeners(JsonNode n) {
+    private static List<ListenerConfig> listeners(JsonNode n, Path base) {
         if (!n.isArray()) {
             throw new ConfigException("listeners", "must be a list, was " + kind(n));
+        }
+        if (n.isEmpty()) {
+            throw new ConfigException("listeners", "is empty, so no client could connect: list at least one listener,"
+                    + " or leave the key out for 127.0.0.1:1883 (tcp) and 127.0.0.1:8000 (ws)");
         }
         List<ListenerConfig> out = new ArrayList<>();
         for (int i = 0; i < n.size(); i++) {
@@ -285,8 +356,10 @@ final class ConfigParser {
             String mountpoint = l.hasNonNull("mountpoint") ? text(l.get("mountpoint"), at + ".mountpoint") : "";
             Optional<Boolean> anonymous = l.hasNonNull("allow_anonymous")
                     ? Optional.of(bool(l, "allow_anonymous", at, false)) : Optional.empty();
-            Optional<String> cert = l.hasNonNull("certfile") ? Optional.of(text(l.get("certfile"), at + ".certfile")) : Optional.empty();
-            Optional<String> key = l.hasNonNull("keyfile") ? Optional.of(text(l.get("keyfile"), at + ".keyfile")) : Optional.empty();
+            Optional<String> cert = l.hasNonNull("certfile")
+                    ? Optional.of(resolve(base, text(l.get("certfile"), at + ".certfile"))) : Optional.empty();
+            Optional<String> key = l.hasNonNull("keyfile")
+                    ? Optional.of(resolve(base, text(l.get("keyfile"), at + ".keyfile"))) : Optional.empty();
             if (type.isTls() && (cert.isEmpty() || key.isEmpty())) {
                 throw new ConfigException(at + (cert.isEmpty() ? ".certfile" : ".keyfile"),
                         "is required for a " + type.configName() + " listener (PEM file)");
@@ -347,13 +420,13 @@ final class ConfigParser {
         return out;
     }
 
-    private static ScriptsConfig scripts(JsonNode n) {
+    private static ScriptsConfig scripts(JsonNode n, Path base) {
         ScriptsConfig d = ScriptsConfig.DEFAULT;
         if (n == null || n.isNull()) {
-            return d;
+            return new ScriptsConfig(resolve(base, d.dir()), d.files(), d.states(), d.hookTimeout());
         }
         object(n, "scripts", SCRIPTS);
-        String dir = n.hasNonNull("dir") ? text(n.get("dir"), "scripts.dir") : d.dir();
+        String dir = resolve(base, n.hasNonNull("dir") ? text(n.get("dir"), "scripts.dir") : d.dir());
         List<String> files = new ArrayList<>();
         if (n.hasNonNull("files")) {
             JsonNode f = n.get("files");
@@ -361,7 +434,7 @@ final class ConfigParser {
                 throw new ConfigException("scripts.files", "must be a list of file names, was " + kind(f));
             }
             for (int i = 0; i < f.size(); i++) {
-                files.add(text(f.get(i), "scripts.files[" + i + "]"));
+                files.add(resolve(base, text(f.get(i), "scripts.files[" + i + "]")));
             }
         }
         int states = integer(n, "states", "scripts", d.states(), 1, 1024);
@@ -399,7 +472,13 @@ final class ConfigParser {
                         f == null || f.isNull() ? null : fallback(f, at + ".fallback")));
             }
         }
-        return new ScriptsConfig(dir, files, states, timeout, engines, fallback, hooks);
+        OnLoadError onLoadError = OnLoadError.FAIL;
+        if (n.hasNonNull("on_load_error")) {
+            String v = text(n.get("on_load_error"), "scripts.on_load_error");
+            onLoadError = OnLoadError.of(v).orElseThrow(() -> new ConfigException("scripts.on_load_error",
+                    "unknown value \"" + v + "\" (expected fail, warn)"));
+        }
+        return new ScriptsConfig(dir, files, states, timeout, engines, fallback, hooks, onLoadError);
     }
 
     private static TimeoutFallback fallback(JsonNode n, String at) {

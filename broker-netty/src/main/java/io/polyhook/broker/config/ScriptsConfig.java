@@ -20,10 +20,12 @@ import java.util.Objects;
  *                    as plain values, e.g. {@code lua -> {keep_state: true, sandbox: {...}}}
  * @param timeoutFallback what a handler call that misses its deadline counts as ({@code scripts.timeout_fallback})
  * @param hooks       per hook point ({@code scripts.hooks.<hook>}): its own deadline and fallback
+ * @param onLoadError whether a script that is missing or fails to load at start stops the start
+ *                    ({@code scripts.on_load_error})
  */
 public record ScriptsConfig(String dir, List<String> files, int states, Duration hookTimeout,
                             Map<String, Map<String, Object>> engines, TimeoutFallback timeoutFallback,
-                            Map<String, HookPolicy> hooks) {
+                            Map<String, HookPolicy> hooks, OnLoadError onLoadError) {
 
     /**
      * The deadline and timeout fallback of one hook point, where the config sets them.
@@ -51,6 +53,14 @@ public record ScriptsConfig(String dir, List<String> files, int states, Duration
         engines = Collections.unmodifiableMap(copy);
         Objects.requireNonNull(timeoutFallback, "timeoutFallback");
         hooks = Map.copyOf(hooks);
+        Objects.requireNonNull(onLoadError, "onLoadError");
+    }
+
+    /** The section with a script that fails at start stopping the start. */
+    public ScriptsConfig(String dir, List<String> files, int states, Duration hookTimeout,
+                         Map<String, Map<String, Object>> engines, TimeoutFallback timeoutFallback,
+                         Map<String, HookPolicy> hooks) {
+        this(dir, files, states, hookTimeout, engines, timeoutFallback, hooks, OnLoadError.FAIL);
     }
 
     /** The section without engine options, with deny on timeout. */
@@ -71,6 +81,11 @@ public record ScriptsConfig(String dir, List<String> files, int states, Duration
 
     /** This section with other engine options. */
     public ScriptsConfig withEngines(Map<String, Map<String, Object>> value) {
-        return new ScriptsConfig(dir, files, states, hookTimeout, value, timeoutFallback, hooks);
+        return new ScriptsConfig(dir, files, states, hookTimeout, value, timeoutFallback, hooks, onLoadError);
+    }
+
+    /** This section with another rule for scripts that fail at start. */
+    public ScriptsConfig withOnLoadError(OnLoadError value) {
+        return new ScriptsConfig(dir, files, states, hookTimeout, engines, timeoutFallback, hooks, value);
     }
 }

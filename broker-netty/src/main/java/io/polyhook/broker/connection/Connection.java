@@ -21,6 +21,7 @@ import io.polyhook.broker.config.ListenerConfig;
 import io.polyhook.broker.hookbridge.HookContexts;
 import io.polyhook.broker.hookbridge.ProtocolHooks;
 import io.polyhook.broker.hookbridge.Refusal;
+import io.polyhook.broker.logging.RefusedLogins;
 import io.polyhook.broker.routing.DeliveryTarget;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.broker.session.ClientConnection;
@@ -310,6 +311,7 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
     /** Refuses the CONNECT with CONNACK {@code code} (and {@code props}, MQTT 5), then closes. */
     void refuse(MqttConnectReturnCode code, String why, MqttProperties props) {
         LOG.debug("client {} refused: {} ({})", clientId, code, why);
+        RefusedLogins.LOG.refused(clientId, username, peer(), code + " (" + why + ")");
         will = null;
         stopHandling();
         Disconnector.STANDARD.send(ctx, Packets.connAck(code, false, props));

@@ -3,12 +3,18 @@ package io.polyhook.broker.metrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.polyhook.broker.Version;
+import io.polyhook.broker.config.BrokerConfig;
 import io.polyhook.broker.session.SessionRegistry;
 import io.polyhook.broker.sys.BrokerStats;
 import io.polyhook.broker.transport.Transport;
@@ -18,42 +24,51 @@ import io.polyhook.provider.authcache.AuthCache;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import java.nio.file.Path;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The broker's meters: hook calls, errors, timeouts and latency per handler owner and hook
- * point, connected clients, connections, sessions, messages and bytes in and out, loaded
- * scripts, auth-cache entries, and the JVM basics.
+ * The broker's meters, in Prometheus' conventions (units in the names, {@code _total} counters,
+ * histograms for latencies, labels that survive a restart): hook calls, errors, timeouts and
+ * latency per handler owner and hook point, connected clients, connections, sessions, messages
+ * and bytes in and out, loaded scripts, auth-cache entries, {@code polyhook_build_info}, and the
+ * JVM (memory, threads, garbage collection, classes, file descriptors, CPU, uptime).
  *
  * <p>Every meter reads a counter the broker keeps anyway (hook statistics, {@link BrokerStats},
  * the transport's channel group, the session map), so nothing is added to the hot path; the
  * values are collected when {@link #scrape()} is called.
  */
 @Singleton
-public final class BrokerMetrics {
+public final class BrokerMetrics implements AutoCloseable {
 
     /** The content type of {@link #scrape()}: the Prometheus text exposition format. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final HookMeters hookMeters;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
 
     /** Meters over the broker's own counters. */
     @Inject
     public BrokerMetrics(HookRegistry hooks, ScriptManager scripts, Transport transport, SessionRegistry sessions,
-                         AuthCache authCache, BrokerStats stats) {
+                         AuthCache authCache, BrokerStats stats, BrokerConfig config) {
+        Gauge.builder("polyhook.build.info", () -> 1)
+                .description("the broker's version and the Java runtime it runs on; always 1")
+                .tags(Tags.of("version", Version.version(), "java_version", Runtime.version().toString()))
+                .register(registry);
         Gauge.builder("polyhook.clients.connected", stats, BrokerStats::clientsConnected)
                 .description("clients connected (admitted by CONNACK)").strongReference(true).register(registry);
-        counter("polyhook.connections.refused", "connections closed at once by a connection limit", stats,
+        counter("polyhook.connections.refused", null, "connections refused by a connection limit", stats,
                 BrokerStats::connectionsRefused);
-        counter("polyhook.messages.received", "PUBLISH packets received from clients", stats, BrokerStats::messagesReceived);
-        counter("polyhook.messages.sent", "PUBLISH packets sent to clients", stats, BrokerStats::messagesSent);
-        counter("polyhook.messages.dropped", "messages dropped (full queues, expired or oversized)", stats,
+        counter("polyhook.messages.received", null, "PUBLISH packets received from clients", stats,
+                BrokerStats::messagesReceived);
+        counter("polyhook.messages.sent", null, "PUBLISH packets sent to clients", stats, BrokerStats::messagesSent);
+        counter("polyhook.messages.dropped", null, "messages dropped (full queues, expired or oversized)", stats,
                 BrokerStats::messagesDropped);
-        counter("polyhook.clients.slow.disconnected", "subscribers disconnected for staying behind", stats,
+        counter("polyhook.clients.slow.disconnected", null, "subscribers disconnected for staying behind", stats,
                 BrokerStats::slowConsumersDisconnected);
-        counter("polyhook.bytes.received", "bytes read from client sockets", stats, BrokerStats::bytesReceived);
-        counter("polyhook.bytes.sent", "bytes written to client sockets", stats, BrokerStats::bytesSent);
+        counter("polyhook.received", "bytes", "bytes read from client sockets", stats, BrokerStats::bytesReceived);
+        counter("polyhook.sent", "bytes", "bytes written to client sockets", stats, BrokerStats::bytesSent);
         Gauge.builder("polyhook.connections", transport, Transport::connectionCount)
                 .description("open MQTT connections (TCP and WebSocket)").strongReference(true).register(registry);
         Gauge.builder("polyhook.sessions", sessions, SessionRegistry::size)
@@ -67,14 +82,20 @@ public final class BrokerMetrics {
                 .description("clients with an auth cache entry").strongReference(true).register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        hookMeters = new HookMeters(hooks.statistics(), registry);
+        OriginLabels origins = new OriginLabels(scripts, Path.of(config.scripts().dir()));
+        hookMeters = new HookMeters(hooks.statistics(), registry, origins::ofLoadedScripts);
+        registry.getPrometheusRegistry().register(new HookLatencyHistograms(hooks.statistics(), origins::ofLoadedScripts));
     }
 
-    private void counter(String name, String description, BrokerStats stats, ToDoubleFunction<BrokerStats> value) {
+    private void counter(String name, String unit, String description, BrokerStats stats,
+                         ToDoubleFunction<BrokerStats> value) {
         // The broker keeps the stats object alive; the registry may hold it weakly.
-        FunctionCounter.builder(name, stats, value).description(description).register(registry);
+        FunctionCounter.builder(name, stats, value).description(description).baseUnit(unit).register(registry);
     }
 
     /** The registry, for plugins or embedders that want to add meters of their own. */
@@ -86,5 +107,12 @@ public final class BrokerMetrics {
     public String scrape() {
         hookMeters.refresh();
         return registry.scrape();
+    }
+
+    /** Stops listening for garbage collections and closes the registry. */
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
     }
 }

@@ -82,7 +82,7 @@ public final class Transport implements AutoCloseable {
             Channel server;
             try {
                 server = b.bind(l.host(), l.port()).syncUninterruptibly().channel();
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // syncUninterruptibly rethrows the bind's IOException (port in use) unchecked
                 closeServers();
                 throw new ConfigException("listeners[" + i + "].address",
                         "cannot listen on " + l.address() + ": " + e.getMessage());

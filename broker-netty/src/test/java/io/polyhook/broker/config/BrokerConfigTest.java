@@ -1,9 +1,11 @@
 package io.polyhook.broker.config;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -143,6 +145,12 @@ class BrokerConfigTest {
             auth: { postgres: { unknown_user: allow } }                 | auth.postgres.unknown_user: must be next or deny, was allow
             auth: { postgres: { password_hash_method: md5 } }           | auth.postgres.password_hash_method: must be one of [bcrypt, crypt], was md5
             auth: { redis: { enable: true } }                           | auth.redis.enable: unknown key (expected [enabled, password_hash_method, script, unknown_user])
+            listeners: []                                               | listeners: is empty, so no client could connect
+            scripts: { on_load_error: ignore }                          | scripts.on_load_error: unknown value "ignore" (expected fail, warn)
+            logging: { format: xml }                                    | logging.format: unknown value "xml" (expected text, json)
+            logging: { level: { io.polyhook: loud } }                   | logging.level.io.polyhook: unknown level "loud"
+            logging: { level: debug }                                   | logging.level: must be a map of logger name to level
+            logging: { colour: red }                                    | logging.colour: unknown key
             """)
     void badValueNamesTheKeyAndTheReason(String yaml, String expected) {
         assertThatThrownBy(() -> BrokerConfig.parse(yaml))
@@ -335,5 +343,68 @@ class BrokerConfigTest {
         assertThat(c.toString()).doesNotContain(secret);
         assertThatThrownBy(() -> BrokerConfig.parse("admin: { token: short-secret }"))
                 .hasMessageStartingWith("admin.token").hasMessageNotContaining("short-secret");
+    }
+
+    @Test
+    void pathsInAConfigFileResolveAgainstTheFilesFolderNotTheWorkingFolder(@TempDir Path tmp) throws Exception {
+        Path conf = Files.createDirectories(tmp.resolve("install").resolve("conf"));
+        Path file = Files.writeString(conf.resolve("polyhook.yaml"), """
+                listeners: [{ type: tls, address: "127.0.0.1:0", certfile: tls/cert.pem, keyfile: /etc/key.pem }]
+                scripts: { dir: ../scripts, files: [extra/a.lua, /opt/b.lua] }
+                auth: { redis: { enabled: true, script: my_redis.lua } }
+                logging: { config: logback.xml }
+                """);
+
+        BrokerConfig c = BrokerConfig.load(file);
+
+        Path install = conf.getParent();
+        assertThat(c.scripts().dir()).isEqualTo(install.resolve("scripts").toString());
+        assertThat(c.scripts().files()).containsExactly(conf.resolve("extra/a.lua").toString(), "/opt/b.lua");
+        assertThat(c.listeners().getFirst().certFile()).contains(conf.resolve("tls/cert.pem").toString());
+        assertThat(c.listeners().getFirst().keyFile()).contains("/etc/key.pem");
+        assertThat(((Map<?, ?>) c.auth().get("redis")).get("script")).isEqualTo(conf.resolve("my_redis.lua").toString());
+        assertThat(c.logging().config()).contains(conf.resolve("logback.xml").toString());
+    }
+
+    @Test
+    void theDefaultScriptsFolderOfAConfigFileIsNextToIt(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("polyhook.yaml"), "broker: { allow_anonymous: true }\n");
+        assertThat(BrokerConfig.load(file).scripts().dir()).isEqualTo(tmp.resolve("scripts").toString());
+        Path empty = Files.writeString(tmp.resolve("empty.yaml"), "");
+        assertThat(BrokerConfig.load(empty).scripts().dir()).isEqualTo(tmp.resolve("scripts").toString());
+    }
+
+    @Test
+    void textWithoutAFileKeepsPathsAsWritten() {
+        BrokerConfig c = BrokerConfig.parse("scripts: { dir: s, files: [a.lua] }");
+        assertThat(c.scripts().dir()).isEqualTo("s");
+        assertThat(c.scripts().files()).containsExactly("a.lua");
+    }
+
+    @Test
+    void thePublicBrokerExampleFindsItsScriptsFromAnyWorkingFolder() {
+        BrokerConfig c = BrokerConfig.load(Path.of("..", "examples", "public-broker", "polyhook.yaml"));
+        assertThat(Path.of(c.scripts().files().getFirst())).isRegularFile().hasFileName("public_broker.lua");
+        assertThat(Path.of(c.scripts().dir()).resolve("log_connections.lua")).isRegularFile();
+    }
+
+    @Test
+    void aScriptThatFailsToLoadStopsTheStartUnlessOnLoadErrorSaysWarn() {
+        assertThat(BrokerConfig.parse("").scripts().onLoadError()).isEqualTo(OnLoadError.FAIL);
+        assertThat(BrokerConfig.defaults().scripts().onLoadError()).isEqualTo(OnLoadError.FAIL);
+        assertThat(BrokerConfig.parse("scripts: { on_load_error: warn }").scripts().onLoadError()).isEqualTo(OnLoadError.WARN);
+    }
+
+    @Test
+    void loggingTakesAFormatAConfigFileAndLevelsPerLogger() {
+        assertThat(BrokerConfig.parse("").logging()).isEqualTo(LoggingConfig.DEFAULT);
+        LoggingConfig l = BrokerConfig.parse("""
+                logging:
+                  format: json
+                  level: { root: WARN, io.polyhook.broker.logging: info }
+                """).logging();
+        assertThat(l.format()).isEqualTo(LoggingConfig.Format.JSON);
+        assertThat(l.config()).isEmpty();
+        assertThat(l.levels()).containsExactly(Map.entry("root", "warn"), Map.entry("io.polyhook.broker.logging", "info"));
     }
 }

@@ -17,6 +17,7 @@ public final class HandlerStats {
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder failedClosed = new LongAdder();
     private final LatencyHistogram latency = new LatencyHistogram();
+    private final LatencyBuckets buckets = new LatencyBuckets();
 
     HandlerStats(HandlerOrigin origin, String hook) {
         this.origin = origin;
@@ -26,6 +27,7 @@ public final class HandlerStats {
     void recordCall(long nanos) {
         calls.increment();
         latency.record(nanos);
+        buckets.record(nanos);
     }
 
     /** A call that was not timed: its latency is known from a sample of the others. */
@@ -61,7 +63,7 @@ public final class HandlerStats {
     public Snapshot snapshot() {
         return new Snapshot(origin, hook, calls.sum(), errors.sum(), timeouts.sum(), failedClosed.sum(),
                 latency.meanNanos() / 1000.0, latency.percentileNanos(0.5) / 1000.0,
-                latency.percentileNanos(0.99) / 1000.0);
+                latency.percentileNanos(0.99) / 1000.0, buckets.snapshot());
     }
 
     /**
@@ -77,8 +79,9 @@ public final class HandlerStats {
      * @param meanMicros mean latency of completed calls in microseconds
      * @param p50Micros  median latency in microseconds
      * @param p99Micros  99th percentile latency in microseconds
+     * @param latency    the latencies of the timed calls by fixed buckets, as a Prometheus histogram has them
      */
     public record Snapshot(HandlerOrigin origin, String hook, long calls, long errors, long timeouts, long failedClosed,
-                           double meanMicros, double p50Micros, double p99Micros) {
+                           double meanMicros, double p50Micros, double p99Micros, LatencyBuckets.Counts latency) {
     }
 }
