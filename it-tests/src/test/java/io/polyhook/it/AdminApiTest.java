@@ -114,6 +114,30 @@ class AdminApiTest {
         }
     }
 
+    @Test
+    void metricsFollowPrometheusConventions() throws Exception {
+        Files.writeString(dir.resolve("count.lua"), COUNTING);
+        try (TestBroker broker = start()) {
+            publishQos1(broker.v5("c"), "t");
+            String metrics = get(broker, "/metrics");
+
+            // Hook latency: a histogram with fixed buckets, labelled by the script's name in its folder.
+            String series = "{hook=\"auth_on_publish_m5\",kind=\"script\",origin=\"count.lua\"";
+            assertThat(metrics).contains("# TYPE polyhook_hook_latency_seconds histogram",
+                    "polyhook_hook_latency_seconds_bucket" + series + ",le=\"0.001\"}",
+                    "polyhook_hook_latency_seconds_bucket" + series + ",le=\"+Inf\"} 1",
+                    "polyhook_hook_latency_seconds_count" + series + "} 1",
+                    "polyhook_hook_latency_seconds_sum" + series + "}",
+                    "polyhook_hook_calls_total" + series + "} 1.0");
+            assertThat(metrics).doesNotContain("stat=\"", dir.toString());
+            // Units in names, build information, the JVM's garbage collection.
+            assertThat(metrics).contains("polyhook_received_bytes_total ", "polyhook_sent_bytes_total ",
+                    "polyhook_build_info{java_version=\"" + Runtime.version() + "\",version=\"", "jvm_gc_",
+                    "jvm_memory_used_bytes{", "process_uptime_seconds ");
+            assertThat(metrics).doesNotContain("polyhook_bytes_received_total");
+        }
+    }
+
     /**
      * The script puts the client's ACLs in the auth cache at register; the cache then answers
      * its publishes, and the script's own auth_on_publish is never asked. After invalidation

@@ -258,10 +258,22 @@ class LuaScriptsTest {
     }
 
     @Test
-    void aScriptThatFailsToLoadIsSkippedAndTheBrokerStarts() throws Exception {
+    void aScriptThatFailsToLoadStopsTheStartByDefault() throws Exception {
         script("a.lua", ALLOW_REGISTER);
         script("broken.lua", "function auth_on_register(reg)\n  return true\n-- missing end\nhooks = {}\n");
-        try (TestBroker broker = start()) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(this::start)
+                .isInstanceOf(io.polyhook.broker.ScriptsNotLoadedException.class)
+                .hasMessageContaining("broken.lua:").hasMessageContaining("scripts.on_load_error: warn");
+    }
+
+    @Test
+    void aScriptThatFailsToLoadIsSkippedAndTheBrokerStartsUnderOnLoadErrorWarn() throws Exception {
+        script("a.lua", ALLOW_REGISTER);
+        script("broken.lua", "function auth_on_register(reg)\n  return true\n-- missing end\nhooks = {}\n");
+        try (TestBroker broker = TestBroker.configured(c -> c
+                .withBroker(c.broker().withAllowAnonymous(false))
+                .withScripts(new ScriptsConfig(dir.toString(), List.of(), 2, Duration.ofSeconds(5))
+                        .withOnLoadError(io.polyhook.broker.config.OnLoadError.WARN)))) {
             assertThat(broker.broker.scripts().list()).extracting(s -> s.path().getFileName().toString())
                     .containsExactly("a.lua");
             assertThat(broker.v5("c").getState().isConnected()).isTrue();

@@ -44,11 +44,12 @@ class ScriptedHooksTest {
     }
 
     @Test
-    void brokenScriptIsSkippedAndTheBrokerStarts() throws Exception {
+    void brokenScriptIsSkippedAndTheBrokerStartsUnderOnLoadErrorWarn() throws Exception {
         Files.writeString(dir.resolve("broken.fake"), "fail-load syntax error near 'end'\n");
         Files.writeString(dir.resolve("good.fake"), "on_client_gone = ok\n");
         try (TestBroker broker = TestBroker.configured(c -> c.withScripts(
-                new ScriptsConfig(dir.toString(), List.of(), 2, Duration.ofSeconds(5))))) {
+                new ScriptsConfig(dir.toString(), List.of(), 2, Duration.ofSeconds(5))
+                        .withOnLoadError(io.polyhook.broker.config.OnLoadError.WARN)))) {
             assertThat(broker.broker.scripts().list()).hasSize(1);
             assertThat(broker.v5("c").getState().isConnected()).isTrue();
         }

@@ -86,18 +86,20 @@ final class AdminClient {
 
     /** Why a connection failed, in words, without the exception's class or stack. */
     static String why(IOException e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.net.ConnectException) {
+                return "connection refused";
+            }
+            if (c instanceof java.net.http.HttpTimeoutException) {
+                return "timed out";
+            }
+            if (c instanceof java.nio.channels.UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
+                return "unknown host";
+            }
+        }
         Throwable t = e;
         while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank())) {
             t = t.getCause();
-        }
-        if (t instanceof java.net.ConnectException) {
-            return "connection refused";
-        }
-        if (t instanceof java.net.http.HttpTimeoutException) {
-            return "timed out";
-        }
-        if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
-            return "unknown host";
         }
         String m = t.getMessage();
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m.replaceAll("\\s+", " ");

@@ -63,6 +63,19 @@ class ScriptCommandTest {
     }
 
     @Test
+    void anUnreachableAdminApiIsOneLineThatSaysWhatToCheck() throws IOException {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        CommandLine cl = new CommandLine(new PolyhookCommand());
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute("script", "list", "--admin", "127.0.0.1:" + closed)).isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo("polyhook: cannot reach the admin API at http://127.0.0.1:" + closed
+                + " (connection refused): is the broker running, and is --admin its admin.address?");
+    }
+
+    @Test
     void listPrintsEachScriptWithItsEngineAndHooks() {
         assertThat(run("script", "list")).isZero();
         assertThat(out.toString()).contains(loaded.toString(), "luaj", "auth_on_publish,auth_on_subscribe");

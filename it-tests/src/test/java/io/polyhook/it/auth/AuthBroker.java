@@ -135,7 +135,7 @@ final class AuthBroker implements AutoCloseable {
     /** The engine's details of the loaded script {@code auth/<db>.lua} (states, keep_state). */
     java.util.Map<String, Object> scriptDetails(String db) {
         return broker.scripts().list().stream()
-                .filter(info -> info.path().endsWith(Path.of("auth", db + ".lua")))
+                .filter(info -> info.path().toString().replace('\\', '/').endsWith("auth/" + db + ".lua"))
                 .findFirst().orElseThrow(() -> new AssertionError("auth/" + db + ".lua is not loaded"))
                 .details();
     }
