@@ -33,9 +33,9 @@ final class ConfigParser {
 
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
-    private static final Set<String> TOP = Set.of("broker", "listeners", "scripts", "providers", "auth", "admin", "plugins",
+    static final Set<String> TOP = Set.of("broker", "listeners", "scripts", "providers", "auth", "admin", "plugins",
             "logging");
-    private static final Set<String> BROKER = Set.of("allow_anonymous", "no_match", "connect_timeout", "max_packet_size",
+    static final Set<String> BROKER = Set.of("allow_anonymous", "no_match", "connect_timeout", "max_packet_size",
             "max_offline_messages", "max_online_messages", "max_inflight", "max_pending", "max_connections", "max_connections_per_ip",
             "receive_maximum", "topic_alias_maximum", "persistent_session_expiry", "sys_interval", "node_name",
             "slow_consumer_policy", "slow_consumer_max_delay", "shared_subscription_policy", "max_msgs_per_drain_step",
@@ -43,14 +43,14 @@ final class ConfigParser {
             // Resource limits (ResourceLimits).
             "max_offline_bytes", "max_online_bytes", "max_total_queued_bytes", "max_subscriptions_per_client",
             "max_retained_messages", "max_retained_bytes", "partial_packet_timeout", "max_total_partial_bytes");
-    private static final Set<String> LISTENER = Set.of("type", "address", "path", "mountpoint", "allow_anonymous",
+    static final Set<String> LISTENER = Set.of("type", "address", "path", "mountpoint", "allow_anonymous",
             "certfile", "keyfile", "tls_versions", "ciphers");
-    private static final Set<String> SCRIPTS = Set.of("dir", "files", "states", "hook_timeout", "timeout_fallback", "hooks", "lua", "js",
+    static final Set<String> SCRIPTS = Set.of("dir", "files", "states", "hook_timeout", "timeout_fallback", "hooks", "lua", "js",
             "on_load_error");
     // Engine options, by the extension of the files the engine takes; checked by the engine at load.
     private static final Set<String> SCRIPT_ENGINES = Set.of("lua", "js");
-    private static final Set<String> ADMIN = Set.of("address", "token");
-    private static final Set<String> LOGGING = Set.of("format", "config", "level");
+    static final Set<String> ADMIN = Set.of("address", "token");
+    static final Set<String> LOGGING = Set.of("format", "config", "level");
 
     private ConfigParser() {
     }
@@ -489,8 +489,8 @@ final class ConfigParser {
         };
     }
 
-    private static final List<String> AUTH_DATABASES = List.of("postgres", "cockroachdb", "mysql", "mysql2", "mongodb", "redis");
-    private static final Set<String> AUTH_KEYS = Set.of("enabled", "unknown_user", "password_hash_method", "script");
+    static final List<String> AUTH_DATABASES = List.of("postgres", "cockroachdb", "mysql", "mysql2", "mongodb", "redis");
+    static final Set<String> AUTH_KEYS = Set.of("enabled", "unknown_user", "password_hash_method", "script");
     private static final Map<String, Set<String>> HASH_METHODS = Map.of(
             "postgres", Set.of("crypt", "bcrypt"), "cockroachdb", Set.of("sha256", "bcrypt"),
             "mysql", Set.of("password", "md5", "sha1", "sha256"), "mysql2", Set.of("password", "md5", "sha1", "sha256"),
