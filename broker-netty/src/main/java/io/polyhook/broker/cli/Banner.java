@@ -64,8 +64,8 @@ record Banner(List<String> lines, List<String> warnings) {
             lines.add("admin API and /metrics: http://" + hostPort(adminHost, adminPort.getAsInt()));
             if (!isLoopback(adminHost)) {
                 warnings.add("the admin API listens on " + hostPort(adminHost, adminPort.getAsInt())
-                        + ", off the loopback interface, without authentication: whoever reaches it can load scripts,"
-                        + " that is run code in the broker; keep admin.address on 127.0.0.1 and tunnel to it");
+                        + ", off the loopback interface: whoever reaches it with the admin.token can load scripts, that is"
+                        + " run code in the broker; keep admin.address on 127.0.0.1 and tunnel to it");
             }
         } else {
             lines.add("admin API: off");
