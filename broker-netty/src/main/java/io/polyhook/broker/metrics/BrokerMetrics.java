@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -19,12 +20,14 @@ import io.polyhook.broker.session.SessionRegistry;
 import io.polyhook.broker.sys.BrokerStats;
 import io.polyhook.broker.transport.Transport;
 import io.polyhook.core.hook.HookRegistry;
+import io.polyhook.core.hook.LatencyBuckets;
 import io.polyhook.core.script.ScriptManager;
 import io.polyhook.provider.authcache.AuthCache;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -96,6 +99,18 @@ public final class BrokerMetrics implements AutoCloseable {
                          ToDoubleFunction<BrokerStats> value) {
         // The broker keeps the stats object alive; the registry may hold it weakly.
         FunctionCounter.builder(name, stats, value).description(description).baseUnit(unit).register(registry);
+    }
+
+    /**
+     * A timer for a latency the broker measures itself, such as the durable store's, published as a
+     * Prometheus histogram ({@code <name>_seconds_bucket}, {@code _sum}, {@code _count}) with the
+     * buckets of the hook latencies ({@link LatencyBuckets#UPPER_BOUNDS_SECONDS}), so that every
+     * latency of the broker reads and adds up alike.
+     */
+    public static Timer latencyTimer(MeterRegistry registry, String name, String description, Tags tags) {
+        Duration[] buckets = LatencyBuckets.UPPER_BOUNDS_SECONDS.stream()
+                .map(s -> Duration.ofNanos(Math.round(s * 1_000_000_000L))).toArray(Duration[]::new);
+        return Timer.builder(name).description(description).tags(tags).serviceLevelObjectives(buckets).register(registry);
     }
 
     /** The registry, for plugins or embedders that want to add meters of their own. */
