@@ -5,5 +5,7 @@ Each jar carries its licence and NOTICE files under META-INF/ (the jars are ship
 <#list dependencyMap as e>
 <#assign project = e.getKey()/>
 <#assign licenses = e.getValue()/>
+<#if project.groupId != "io.polyhook">
 ${project.groupId}:${project.artifactId}:${project.version}  <#if licenses?size == 0>(no licence in its POM)<#else><#list licenses as l>[${l}]<#sep> </#sep></#list></#if>
+</#if>
 </#list>
