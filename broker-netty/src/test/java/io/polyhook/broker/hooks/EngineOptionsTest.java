@@ -53,9 +53,16 @@ class EngineOptionsTest {
     }
 
     @Test
-    void anUnknownSandboxKeyFailsTheLoadAndTheBrokerStillStarts() throws Exception {
+    void anUnknownSandboxKeyFailsTheLoadWhichStopsTheStart() throws Exception {
         Files.writeString(dir.resolve("a.lua"), "hooks = {}\n");
-        try (PolyhookBroker broker = start("lua: { sandbox: { no_such_part: true } }")) {
+        assertThatThrownBy(() -> start("lua: { sandbox: { no_such_part: true } }"))
+                .isInstanceOf(io.polyhook.broker.ScriptsNotLoadedException.class).hasMessageContaining("no_such_part");
+    }
+
+    @Test
+    void anUnknownSandboxKeyFailsTheLoadAndUnderOnLoadErrorWarnTheBrokerStillStarts() throws Exception {
+        Files.writeString(dir.resolve("a.lua"), "hooks = {}\n");
+        try (PolyhookBroker broker = start("on_load_error: warn\nlua: { sandbox: { no_such_part: true } }")) {
             assertThat(broker.scripts().list()).isEmpty();
         }
     }
