@@ -68,7 +68,16 @@ class DistributionIT {
                     .contains("broker-netty-" + Archive.VERSION + ".jar", "engine-luaj-" + Archive.VERSION + ".jar",
                             "engine-graaljs-" + Archive.VERSION + ".jar")
                     .anyMatch(n -> n.startsWith("netty-codec-mqtt-"))
-                    .noneMatch(n -> n.startsWith("junit") || n.startsWith("hivemq-mqtt-client") || n.startsWith("assertj"));
+                    .noneMatch(n -> n.startsWith("junit") || n.startsWith("hivemq-mqtt-client") || n.startsWith("assertj"))
+                    .noneMatch(n -> n.startsWith("polyglot-") || n.startsWith("truffle-")); // once, in lib/graal/modules
+        }
+        // GraalJS's optimizing runtime (bin/jvm-options): the GraalVM jars as modules and the Graal compiler.
+        assertThat(home.resolve("bin/jvm-options")).isExecutable();
+        assertThat(home.resolve("lib/graal/upgrade/compiler.jar")).isRegularFile();
+        try (Stream<Path> modules = Files.list(home.resolve("lib/graal/modules"))) {
+            assertThat(modules.map(p -> p.getFileName().toString()).toList())
+                    .anyMatch(n -> n.startsWith("polyglot-")).anyMatch(n -> n.startsWith("truffle-runtime-"))
+                    .anyMatch(n -> n.startsWith("js-language-"));
         }
         String thirdParty = Files.readString(home.resolve("THIRD-PARTY.txt"));
         assertThat(thirdParty).contains("io.netty:netty-codec-mqtt:", "Apache").doesNotContain("io.polyhook:");
