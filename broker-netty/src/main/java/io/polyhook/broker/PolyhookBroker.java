@@ -1,5 +1,6 @@
 package io.polyhook.broker;
 
+import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Stage;
@@ -7,10 +8,10 @@ import io.polyhook.broker.admin.AdminServer;
 import io.polyhook.broker.config.BrokerConfig;
 import io.polyhook.broker.config.ConfigModule;
 import io.polyhook.broker.config.OnLoadError;
-import com.google.inject.CreationException;
 import io.polyhook.broker.failure.FatalErrorHandler;
 import io.polyhook.broker.hooks.HookModule;
 import io.polyhook.broker.hooks.ScriptModule;
+import io.polyhook.broker.metrics.BrokerMetrics;
 import io.polyhook.broker.routing.RetainedStore;
 import io.polyhook.broker.routing.RoutingModule;
 import io.polyhook.broker.routing.SubscriptionTree;
@@ -132,7 +133,7 @@ public final class PolyhookBroker implements AutoCloseable {
         closed = true;
         if (admin != null) {
             admin.close();
-            injector.getInstance(io.polyhook.broker.metrics.BrokerMetrics.class).close();
+            injector.getInstance(BrokerMetrics.class).close(); // unbinds the JVM's GC listeners
         }
         Transport transport = injector.getInstance(Transport.class);
         SessionRegistry sessions = injector.getInstance(SessionRegistry.class);

@@ -30,7 +30,8 @@ class BundledAuthScriptsTest {
             assertThat(s.root()).isEqualTo(BundledAuthScripts.root());
             assertThat(Files.isRegularFile(s.root().resolve("auth").resolve("auth_commons.lua"))).isTrue();
             assertThat(BundledAuthScripts.isBundled(s.path())).isTrue();
-            assertThat(s.path().toString()).doesNotStartWith(System.getProperty("java.io.tmpdir"));
+            // Where the class path has them (here target/classes), not a copy in a folder of their own.
+            assertThat(s.path()).startsWith(classesLocation());
         });
         assertThat(tempFolders()).isEqualTo(before);
     }
@@ -44,6 +45,14 @@ class BundledAuthScriptsTest {
     @Test
     void aScriptOfTheUsersIsNotBundled() {
         assertThat(BundledAuthScripts.isBundled(Path.of("scripts", "auth", "postgres.lua"))).isFalse();
+    }
+
+    private static Path classesLocation() {
+        try {
+            return Path.of(BundledAuthScripts.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static List<String> tempFolders() throws IOException {
