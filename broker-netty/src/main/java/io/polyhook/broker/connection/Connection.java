@@ -84,7 +84,8 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
         this.listener = listener;
         this.mountpoint = listener.mountpoint();
         this.gate = new ReadGate(ctx);
-        this.sequencer = new InboundSequencer(ctx.executor(), this, services.settings.maxPending(), gate);
+        this.sequencer = new InboundSequencer(services.handBack.apply(ctx.executor()), this,
+                services.settings.maxPending(), gate);
         this.publishes = new InboundPublishFlow(this);
     }
 

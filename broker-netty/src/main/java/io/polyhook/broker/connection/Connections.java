@@ -8,8 +8,12 @@ import io.polyhook.broker.session.SessionRegistry;
 import io.polyhook.broker.sys.BrokerStats;
 import io.polyhook.core.hook.HookDispatcher;
 import io.polyhook.core.hook.Ticker;
+import io.netty.util.concurrent.EventExecutor;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+
+import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * Makes the protocol handler of each accepted connection, and holds what every connection
@@ -25,6 +29,9 @@ public final class Connections {
     final Router router;
     final BrokerStats stats;
     final Ticker clock;
+    // How answers from other threads (hook chains) come back to a connection's event loop: the
+    // loop itself; tests of embedded channels relay them to the test thread (EmbeddedCore).
+    final Function<EventExecutor, Executor> handBack;
 
     /** Connections of a broker, on the system clock. */
     @Inject
@@ -39,12 +46,22 @@ public final class Connections {
      */
     public Connections(BrokerSettings settings, HookDispatcher dispatcher, SessionRegistry sessions, BrokerStats stats,
                        Ticker clock) {
+        this(settings, dispatcher, sessions, stats, clock, loop -> loop);
+    }
+
+    /**
+     * As above, with the answers of hook chains handed back to a connection's event loop through
+     * {@code handBack}: for {@code EmbeddedChannel}s, whose event loop takes tasks from one thread only.
+     */
+    Connections(BrokerSettings settings, HookDispatcher dispatcher, SessionRegistry sessions, BrokerStats stats,
+                Ticker clock, Function<EventExecutor, Executor> handBack) {
         this.settings = settings;
         this.dispatcher = dispatcher;
         this.sessions = sessions;
         this.router = sessions.router();
         this.stats = stats;
         this.clock = clock;
+        this.handBack = handBack;
     }
 
     /** The session registry the connections attach to. */

@@ -14,13 +14,22 @@ import io.polyhook.core.hook.HookDispatcher;
 import io.polyhook.core.hook.HookRegistry;
 import io.polyhook.core.hook.Ticker;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The broker's core without its transport, for tests: router, sessions and connections over
  * {@link EmbeddedChannel}s whose packets are objects. With a {@link MockTicker}, every channel's
  * event loop and the connections' clock share its time, which the test moves.
+ *
+ * <p>An embedded event loop takes tasks from the test thread only, but the answers of hook chains
+ * come from the hooks' threads: they are relayed through a thread-safe queue, run by
+ * {@link EmbeddedChannel#runPendingTasks()} of any of the core's channels, and waited for without
+ * sleeping by {@link #awaitHandBack}.
  */
 public final class EmbeddedCore implements AutoCloseable {
 
@@ -34,6 +43,7 @@ public final class EmbeddedCore implements AutoCloseable {
     public final Connections connections;
     private final MockTicker ticker;
     private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private final BlockingQueue<Runnable> handedBack = new LinkedBlockingQueue<>();
 
     /** A core with its own hook registry, on the system clock. */
     public EmbeddedCore(BrokerSettings settings) {
@@ -48,7 +58,7 @@ public final class EmbeddedCore implements AutoCloseable {
         this.router = new Router(settings, tree, retained);
         this.sessions = new SessionRegistry(settings, dispatcher, router, stats);
         this.connections = new Connections(settings, dispatcher, sessions, stats,
-                ticker == null ? Ticker.system() : ticker::nanoTime);
+                ticker == null ? Ticker.system() : ticker::nanoTime, loop -> handedBack::add);
     }
 
     /** A connection of a TCP listener on 127.0.0.1, closed with the core. */
@@ -63,9 +73,43 @@ public final class EmbeddedCore implements AutoCloseable {
         if (ticker != null) {
             b.ticker(ticker);
         }
-        EmbeddedChannel ch = b.build();
+        EmbeddedChannel ch = new CoreChannel(b);
         channels.add(ch);
         return ch;
+    }
+
+    /**
+     * Waits up to {@code timeout} for an answer from a hook's thread and runs it on the test
+     * thread (the embedded loops' thread), with those that came meanwhile. False if none came.
+     */
+    public boolean awaitHandBack(Duration timeout) throws InterruptedException {
+        Runnable task = handedBack.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (task == null) {
+            return false;
+        }
+        task.run();
+        runHandedBack();
+        return true;
+    }
+
+    private void runHandedBack() {
+        Runnable task;
+        while ((task = handedBack.poll()) != null) {
+            task.run();
+        }
+    }
+
+    /** A channel of this core: running its tasks runs the answers handed back first. */
+    private final class CoreChannel extends EmbeddedChannel {
+        CoreChannel(EmbeddedChannel.Builder builder) {
+            super(builder);
+        }
+
+        @Override
+        public void runPendingTasks() {
+            runHandedBack();
+            super.runPendingTasks();
+        }
     }
 
     @Override

@@ -25,9 +25,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -72,20 +74,19 @@ class VmqApiAndReauthorizationTest {
         packets.forEach(ReferenceCountUtil::release);
     }
 
-    private static List<Object> outbound(EmbeddedChannel ch, int n) throws InterruptedException {
+    /** Runs the channel's tasks until {@code n} packets went out, waiting for answers from hook threads (at most 15 s each). */
+    private List<Object> outbound(EmbeddedChannel ch, int n) throws InterruptedException {
         List<Object> out = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (out.size() < n && System.nanoTime() < deadline) {
+        while (true) {
             ch.runPendingTasks();
             Object o;
             while ((o = ch.readOutbound()) != null) {
                 out.add(o);
             }
-            if (out.size() < n) {
-                Thread.sleep(5);
+            if (out.size() >= n || !core.awaitHandBack(Duration.ofSeconds(15))) {
+                return out;
             }
         }
-        return out;
     }
 
     private static Map<String, Object> sid(String clientId) {
@@ -162,7 +163,8 @@ class VmqApiAndReauthorizationTest {
         assertThat(tree.size("")).isEqualTo(2);
         denySecret.set(true);
         assertThat(call("reauthorize_subscriptions", "user", sid("watched"), Map.of())).isEqualTo("ok");
-        waitUntil(() -> tree.size("") == 1);
+        reauthorizationsApplied("watched");
+        assertThat(tree.size("")).isEqualTo(1);
         assertThat(tree.match("", "public/x")).containsKey(new SubscriberId("", "watched"));
         assertThat(tree.match("", "secret/x")).isEmpty();
     }
@@ -176,17 +178,19 @@ class VmqApiAndReauthorizationTest {
         assertThat(tree.size("")).isEqualTo(2);
         // New ACLs for the client: only allowed/# may be subscribed any more.
         cache.insert(new SubscriberId("", "cached"), "u", List.of(), List.of(Map.of("pattern", "allowed/#")));
-        waitUntil(() -> tree.size("") == 1);
+        reauthorizationsApplied("cached");
+        assertThat(tree.size("")).isEqualTo(1);
         assertThat(tree.match("", "allowed/x")).containsKey(new SubscriberId("", "cached"));
         watch.close();
         installed.close();
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("timed out").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    /**
+     * Returns once every re-authorization queued so far for {@code clientId} is applied: one more
+     * runs on the client's lane after them, and its answer comes after theirs.
+     */
+    private void reauthorizationsApplied(String clientId) throws Exception {
+        sessions.reauthorizeSubscriptions(new SubscriberId("", clientId), Optional.empty()).toCompletableFuture()
+                .get(15, TimeUnit.SECONDS);
     }
 }
