@@ -58,11 +58,13 @@ public final class PolyhookBroker implements AutoCloseable {
     private final PluginHost plugins;
     private final List<BoundListener> listeners;
     private final Registration authCacheHooks;
+    private final OpenedStore store;
     private AdminServer admin; // null without admin.address
     private boolean closed;
 
     private PolyhookBroker(Injector injector, PluginHost plugins, List<BoundListener> listeners,
-                           Registration authCacheHooks) {
+                           Registration authCacheHooks, OpenedStore store) {
+        this.store = store;
         this.injector = injector;
         this.plugins = plugins;
         this.listeners = List.copyOf(listeners);
@@ -148,6 +150,7 @@ public final class PolyhookBroker implements AutoCloseable {
         injector.getInstance(io.polyhook.broker.hooks.AuthCacheWatch.class).close();
         sessions.close();
         transport.close();
+        store.close();
         LOG.info("broker stopped");
     }
 
@@ -161,8 +164,19 @@ public final class PolyhookBroker implements AutoCloseable {
         private String adminHost;
         private int adminPort;
         private FatalErrorHandler fatalErrors = FatalErrorHandler.haltProcess();
+        private io.polyhook.broker.store.BrokerStore store;
 
         private Builder() {
+        }
+
+        /**
+         * Runs on {@code value} as its durable store instead of the one {@code persistence} names
+         * (tests, embedders). The broker does not close it: it may outlive the broker, as a
+         * store on disk outlives a process.
+         */
+        public Builder store(io.polyhook.broker.store.BrokerStore value) {
+            store = Objects.requireNonNull(value, "store");
+            return this;
         }
 
         /** Uses {@code value} as configuration. */
@@ -226,14 +240,20 @@ public final class PolyhookBroker implements AutoCloseable {
          */
         public PolyhookBroker start() {
             FatalErrorHandler fatal = fatalErrors;
+            // Opened first: a store held by another broker or unreadable stops the start before anything binds.
+            OpenedStore opened = OpenedStore.open(config.persistence(), store);
             Injector injector;
             try {
                 injector = Guice.createInjector(Stage.PRODUCTION, new ConfigModule(config), new HookModule(),
                         new ScriptModule(loader, engines), new RoutingModule(), new SessionModule(), new TransportModule(),
-                        binder -> binder.bind(FatalErrorHandler.class).toInstance(fatal));
+                        binder -> binder.bind(FatalErrorHandler.class).toInstance(fatal), opened.module());
             } catch (CreationException e) {
+                opened.close();
                 // A bad provider setting fails inside a Guice provider: say what it was, not Guice's 150 lines.
                 throw StartFailures.unwrap(e);
+            } catch (RuntimeException e) {
+                opened.close();
+                throw e;
             }
             List<Plugin> all = new ArrayList<>();
             if (discover) {
@@ -278,6 +298,8 @@ public final class PolyhookBroker implements AutoCloseable {
             }
             List<BoundListener> bound;
             try {
+                io.polyhook.broker.session.DurableRecovery.run(injector.getInstance(SessionRegistry.class),
+                        injector.getInstance(RetainedStore.class));
                 bound = injector.getInstance(Transport.class).bind(config.listeners());
             } catch (RuntimeException e) {
                 authCacheHooks.close();
@@ -285,7 +307,7 @@ public final class PolyhookBroker implements AutoCloseable {
                 shutdown(injector);
                 throw e;
             }
-            PolyhookBroker broker = new PolyhookBroker(injector, host, bound, authCacheHooks);
+            PolyhookBroker broker = new PolyhookBroker(injector, host, bound, authCacheHooks, opened);
             String adminAt = config.adminHost().orElse(adminHost);
             if (adminAt != null) {
                 try {
@@ -305,6 +327,7 @@ public final class PolyhookBroker implements AutoCloseable {
             injector.getInstance(HookDispatcher.class).close();
             injector.getInstance(SessionRegistry.class).close();
             injector.getInstance(Transport.class).close();
+            injector.getInstance(OpenedStore.class).close();
         }
     }
 }

@@ -21,11 +21,13 @@ import java.util.Optional;
  * @param adminPort the {@code admin.address} port (meaningful only with a host)
  * @param adminToken the {@code admin.token} every admin API request must carry, if set
  * @param logging   the {@code logging} section, applied by {@code polyhook run}
+ * @param persistence the {@code persistence} section; a relative {@code dir} of a loaded file is
+ *                    already resolved against the file's folder
  */
 public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners, ScriptsConfig scripts,
                            Map<String, Object> providers, Map<String, Object> auth, Map<String, Object> plugins,
                            Optional<String> adminHost, int adminPort, Optional<AdminToken> adminToken,
-                           LoggingConfig logging) {
+                           LoggingConfig logging, PersistenceSettings persistence) {
 
     /** Checks every field is present; copies the collections. */
     public BrokerConfig {
@@ -38,13 +40,15 @@ public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners
         Objects.requireNonNull(adminHost, "adminHost");
         Objects.requireNonNull(adminToken, "adminToken");
         Objects.requireNonNull(logging, "logging");
+        Objects.requireNonNull(persistence, "persistence");
     }
 
-    /** A configuration with the default {@code logging} section. */
+    /** A configuration with the default {@code logging} and {@code persistence} sections. */
     public BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners, ScriptsConfig scripts,
                         Map<String, Object> providers, Map<String, Object> auth, Map<String, Object> plugins,
                         Optional<String> adminHost, int adminPort, Optional<AdminToken> adminToken) {
-        this(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken, LoggingConfig.DEFAULT);
+        this(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken, LoggingConfig.DEFAULT,
+                PersistenceSettings.DEFAULT);
     }
 
     /**
@@ -84,28 +88,38 @@ public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners
 
     /** This config with other listeners. */
     public BrokerConfig withListeners(List<ListenerConfig> value) {
-        return new BrokerConfig(broker, value, scripts, providers, auth, plugins, adminHost, adminPort, adminToken, logging);
+        return new BrokerConfig(broker, value, scripts, providers, auth, plugins, adminHost, adminPort, adminToken, logging,
+                persistence);
     }
 
     /** This config with another {@code broker} section. */
     public BrokerConfig withBroker(BrokerSettings value) {
-        return new BrokerConfig(value, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken, logging);
+        return new BrokerConfig(value, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken, logging,
+                persistence);
     }
 
     /** This config with another {@code scripts} section. */
     public BrokerConfig withScripts(ScriptsConfig value) {
-        return new BrokerConfig(broker, listeners, value, providers, auth, plugins, adminHost, adminPort, adminToken, logging);
+        return new BrokerConfig(broker, listeners, value, providers, auth, plugins, adminHost, adminPort, adminToken, logging,
+                persistence);
     }
 
     /** This config with an admin API token ({@code admin.token}). */
     public BrokerConfig withAdminToken(AdminToken value) {
         return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort,
-                Optional.of(value), logging);
+                Optional.of(value), logging, persistence);
     }
 
     /** This config with another {@code logging} section. */
     public BrokerConfig withLogging(LoggingConfig value) {
-        return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken, value);
+        return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken, value,
+                persistence);
+    }
+
+    /** This config with another {@code persistence} section. */
+    public BrokerConfig withPersistence(PersistenceSettings value) {
+        return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken,
+                logging, value);
     }
 
     /** The settings of the Java plugin {@code name} ({@code plugins.<name>}), empty if none. */

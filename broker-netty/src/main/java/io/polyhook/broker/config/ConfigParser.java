@@ -34,7 +34,7 @@ final class ConfigParser {
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
     static final Set<String> TOP = Set.of("broker", "listeners", "scripts", "providers", "auth", "admin", "plugins",
-            "logging");
+            "logging", PersistenceConfig.SECTION);
     static final Set<String> BROKER = Set.of("allow_anonymous", "no_match", "connect_timeout", "max_packet_size",
             "max_offline_messages", "max_online_messages", "max_inflight", "max_pending", "max_connections", "max_connections_per_ip",
             "receive_maximum", "topic_alias_maximum", "persistent_session_expiry", "sys_interval", "node_name",
@@ -86,7 +86,7 @@ final class ConfigParser {
         // A config file refuses anonymous clients unless it allows them (Mosquitto 2's rule).
         BrokerConfig d = BrokerConfig.defaults().withBroker(BrokerSettings.DEFAULT_WITH_FILE);
         if (root == null || root.isMissingNode() || root.isNull()) {
-            return d.withScripts(scripts(null, base));
+            return d.withScripts(scripts(null, base)).withPersistence(persistence(null, base));
         }
         object(root, "", TOP);
         BrokerSettings broker = broker(root.get("broker"), d.broker());
@@ -113,7 +113,13 @@ final class ConfigParser {
             }
         }
         return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken,
-                logging(root.get("logging"), base));
+                logging(root.get("logging"), base), persistence(root.get(PersistenceConfig.SECTION), base));
+    }
+
+    /** The {@code persistence} section, its {@code dir} against the config file's folder (as written without a file). */
+    private static PersistenceSettings persistence(JsonNode n, Path base) {
+        PersistenceSettings p = PersistenceConfig.parse(n);
+        return base == null ? p : p.withDir(p.folder(base));
     }
 
     /** {@code value} against {@code base}, normalized; as written when {@code base} is null. */

@@ -70,12 +70,13 @@ record Admission(Connection c, boolean cleanStart, MqttProperties properties, in
                 c.clientId), cleanStart, expiry, c.lane, c.version, policy.queuePolicy(), c.username,
                 policy.maySubscribe()), c);
         c.admitted(attached.session());
+        c.publishes().restoreQos2(attached.session().takeInboundQos2());
         c.ctx.writeAndFlush(Packets.connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED, attached.sessionPresent(),
                 v5 ? connAckProperties(expiry) : io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES));
         LOG.debug("client {} connected ({}, mountpoint \"{}\", session present {})", c.clientId, c.version, c.mountpoint,
                 attached.sessionPresent());
         notifyRegistered();
-        c.outbound.start(attached.resend(), attached.queued(),
+        c.outbound.start(attached.resend(), attached.queued(), attached.journal(),
                 policy.drainStep() > 0 ? policy.drainStep() : delivery.maxMsgsPerDrainStep(),
                 policy.drainMillis() >= 0 ? policy.drainMillis() : delivery.maxDrainTime().toMillis(), maxOnline);
     }

@@ -44,6 +44,7 @@ final class InboundPublishFlow implements PublishOrigin {
     private final HookDispatcher dispatcher;
     private final InboundWindow window;
     private final IncomingTopicAliases aliases;
+    private final DurablePublish durable;
     private MessageRate rate;
     private boolean laneWakeScheduled;
     private final Runnable wakeLane = this::wakeLane;
@@ -53,6 +54,7 @@ final class InboundPublishFlow implements PublishOrigin {
         this.dispatcher = connection.services.dispatcher;
         this.window = new InboundWindow(connection.services.settings.receiveMaximum());
         this.aliases = new IncomingTopicAliases(connection.services.settings.topicAliasMaximum());
+        this.durable = new DurablePublish(connection);
     }
 
     /**
@@ -65,6 +67,11 @@ final class InboundPublishFlow implements PublishOrigin {
             return false;
         }
         return true;
+    }
+
+    /** QoS 2 messages received before a restart whose PUBREL has not come: a resend is only acknowledged. */
+    void restoreQos2(java.util.List<Integer> packetIds) {
+        packetIds.forEach(window::restoreQos2);
     }
 
     /** A PUBLISH, in order. */
@@ -140,6 +147,12 @@ final class InboundPublishFlow implements PublishOrigin {
 
     /** PUBREL: the QoS 2 exchange ends with PUBCOMP. */
     void released(int packetId) {
+        try {
+            durable.released(packetId);
+        } catch (io.polyhook.broker.store.StoreException e) {
+            durable.failed(e);
+            return;
+        }
         window.released(packetId);
         c.ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBCOMP, packetId, Packets.SUCCESS));
     }
@@ -200,7 +213,7 @@ final class InboundPublishFlow implements PublishOrigin {
             // at most a duplicate, which QoS 1 allows); QoS 2 is not, as its resend could not be
             // told from a new message.
             if (refusal == null && p.qos() < 2) {
-                route(target, routed);
+                route(p, target, routed);
             }
             return;
         }
@@ -208,19 +221,33 @@ final class InboundPublishFlow implements PublishOrigin {
             refused(p, refusal);
             return;
         }
-        c.services.router.publish(target, routed, this);
+        java.util.concurrent.CompletionStage<Void> stored;
+        try {
+            stored = durable.route(target, routed, p.qos(), p.packetId(), this);
+        } catch (io.polyhook.broker.store.StoreException e) {
+            durable.failed(e);
+            return;
+        }
         // Flushed once after the current read burst, with the deliveries, not one syscall each.
+        int id = p.packetId();
         if (p.qos() == 1) {
-            window.acknowledgedQos1();
-            c.outbound.acknowledge(MqttMessageType.PUBACK, p.packetId());
+            durable.acknowledge(stored, () -> {
+                window.acknowledgedQos1();
+                c.outbound.acknowledge(MqttMessageType.PUBACK, id);
+            });
         } else if (p.qos() == 2) {
-            c.outbound.acknowledge(MqttMessageType.PUBREC, p.packetId());
+            durable.acknowledge(stored, () -> c.outbound.acknowledge(MqttMessageType.PUBREC, id));
         }
         c.firePublished(target, routed);
     }
 
-    private void route(String target, Message routed) {
-        c.services.router.publish(target, routed, this);
+    private void route(InboundPublish p, String target, Message routed) {
+        try {
+            durable.route(target, routed, p.qos(), p.packetId(), this);
+        } catch (io.polyhook.broker.store.StoreException e) {
+            durable.failed(e);
+            return;
+        }
         c.firePublished(target, routed);
     }
 

@@ -42,6 +42,13 @@ final class InboundWindow {
         qos2Received.put(packetId, Boolean.TRUE);
     }
 
+    /** A QoS 2 PUBLISH received by an earlier connection of the session (before a restart), not released yet. */
+    void restoreQos2(int packetId) {
+        if (qos2Received.put(packetId, Boolean.TRUE) == null) {
+            unacknowledged++;
+        }
+    }
+
     /** A QoS 1 PUBLISH was acknowledged (PUBACK, whatever its code). */
     void acknowledgedQos1() {
         unacknowledged--;

@@ -3,13 +3,14 @@ package io.polyhook.broker.connection;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.polyhook.broker.config.DeliverySettings;
 import io.polyhook.broker.routing.Message;
+import io.polyhook.broker.session.OutboundJournal;
 
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Hands the offline queue of a resumed session to the outbox in steps of
+ * Hands the offline queue (of a session in the durable store: read from there a page at a time) of a resumed session to the outbox in steps of
  * {@code max_msgs_per_drain_step} messages, one event-loop task each and the next only when the
  * outbox has room again, so that one client with a long queue neither holds up the others on its
  * event loop nor floods its own outgoing queue. Live messages wait behind the backlog, keeping the
@@ -25,9 +26,12 @@ final class OfflineDrain {
     // The backlog's bound: the offline queue plus max_online_messages of live messages behind it.
     private final int bound;
     private ScheduledFuture<?> timer;
+    // A session in the durable store: its queue is read from there in pages, ahead of the backlog; null otherwise.
+    private OutboundJournal stored;
 
-    OfflineDrain(OutboundFlow out, List<Message> queued, int step, int maxOnline) {
+    OfflineDrain(OutboundFlow out, List<Message> queued, int step, int maxOnline, OutboundJournal stored) {
         this.out = out;
+        this.stored = stored;
         this.backlog = new ArrayDeque<>(queued);
         this.step = step;
         this.bound = (int) Math.min(Integer.MAX_VALUE, (long) queued.size() + maxOnline);
@@ -37,7 +41,7 @@ final class OfflineDrain {
     void start(long maxMillis) {
         if (maxMillis > 0) {
             timer = out.connection().ctx.executor().schedule(() -> {
-                if (!backlog.isEmpty()) {
+                if (!backlog.isEmpty() || stored != null) {
                     out.slowConsumer("offline queue not taken within max_drain_time");
                 }
             }, maxMillis, TimeUnit.MILLISECONDS);
@@ -52,14 +56,26 @@ final class OfflineDrain {
         }
         // Never past the outbox's high-water mark: a backlog alone must not make the client look slow.
         Outbox outbox = out.outbox();
-        for (int i = 0; i < step && conn.state().isOpen() && !backlog.isEmpty() && outbox.hasRoom(); i++) {
+        int sent = 0;
+        while (stored != null && sent < step && conn.state().isOpen() && outbox.hasRoom()) {
+            List<Message> page = stored.page(step - sent);
+            if (page.isEmpty()) {
+                stored = null;
+                break;
+            }
+            for (Message m : page) {
+                out.deliverNow(m);
+            }
+            sent += page.size();
+        }
+        for (int i = sent; i < step && conn.state().isOpen() && !backlog.isEmpty() && outbox.hasRoom(); i++) {
             out.deliverNow(backlog.pollFirst());
         }
         if (!conn.state().isOpen()) {
             // Disconnected as a slow consumer meanwhile: the session took the rest.
             return;
         }
-        if (backlog.isEmpty()) {
+        if (backlog.isEmpty() && stored == null) {
             cancelTimer();
             out.drained();
             return;

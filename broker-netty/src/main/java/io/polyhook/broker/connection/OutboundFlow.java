@@ -13,6 +13,7 @@ import io.polyhook.broker.hookbridge.HookContexts;
 import io.polyhook.broker.routing.DeliveryTarget;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.broker.session.InFlight;
+import io.polyhook.broker.session.OutboundJournal;
 import io.polyhook.core.hook.ChainOutcome;
 import io.polyhook.spi.DeliverModifiers;
 import org.slf4j.Logger;
@@ -58,6 +59,7 @@ final class OutboundFlow implements DeliveryTarget {
     private final AtomicBoolean incomingScheduled = new AtomicBoolean();
     private final Runnable drainIncoming = this::drainIncoming;
     private OfflineDrain drain;
+    private OutboundJournal journal;
 
     /**
      * @param window        unacknowledged QoS 1/2 messages allowed at once
@@ -87,10 +89,13 @@ final class OutboundFlow implements DeliveryTarget {
      * After the CONNACK: first what the previous connection left unacknowledged, then what was
      * queued while offline, in steps.
      */
-    void start(List<InFlight> resend, List<Message> queued, int drainStep, long drainMillis, int maxOnline) {
+    void start(List<InFlight> resend, List<Message> queued, OutboundJournal stored, int drainStep, long drainMillis,
+               int maxOnline) {
+        journal = stored;
+        outbox.journal(stored);
         outbox.resend(resend);
-        if (!queued.isEmpty()) {
-            drain = new OfflineDrain(this, queued, drainStep, maxOnline);
+        if (!queued.isEmpty() || stored != null) {
+            drain = new OfflineDrain(this, queued, drainStep, maxOnline, stored);
             drain.start(drainMillis);
         }
     }
@@ -287,6 +292,11 @@ final class OutboundFlow implements DeliveryTarget {
         if (drain != null) {
             drain.takeRest(out);
             drain = null;
+        }
+        if (journal != null) {
+            // What the store still queues stays there for the next connection.
+            out.removeIf(journal::inQueue);
+            journal.close();
         }
         return out;
     }

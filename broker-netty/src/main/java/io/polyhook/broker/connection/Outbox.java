@@ -12,6 +12,7 @@ import io.polyhook.broker.codec.SharedQos0Encoding;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.broker.session.ByteBudget;
 import io.polyhook.broker.session.InFlight;
+import io.polyhook.broker.session.OutboundJournal;
 import io.polyhook.broker.sys.BrokerStats;
 import io.polyhook.core.hook.Ticker;
 import org.slf4j.Logger;
@@ -63,6 +64,8 @@ final class Outbox {
     private final ArrayDeque<Message> waiting = new ArrayDeque<>();
     private final int highWater;
     private int nextPacketId = 1;
+    // A persistent session in the durable store: what goes out and comes back is written there; else null.
+    private OutboundJournal journal;
     private boolean flushScheduled;
     private boolean pumping;
     private long dropped;
@@ -152,6 +155,10 @@ final class Outbox {
      * Sets topic aliases toward the client (MQTT 5): at most {@code maximum}, none if 0. Called
      * once, before anything is sent.
      */
+    void journal(OutboundJournal value) {
+        journal = value;
+    }
+
     void topicAliases(int maximum) {
         aliases = v5 && maximum > 0 ? new OutgoingTopicAliases(maximum) : null;
     }
@@ -370,6 +377,9 @@ final class Outbox {
     /** PUBACK, PUBCOMP, or a PUBREC with an error code: the message is done. */
     void acknowledged(int packetId) {
         if (inflight.remove(packetId) != null) {
+            if (journal != null) {
+                journal.acknowledged(packetId);
+            }
             pump();
         }
     }
@@ -379,6 +389,9 @@ final class Outbox {
         InFlight f = inflight.get(packetId);
         if (f != null) {
             inflight.put(packetId, f.release());
+            if (journal != null) {
+                journal.released(packetId);
+            }
         }
         ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREL, packetId, Packets.SUCCESS));
     }
@@ -436,6 +449,7 @@ final class Outbox {
             long now = clock.read();
             if (m.isExpired(now)) {
                 stats.messageDropped();
+                gone(m);
                 return;
             }
             wire = m.withRemainingExpiry(now);
@@ -444,6 +458,7 @@ final class Outbox {
             // MQTT 5 §3.1.2.11.4: a packet the client cannot take is discarded as if it had been delivered.
             LOG.debug("dropping a message above the client's maximum packet size");
             stats.messageDropped();
+            gone(m);
             return;
         }
         stats.messageSent();
@@ -456,7 +471,17 @@ final class Outbox {
         int id = nextPacketId();
         // The original goes in flight: a resend after a reconnect computes its remaining expiry afresh.
         inflight.put(id, new InFlight(id, m, false));
+        if (journal != null) {
+            // In the write-ahead log before the PUBLISH goes out: a restart resends it with this id.
+            journal.sent(m, id);
+        }
         write(publishPacket(wire, id, false));
+    }
+
+    private void gone(Message m) {
+        if (journal != null) {
+            journal.gone(m);
+        }
     }
 
     /** The PUBLISH of {@code m} with a packet id: MQTT 3 straight into a buffer, MQTT 5 through Netty's encoder. */

@@ -38,6 +38,32 @@ public final class RetainedStore {
     private int total;
     private long bytes;
     private long refused;
+    private volatile Changes changes = Changes.NONE;
+
+    /** Told of every change to the retained messages (a durable store keeps them). */
+    public interface Changes {
+        /** Nobody is told. */
+        Changes NONE = new Changes() {
+            @Override
+            public void retained(String mountpoint, Message message) {
+            }
+
+            @Override
+            public void cleared(String mountpoint, String topic) {
+            }
+        };
+
+        /** {@code message} is now the retained message of its topic. */
+        void retained(String mountpoint, Message message);
+
+        /** {@code topic} holds no retained message any more. */
+        void cleared(String mountpoint, String topic);
+    }
+
+    /** From now on {@code listener} is told of every change (set after the retained messages are loaded). */
+    public void changes(Changes listener) {
+        changes = listener;
+    }
 
     /** A store without bounds. */
     public RetainedStore() {
@@ -66,6 +92,7 @@ public final class RetainedStore {
         String[] levels = message.topic().split("/", -1);
         if (message.payload().isEmpty()) {
             clear(mountpoint, levels);
+            changes.cleared(mountpoint, message.topic());
             return true;
         }
         Node existing = find(mountpoint, levels);
@@ -82,6 +109,7 @@ public final class RetainedStore {
             LOG.debug("retained message for {} not kept: the store is full", message.topic());
             if (old != null) {
                 clear(mountpoint, levels);
+                changes.cleared(mountpoint, message.topic());
             }
             return false;
         }
@@ -95,6 +123,7 @@ public final class RetainedStore {
         }
         bytes += size - oldSize;
         node.message = message;
+        changes.retained(mountpoint, message);
         return true;
     }
 

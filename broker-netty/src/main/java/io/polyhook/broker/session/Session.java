@@ -30,6 +30,14 @@ public final class Session implements DeliveryTarget {
         void queue(Session session, Message message);
     }
 
+    /** Where the session's state lives. */
+    enum Durability {
+        /** On the heap only: a clean session, or persistence is off. */
+        MEMORY,
+        /** A persistent session in the durable store: its queue and in-flight messages are written there. */
+        STORE
+    }
+
     /** MQTT 5's "never expires" session expiry interval. */
     static final long NEVER = 0xFFFF_FFFFL;
 
@@ -42,6 +50,10 @@ public final class Session implements DeliveryTarget {
     private final ByteBudget budget;
     private final OfflineDelivery offlineDelivery;
     private volatile ClientConnection connection;
+    private volatile Durability durability = Durability.MEMORY;
+    // With Durability.STORE and a connection: what that connection does with the stored queue.
+    private volatile OutboundJournal journal;
+    private List<Integer> inboundQos2 = List.of();
     private long expirySeconds;
     private ClientLane lane;
     private MqttVersion version = MqttVersion.V3_1_1;
@@ -75,6 +87,11 @@ public final class Session implements DeliveryTarget {
 
     @Override
     public void deliver(Message message) {
+        if (durability == Durability.STORE && message.qos() > 0) {
+            // Into the store's queue first; the journal hands it to a live connection once written.
+            offlineDelivery.queue(this, message);
+            return;
+        }
         ClientConnection c = connection;
         if (c != null) {
             c.outbound().deliver(message);
@@ -109,6 +126,43 @@ public final class Session implements DeliveryTarget {
         }
     }
 
+    /** Whether the session is kept in the durable store. */
+    public boolean inStore() {
+        return durability == Durability.STORE;
+    }
+
+    /** Keeps the ids of inbound QoS 2 messages whose PUBREL has not come (recovered from the store). */
+    synchronized void inboundQos2(List<Integer> ids) {
+        inboundQos2 = List.copyOf(ids);
+    }
+
+    /** Takes the inbound QoS 2 ids kept for the next connection. */
+    public synchronized List<Integer> takeInboundQos2() {
+        List<Integer> out = inboundQos2;
+        inboundQos2 = List.of();
+        return out;
+    }
+
+    Durability durability() {
+        return durability;
+    }
+
+    void durability(Durability value) {
+        durability = value;
+    }
+
+    OutboundJournal journal() {
+        return journal;
+    }
+
+    void journal(OutboundJournal value) {
+        journal = value;
+    }
+
+    synchronized QueuePolicy policy() {
+        return new QueuePolicy(maxOffline, lifo, upgradeQos);
+    }
+
     synchronized ClientLane lane() {
         return lane;
     }
@@ -135,6 +189,13 @@ public final class Session implements DeliveryTarget {
         maxOffline = maxOfflineMessages;
         lifo = lastInFirstOut;
         upgradeQos = upgrade;
+    }
+
+    /** A session recovered from the store: what its last connection was. */
+    synchronized void restore(MqttVersion v, long expiry) {
+        version = v;
+        expirySeconds = expiry;
+        durability = Durability.STORE;
     }
 
     /** Records the user name and allow_subscribe of the connection that attaches. */

@@ -56,6 +56,7 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
     private final BrokerStats stats;
     private final ByteBudget queuedBytes;
     private final Session.OfflineDelivery offlineDelivery = this::queueOffline;
+    private DurableSessions durable = new DurableSessions(Optional.empty());
     // One small platform thread for session-expiry and will-delay timers; the tasks only take locks.
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "polyhook-timers");
@@ -72,6 +73,17 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
         this.dispatcher = dispatcher;
         this.router = router;
         this.tree = router.tree();
+    }
+
+    /** Keeps persistent sessions in {@code store}'s durable store (Guice calls it when one is bound). */
+    @Inject
+    void persistence(DurableSessions store) {
+        durable = store;
+    }
+
+    /** Where persistent sessions are written (disabled without a durable store). */
+    public DurableSessions durable() {
+        return durable;
     }
 
     /** The router the sessions are delivery targets of. */
@@ -103,9 +115,10 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
      * @param previous       the connection it was taken from, if any (told by the registry already)
      * @param queued         what was queued while it was offline, in delivery order
      * @param resend         what the previous connection left unacknowledged, to resend first
+     * @param journal        for a session in the durable store: its stored queue, read in pages; else null
      */
     public record Attached(Session session, boolean sessionPresent, ClientConnection previous, List<Message> queued,
-                           List<InFlight> resend) {
+                           List<InFlight> resend, OutboundJournal journal) {
     }
 
     /**
@@ -137,7 +150,8 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
             session.policy(policy.maxOfflineMessages(), policy.lastInFirstOut(), policy.upgradeQos());
             session.client(client.username(), client.maySubscribe());
             List<Message> queued = session.attach(connection, client.expirySeconds(), client.lane(), client.version());
-            attached = new Attached(session, present, previous, queued, session.takeInFlight());
+            OutboundJournal journal = durable.enabled() ? DurableLifecycle.attached(durable, session, connection) : null;
+            attached = new Attached(session, present, previous, queued, session.takeInFlight(), journal);
         }
         if (attached.previous() != null) {
             attached.previous().takenOver();
@@ -172,7 +186,12 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
             session.keepInFlight(inflight);
             int max = session.maxOffline(settings.maxOfflineMessages());
             long maxBytes = settings.limits().maxOfflineBytes();
-            pending.forEach(m -> session.enqueue(m, max, maxBytes, stats::messageDropped));
+            if (session.durability() == Session.Durability.STORE) {
+                DurableLifecycle.detached(durable, session);
+                pending.forEach(m -> durable.append(session.id, m, limits(session), a -> countDrops(a.dropped())));
+            } else {
+                pending.forEach(m -> session.enqueue(m, max, maxBytes, stats::messageDropped));
+            }
             long expiry = session.expirySeconds();
             if (expiry != Session.NEVER) {
                 session.expiryTimer(timers.schedule(ThreadFailures.recovering("session expiry", () -> expire(session)),
@@ -192,6 +211,35 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
                 dispatcher.notify(lane, Hooks.ON_CLIENT_GONE, new ClientContext(session.id.mountpoint(),
                         session.id.clientId()));
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- recovery (DurableRecovery)
+
+    /** A session for {@code id} that is not registered yet. */
+    Session newSession(SubscriberId id) {
+        return new Session(id, queuedBytes, offlineDelivery);
+    }
+
+    /** Registers a session recovered from the store, with its subscriptions, offline for {@code expiresInMillis}. */
+    void restore(Session session, long expiresInMillis) {
+        sessions.put(session.id, session);
+        router.addTarget(session.id, session);
+        for (TopicSubscription sub : session.subscriptions.values()) {
+            tree.subscribe(session.id.mountpoint(), session.id, sub);
+        }
+        if (expiresInMillis >= 0) {
+            session.expiryTimer(timers.schedule(ThreadFailures.recovering("session expiry", () -> expire(session)),
+                    expiresInMillis, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    /** A session found expired at start-up was removed from the store: {@code on_session_expired}. */
+    void expiredWhileDown(SubscriberId id) {
+        LOG.debug("session {} expired while the broker was down", id);
+        if (dispatcher.has(Hooks.ON_SESSION_EXPIRED)) {
+            dispatcher.notify(dispatcher.newLane(id.clientId()), Hooks.ON_SESSION_EXPIRED,
+                    new ClientContext(id.mountpoint(), id.clientId()));
         }
     }
 
@@ -218,6 +266,10 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
     /** Removes a session's subscriptions, its route and its queue. Caller holds the registry lock. */
     private void drop(Session session) {
         router.removeTarget(session.id, session);
+        if (session.durability() == Session.Durability.STORE) {
+            session.durability(Session.Durability.MEMORY);
+            durable.removeSession(session.id);
+        }
         session.discard();
         for (String filter : session.subscriptions.keySet()) {
             tree.unsubscribe(session.id.mountpoint(), session.id, filter);
@@ -260,6 +312,9 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
                 return false;
             }
             session.subscriptions.put(sub.filter(), sub);
+            if (session.durability() == Session.Durability.STORE) {
+                durable.putSubscription(session.id, sub);
+            }
             return tree.subscribe(session.id.mountpoint(), session.id, sub);
         }
     }
@@ -275,7 +330,9 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
 
     /** Removes a subscription of {@code session}; returns whether it existed. */
     public boolean unsubscribe(Session session, String filter) {
-        session.subscriptions.remove(filter);
+        if (session.subscriptions.remove(filter) != null && session.durability() == Session.Durability.STORE) {
+            durable.removeSubscription(session.id, filter);
+        }
         return tree.unsubscribe(session.id.mountpoint(), session.id, filter);
     }
 
@@ -284,18 +341,53 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
      * and fires {@code on_offline_message}.
      */
     private void queueOffline(Session session, Message m) {
+        if (m.qos() > 0 && session.durability() == Session.Durability.STORE) {
+            durable.append(session.id, m, limits(session), a -> stored(session, m, a));
+            return;
+        }
         if (m.qos() == 0 || !session.isPersistent()) {
             return;
         }
         if (session.enqueue(m, session.maxOffline(settings.maxOfflineMessages()), settings.limits().maxOfflineBytes(),
-                stats::messageDropped)
-                && dispatcher.has(Hooks.ON_OFFLINE_MESSAGE)) {
+                stats::messageDropped)) {
+            offlineMessage(session, m);
+        }
+    }
+
+    private void offlineMessage(Session session, Message m) {
+        if (dispatcher.has(Hooks.ON_OFFLINE_MESSAGE)) {
             ClientLane lane = session.lane();
             if (lane != null) {
                 dispatcher.notify(lane, Hooks.ON_OFFLINE_MESSAGE, HookContexts.publish(session.version(),
                         session.id.mountpoint(), session.id.clientId(), Optional.empty(), m));
             }
         }
+    }
+
+    /** Once {@code m} is in the session's stored queue: to its connection, or {@code on_offline_message}. */
+    private void stored(Session session, Message m, io.polyhook.broker.store.Appended appended) {
+        countDrops(appended.dropped());
+        if (!appended.queued()) {
+            return;
+        }
+        OutboundJournal journal = session.journal();
+        if (journal != null) {
+            journal.routed(m, appended.seq());
+        } else {
+            offlineMessage(session, m);
+        }
+    }
+
+    private void countDrops(int dropped) {
+        for (int i = 0; i < dropped; i++) {
+            stats.messageDropped();
+        }
+    }
+
+    /** The bounds of the session's stored queue: {@code max_offline_messages} and {@code max_offline_bytes}. */
+    private io.polyhook.broker.store.QueueLimits limits(Session session) {
+        return new io.polyhook.broker.store.QueueLimits(Math.max(0, session.maxOffline(settings.maxOfflineMessages())),
+                Math.max(0, settings.limits().maxOfflineBytes()));
     }
 
     /**

@@ -1,0 +1,184 @@
+package io.polyhook.broker.session;
+
+import io.polyhook.broker.routing.DeliveryTarget;
+import io.polyhook.broker.routing.Message;
+import io.polyhook.broker.store.BrokerStore;
+import io.polyhook.broker.store.QueueOrder;
+import io.polyhook.broker.store.QueuedMessage;
+import io.polyhook.broker.store.StoreBatch;
+import io.polyhook.broker.store.StoreException;
+import io.polyhook.spi.SubscriberId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * What one connection of a persistent session does with the messages the store holds for it:
+ * its queue is read in pages ({@link #page}), never whole into the heap; a queued message that
+ * goes out moves to the store's in-flight records with its packet id in one write, so a restart
+ * neither loses nor repeats it; PUBREC and PUBACK/PUBCOMP update those records.
+ *
+ * <p>While the queue is being read, messages routed to the session stay in the store and come
+ * out through the pages, in queue order; afterwards they are handed to the connection as they
+ * are written. Thread-safe (publishers tag, the connection's event loop sends).
+ */
+public final class OutboundJournal {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboundJournal.class);
+
+    /** Where the journal stands with the session's queue. */
+    private enum Phase {
+        /** Pages are read from the store; routed messages wait in the queue. */
+        READING,
+        /** Read to its end: routed messages go to the connection at once. */
+        LIVE,
+        /** The connection is gone. */
+        CLOSED
+    }
+
+    private final BrokerStore store;
+    private final SubscriberId id;
+    private final QueueOrder order;
+    private final DeliveryTarget connection;
+    // Messages handed to the connection that are still in the store's queue, by their sequence number.
+    private final Map<Message, Long> queued = new IdentityHashMap<>();
+    private final Set<Long> queuedSeqs = new HashSet<>();
+    private Phase phase = Phase.READING;
+    private long cursor;
+    // The highest sequence number a page handed out: routed messages up to it came out through a page.
+    private long highestRead = -1;
+
+    OutboundJournal(BrokerStore store, SubscriberId id, boolean lastInFirstOut, DeliveryTarget connection) {
+        this.store = store;
+        this.connection = connection;
+        this.id = id;
+        this.order = lastInFirstOut ? QueueOrder.NEWEST_FIRST : QueueOrder.OLDEST_FIRST;
+        this.cursor = order.start();
+    }
+
+    /**
+     * The next messages of the queue, at most {@code max}, in delivery order; empty once it has
+     * been read to its end, after which routed messages go to the connection directly.
+     */
+    public synchronized List<Message> page(int max) {
+        if (phase != Phase.READING) {
+            return List.of();
+        }
+        boolean fromHead = cursor == order.start();
+        long nowNanos = System.nanoTime();
+        long nowMillis = System.currentTimeMillis();
+        List<Message> out = new ArrayList<>();
+        while (out.isEmpty()) {
+            List<QueuedMessage> read = store.readQueue(id, order, cursor, max);
+            if (read.isEmpty()) {
+                if (fromHead) {
+                    phase = Phase.LIVE;
+                    return out;
+                }
+                // A last pass from the head: a batch that committed late may hold a lower number.
+                fromHead = true;
+                cursor = order.start();
+                continue;
+            }
+            for (QueuedMessage q : read) {
+                cursor = q.seq();
+                if (queuedSeqs.contains(q.seq())) {
+                    continue;
+                }
+                highestRead = Math.max(highestRead, q.seq());
+                Message m = q.message().toMessage(nowNanos, nowMillis);
+                tag(m, q.seq());
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    private void tag(Message m, long seq) {
+        queued.put(m, seq);
+        queuedSeqs.add(seq);
+    }
+
+    private Long untag(Message m) {
+        Long seq = queued.remove(m);
+        if (seq != null) {
+            queuedSeqs.remove(seq);
+        }
+        return seq;
+    }
+
+    /**
+     * A message routed to the session was appended to its queue as {@code seq}: hands it to the
+     * connection unless a page brings it (while the queue is read, or it was read already).
+     */
+    synchronized void routed(Message m, long seq) {
+        if (phase != Phase.LIVE || seq <= highestRead) {
+            return;
+        }
+        tag(m, seq);
+        connection.deliver(m);
+    }
+
+    /** Whether {@code m} is still in the store's queue (so nothing needs to keep it when the connection goes). */
+    public synchronized boolean inQueue(Message m) {
+        return queued.containsKey(m);
+    }
+
+    /** {@code m} goes out as {@code packetId}: from the queue to the in-flight records, in one write. */
+    public void sent(Message m, int packetId) {
+        Long seq;
+        synchronized (this) {
+            seq = untag(m);
+        }
+        if (seq != null) {
+            write(b -> b.moveToInFlight(id, seq, packetId));
+        } else {
+            write(b -> b.putInFlight(id, packetId, DurableSessions.stored(m)));
+        }
+    }
+
+    /** {@code m} left without an acknowledgement to wait for (QoS 0, expired, too large): out of the queue. */
+    public void gone(Message m) {
+        Long seq;
+        synchronized (this) {
+            seq = untag(m);
+        }
+        if (seq != null) {
+            write(b -> b.removeQueued(id, seq));
+        }
+    }
+
+    /** PUBREC: only the PUBREL is resent from now on. */
+    public void released(int packetId) {
+        write(b -> b.releaseInFlight(id, packetId));
+    }
+
+    /** PUBACK or PUBCOMP: done. */
+    public void acknowledged(int packetId) {
+        write(b -> b.removeInFlight(id, packetId));
+    }
+
+    /** The connection is gone: what it held of the queue stays in the store for the next one. */
+    public synchronized void close() {
+        phase = Phase.CLOSED;
+        queued.clear();
+        queuedSeqs.clear();
+    }
+
+    private void write(Consumer<StoreBatch> change) {
+        try (StoreBatch b = store.batch()) {
+            change.accept(b);
+            b.commit();
+        } catch (StoreException e) {
+            // The client's state then runs ahead of the store: after a restart it may get a message again.
+            LOG.error("{}", e.getMessage());
+        }
+    }
+}
