@@ -10,6 +10,7 @@ import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.config.ListenerConfig;
 import io.polyhook.broker.config.NoMatch;
 import io.polyhook.broker.config.ScriptsConfig;
+import io.polyhook.broker.store.PersistenceSettings;
 import io.polyhook.spi.Plugin;
 
 import java.io.IOException;
@@ -62,12 +63,23 @@ final class TestBroker implements AutoCloseable {
 
     static TestBroker configured(UnaryOperator<BrokerConfig> tweak, Plugin... plugins) {
         // The fake engine of core-api's tests stands in for Lua and JS: it takes .fake files only.
-        PolyhookBroker.Builder b = PolyhookBroker.builder().config(tweak.apply(localConfig())).discoverPlugins(false)
+        BrokerConfig config = tweak.apply(localConfig());
+        if (config.persistence().equals(PersistenceSettings.DEFAULT)) {
+            // Unless a test asks for a store, none: parallel brokers must not share ./data.
+            config = config.withPersistence(PersistenceSettings.DISABLED);
+        }
+        PolyhookBroker.Builder b = PolyhookBroker.builder().config(config).discoverPlugins(false)
                 .scriptEngine(new io.polyhook.core.script.fake.FakeEngine());
         for (Plugin p : plugins) {
             b.plugin(p);
         }
         return new TestBroker(b.start());
+    }
+
+    /** A broker on {@code store} instead of the one its config names (a store that outlives it: a restart). */
+    static TestBroker onStore(io.polyhook.broker.store.BrokerStore store) {
+        return new TestBroker(PolyhookBroker.builder().config(localConfig().withPersistence(PersistenceSettings.DISABLED))
+                .discoverPlugins(false).store(store).start());
     }
 
     static UnaryOperator<BrokerConfig> broker(UnaryOperator<BrokerSettings> change) {

@@ -17,6 +17,7 @@ final class InProcessBroker {
                 broker: { allow_anonymous: %s }
                 listeners: [{ type: tcp, address: "127.0.0.1:0" }]
                 scripts: { dir: "%s" }
+                persistence: { enabled: false }
                 """.formatted(allowAnonymous, scripts))).discoverPlugins(false).start();
     }
 }

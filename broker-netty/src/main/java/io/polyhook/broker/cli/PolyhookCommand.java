@@ -93,6 +93,8 @@ public final class PolyhookCommand implements Callable<Integer> {
     static final int EXIT_ADDRESS = 4;
     /** Exit status of {@code run}: a script is missing or failed to load ({@code scripts.on_load_error: fail}). */
     static final int EXIT_SCRIPT = 5;
+    /** Exit status of {@code run}: the persistence store cannot be opened (in use, damaged, of another format). */
+    static final int EXIT_STORE = 6;
 
     private static final Logger BANNER = LoggerFactory.getLogger("io.polyhook.broker");
 
@@ -134,6 +136,9 @@ public final class PolyhookCommand implements Callable<Integer> {
                 return fail(err, "bad config" + in + ": " + e.getMessage(), EXIT_CONFIG);
             } catch (PluginStartException e) {
                 return fail(err, e.getMessage(), EXIT_PLUGIN);
+            } catch (io.polyhook.broker.store.StoreException e) {
+                // Locked, damaged, incompatible: one line naming the folder and what to do.
+                return fail(err, e.getMessage(), EXIT_STORE);
             } catch (java.io.UncheckedIOException e) {
                 // A port already in use, e.g. the admin API's 8888: say so without a stack trace.
                 return fail(err, e.getMessage(), EXIT_ADDRESS);

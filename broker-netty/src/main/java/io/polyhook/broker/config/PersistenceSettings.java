@@ -26,6 +26,10 @@ public record PersistenceSettings(boolean enabled, Path dir, SyncMode sync, Dura
     public static final PersistenceSettings DEFAULT =
             new PersistenceSettings(true, Path.of("data"), SyncMode.BATCH, Duration.ofMillis(10));
 
+    /** {@code enabled: false}: everything in memory, lost at a restart. */
+    public static final PersistenceSettings DISABLED =
+            new PersistenceSettings(false, Path.of("data"), SyncMode.BATCH, Duration.ofMillis(10));
+
     /** Checks every field is present and the interval positive. */
     public PersistenceSettings {
         Objects.requireNonNull(dir, "dir");

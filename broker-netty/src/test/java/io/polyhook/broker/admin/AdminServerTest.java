@@ -50,7 +50,8 @@ class AdminServerTest {
         // Anonymous clients: the tests connect without credentials (the no-file default, said here).
         return BrokerConfig.defaults().withBroker(BrokerConfig.defaults().broker().withAllowAnonymous(true))
                 .withListeners(List.of(ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 0)))
-                .withScripts(new ScriptsConfig(scriptsDir.toString(), List.of(), 1, Duration.ofSeconds(5)));
+                .withScripts(new ScriptsConfig(scriptsDir.toString(), List.of(), 1, Duration.ofSeconds(5)))
+                .withPersistence(io.polyhook.broker.store.PersistenceSettings.DISABLED);
     }
 
     private void start(Plugin... plugins) {
@@ -345,6 +346,7 @@ class AdminServerTest {
                 listeners: [{ type: tcp, address: "127.0.0.1:0" }]
                 scripts: { dir: "%s" }
                 admin: { address: "127.0.0.1:0" }
+                persistence: { enabled: false }
                 """.formatted(dir.toString().replace("\\", "/")));
         broker = PolyhookBroker.builder().config(cfg).discoverPlugins(false).start();
         assertThat(get("/api/scripts").status()).isEqualTo(200);

@@ -23,6 +23,7 @@ class RunAdminAddressTest {
                     listeners: [{ type: tcp, address: "127.0.0.1:0" }]
                     scripts: { dir: "%s" }
                     admin: { address: "127.0.0.1:%d" }
+                    persistence: { enabled: false }
                     """.formatted(dir.toString().replace("\\", "/"), taken.getLocalPort()));
             assertThat(new CommandLine(new PolyhookCommand()).execute("run", "--config", cfg.toString())).isEqualTo(4);
         }

@@ -42,7 +42,8 @@ class ScriptCommandTest {
         broker = PolyhookBroker.builder().discoverPlugins(false).adminAddress("127.0.0.1", 0)
                 .config(BrokerConfig.defaults().withBroker(BrokerConfig.defaults().broker().withAllowAnonymous(true))
                         .withListeners(List.of(ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 0)))
-                        .withScripts(new ScriptsConfig(dir.toString(), List.of(), 1, Duration.ofSeconds(5))))
+                        .withScripts(new ScriptsConfig(dir.toString(), List.of(), 1, Duration.ofSeconds(5)))
+                        .withPersistence(io.polyhook.broker.store.PersistenceSettings.DISABLED))
                 .start();
     }
 

@@ -21,6 +21,7 @@ class EngineOptionsTest {
     private PolyhookBroker start(String scriptsSection) {
         return PolyhookBroker.builder().discoverPlugins(false).config(BrokerConfig.parse("""
                 listeners: [{ type: tcp, address: "127.0.0.1:0" }]
+                persistence: { enabled: false }
                 scripts:
                   dir: "%s"
                 %s

@@ -62,6 +62,7 @@ final class AuthBroker implements AutoCloseable {
         String yaml = """
                 broker:
                   allow_anonymous: false
+                persistence: { enabled: false }
                 listeners:
                   - { type: tcp, address: "127.0.0.1:0" }
                 scripts:
@@ -82,6 +83,7 @@ final class AuthBroker implements AutoCloseable {
         String yaml = """
                 broker:
                   allow_anonymous: false
+                persistence: { enabled: false }
                 listeners:
                   - { type: tcp, address: "127.0.0.1:0" }
                 scripts:
