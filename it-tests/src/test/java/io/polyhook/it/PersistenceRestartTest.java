@@ -139,6 +139,78 @@ class PersistenceRestartTest {
     }
 
     @Test
+    void metricsShowTheStoreOnDiskItsQueuedMessagesAndItsWriteLatency() throws Exception {
+        String yaml = """
+                broker: { allow_anonymous: true }
+                listeners: [{ type: tcp, address: "127.0.0.1:0" }]
+                admin: { address: "127.0.0.1:0" }
+                persistence: { dir: "%s" }
+                """.formatted(dir.toString().replace("\\", "/"));
+        try (TestBroker broker = TestBroker.configured(c -> io.polyhook.broker.config.BrokerConfig.parse(yaml))) {
+            subscribeAndLeave(broker, "offline", "m/#", MqttQos.AT_LEAST_ONCE);
+            Mqtt5BlockingClient pub = broker.v5("pub");
+            for (int i = 0; i < 10; i++) {
+                pub.publishWith().topic("m/1").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("x")).send();
+            }
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                            + broker.broker.adminPort() + "/metrics")).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            String metrics = r.body();
+            assertThat(metrics).contains("polyhook_store_queued_messages 10.0", "polyhook_store_disk_bytes ",
+                    "polyhook_store_write_latency_seconds{stat=\"p99\"}", "polyhook_store_sync_latency_seconds{stat=\"max\"}");
+            double writes = metrics.lines().filter(l -> l.startsWith("polyhook_store_writes_total "))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(0);
+            assertThat(writes).isGreaterThanOrEqualTo(10);
+        }
+    }
+
+    @Test
+    void aSessionThatExpiredWhileTheBrokerWasDownIsRemovedAtStartAndOnSessionExpiredFires() throws Exception {
+        long left;
+        try (TestBroker broker = start(SyncMode.BATCH)) {
+            subscribeAndLeave(broker, "kept", "e/#", MqttQos.AT_LEAST_ONCE);
+            Mqtt5BlockingClient c = broker.v5Unconnected("short");
+            c.connectWith().cleanStart(true).sessionExpiryInterval(3).send();
+            c.subscribeWith().topicFilter("e/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            c.disconnect();
+            left = System.nanoTime();
+        }
+        // The session's expiry runs on the wall clock while no broker runs.
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - left);
+        Thread.sleep(Math.max(0, 3_500 - waited));
+        NotificationHooksTest.Recorder hooks = new NotificationHooksTest.Recorder();
+        try (TestBroker broker = TestBroker.configured(c -> c.withPersistence(new PersistenceSettings(true, dir,
+                SyncMode.BATCH, Duration.ofMillis(10))), hooks)) {
+            Await.until("on_session_expired for the expired session", () -> hooks.events.contains("on_session_expired:short"));
+            assertThat(broker.broker.sessionCount()).isEqualTo(1);
+            assertThat(broker.broker.subscriptionCount("")).isEqualTo(1);
+        }
+        try (TestBroker broker = start(SyncMode.BATCH)) {
+            assertThat(broker.broker.sessionCount()).as("removed from the store too").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDelayedWillPendingAtShutdownIsPublishedAfterTheRestart() throws Exception {
+        try (TestBroker broker = start(SyncMode.BATCH)) {
+            Mqtt5BlockingClient w = broker.v5Builder("leaver").willPublish().topic("wills/leaver").payload(bytes("gone"))
+                    .qos(MqttQos.AT_LEAST_ONCE).delayInterval(5).applyWillPublish().buildBlocking();
+            w.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
+            w.disconnectWith().reasonCode(com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode
+                    .DISCONNECT_WITH_WILL_MESSAGE).send();
+        }
+        try (TestBroker broker = start(SyncMode.BATCH)) {
+            Mqtt5BlockingClient watcher = broker.v5Unconnected("watcher");
+            try (Mqtt5BlockingClient.Mqtt5Publishes publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+                watcher.connect();
+                watcher.subscribeWith().topicFilter("wills/#").qos(MqttQos.AT_LEAST_ONCE).send();
+                assertThat(receive(publishes, 1)).containsExactly("gone");
+            }
+        }
+    }
+
+    @Test
     void aCleanSessionNeverReachesTheStore() throws Exception {
         try (TestBroker broker = start(SyncMode.BATCH)) {
             Mqtt5BlockingClient c = broker.v5Unconnected("clean");

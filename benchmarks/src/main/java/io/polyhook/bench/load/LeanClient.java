@@ -267,7 +267,9 @@ final class LeanClient {
         private ByteBuf connectPacket(ChannelHandlerContext ctx) {
             byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
             byte[] user = username == null ? null : username.getBytes(StandardCharsets.UTF_8);
-            int flags = 0x02 | (user != null ? 0x80 : 0) | (password != null ? 0x40 : 0); // clean session
+            // Clean session, except subscribers under -Dbench.sessions=persistent|offline (LoadRun.Sessions).
+            int clean = filter != null && LoadRun.Sessions.current() != LoadRun.Sessions.CLEAN ? 0 : 0x02;
+            int flags = clean | (user != null ? 0x80 : 0) | (password != null ? 0x40 : 0);
             int length = 10 + 2 + id.length + (user != null ? 2 + user.length : 0)
                     + (password != null ? 2 + password.length : 0);
             ByteBuf b = ctx.alloc().buffer(5 + length).writeByte(0x10);

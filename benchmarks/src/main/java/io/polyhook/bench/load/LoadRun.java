@@ -47,6 +47,21 @@ final class LoadRun {
         }
     }
 
+    /**
+     * The subscribers' sessions, from {@code -Dbench.sessions}: {@code clean} (the default),
+     * {@code persistent} (clean session off: every QoS 1/2 message goes through a broker's
+     * persistence), {@code offline} (persistent, and offline while the messages are published: the
+     * rate is that of the publishers' acknowledgements into the offline queues; the subscribers
+     * then reconnect and take the queue, and the run waits for that too, outside the time).
+     */
+    enum Sessions {
+        CLEAN, PERSISTENT, OFFLINE;
+
+        static Sessions current() {
+            return valueOf(System.getProperty("bench.sessions", "clean").toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
     private final String host;
     private final int port;
     private final Scenario scenario;
@@ -107,10 +122,34 @@ final class LoadRun {
                         password, scenario.publishTopic(p), qos, payloadSize, window, sendLag::record)
                         .get(30, TimeUnit.SECONDS));
             }
+            Sessions sessions = Sessions.current();
+            if (sessions == Sessions.OFFLINE) {
+                subscribers.forEach(c -> c.disconnect(5_000));
+            }
             long start = System.nanoTime();
             long deadline = start + limit.toNanos();
             long sent = publish(publishers, messages, ratePerSecond, start, deadline);
             long target = Math.min(expected, sent * scenario.fanOut());
+            if (sessions == Sessions.OFFLINE) {
+                while (outstanding(publishers) > 0 && System.nanoTime() < deadline && failure(publishers) == null) {
+                    Thread.sleep(5);
+                }
+                long acked = System.nanoTime();
+                subscribers.clear();
+                for (int s = 0; s < scenario.subscribers(); s++) {
+                    subscribers.add(LeanClient.subscriber(loops, host, port, "bench-sub-" + run + "-" + s,
+                            username, password, scenario.subscribeFilter(s), qos, latency::record)
+                            .get(30, TimeUnit.SECONDS));
+                }
+                long drainDeadline = System.nanoTime() + limit.toNanos();
+                while (received(subscribers) < target && System.nanoTime() < drainDeadline
+                        && failure(subscribers) == null) {
+                    Thread.sleep(5);
+                }
+                return new Result(sent, received(subscribers), expected, Math.max(1e-9, (acked - start) / 1e9),
+                        latency.percentileNanos(0.5) / 1000.0, latency.percentileNanos(0.99) / 1000.0,
+                        sendLag.percentileNanos(0.99) / 1000.0);
+            }
             List<LeanClient> everyone = new ArrayList<>(subscribers);
             everyone.addAll(publishers);
             while ((received(subscribers) < target || outstanding(publishers) > 0) && System.nanoTime() < deadline
@@ -130,7 +169,26 @@ final class LoadRun {
         } finally {
             publishers.forEach(c -> c.disconnect(5_000));
             subscribers.forEach(c -> c.disconnect(5_000));
+            if (Sessions.current() != Sessions.CLEAN) {
+                endSessions(loops, run);
+            }
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** Ends the persistent sessions of this run (a clean-session connect with their ids), so the next run does not feed them. */
+    private void endSessions(EventLoopGroup loops, String run) {
+        String before = System.getProperty("bench.sessions");
+        System.setProperty("bench.sessions", "clean");
+        try {
+            for (int s = 0; s < scenario.subscribers(); s++) {
+                LeanClient.subscriber(loops, host, port, "bench-sub-" + run + "-" + s, username, password,
+                        scenario.subscribeFilter(s), 0, n -> { }).get(30, TimeUnit.SECONDS).disconnect(5_000);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not end the run's persistent sessions", e);
+        } finally {
+            System.setProperty("bench.sessions", before);
         }
     }
 

@@ -407,7 +407,7 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
             firePublished(target, w.message());
         };
         if (w.delaySeconds() > 0) {
-            services.sessions.delayWill(session, w.delaySeconds(), publish);
+            services.sessions.delayWill(session, w.delaySeconds(), publish, w.message());
         } else {
             publish.run();
         }

@@ -50,6 +50,7 @@ public final class BrokerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final HookMeters hookMeters;
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final StoreMeters storeMeters; // null without a durable store
 
     /** Meters over the broker's own counters. */
     @Inject
@@ -93,6 +94,7 @@ public final class BrokerMetrics implements AutoCloseable {
         OriginLabels origins = new OriginLabels(scripts, Path.of(config.scripts().dir()));
         hookMeters = new HookMeters(hooks.statistics(), registry, origins::ofLoadedScripts);
         registry.getPrometheusRegistry().register(new HookLatencyHistograms(hooks.statistics(), origins::ofLoadedScripts));
+        storeMeters = sessions.durable().enabled() ? new StoreMeters(sessions.durable().store(), registry) : null;
     }
 
     private void counter(String name, String unit, String description, BrokerStats stats,
@@ -121,6 +123,9 @@ public final class BrokerMetrics implements AutoCloseable {
     /** Every meter in the Prometheus text format ({@link #CONTENT_TYPE}). */
     public String scrape() {
         hookMeters.refresh();
+        if (storeMeters != null) {
+            storeMeters.refresh();
+        }
         return registry.scrape();
     }
 

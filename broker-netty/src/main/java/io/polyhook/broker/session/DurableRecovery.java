@@ -103,5 +103,10 @@ public final class DurableRecovery {
             expiresIn = Math.max(0, since + rec.expirySeconds() * 1000L - startMillis);
         }
         registry.restore(s, expiresIn);
+        r.will().ifPresent(w -> {
+            io.polyhook.broker.routing.Message will = w.message().toMessage(nowNanos, startMillis);
+            long delaySeconds = Math.max(0, (w.publishAtMillis() - startMillis + 999) / 1000);
+            registry.delayWill(s, delaySeconds, () -> registry.router().publish(rec.id().mountpoint(), will), will);
+        });
     }
 }

@@ -9,6 +9,7 @@ import io.polyhook.broker.store.StoreBatch;
 import io.polyhook.broker.store.StoreException;
 import io.polyhook.broker.store.StoredMessage;
 import io.polyhook.broker.store.StoredSession;
+import io.polyhook.broker.store.StoredWill;
 import io.polyhook.spi.SubscriberId;
 import io.polyhook.spi.TopicSubscription;
 import jakarta.inject.Inject;
@@ -160,10 +161,24 @@ public final class DurableSessions implements RetainedStore.Changes {
         write(b -> b.removeInboundQos2(id, packetId), null);
     }
 
-    /** The session as it is now, connected. */
+    /** The session as it is now, connected: a will it kept is cancelled by its return. */
     void putSession(Session s) {
         StoredSession record = record(s, OptionalLong.empty());
-        write(b -> b.putSession(record), null);
+        write(b -> {
+            b.putSession(record);
+            b.removeWill(s.id);
+        }, null);
+    }
+
+    /** Keeps the session's will until {@code delaySeconds} from now. */
+    void putWill(SubscriberId id, Message will, long delaySeconds) {
+        StoredWill w = new StoredWill(stored(will), System.currentTimeMillis() + delaySeconds * 1000L);
+        write(b -> b.putWill(id, w), null);
+    }
+
+    /** The will was published. */
+    void removeWill(SubscriberId id) {
+        write(b -> b.removeWill(id), null);
     }
 
     /** The session, disconnected now. */

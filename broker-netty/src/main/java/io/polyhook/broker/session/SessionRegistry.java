@@ -282,6 +282,14 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
      * session first; at once if the session is not persistent.
      */
     public void delayWill(Session session, long delaySeconds, Runnable will) {
+        delayWill(session, delaySeconds, will, null);
+    }
+
+    /**
+     * As {@link #delayWill(Session, long, Runnable)}; a session in the durable store keeps
+     * {@code message}, the will, there too, so that a restart before the delay ends still publishes it.
+     */
+    public void delayWill(Session session, long delaySeconds, Runnable will, Message message) {
         if (session.isDiscarded() || !session.isPersistent()) {
             // The session ends now, which comes before the delay.
             will.run();
@@ -291,14 +299,21 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
             // Taken over by a connection to the same session: "MUST NOT send the Will Message".
             return;
         }
+        boolean stored = message != null && session.durability() == Session.Durability.STORE;
         Runnable fire = () -> {
             Runnable w = session.takePendingWill();
             if (w != null) {
+                if (stored) {
+                    durable.removeWill(session.id);
+                }
                 w.run();
             }
         };
         session.pendingWill(will, timers.schedule(ThreadFailures.recovering("delayed will", fire), delaySeconds,
                 TimeUnit.SECONDS));
+        if (stored) {
+            durable.putWill(session.id, message, delaySeconds);
+        }
     }
 
     /**

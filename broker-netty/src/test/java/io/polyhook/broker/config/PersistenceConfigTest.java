@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.polyhook.broker.config.PersistenceSettings;
 import io.polyhook.broker.config.SyncMode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -69,5 +70,21 @@ class PersistenceConfigTest {
         assertThat(PersistenceSettings.DEFAULT.folder(Path.of("/etc/polyhook"))).isEqualTo(Path.of("/etc/polyhook/data"));
         assertThat(PersistenceSettings.DEFAULT.withDir(Path.of("/srv/state")).folder(Path.of("/etc/polyhook")))
                 .isEqualTo(Path.of("/srv/state"));
+    }
+
+    @Test
+    void theConfigFileCarriesTheSectionWithItsFolderResolvedAgainstTheFilesFolder(@TempDir Path dir) throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("polyhook.yaml"), """
+                persistence: { dir: state, sync: always, sync_interval: 5ms }
+                """);
+        assertThat(BrokerConfig.load(file).persistence())
+                .isEqualTo(new PersistenceSettings(true, dir.toAbsolutePath().resolve("state"), SyncMode.ALWAYS,
+                        Duration.ofMillis(5)));
+        assertThat(BrokerConfig.parse("persistence: { dir: state }").persistence().dir())
+                .as("without a file: the working folder, when the store opens").isEqualTo(Path.of("state"));
+        assertThat(BrokerConfig.parse("broker: {}").persistence()).as("on by default").isEqualTo(PersistenceSettings.DEFAULT);
+        assertThat(BrokerConfig.defaults().persistence()).isEqualTo(PersistenceSettings.DEFAULT);
+        assertThatThrownBy(() -> BrokerConfig.parse("persistence: { sync: sometimes }"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("persistence.sync: unknown value");
     }
 }
