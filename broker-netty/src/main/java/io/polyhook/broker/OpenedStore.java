@@ -4,7 +4,7 @@ import com.google.inject.Module;
 import com.google.inject.multibindings.OptionalBinder;
 import io.polyhook.broker.store.BrokerStore;
 import io.polyhook.broker.store.BrokerStoreFactory;
-import io.polyhook.broker.store.PersistenceSettings;
+import io.polyhook.broker.config.PersistenceSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +42,7 @@ final class OpenedStore {
         }
         BrokerStore store = BrokerStoreFactory.forSettings(settings, Path.of(""));
         LOG.info("persistence: store in {} (sync {}{})", settings.folder(Path.of("")), settings.sync().configName(),
-                settings.sync() == io.polyhook.broker.store.SyncMode.BATCH ? ", every " + settings.syncInterval().toMillis()
+                settings.sync() == io.polyhook.broker.config.SyncMode.BATCH ? ", every " + settings.syncInterval().toMillis()
                         + " ms" : "");
         return new OpenedStore(store, true);
     }

@@ -10,7 +10,7 @@ import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.config.ListenerConfig;
 import io.polyhook.broker.config.NoMatch;
 import io.polyhook.broker.config.ScriptsConfig;
-import io.polyhook.broker.store.PersistenceSettings;
+import io.polyhook.broker.config.PersistenceSettings;
 import io.polyhook.spi.Plugin;
 
 import java.io.IOException;

@@ -43,7 +43,7 @@ class ScriptCommandTest {
                 .config(BrokerConfig.defaults().withBroker(BrokerConfig.defaults().broker().withAllowAnonymous(true))
                         .withListeners(List.of(ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 0)))
                         .withScripts(new ScriptsConfig(dir.toString(), List.of(), 1, Duration.ofSeconds(5)))
-                        .withPersistence(io.polyhook.broker.store.PersistenceSettings.DISABLED))
+                        .withPersistence(io.polyhook.broker.config.PersistenceSettings.DISABLED))
                 .start();
     }
 
