@@ -211,6 +211,51 @@ class PersistenceRestartTest {
     }
 
     @Test
+    void unsubscribingAndStartingCleanAreWrittenToo() throws Exception {
+        try (TestBroker broker = start(SyncMode.BATCH)) {
+            Mqtt5BlockingClient c = broker.v5Unconnected("changer");
+            c.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
+            c.subscribeWith().topicFilter("a/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            c.subscribeWith().topicFilter("b/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            c.unsubscribeWith().topicFilter("a/#").send();
+            c.disconnect();
+            Mqtt5BlockingClient gone = broker.v5Unconnected("gone");
+            gone.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
+            gone.subscribeWith().topicFilter("g/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            gone.disconnect();
+            // Back with a clean start and no expiry: the stored session ends.
+            gone.connectWith().cleanStart(true).sessionExpiryInterval(0).send();
+            gone.disconnect();
+        }
+        try (TestBroker broker = start(SyncMode.BATCH)) {
+            assertThat(broker.broker.sessionCount()).isEqualTo(1);
+            assertThat(broker.broker.subscriptionCount("")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theOfflineQueueBoundDropsTheOldestStoredMessagesAsInMemory() throws Exception {
+        java.util.function.UnaryOperator<io.polyhook.broker.config.BrokerConfig> bounded = c -> c
+                .withPersistence(new PersistenceSettings(true, dir, SyncMode.BATCH, Duration.ofMillis(10)))
+                .withBroker(c.broker().withMaxOfflineMessages(5));
+        try (TestBroker broker = TestBroker.configured(bounded)) {
+            subscribeAndLeave(broker, "bounded", "d/#", MqttQos.AT_LEAST_ONCE);
+            Mqtt5BlockingClient pub = broker.v5("pub");
+            for (int i = 0; i < 10; i++) {
+                pub.publishWith().topic("d/1").qos(MqttQos.AT_LEAST_ONCE).payload(bytes(Integer.toString(i))).send();
+            }
+        }
+        try (TestBroker broker = TestBroker.configured(bounded)) {
+            Mqtt5BlockingClient c = broker.v5Unconnected("bounded");
+            try (Mqtt5BlockingClient.Mqtt5Publishes publishes = c.publishes(MqttGlobalPublishFilter.ALL)) {
+                c.connectWith().cleanStart(false).sessionExpiryInterval(3600).send();
+                assertThat(receive(publishes, 5)).containsExactly("5", "6", "7", "8", "9");
+                assertThat(publishes.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aCleanSessionNeverReachesTheStore() throws Exception {
         try (TestBroker broker = start(SyncMode.BATCH)) {
             Mqtt5BlockingClient c = broker.v5Unconnected("clean");
