@@ -19,18 +19,21 @@ import io.polyhook.spi.TopicSubscription;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * An in-memory store whose commits fail as on a full disk while {@link #failing} is set: what a
- * test of write failures runs the broker on.
+ * An in-memory store whose commits fail as on a full disk while {@link #failing} is set, and
+ * whose commits' durability stages wait for {@link #durable} while it is set (an fsync that has
+ * not happened yet): what tests of write failures and of acknowledgement timing run the broker on.
  */
 final class FailingStore implements BrokerStore {
 
     private final InMemoryBrokerStore store = new InMemoryBrokerStore();
     volatile boolean failing;
+    volatile CompletableFuture<Void> durable;
 
     @Override
     public StoreBatch batch() {
@@ -65,7 +68,9 @@ final class FailingStore implements BrokerStore {
                     throw new StoreException(StoreException.Kind.DISK_FULL, Path.of("/test/store"),
                             "the disk is full (writing failed, no space left): free space and restart the broker");
                 }
-                return b.commit();
+                CompletionStage<Void> written = b.commit();
+                CompletableFuture<Void> gate = durable;
+                return gate == null ? written : written.thenCompose(v -> gate);
             }
         };
     }

@@ -15,11 +15,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A store that cannot write (a full disk): what it did not keep is not acknowledged, the
- * publisher is disconnected (it resends after reconnecting), and the broker serves the others.
+ * When the PUBACK goes out with a store: only once the message is as durable as the sync mode
+ * promises; and when the store cannot write (a full disk), not at all: the publisher is
+ * disconnected (it resends after reconnecting) and the broker serves the others.
  */
 @ExtendWith(NettyLeakGuard.class)
 class PersistenceWriteFailureTest {
+
+    @Test
+    void pubacksWaitForTheStoresDurabilityAndKeepThePublishOrder() throws Exception {
+        FailingStore store = new FailingStore();
+        try (TestBroker broker = TestBroker.onStore(store)) {
+            Mqtt5BlockingClient offline = broker.v5Unconnected("offline");
+            offline.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
+            offline.subscribeWith().topicFilter("kept/#").qos(MqttQos.EXACTLY_ONCE).send();
+            offline.disconnect();
+
+            Mqtt5BlockingClient watcher = broker.v5("watcher");
+            try (Mqtt5BlockingClient.Mqtt5Publishes seen = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+                watcher.subscribeWith().topicFilter("elsewhere").qos(MqttQos.AT_LEAST_ONCE).send();
+                CompletableFuture<Void> fsync = new CompletableFuture<>();
+                store.durable = fsync;
+                Mqtt5BlockingClient pub = broker.v5("pub");
+                CompletableFuture<Mqtt5PublishResult> first = pub.toAsync().publishWith().topic("kept/1")
+                        .qos(MqttQos.AT_LEAST_ONCE).payload(bytes("1")).send();
+                // Reaches no persistent session: nothing to wait for, but its PUBACK must not overtake the first one's.
+                CompletableFuture<Mqtt5PublishResult> second = pub.toAsync().publishWith().topic("elsewhere")
+                        .qos(MqttQos.AT_LEAST_ONCE).payload(bytes("2")).send();
+                assertThat(PersistenceRestartTest.receive(seen, 1)).as("both were routed").containsExactly("2");
+                assertThat(first).as("PUBACK before the write is durable").isNotDone();
+                assertThat(second).as("a later PUBACK overtaking it").isNotDone();
+                store.durable = null;
+                fsync.complete(null);
+                first.get(30, TimeUnit.SECONDS);
+                second.get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
 
     @Test
     void aPublishTheStoreCannotKeepIsNotAcknowledgedAndOtherClientsAreServed() throws Exception {

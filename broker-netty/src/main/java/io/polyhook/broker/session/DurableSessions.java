@@ -40,12 +40,14 @@ public final class DurableSessions implements RetainedStore.Changes {
     private static final Logger LOG = LoggerFactory.getLogger(DurableSessions.class);
 
     private final BrokerStore store;
-    private final ThreadLocal<Scope> open = new ThreadLocal<>();
+    // One reusable scope per thread: opening one per PUBLISH allocates nothing.
+    private final ThreadLocal<Scope> scopes;
 
     /** Writes to {@code store}, or nothing when it is absent. */
     @Inject
     public DurableSessions(Optional<BrokerStore> store) {
         this.store = store.orElse(null);
+        this.scopes = ThreadLocal.withInitial(() -> new Scope(this.store));
     }
 
     /** Whether the broker keeps durable state. */
@@ -61,8 +63,9 @@ public final class DurableSessions implements RetainedStore.Changes {
     /** The changes one inbound PUBLISH makes, with what runs once they are written. */
     public static final class Scope {
         private final BrokerStore store;
+        private boolean open;
         private StoreBatch batch;
-        private List<Runnable> afterWrite;
+        private final List<Runnable> afterWrite = new ArrayList<>(2);
 
         private Scope(BrokerStore store) {
             this.store = store;
@@ -77,17 +80,22 @@ public final class DurableSessions implements RetainedStore.Changes {
         }
 
         void afterWrite(Runnable r) {
-            if (afterWrite == null) {
-                afterWrite = new ArrayList<>(2);
-            }
             afterWrite.add(r);
+        }
+
+        /** Ends the scope: its batch is handed over, the thread's next PUBLISH starts afresh. */
+        private StoreBatch end() {
+            open = false;
+            StoreBatch b = batch;
+            batch = null;
+            return b;
         }
     }
 
     /** Opens the scope of one PUBLISH on this thread; end it with {@link #commit}. Only when enabled. */
     public Scope open() {
-        Scope s = new Scope(store);
-        open.set(s);
+        Scope s = scopes.get();
+        s.open = true;
         return s;
     }
 
@@ -98,29 +106,35 @@ public final class DurableSessions implements RetainedStore.Changes {
      * @throws StoreException if the write failed: nothing of it was stored, nothing may be acknowledged
      */
     public CompletionStage<Void> commit(Scope scope) {
-        open.remove();
-        if (scope.batch == null) {
+        StoreBatch batch = scope.end();
+        if (batch == null) {
             runAfterWrite(scope);
             return null;
         }
-        try (StoreBatch b = scope.batch) {
+        try (StoreBatch b = batch) {
             CompletionStage<Void> stage = b.commit();
             runAfterWrite(scope);
             return stage;
+        } finally {
+            scope.afterWrite.clear();
         }
     }
 
     /** Ends {@code scope} without writing (the route failed). */
     public void abandon(Scope scope) {
-        open.remove();
-        if (scope.batch != null) {
-            scope.batch.close();
+        StoreBatch batch = scope.end();
+        scope.afterWrite.clear();
+        if (batch != null) {
+            batch.close();
         }
     }
 
     private static void runAfterWrite(Scope scope) {
-        if (scope.afterWrite != null) {
-            scope.afterWrite.forEach(Runnable::run);
+        if (!scope.afterWrite.isEmpty()) {
+            // A copy: a delivery may route again on this thread (it never opens a scope, but may write alone).
+            List<Runnable> after = List.copyOf(scope.afterWrite);
+            scope.afterWrite.clear();
+            after.forEach(Runnable::run);
         }
     }
 
@@ -129,8 +143,8 @@ public final class DurableSessions implements RetainedStore.Changes {
      * now (in the write-ahead log when this returns); then {@code after} runs, if given.
      */
     void write(Consumer<StoreBatch> change, Runnable after) {
-        Scope s = open.get();
-        if (s != null) {
+        Scope s = scopes.get();
+        if (s.open) {
             change.accept(s.batch());
             if (after != null) {
                 s.afterWrite(after);

@@ -300,6 +300,10 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
             return;
         }
         boolean stored = message != null && session.durability() == Session.Durability.STORE;
+        if (stored) {
+            // Before the timer: a broker shutting down meanwhile (timers stopped) still has it after its restart.
+            durable.putWill(session.id, message, delaySeconds);
+        }
         Runnable fire = () -> {
             Runnable w = session.takePendingWill();
             if (w != null) {
@@ -311,9 +315,6 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
         };
         session.pendingWill(will, timers.schedule(ThreadFailures.recovering("delayed will", fire), delaySeconds,
                 TimeUnit.SECONDS));
-        if (stored) {
-            durable.putWill(session.id, message, delaySeconds);
-        }
     }
 
     /**
