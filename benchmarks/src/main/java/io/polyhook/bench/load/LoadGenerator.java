@@ -20,10 +20,11 @@ import java.util.Locale;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.polyhook.bench.load.LoadGenerator \
  *     --port 1883 --scenarios 1to1,fanin,fanout,100to100 --qos 0,1 --messages 200000 [--rate 20000] [--mosquitto]
+ * </pre>
+ *
  * <p>With {@code -Dbench.sessions=persistent} the subscribers connect with clean session off, and
  * with {@code -Dbench.sessions=offline} they are offline while the messages are published (see
  * {@code LoadRun.Sessions}; {@code benchmarks/run-persistence.sh}).
- * </pre>
  *
  * <p>{@code --broker-pid PID} adds a column {@code cpu us/msg}: the CPU time the process PID (the
  * broker on {@code --port}) used during the measured run, divided by the messages delivered

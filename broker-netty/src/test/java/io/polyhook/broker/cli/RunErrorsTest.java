@@ -22,7 +22,8 @@ class RunErrorsTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String yaml) throws Exception {
-        Path cfg = Files.writeString(dir.resolve("polyhook.yaml"), yaml);
+        // No store engine on this module's class path: persistence off, as a test harness runs it.
+        Path cfg = Files.writeString(dir.resolve("polyhook.yaml"), "persistence: { enabled: false }\n" + yaml);
         Files.createDirectories(dir.resolve("scripts"));
         CommandLine cli = new CommandLine(new PolyhookCommand());
         cli.setErr(new PrintWriter(err, true));
