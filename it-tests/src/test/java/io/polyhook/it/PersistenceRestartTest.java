@@ -193,12 +193,16 @@ class PersistenceRestartTest {
 
     @Test
     void aDelayedWillPendingAtShutdownIsPublishedAfterTheRestart() throws Exception {
-        try (TestBroker broker = start(SyncMode.BATCH)) {
+        NotificationHooksTest.Recorder hooks = new NotificationHooksTest.Recorder();
+        try (TestBroker broker = TestBroker.configured(c -> c.withPersistence(new PersistenceSettings(true, dir,
+                SyncMode.BATCH, Duration.ofMillis(10))), hooks)) {
             Mqtt5BlockingClient w = broker.v5Builder("leaver").willPublish().topic("wills/leaver").payload(bytes("gone"))
                     .qos(MqttQos.AT_LEAST_ONCE).delayInterval(5).applyWillPublish().buildBlocking();
             w.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
             w.disconnectWith().reasonCode(com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode
                     .DISCONNECT_WITH_WILL_MESSAGE).send();
+            // The broker has taken the disconnect (and with it the will) before it stops.
+            Await.until("the leaver is offline", () -> hooks.events.contains("on_client_offline:leaver"));
         }
         try (TestBroker broker = start(SyncMode.BATCH)) {
             Mqtt5BlockingClient watcher = broker.v5Unconnected("watcher");

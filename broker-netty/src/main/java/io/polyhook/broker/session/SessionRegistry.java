@@ -35,6 +35,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -194,8 +195,7 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
             }
             long expiry = session.expirySeconds();
             if (expiry != Session.NEVER) {
-                session.expiryTimer(timers.schedule(ThreadFailures.recovering("session expiry", () -> expire(session)),
-                        expiry, TimeUnit.SECONDS));
+                session.expiryTimer(schedule("session expiry", () -> expire(session), expiry, TimeUnit.SECONDS));
             }
             if (dispatcher.has(Hooks.ON_CLIENT_OFFLINE)) {
                 dispatcher.notify(lane, Hooks.ON_CLIENT_OFFLINE, new ClientContext(session.id.mountpoint(),
@@ -229,8 +229,7 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
             tree.subscribe(session.id.mountpoint(), session.id, sub);
         }
         if (expiresInMillis >= 0) {
-            session.expiryTimer(timers.schedule(ThreadFailures.recovering("session expiry", () -> expire(session)),
-                    expiresInMillis, TimeUnit.MILLISECONDS));
+            session.expiryTimer(schedule("session expiry", () -> expire(session), expiresInMillis, TimeUnit.MILLISECONDS));
         }
     }
 
@@ -260,6 +259,18 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
             ClientLane lane = session.lane() != null ? session.lane() : dispatcher.newLane(session.id.clientId());
             dispatcher.notify(lane, Hooks.ON_SESSION_EXPIRED,
                     new ClientContext(session.id.mountpoint(), session.id.clientId()));
+        }
+    }
+
+    /**
+     * Runs {@code task} after {@code delay} on the timers; null once they stopped (the broker is
+     * stopping: what the store keeps of the session counts its expiry and will again at the next start).
+     */
+    private ScheduledFuture<?> schedule(String what, Runnable task, long delay, TimeUnit unit) {
+        try {
+            return timers.schedule(ThreadFailures.recovering(what, task), delay, unit);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            return null;
         }
     }
 
@@ -313,8 +324,7 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
                 w.run();
             }
         };
-        session.pendingWill(will, timers.schedule(ThreadFailures.recovering("delayed will", fire), delaySeconds,
-                TimeUnit.SECONDS));
+        session.pendingWill(will, schedule("delayed will", fire, delaySeconds, TimeUnit.SECONDS));
     }
 
     /**
