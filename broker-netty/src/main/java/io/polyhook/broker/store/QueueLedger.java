@@ -91,6 +91,10 @@ public final class QueueLedger {
     private final Totals totals;
     private final Set<Long> pending = new HashSet<>();
     private final TreeSet<Long> appending = new TreeSet<>();
+    // Messages whose removal committed while low could not pass them (an older append was not
+    // settled yet): without this, the owner, holding a page read before they went, would count
+    // their removal a second time.
+    private final TreeSet<Long> gone = new TreeSet<>();
     private long next;
     private long low;
     private long count;
@@ -173,7 +177,22 @@ public final class QueueLedger {
     public synchronized void settle(Admission a) {
         appending.remove(a.seq());
         for (Slot s : a.dropped()) {
-            pending.remove(s.seq());
+            settled(s.seq());
+        }
+    }
+
+    private void settled(long seq) {
+        if (pending.remove(seq) && seq >= low) {
+            gone.add(seq);
+            pastGone();
+        }
+    }
+
+    /** Forgets what low has passed, and moves low past removals that sit right at it. */
+    private void pastGone() {
+        gone.headSet(low).clear();
+        while (gone.remove(low)) {
+            low++;
         }
     }
 
@@ -183,6 +202,11 @@ public final class QueueLedger {
         undoDrops(a.dropped());
         if (a.seq() >= 0 && !closed) {
             change(-1, -a.weight());
+            // Its number was never written: a hole low must be able to pass.
+            if (a.seq() >= low) {
+                gone.add(a.seq());
+                pastGone();
+            }
         }
     }
 
@@ -196,10 +220,10 @@ public final class QueueLedger {
      * Decides the removal of message {@code seq}, which the caller just read from the committed
      * queue with {@code weight}: returns the weight, or -1 if another batch removes it or removed
      * it meanwhile. (Only the session's owner removes single messages, so a message it read is
-     * either still there or gone below {@code low} or pending.)
+     * either still there, or below {@code low}, pending, or remembered as gone.)
      */
     public synchronized int reserveRemoval(long seq, int weight) {
-        if (closed || seq < low || pending.contains(seq)) {
+        if (closed || seq < low || pending.contains(seq) || gone.contains(seq)) {
             return -1;
         }
         int w = weight;
@@ -213,7 +237,7 @@ public final class QueueLedger {
 
     /** The removal of {@code seq} committed. */
     public synchronized void settleRemoval(long seq) {
-        pending.remove(seq);
+        settled(seq);
     }
 
     /** The removal of {@code seq} was discarded or failed. */
@@ -244,6 +268,7 @@ public final class QueueLedger {
         HeadRemoval r = new HeadRemoval(low, to, n[0], n[1]);
         change(-n[0], -n[1]);
         low = to;
+        pastGone();
         return r;
     }
 
@@ -251,6 +276,7 @@ public final class QueueLedger {
     private void raiseLow(long to) {
         long cap = appending.isEmpty() ? to : Math.min(to, appending.first());
         low = Math.max(low, cap);
+        pastGone();
     }
 
     /** The head removal {@code r} was discarded or failed. */
