@@ -1,8 +1,5 @@
 package io.polyhook.spi;
 
-import java.util.Objects;
-import java.util.function.Consumer;
-
 /**
  * A hook point whose handlers are asked in order until one gives a verdict
  * ({@link Verdict#ok() ok} or {@link Verdict#deny() deny}); a {@link Verdict#next() next} passes
@@ -30,32 +27,22 @@ public final class ChainHook<C extends HookContext, M extends Modifiers> impleme
     }
 
     private final String name;
-    private final int id;
     private final Class<C> contextType;
     private final Class<M> modifierType;
     private final Kind kind;
     private final boolean mqtt5;
-    private final Consumer<M> modifierCheck;
 
-    ChainHook(String name, int id, Class<C> contextType, Class<M> modifierType, Kind kind, boolean mqtt5,
-              Consumer<M> modifierCheck) {
+    ChainHook(String name, Class<C> contextType, Class<M> modifierType, Kind kind, boolean mqtt5) {
         this.name = name;
-        this.id = id;
         this.contextType = contextType;
         this.modifierType = modifierType;
         this.kind = kind;
         this.mqtt5 = mqtt5;
-        this.modifierCheck = modifierCheck;
     }
 
     @Override
     public String name() {
         return name;
-    }
-
-    @Override
-    public int id() {
-        return id;
     }
 
     @Override
@@ -76,21 +63,6 @@ public final class ChainHook<C extends HookContext, M extends Modifiers> impleme
     @Override
     public boolean isMqtt5() {
         return mqtt5;
-    }
-
-    /**
-     * Checks that {@code modifiers} are allowed for this hook point in particular (for example,
-     * MQTT 3 hooks take no properties) and returns them; throws {@link InvalidModifierException}
-     * naming the field otherwise.
-     */
-    public M checkModifiers(M modifiers) {
-        Objects.requireNonNull(modifiers, "modifiers");
-        if (!modifierType.isInstance(modifiers)) {
-            throw new InvalidModifierException("modifiers", modifiers.getClass().getSimpleName(),
-                    "must be " + modifierType.getSimpleName() + " for " + name);
-        }
-        modifierCheck.accept(modifiers);
-        return modifiers;
     }
 
     @Override

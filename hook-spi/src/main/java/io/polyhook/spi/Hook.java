@@ -11,9 +11,6 @@ public sealed interface Hook<C extends HookContext> permits ChainHook, Notificat
     /** The hook's name as scripts use it: {@code auth_on_publish}, {@code on_deliver_m5}, ... */
     String name();
 
-    /** A dense index 0..{@code Hooks.all().size() - 1}, for array-indexed lookups. */
-    int id();
-
     /** The type of context handlers receive. */
     Class<C> contextType();
 

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * The 22 hook points, with vmq_diversity's names. MQTT 3 clients are served by the plain hooks,
@@ -33,74 +32,51 @@ public final class Hooks {
 
     private static final List<Hook<?>> ALL = new ArrayList<>();
 
-    private static final Consumer<RegisterModifiers> REGISTER_V3 = m -> {
-        if (m.properties().isPresent()) {
-            throw new InvalidModifierException("properties", m.properties().get(), "are MQTT 5 only (auth_on_register_m5)");
-        }
-    };
-    private static final Consumer<PublishModifiers> PUBLISH_V3 = m -> {
-        if (m.properties().isPresent()) {
-            throw new InvalidModifierException("properties", m.properties().get(), "are MQTT 5 only (auth_on_publish_m5)");
-        }
-    };
-    private static final Consumer<DeliverModifiers> DELIVER_V3 = m -> {
-        if (m.properties().isPresent()) {
-            throw new InvalidModifierException("properties", m.properties().get(), "are MQTT 5 only (on_deliver_m5)");
-        }
-    };
-    private static final Consumer<SubscribeModifiers> SUBSCRIBE_V3 = m -> {
-        for (TopicSubscription t : m.topics()) {
-            if (!t.options().equals(SubscriptionOptions.DEFAULT)) {
-                throw new InvalidModifierException("topics", t.filter(), "carries MQTT 5 options (auth_on_subscribe_m5 only)");
-            }
-        }
-    };
-
     /** A MQTT 3 client connects. Chain; exhausted means refused. */
     public static final ChainHook<RegisterContext, RegisterModifiers> AUTH_ON_REGISTER =
-            chain("auth_on_register", RegisterContext.class, RegisterModifiers.class, ChainHook.Kind.AUTHORIZATION, false, REGISTER_V3);
+            chain("auth_on_register", RegisterContext.class, RegisterModifiers.class, ChainHook.Kind.AUTHORIZATION, false);
     /** A MQTT 5 client connects. Chain; exhausted means refused. */
     public static final ChainHook<RegisterContext, RegisterModifiers> AUTH_ON_REGISTER_M5 =
-            chain("auth_on_register_m5", RegisterContext.class, RegisterModifiers.class, ChainHook.Kind.AUTHORIZATION, true, m -> { });
+            chain("auth_on_register_m5", RegisterContext.class, RegisterModifiers.class, ChainHook.Kind.AUTHORIZATION, true);
     /** One step of MQTT 5 enhanced authentication. Chain. */
     public static final ChainHook<AuthContext, AuthModifiers> ON_AUTH_M5 =
-            chain("on_auth_m5", AuthContext.class, AuthModifiers.class, ChainHook.Kind.AUTHORIZATION, true, m -> { });
+            chain("on_auth_m5", AuthContext.class, AuthModifiers.class, ChainHook.Kind.AUTHORIZATION, true);
     /** A MQTT 3 client was admitted. Notification. */
     public static final NotificationHook<RegisterContext> ON_REGISTER = notification("on_register", RegisterContext.class, false);
     /** A MQTT 5 client was admitted. Notification. */
     public static final NotificationHook<RegisterContext> ON_REGISTER_M5 = notification("on_register_m5", RegisterContext.class, true);
     /** A MQTT 3 client publishes (or connects with a will). Chain; exhausted means the broker's {@code no_match}. */
     public static final ChainHook<PublishContext, PublishModifiers> AUTH_ON_PUBLISH =
-            chain("auth_on_publish", PublishContext.class, PublishModifiers.class, ChainHook.Kind.AUTHORIZATION, false, PUBLISH_V3);
+            chain("auth_on_publish", PublishContext.class, PublishModifiers.class, ChainHook.Kind.AUTHORIZATION, false);
     /** A MQTT 5 client publishes (or connects with a will). Chain; exhausted means the broker's {@code no_match}. */
     public static final ChainHook<PublishContext, PublishModifiers> AUTH_ON_PUBLISH_M5 =
-            chain("auth_on_publish_m5", PublishContext.class, PublishModifiers.class, ChainHook.Kind.AUTHORIZATION, true, m -> { });
+            chain("auth_on_publish_m5", PublishContext.class, PublishModifiers.class, ChainHook.Kind.AUTHORIZATION, true);
     /** A MQTT 3 client's message was routed. Notification. */
     public static final NotificationHook<PublishContext> ON_PUBLISH = notification("on_publish", PublishContext.class, false);
     /** A MQTT 5 client's message was routed. Notification. */
     public static final NotificationHook<PublishContext> ON_PUBLISH_M5 = notification("on_publish_m5", PublishContext.class, true);
     /** A MQTT 3 client subscribes. Chain; exhausted means the broker's {@code no_match}. */
     public static final ChainHook<SubscribeContext, SubscribeModifiers> AUTH_ON_SUBSCRIBE =
-            chain("auth_on_subscribe", SubscribeContext.class, SubscribeModifiers.class, ChainHook.Kind.AUTHORIZATION, false, SUBSCRIBE_V3);
+            chain("auth_on_subscribe", SubscribeContext.class, SubscribeModifiers.class, ChainHook.Kind.AUTHORIZATION, false);
     /** A MQTT 5 client subscribes. Chain; exhausted means the broker's {@code no_match}. */
     public static final ChainHook<SubscribeContext, SubscribeModifiers> AUTH_ON_SUBSCRIBE_M5 =
-            chain("auth_on_subscribe_m5", SubscribeContext.class, SubscribeModifiers.class, ChainHook.Kind.AUTHORIZATION, true, m -> { });
+            chain("auth_on_subscribe_m5", SubscribeContext.class, SubscribeModifiers.class, ChainHook.Kind.AUTHORIZATION, true);
     /** A MQTT 3 client's subscriptions were stored. Notification. */
     public static final NotificationHook<SubscribeContext> ON_SUBSCRIBE = notification("on_subscribe", SubscribeContext.class, false);
     /** A MQTT 5 client's subscriptions were stored. Notification. */
     public static final NotificationHook<SubscribeContext> ON_SUBSCRIBE_M5 = notification("on_subscribe_m5", SubscribeContext.class, true);
     /** A MQTT 3 client unsubscribes. Chain that may rewrite; exhausted means unchanged. */
     public static final ChainHook<UnsubscribeContext, UnsubscribeModifiers> ON_UNSUBSCRIBE =
-            chain("on_unsubscribe", UnsubscribeContext.class, UnsubscribeModifiers.class, ChainHook.Kind.REWRITE, false, m -> { });
+            chain("on_unsubscribe", UnsubscribeContext.class, UnsubscribeModifiers.class, ChainHook.Kind.REWRITE, false);
     /** A MQTT 5 client unsubscribes. Chain that may rewrite; exhausted means unchanged. */
     public static final ChainHook<UnsubscribeContext, UnsubscribeModifiers> ON_UNSUBSCRIBE_M5 =
-            chain("on_unsubscribe_m5", UnsubscribeContext.class, UnsubscribeModifiers.class, ChainHook.Kind.REWRITE, true, m -> { });
+            chain("on_unsubscribe_m5", UnsubscribeContext.class, UnsubscribeModifiers.class, ChainHook.Kind.REWRITE, true);
     /** A message goes to a MQTT 3 subscriber. Chain that may rewrite; delivered whatever the verdict. */
     public static final ChainHook<PublishContext, DeliverModifiers> ON_DELIVER =
-            chain("on_deliver", PublishContext.class, DeliverModifiers.class, ChainHook.Kind.REWRITE, false, DELIVER_V3);
+            chain("on_deliver", PublishContext.class, DeliverModifiers.class, ChainHook.Kind.REWRITE, false);
     /** A message goes to a MQTT 5 subscriber. Chain that may rewrite; delivered whatever the verdict. */
     public static final ChainHook<PublishContext, DeliverModifiers> ON_DELIVER_M5 =
-            chain("on_deliver_m5", PublishContext.class, DeliverModifiers.class, ChainHook.Kind.REWRITE, true, m -> { });
+            chain("on_deliver_m5", PublishContext.class, DeliverModifiers.class, ChainHook.Kind.REWRITE, true);
     /** A QoS 1 or 2 message was queued for an offline session. Notification. */
     public static final NotificationHook<PublishContext> ON_OFFLINE_MESSAGE =
             notification("on_offline_message", PublishContext.class, false);
@@ -118,7 +94,7 @@ public final class Hooks {
     private Hooks() {
     }
 
-    /** All hook points, ordered by {@link Hook#id()}. */
+    /** All hook points, in the order of this class's constants. */
     public static List<Hook<?>> all() {
         return VIEW;
     }
@@ -134,14 +110,14 @@ public final class Hooks {
     }
 
     private static <C extends HookContext, M extends Modifiers> ChainHook<C, M> chain(
-            String name, Class<C> ctx, Class<M> mods, ChainHook.Kind kind, boolean mqtt5, Consumer<M> check) {
-        ChainHook<C, M> h = new ChainHook<>(name, ALL.size(), ctx, mods, kind, mqtt5, check);
+            String name, Class<C> ctx, Class<M> mods, ChainHook.Kind kind, boolean mqtt5) {
+        ChainHook<C, M> h = new ChainHook<>(name, ctx, mods, kind, mqtt5);
         ALL.add(h);
         return h;
     }
 
     private static <C extends HookContext> NotificationHook<C> notification(String name, Class<C> ctx, boolean mqtt5) {
-        NotificationHook<C> h = new NotificationHook<>(name, ALL.size(), ctx, mqtt5);
+        NotificationHook<C> h = new NotificationHook<>(name, ctx, mqtt5);
         ALL.add(h);
         return h;
     }

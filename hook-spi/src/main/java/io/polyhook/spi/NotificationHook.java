@@ -9,13 +9,11 @@ package io.polyhook.spi;
 public final class NotificationHook<C extends HookContext> implements Hook<C> {
 
     private final String name;
-    private final int id;
     private final Class<C> contextType;
     private final boolean mqtt5;
 
-    NotificationHook(String name, int id, Class<C> contextType, boolean mqtt5) {
+    NotificationHook(String name, Class<C> contextType, boolean mqtt5) {
         this.name = name;
-        this.id = id;
         this.contextType = contextType;
         this.mqtt5 = mqtt5;
     }
@@ -23,11 +21,6 @@ public final class NotificationHook<C extends HookContext> implements Hook<C> {
     @Override
     public String name() {
         return name;
-    }
-
-    @Override
-    public int id() {
-        return id;
     }
 
     @Override

@@ -61,26 +61,6 @@ class ModifiersTest {
     }
 
     @Test
-    void mqtt3HooksRefuseProperties() {
-        PublishModifiers withProperties = PublishModifiers.builder()
-                .properties(MqttProperties.builder().contentType("text/plain").build()).build();
-
-        assertThat(Hooks.AUTH_ON_PUBLISH_M5.checkModifiers(withProperties)).isSameAs(withProperties);
-        assertThatThrownBy(() -> Hooks.AUTH_ON_PUBLISH.checkModifiers(withProperties))
-                .isInstanceOf(InvalidModifierException.class)
-                .hasMessageStartingWith("properties are MQTT 5 only (auth_on_publish_m5)");
-    }
-
-    @Test
-    void mqtt3SubscribeRewritesRefuseMqtt5Options() {
-        SubscriptionOptions noLocal = new SubscriptionOptions(false, true, RetainHandling.SEND_RETAIN, java.util.OptionalInt.empty());
-        SubscribeModifiers rewrite = SubscribeModifiers.of(new TopicSubscription("a/b", 1, noLocal));
-
-        assertThatThrownBy(() -> Hooks.AUTH_ON_SUBSCRIBE.checkModifiers(rewrite)).isInstanceOf(InvalidModifierException.class);
-        assertThat(Hooks.AUTH_ON_SUBSCRIBE_M5.checkModifiers(rewrite)).isSameAs(rewrite);
-    }
-
-    @Test
     void aSubscribeRewriteMayRejectOneFilterAndBeEmpty() {
         SubscribeModifiers rewrite = SubscribeModifiers.of(TopicSubscription.of("a/b", 2), TopicSubscription.rejected("$SYS/#"));
 

@@ -39,16 +39,16 @@ public final class DispatchSettings {
 
     /** The deadline of one handler call of {@code hook}. */
     public Duration deadline(Hook<?> hook) {
-        return Duration.ofNanos(deadlineNanos[hook.id()]);
+        return Duration.ofNanos(deadlineNanos[HookIndex.of(hook)]);
     }
 
     long deadlineNanos(Hook<?> hook) {
-        return deadlineNanos[hook.id()];
+        return deadlineNanos[HookIndex.of(hook)];
     }
 
     /** What a timed-out call of {@code hook} counts as. */
     public TimeoutFallback fallback(Hook<?> hook) {
-        return fallbacks[hook.id()];
+        return fallbacks[HookIndex.of(hook)];
     }
 
     /** The clock deadlines and latencies are measured with. */
@@ -81,7 +81,7 @@ public final class DispatchSettings {
 
         /** Sets the deadline of one hook point. */
         public Builder deadline(Hook<?> hook, Duration deadline) {
-            deadlineNanos[hook.id()] = positive(deadline).toNanos();
+            deadlineNanos[HookIndex.of(hook)] = positive(deadline).toNanos();
             return this;
         }
 
@@ -93,7 +93,7 @@ public final class DispatchSettings {
 
         /** Sets the timeout fallback of one hook point. */
         public Builder fallback(Hook<?> hook, TimeoutFallback fallback) {
-            fallbacks[hook.id()] = Objects.requireNonNull(fallback, "fallback");
+            fallbacks[HookIndex.of(hook)] = Objects.requireNonNull(fallback, "fallback");
             return this;
         }
 

@@ -77,7 +77,7 @@ abstract sealed class HookCall permits HookCall.Chain, HookCall.Notification {
         boolean onResult(HandlerEntry entry, Object answer, Throwable failed) {
             if (failed == null && answer instanceof Verdict.Ok<?> ok && ok.modifiers().isPresent()) {
                 try {
-                    chainHook.checkModifiers((M) ok.modifiers().get());
+                    ModifierRules.check(chainHook, (M) ok.modifiers().get());
                 } catch (Throwable invalid) {
                     failed = invalid;
                 }

@@ -180,7 +180,7 @@ public final class HookDispatcher implements AutoCloseable {
         try {
             verdict = ((ChainShortcut<C, M>) entry.shortcut()).answer(context);
             if (verdict instanceof Verdict.Ok<M> ok && ok.modifiers().isPresent()) {
-                hook.checkModifiers(ok.modifiers().get());
+                ModifierRules.check(hook, ok.modifiers().get());
             }
         } catch (Throwable e) {
             // Anything, Errors included: this runs on an event loop, which must survive it.

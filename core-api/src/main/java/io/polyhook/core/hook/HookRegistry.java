@@ -53,11 +53,11 @@ public final class HookRegistry {
 
     /** Whether {@code hook} has a handler or a shortcut; two volatile reads, no allocation. */
     public boolean has(Hook<?> hook) {
-        return snapshot[hook.id()].length != 0 || shortcuts[hook.id()] != null;
+        return snapshot[HookIndex.of(hook)].length != 0 || shortcuts[HookIndex.of(hook)] != null;
     }
 
     ShortcutEntry shortcut(Hook<?> hook) {
-        return shortcuts[hook.id()];
+        return shortcuts[HookIndex.of(hook)];
     }
 
     /**
@@ -68,7 +68,7 @@ public final class HookRegistry {
      */
     public synchronized <C extends HookContext, M extends Modifiers> Registration shortcut(
             HandlerOrigin origin, ChainHook<C, M> hook, ChainShortcut<C, M> shortcut) {
-        int id = hook.id();
+        int id = HookIndex.of(hook);
         if (shortcuts[id] != null) {
             throw new IllegalStateException(hook.name() + " already has a shortcut from " + shortcuts[id].origin);
         }
@@ -92,13 +92,13 @@ public final class HookRegistry {
     }
 
     HandlerEntry[] entries(Hook<?> hook) {
-        return snapshot[hook.id()];
+        return snapshot[HookIndex.of(hook)];
     }
 
     /** The origins of the handlers of {@code hook}, in call order. */
     public List<HandlerOrigin> handlers(Hook<?> hook) {
         List<HandlerOrigin> out = new ArrayList<>();
-        for (HandlerEntry e : snapshot[hook.id()]) {
+        for (HandlerEntry e : snapshot[HookIndex.of(hook)]) {
             out.add(e.origin);
         }
         return out;
@@ -146,7 +146,7 @@ public final class HookRegistry {
     public synchronized Registration add(HandlerOrigin origin, HandlerSpec spec) {
         HandlerEntry entry = entry(origin, spec);
         HandlerEntry[][] next = snapshot.clone();
-        int id = spec.hook().id();
+        int id = HookIndex.of(spec.hook());
         next[id] = sorted(append(next[id], List.of(entry)));
         snapshot = next;
         return new Registration() {
@@ -183,7 +183,7 @@ public final class HookRegistry {
         for (int id = 0; id < next.length; id++) {
             List<HandlerEntry> mine = new ArrayList<>();
             for (HandlerEntry e : fresh) {
-                if (e.hook.id() == id) {
+                if (HookIndex.of(e.hook) == id) {
                     mine.add(e);
                 }
             }

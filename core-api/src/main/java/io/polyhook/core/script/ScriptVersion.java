@@ -1,5 +1,6 @@
 package io.polyhook.core.script;
 
+import io.polyhook.core.hook.HookIndex;
 import io.polyhook.core.hook.HandlerSpec;
 import io.polyhook.spi.ChainHandler;
 import io.polyhook.spi.ChainHook;
@@ -57,15 +58,15 @@ final class ScriptVersion {
         List<HandlerSpec> forwarding = new ArrayList<>();
         for (HandlerSpec spec : script.handlers()) {
             Hook<?> hook = spec.hook();
-            if (handlers[hook.id()] != null) {
+            if (handlers[HookIndex.of(hook)] != null) {
                 throw new IllegalArgumentException("declares " + hook.name() + " twice");
             }
-            handlers[hook.id()] = spec.handler();
+            handlers[HookIndex.of(hook)] = spec.handler();
             declared.add(hook);
             forwarding.add(hook instanceof ChainHook<?, ?> chain ? forwardChain(chain)
                     : forwardNotification((NotificationHook<?>) hook));
         }
-        declared.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        declared.sort((a, b) -> Integer.compare(HookIndex.of(a), HookIndex.of(b)));
         this.hooks = Collections.unmodifiableList(declared);
         this.specs = List.copyOf(forwarding);
     }
@@ -132,7 +133,7 @@ final class ScriptVersion {
             }
             try {
                 @SuppressWarnings("unchecked")
-                ChainHandler<C, M> h = (ChainHandler<C, M>) v.handlers[hook.id()];
+                ChainHandler<C, M> h = (ChainHandler<C, M>) v.handlers[HookIndex.of(hook)];
                 return h == null ? Verdict.next() : h.handle(context);
             } finally {
                 v.exit();
@@ -149,7 +150,7 @@ final class ScriptVersion {
             }
             try {
                 @SuppressWarnings("unchecked")
-                NotificationHandler<C> h = (NotificationHandler<C>) v.handlers[hook.id()];
+                NotificationHandler<C> h = (NotificationHandler<C>) v.handlers[HookIndex.of(hook)];
                 if (h != null) {
                     h.handle(context);
                 }

@@ -1,5 +1,6 @@
 package io.polyhook.engine.graaljs;
 
+import io.polyhook.core.hook.HookIndex;
 import io.polyhook.core.script.PooledScript;
 import io.polyhook.core.script.ScriptCallException;
 import io.polyhook.core.script.ScriptEnvironment;
@@ -223,7 +224,7 @@ final class JsScript extends PooledScript<JsState, Map<String, Object>> {
                 hooks.add(hook);
             }
         }
-        hooks.sort(Comparator.comparingInt(Hook::id));
+        hooks.sort(Comparator.comparingInt(HookIndex::of));
         return hooks;
     }
 }

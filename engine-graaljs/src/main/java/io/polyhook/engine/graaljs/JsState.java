@@ -1,5 +1,6 @@
 package io.polyhook.engine.graaljs;
 
+import io.polyhook.core.hook.HookIndex;
 import io.polyhook.core.script.ScriptCallException;
 
 import io.polyhook.core.script.StatePool;
@@ -215,7 +216,7 @@ final class JsState {
         for (Hook<?> hook : declared) {
             Value f = table != null && table.hasMembers() ? table.getMember(hook.name()) : null;
             if (f != null && f.canExecute()) {
-                hooks[hook.id()] = f;
+                hooks[HookIndex.of(hook)] = f;
             } else {
                 missing.add(hook);
             }
@@ -269,7 +270,7 @@ final class JsState {
         if (condition == Condition.REBUILD) {
             rebuild();
         }
-        Value f = hooks[hook.id()];
+        Value f = hooks[HookIndex.of(hook)];
         if (f == null) {
             throw new ScriptCallException(script + ": context " + id + " has no function for " + hook.name());
         }

@@ -1,5 +1,6 @@
 package io.polyhook.engine.luaj;
 
+import io.polyhook.core.hook.HookIndex;
 import io.polyhook.core.script.PooledScript;
 import io.polyhook.core.script.ScriptCallException;
 import io.polyhook.core.script.ScriptEnvironment;
@@ -214,7 +215,7 @@ final class LuaScript extends PooledScript<LuaState, LuaTable> {
                 hooks.add(hook);
             }
         }
-        hooks.sort(Comparator.comparingInt(Hook::id));
+        hooks.sort(Comparator.comparingInt(HookIndex::of));
         return hooks;
     }
 }

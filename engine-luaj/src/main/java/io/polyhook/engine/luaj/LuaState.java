@@ -1,5 +1,6 @@
 package io.polyhook.engine.luaj;
 
+import io.polyhook.core.hook.HookIndex;
 import io.polyhook.core.script.StatePool;
 
 import io.polyhook.core.provider.DataProvider;
@@ -129,7 +130,7 @@ final class LuaState {
         for (Hook<?> hook : declared) {
             LuaValue f = table.istable() ? table.rawget(hook.name()) : LuaValue.NIL;
             if (f.isfunction()) {
-                hooks[hook.id()] = (LuaFunction) f;
+                hooks[HookIndex.of(hook)] = (LuaFunction) f;
             } else {
                 missing.add(hook);
             }
@@ -152,7 +153,7 @@ final class LuaState {
      * @throws SandboxViolation  if it breaks a limit, runs past its deadline or its thread is interrupted
      */
     <T> T call(Hook<?> hook, LuaValue argument, BiFunction<Varargs, LuaBudget, T> convert) {
-        LuaFunction f = hooks[hook.id()];
+        LuaFunction f = hooks[HookIndex.of(hook)];
         if (f == null) {
             throw new LuaError(script + ": state " + id + " has no function for " + hook.name());
         }

@@ -1,5 +1,6 @@
 package io.polyhook.core.script.model;
 
+import io.polyhook.core.hook.ModifierRules;
 import io.polyhook.spi.AuthModifiers;
 import io.polyhook.spi.Bytes;
 import io.polyhook.spi.ChainHook;
@@ -68,7 +69,7 @@ public final class HookResults {
             return deny(more);
         }
         if (returned instanceof Map<?, ?> || returned instanceof List<?>) {
-            return Verdict.ok(hook.checkModifiers((M) modifiers(hook, returned)));
+            return Verdict.ok(ModifierRules.check(hook, (M) modifiers(hook, returned)));
         }
         return Verdict.next();
     }
