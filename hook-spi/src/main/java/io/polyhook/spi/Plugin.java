@@ -14,6 +14,18 @@ public interface Plugin {
         return getClass().getSimpleName();
     }
 
+    /**
+     * The plugin's version, shown by {@code polyhook plugin list} and the admin API: the
+     * {@code Implementation-Version} of the jar's manifest by default, {@code "unknown"} without one.
+     *
+     * @return the version
+     * @since 0.1
+     */
+    default String version() {
+        String v = getClass().getPackage() == null ? null : getClass().getPackage().getImplementationVersion();
+        return v == null ? "unknown" : v;
+    }
+
     /** The default priority of this plugin's handlers: higher runs first. 0 by default. */
     default int priority() {
         return 0;
