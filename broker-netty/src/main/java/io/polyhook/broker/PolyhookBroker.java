@@ -21,7 +21,15 @@ import io.polyhook.broker.transport.Transport;
 import io.polyhook.broker.transport.TransportModule;
 import io.polyhook.core.hook.HookDispatcher;
 import io.polyhook.core.hook.HookRegistry;
+import io.polyhook.broker.metrics.BrokerMetrics;
+import io.polyhook.broker.plugins.BrokerPlugins;
+import io.polyhook.broker.plugins.MicrometerPluginMeters;
+import io.polyhook.broker.plugins.PluginAuthCache;
+import io.polyhook.broker.plugins.SessionActions;
+import io.polyhook.core.plugin.PluginDirectory;
+import io.polyhook.core.plugin.PluginEnvironment;
 import io.polyhook.core.plugin.PluginHost;
+import io.polyhook.core.plugin.PluginInfo;
 import io.polyhook.core.provider.ProviderCatalog;
 import io.polyhook.core.script.LoadReport;
 import io.polyhook.core.script.ScriptEngine;
@@ -55,18 +63,20 @@ public final class PolyhookBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PolyhookBroker.class);
 
     private final Injector injector;
-    private final PluginHost plugins;
+    private final BrokerPlugins plugins;
+    private final PluginDirectory pluginDirectory;
     private final List<BoundListener> listeners;
     private final Registration authCacheHooks;
     private final OpenedStore store;
     private AdminServer admin; // null without admin.address
     private boolean closed;
 
-    private PolyhookBroker(Injector injector, PluginHost plugins, List<BoundListener> listeners,
-                           Registration authCacheHooks, OpenedStore store) {
+    private PolyhookBroker(Injector injector, BrokerPlugins plugins, PluginDirectory pluginDirectory,
+                           List<BoundListener> listeners, Registration authCacheHooks, OpenedStore store) {
         this.store = store;
         this.injector = injector;
         this.plugins = plugins;
+        this.pluginDirectory = pluginDirectory;
         this.listeners = List.copyOf(listeners);
         this.authCacheHooks = authCacheHooks;
     }
@@ -104,6 +114,11 @@ public final class PolyhookBroker implements AutoCloseable {
     /** The hook registry: where handlers can be added while the broker runs. */
     public HookRegistry hooks() {
         return injector.getInstance(HookRegistry.class);
+    }
+
+    /** The Java plugins, with their version, source, state and hook points. */
+    public List<PluginInfo> plugins() {
+        return plugins.describe();
     }
 
     /** The number of sessions (online and offline). */
@@ -151,6 +166,7 @@ public final class PolyhookBroker implements AutoCloseable {
         sessions.close();
         transport.close();
         store.close();
+        pluginDirectory.close();
         LOG.info("broker stopped");
     }
 
@@ -242,29 +258,40 @@ public final class PolyhookBroker implements AutoCloseable {
             FatalErrorHandler fatal = fatalErrors;
             // Opened first: a store held by another broker or unreadable stops the start before anything binds.
             OpenedStore opened = OpenedStore.open(config.persistence(), store);
-            Injector injector;
+            PluginDirectory directory;
             try {
-                injector = Guice.createInjector(Stage.PRODUCTION, new ConfigModule(config), new HookModule(),
-                        new ScriptModule(loader, engines), new RoutingModule(), new SessionModule(), new TransportModule(),
-                        binder -> binder.bind(FatalErrorHandler.class).toInstance(fatal), opened.module());
-            } catch (CreationException e) {
-                opened.close();
-                // A bad provider setting fails inside a Guice provider: say what it was, not Guice's 150 lines.
-                throw StartFailures.unwrap(e);
+                directory = PluginDirectory.open(config.pluginsDir(), PolyhookBroker.class.getClassLoader());
             } catch (RuntimeException e) {
                 opened.close();
                 throw e;
             }
-            List<Plugin> all = new ArrayList<>();
-            if (discover) {
-                all.addAll(PluginHost.discover(loader));
-            }
-            all.addAll(plugins);
-            PluginHost host;
+            Injector injector;
             try {
-                host = PluginHost.start(injector.getInstance(HookRegistry.class), all, config::pluginSettings);
+                injector = Guice.createInjector(Stage.PRODUCTION, new ConfigModule(config), new HookModule(),
+                        new ScriptModule(loader, engines, directory.loaders()), new RoutingModule(), new SessionModule(),
+                        new TransportModule(), binder -> binder.bind(FatalErrorHandler.class).toInstance(fatal),
+                        opened.module());
+            } catch (CreationException e) {
+                opened.close();
+                directory.close();
+                // A bad provider setting fails inside a Guice provider: say what it was, not Guice's 150 lines.
+                throw StartFailures.unwrap(e);
+            } catch (RuntimeException e) {
+                opened.close();
+                directory.close();
+                throw e;
+            }
+            BrokerPlugins host;
+            try {
+                PluginEnvironment environment = new PluginEnvironment(
+                        new SessionActions(injector.getInstance(SessionRegistry.class)),
+                        new PluginAuthCache(injector.getInstance(AuthCache.class)),
+                        new MicrometerPluginMeters(injector.getInstance(BrokerMetrics.class).registry()));
+                host = BrokerPlugins.start(config, directory, discover ? PluginHost.discover(loader) : List.of(), plugins,
+                        injector.getInstance(HookRegistry.class), environment);
             } catch (RuntimeException e) {
                 shutdown(injector);
+                directory.close();
                 throw e;
             }
             // Java plugins first, then scripts: the registry orders plugin handlers before script handlers anyway.
@@ -275,6 +302,7 @@ public final class PolyhookBroker implements AutoCloseable {
             } catch (RuntimeException e) {
                 host.close();
                 shutdown(injector);
+                directory.close();
                 throw e;
             }
             try {
@@ -294,6 +322,7 @@ public final class PolyhookBroker implements AutoCloseable {
                 authCacheHooks.close();
                 host.close();
                 shutdown(injector);
+                directory.close();
                 throw e;
             }
             List<BoundListener> bound;
@@ -305,14 +334,15 @@ public final class PolyhookBroker implements AutoCloseable {
                 authCacheHooks.close();
                 host.close();
                 shutdown(injector);
+                directory.close();
                 throw e;
             }
-            PolyhookBroker broker = new PolyhookBroker(injector, host, bound, authCacheHooks, opened);
+            PolyhookBroker broker = new PolyhookBroker(injector, host, directory, bound, authCacheHooks, opened);
             String adminAt = config.adminHost().orElse(adminHost);
             if (adminAt != null) {
                 try {
                     broker.admin = AdminServer.start(adminAt, config.adminHost().isPresent() ? config.adminPort() : adminPort,
-                            injector, host::plugins);
+                            injector, host::describe);
                 } catch (RuntimeException e) {
                     broker.close();
                     throw e;

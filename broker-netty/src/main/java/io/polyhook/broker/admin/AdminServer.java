@@ -11,7 +11,7 @@ import io.polyhook.broker.metrics.BrokerMetrics;
 import io.polyhook.core.hook.HookRegistry;
 import io.polyhook.core.script.ScriptManager;
 import io.polyhook.provider.authcache.AuthCache;
-import io.polyhook.spi.Plugin;
+import io.polyhook.core.plugin.PluginInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +52,10 @@ public final class AdminServer implements AutoCloseable {
      * Binds {@code host:port} ({@code port} 0: any free port) and starts serving the broker that
      * {@code injector} wires.
      *
-     * @param plugins the started Java plugins, read on each request
+     * @param plugins the Java plugins, read on each request
      * @throws UncheckedIOException if the address cannot be bound
      */
-    public static AdminServer start(String host, int port, Injector injector, Supplier<List<Plugin>> plugins) {
+    public static AdminServer start(String host, int port, Injector injector, Supplier<List<PluginInfo>> plugins) {
         Optional<AdminToken> token = injector.getInstance(BrokerConfig.class).adminToken();
         FatalErrorHandler fatal = injector.getInstance(FatalErrorHandler.class);
         InetSocketAddress at = new InetSocketAddress(host, port);

@@ -3,7 +3,7 @@ package io.polyhook.broker.admin;
 import io.polyhook.core.hook.HandlerOrigin;
 import io.polyhook.core.hook.HandlerStats;
 import io.polyhook.core.hook.HookRegistry;
-import io.polyhook.spi.Plugin;
+import io.polyhook.core.plugin.PluginInfo;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,16 +12,18 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * {@code /api/plugins}: the Java plugins, in start order, with their per-hook counters; then the
+ * {@code /api/plugins}: the Java plugins, in start order, with their version, where they came
+ * from (a path in the plugins folder, {@code classpath} or {@code embedded}), their state and
+ * their per-hook counters; then the
  * broker's own handler owners that are not plugins (the auth cache), so every non-script
  * handler the dispatcher calls is accounted for.
  */
 final class PluginsEndpoint {
 
     private final HookRegistry hooks;
-    private final Supplier<List<Plugin>> plugins;
+    private final Supplier<List<PluginInfo>> plugins;
 
-    PluginsEndpoint(HookRegistry hooks, Supplier<List<Plugin>> plugins) {
+    PluginsEndpoint(HookRegistry hooks, Supplier<List<PluginInfo>> plugins) {
         this.hooks = hooks;
         this.plugins = plugins;
     }
@@ -33,11 +35,15 @@ final class PluginsEndpoint {
     private List<Object> list() {
         List<HandlerStats.Snapshot> all = hooks.statistics().snapshot();
         Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
-        for (Plugin p : plugins.get()) {
+        for (PluginInfo p : plugins.get()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", p.name());
-            m.put("class", p.getClass().getName());
+            m.put("version", p.version());
+            m.put("class", p.className());
+            m.put("source", p.source());
             m.put("priority", p.priority());
+            m.put("state", p.state().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("hook_points", p.hooks());
             byName.put(p.name(), m);
         }
         for (HandlerStats.Snapshot s : all) {

@@ -32,7 +32,7 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "polyhook", mixinStandardHelpOptions = true, versionProvider = PolyhookCommand.VersionProvider.class,
         description = "An MQTT broker whose plugins are scripts.",
-        subcommands = {PolyhookCommand.Run.class, ScriptCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {PolyhookCommand.Run.class, ScriptCommand.class, PluginCommand.class, CommandLine.HelpCommand.class})
 public final class PolyhookCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolyhookCommand.class);

@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param scripts   the {@code scripts} section
  * @param providers the {@code providers} section: defaults for {@code ensure_pool}, per provider, as plain values
  * @param auth      the {@code auth} section, as plain values
- * @param plugins   the {@code plugins} section: each Java plugin's settings by plugin name
+ * @param plugins   the {@code plugins} section: {@code dir} (the plugins folder) and each Java plugin's
+ *                  settings by plugin name
  * @param adminHost the {@code admin.address} host, if an admin API is configured
  * @param adminPort the {@code admin.address} port (meaningful only with a host)
  * @param adminToken the {@code admin.token} every admin API request must carry, if set
@@ -28,6 +29,12 @@ public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners
                            Map<String, Object> providers, Map<String, Object> auth, Map<String, Object> plugins,
                            Optional<String> adminHost, int adminPort, Optional<AdminToken> adminToken,
                            LoggingConfig logging, PersistenceSettings persistence) {
+
+    /** The key of the plugins folder in the {@code plugins} section; no plugin can be named so. */
+    public static final String PLUGINS_DIR = "dir";
+
+    /** The plugins folder when {@code plugins.dir} is not set: {@code plugins}, next to the config file. */
+    public static final String DEFAULT_PLUGINS_DIR = "plugins";
 
     /** Checks every field is present; copies the collections. */
     public BrokerConfig {
@@ -120,6 +127,27 @@ public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners
     public BrokerConfig withPersistence(PersistenceSettings value) {
         return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken,
                 logging, value);
+    }
+
+    /** This config with another {@code plugins} section. */
+    public BrokerConfig withPlugins(Map<String, Object> value) {
+        return new BrokerConfig(broker, listeners, scripts, providers, auth, value, adminHost, adminPort, adminToken,
+                logging);
+    }
+
+    /**
+     * The plugins folder ({@code plugins.dir}): resolved against the config file's folder when
+     * the config came from a file, {@code plugins} in the working folder otherwise.
+     */
+    public Path pluginsDir() {
+        return Path.of((String) plugins.getOrDefault(PLUGINS_DIR, DEFAULT_PLUGINS_DIR));
+    }
+
+    /** The names of the plugins the {@code plugins} section has settings for ({@code plugins.<name>}). */
+    public java.util.Set<String> pluginSections() {
+        java.util.Set<String> names = new java.util.TreeSet<>(plugins.keySet());
+        names.remove(PLUGINS_DIR);
+        return names;
     }
 
     /** The settings of the Java plugin {@code name} ({@code plugins.<name>}), empty if none. */

@@ -67,6 +67,20 @@ final class ConfigParser {
         return parse(text, file.toAbsolutePath().normalize().getParent());
     }
 
+    /**
+     * {@code plugins.dir} (default {@code plugins}) resolved against {@code base}, the config
+     * file's folder, as every other path of a config file; as written when {@code base} is null.
+     */
+    private static Map<String, Object> resolvePluginsDir(Map<String, Object> plugins, Path base) {
+        if (base == null) {
+            return plugins;
+        }
+        Map<String, Object> out = new LinkedHashMap<>(plugins);
+        Object dir = out.getOrDefault(BrokerConfig.PLUGINS_DIR, BrokerConfig.DEFAULT_PLUGINS_DIR);
+        out.put(BrokerConfig.PLUGINS_DIR, resolve(base, (String) dir));
+        return out;
+    }
+
     static BrokerConfig parse(String yaml) {
         return parse(yaml, null);
     }
@@ -86,7 +100,8 @@ final class ConfigParser {
         // A config file refuses anonymous clients unless it allows them (Mosquitto 2's rule).
         BrokerConfig d = BrokerConfig.defaults().withBroker(BrokerSettings.DEFAULT_WITH_FILE);
         if (root == null || root.isMissingNode() || root.isNull()) {
-            return d.withScripts(scripts(null, base)).withPersistence(persistence(null, base));
+            return d.withScripts(scripts(null, base)).withPersistence(persistence(null, base))
+                    .withPlugins(resolvePluginsDir(Map.of(), base));
         }
         object(root, "", TOP);
         BrokerSettings broker = broker(root.get("broker"), d.broker());
@@ -96,7 +111,7 @@ final class ConfigParser {
         Map<String, Object> auth = freeMap(root.get("auth"), "auth");
         checkAuth(auth);
         auth = resolveAuthScripts(auth, base);
-        Map<String, Object> plugins = freeMap(root.get("plugins"), "plugins");
+        Map<String, Object> plugins = resolvePluginsDir(plugins(root.get("plugins")), base);
         Optional<String> adminHost = Optional.empty();
         int adminPort = 0;
         Optional<AdminToken> adminToken = Optional.empty();
@@ -540,6 +555,18 @@ final class ConfigParser {
                 }
             }
         }
+    }
+
+    /** The {@code plugins} section: {@code dir} (a path), and each plugin's settings by its name. */
+    private static Map<String, Object> plugins(JsonNode n) {
+        if (n == null || n.isNull() || !n.isObject() || !n.has(BrokerConfig.PLUGINS_DIR)) {
+            return freeMap(n, "plugins");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode sections = ((com.fasterxml.jackson.databind.node.ObjectNode) n).deepCopy();
+        JsonNode dir = sections.remove(BrokerConfig.PLUGINS_DIR);
+        Map<String, Object> out = new LinkedHashMap<>(freeMap(sections, "plugins"));
+        out.put(BrokerConfig.PLUGINS_DIR, text(dir, "plugins." + BrokerConfig.PLUGINS_DIR));
+        return out;
     }
 
     /** Free-form sections (providers, auth, plugins): a map of maps of plain values. */

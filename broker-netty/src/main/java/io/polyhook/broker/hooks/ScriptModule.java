@@ -3,6 +3,7 @@ package io.polyhook.broker.hooks;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import io.polyhook.broker.config.BrokerConfig;
+import io.polyhook.broker.plugins.SessionActions;
 import io.polyhook.core.hook.HookRegistry;
 import io.polyhook.core.provider.ProviderCatalog;
 import io.polyhook.core.script.ScriptEngine;
@@ -28,11 +29,21 @@ public final class ScriptModule extends AbstractModule {
 
     private final ClassLoader loader;
     private final List<ScriptEngine> extraEngines;
+    private final List<ClassLoader> pluginLoaders;
 
     /** Discovers engines and providers through {@code loader}, and adds {@code extraEngines}. */
     public ScriptModule(ClassLoader loader, List<ScriptEngine> extraEngines) {
+        this(loader, extraEngines, List.of());
+    }
+
+    /**
+     * Discovers engines and providers through {@code loader}, providers also through
+     * {@code pluginLoaders} (the plugins folder's), and adds {@code extraEngines}.
+     */
+    public ScriptModule(ClassLoader loader, List<ScriptEngine> extraEngines, List<ClassLoader> pluginLoaders) {
         this.loader = loader;
         this.extraEngines = List.copyOf(extraEngines);
+        this.pluginLoaders = List.copyOf(pluginLoaders);
     }
 
     @Override
@@ -62,8 +73,10 @@ public final class ScriptModule extends AbstractModule {
     @Singleton
     ProviderCatalog providers(BrokerConfig config, AuthCache authCache,
                               io.polyhook.broker.session.SessionRegistry sessions) {
-        return ScriptWiring.catalog(loader, config, authCache)
-                .factory(new io.polyhook.broker.session.VmqApiProviderFactory(sessions)).start();
+        ProviderCatalog.Builder catalog = ScriptWiring.catalog(loader, config, authCache);
+        pluginLoaders.forEach(catalog::discover);
+        return catalog.factory(new io.polyhook.broker.session.VmqApiProviderFactory(
+                new io.polyhook.broker.plugins.SessionActions(sessions))).start();
     }
 
     @Provides

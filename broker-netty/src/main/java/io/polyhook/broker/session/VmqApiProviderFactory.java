@@ -1,14 +1,15 @@
 package io.polyhook.broker.session;
 
-import io.polyhook.broker.routing.Message;
 import io.polyhook.core.provider.Arguments;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderContext;
 import io.polyhook.core.provider.ProviderFactory;
 import io.polyhook.core.script.model.HookResults;
+import io.polyhook.spi.BrokerActions;
 import io.polyhook.spi.Bytes;
 import io.polyhook.spi.Hooks;
 import io.polyhook.spi.MqttProperties;
+import io.polyhook.spi.Publication;
 import io.polyhook.spi.PublishModifiers;
 import io.polyhook.spi.SubscriberId;
 import io.polyhook.spi.Topics;
@@ -20,9 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The {@code vmq_api} library (vmq_diversity §2.16) over this broker's sessions. Not found by
- * ServiceLoader: the broker constructs it with its {@link SessionRegistry} and adds it to the
- * provider catalog with {@code .factory(...)}.
+ * The {@code vmq_api} library (vmq_diversity §2.16) over this broker's sessions, through the same
+ * {@link BrokerActions} Java plugins get. Not found by ServiceLoader: the broker constructs it and
+ * adds it to the provider catalog with {@code .factory(...)}.
  *
  * <ul>
  *   <li>{@code disconnect_by_subscriber_id({mountpoint=, client_id=}, {do_cleanup=bool})} →
@@ -40,11 +41,11 @@ import java.util.Optional;
  */
 public final class VmqApiProviderFactory implements ProviderFactory {
 
-    private final SessionRegistry sessions;
+    private final BrokerActions broker;
 
-    /** A factory whose provider acts on {@code sessions}. */
-    public VmqApiProviderFactory(SessionRegistry sessions) {
-        this.sessions = sessions;
+    /** A factory whose provider acts through {@code broker}, as Java plugins do. */
+    public VmqApiProviderFactory(BrokerActions broker) {
+        this.broker = broker;
     }
 
     @Override
@@ -64,13 +65,13 @@ public final class VmqApiProviderFactory implements ProviderFactory {
     private Object disconnect(Arguments args) {
         SubscriberId id = subscriberId(args, 1);
         boolean cleanup = args.size() >= 2 && !args.isNil(2) && Boolean.TRUE.equals(args.map(2).get("do_cleanup"));
-        return sessions.disconnectClient(id, cleanup) ? "ok" : "not_found";
+        return broker.disconnect(id, cleanup) ? "ok" : "not_found";
     }
 
     private Object reauthorize(Arguments args) {
         Optional<String> username = args.isNil(1) ? Optional.empty() : Optional.of(args.string(1));
         SubscriberId id = subscriberId(args, 2);
-        sessions.subscriptionsMayHaveChanged(id, username);
+        broker.reauthorizeSubscriptions(id, username);
         return "ok";
     }
 
@@ -100,7 +101,8 @@ public final class VmqApiProviderFactory implements ProviderFactory {
                 props = properties(args, opts);
             }
         }
-        sessions.router().publish(mountpoint, Message.of(topic, (int) qos, Bytes.wrap(payload), retain, props, null));
+        broker.publish(Publication.builder(topic, Bytes.wrap(payload)).qos((int) qos).retain(retain).mountpoint(mountpoint)
+                .properties(props).build());
         return Boolean.TRUE;
     }
 

@@ -309,6 +309,9 @@ class AdminServerTest {
         JsonNode first = r.json().path("plugins").get(0);
         assertThat(first.path("name").asText()).isEqualTo("counting");
         assertThat(first.path("priority").asInt()).isEqualTo(7);
+        assertThat(first.path("state").asText()).isEqualTo("started");
+        assertThat(first.path("source").asText()).isEqualTo("embedded");
+        assertThat(first.path("version").asText()).isEqualTo("unknown");
         assertThat(first.path("hooks").get(0).path("hook").asText()).isEqualTo("auth_on_publish");
         assertThat(r.json().path("plugins").toString()).contains("auth_cache");
     }

@@ -202,6 +202,26 @@ class BrokerConfigTest {
     }
 
     @Test
+    void thePluginsFolderResolvesAgainstTheConfigFilesFolder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path etc = java.nio.file.Files.createDirectories(dir.resolve("etc"));
+        java.nio.file.Path set = java.nio.file.Files.writeString(etc.resolve("set.yaml"),
+                "plugins: { dir: ../ext, Acl: { deny: [a] } }");
+        java.nio.file.Path unset = java.nio.file.Files.writeString(etc.resolve("unset.yaml"), "broker: {}");
+
+        assertThat(BrokerConfig.load(set).pluginsDir()).isEqualTo(dir.resolve("ext"));
+        assertThat(BrokerConfig.load(set).pluginSections()).containsExactly("Acl");
+        assertThat(BrokerConfig.load(unset).pluginsDir()).isEqualTo(etc.resolve("plugins"));
+        assertThat(BrokerConfig.parse("broker: {}").pluginsDir()).isEqualTo(java.nio.file.Path.of("plugins"));
+    }
+
+    @Test
+    void thePluginsFolderMustBeAString() {
+        assertThatThrownBy(() -> BrokerConfig.parse("plugins: { dir: [a] }"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("plugins.dir:");
+    }
+
+    @Test
     void limitsSessionExpiryAndSysKeysParse() {
         BrokerSettings b = BrokerConfig.parse("""
                 broker:

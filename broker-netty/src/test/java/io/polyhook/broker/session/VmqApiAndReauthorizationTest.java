@@ -46,7 +46,7 @@ class VmqApiAndReauthorizationTest {
     private final SubscriptionTree tree = core.tree;
     private final SessionRegistry sessions = core.sessions;
     private final HookRegistrar registrar = hooks.registrar(HandlerOrigin.plugin("test"), 0);
-    private final DataProvider vmqApi = new VmqApiProviderFactory(sessions).create(null);
+    private final DataProvider vmqApi = new VmqApiProviderFactory(new io.polyhook.broker.plugins.SessionActions(sessions)).create(null);
 
     @AfterEach
     void tearDown() {
