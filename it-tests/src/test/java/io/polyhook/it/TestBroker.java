@@ -82,6 +82,11 @@ final class TestBroker implements AutoCloseable {
                 .discoverPlugins(false).store(store).start());
     }
 
+    /** Client factories for a broker started elsewhere; closing closes the clients and the broker. */
+    static TestBroker wrap(PolyhookBroker broker) {
+        return new TestBroker(broker);
+    }
+
     static UnaryOperator<BrokerConfig> broker(UnaryOperator<BrokerSettings> change) {
         return c -> c.withBroker(change.apply(c.broker()));
     }

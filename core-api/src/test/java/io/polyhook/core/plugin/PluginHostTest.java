@@ -72,4 +72,39 @@ class PluginHostTest {
         assertThat(PluginHost.discover(getClass().getClassLoader()))
                 .extracting(Plugin::name).contains("ServiceLoadedPlugin");
     }
+
+    @Test
+    void eachPluginGetsALoggerOfItsOwnAndMetersThatGoWhenItStops() {
+        List<PluginContext> contexts = new ArrayList<>();
+        Plugin recording = new Plugin() {
+            @Override
+            public String name() {
+                return "acl";
+            }
+
+            @Override
+            public void start(PluginContext context) {
+                contexts.add(context);
+                context.metrics().counter("denied", "requests denied").increment();
+            }
+        };
+        PluginEnvironment env = PluginEnvironment.detached();
+        PluginHost host = PluginHost.start(registry, List.of(new PluginHost.Candidate(recording, "embedded")),
+                name -> Map.of(), env);
+
+        assertThat(contexts.getFirst().logger().getName()).isEqualTo("io.polyhook.plugin.acl");
+        assertThat(env.meters().forPlugin("acl").counter("denied", "").count()).isEqualTo(1.0);
+        host.close();
+        assertThat(env.meters().forPlugin("acl").counter("denied", "").count()).isZero();
+    }
+
+    @Test
+    void aDetachedPluginCannotActOnABrokerItDoesNotHave() {
+        PluginEnvironment env = PluginEnvironment.detached();
+
+        assertThatThrownBy(() -> env.broker().disconnect(new io.polyhook.spi.SubscriberId("", "c"), false))
+                .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("no broker");
+        assertThatThrownBy(() -> env.meters().forPlugin("p").counter("Bad Name", ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not a valid meter name");
+    }
 }
