@@ -12,11 +12,16 @@ import java.util.Optional;
  * @param clientId   the client identifier
  * @param username   the user name of the CONNECT, if any
  * @param properties the authentication method and data of the packet
+ * @since 0.1
  */
 public record AuthContext(String mountpoint, String clientId, Optional<String> username, MqttProperties properties)
         implements HookContext {
 
-    /** Checks every field is present. */
+    /**
+     * Checks every field is present.
+     *
+     * @since 0.1
+     */
     public AuthContext {
         Objects.requireNonNull(mountpoint, "mountpoint");
         Objects.requireNonNull(clientId, "clientId");

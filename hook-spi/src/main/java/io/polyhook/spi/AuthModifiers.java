@@ -13,32 +13,57 @@ import java.util.Optional;
  * @param step                 what happens next
  * @param authenticationMethod the method to echo (defaults to the client's)
  * @param authenticationData   the data to send to the client, if any
+ * @since 0.1
  */
 public record AuthModifiers(Step step, Optional<String> authenticationMethod, Optional<Bytes> authenticationData)
         implements Modifiers {
 
-    /** Checks every field is present (optional ones as {@link Optional}). */
+    /**
+     * Checks every field is present (optional ones as {@link Optional}).
+     *
+     * @since 0.1
+     */
     public AuthModifiers {
         Objects.requireNonNull(step, "step");
         Objects.requireNonNull(authenticationMethod, "authenticationMethod");
         Objects.requireNonNull(authenticationData, "authenticationData");
     }
 
-    /** Authentication succeeded; the broker completes the CONNECT (or re-authentication). */
+    /**
+     * Authentication succeeded; the broker completes the CONNECT (or re-authentication).
+     *
+     * @since 0.1
+     */
     public static AuthModifiers success(Bytes data) {
         return new AuthModifiers(Step.SUCCESS, Optional.empty(), Optional.ofNullable(data));
     }
 
-    /** Another round: the broker sends an AUTH packet with {@code data} and waits for the reply. */
+    /**
+     * Another round: the broker sends an AUTH packet with {@code data} and waits for the reply.
+     *
+     * @since 0.1
+     */
     public static AuthModifiers continueWith(Bytes data) {
         return new AuthModifiers(Step.CONTINUE_AUTHENTICATION, Optional.empty(), Optional.of(data));
     }
 
-    /** The outcome of one enhanced-authentication step. */
+    /**
+     * The outcome of one enhanced-authentication step.
+     *
+     * @since 0.1
+     */
     public enum Step {
-        /** Reason code 0x00: authenticated. */
+        /**
+         * Reason code 0x00: authenticated.
+         *
+         * @since 0.1
+         */
         SUCCESS(0x00, "success"),
-        /** Reason code 0x18: continue authentication. */
+        /**
+         * Reason code 0x18: continue authentication.
+         *
+         * @since 0.1
+         */
         CONTINUE_AUTHENTICATION(0x18, "continue_authentication");
 
         private final int code;
@@ -49,17 +74,29 @@ public record AuthModifiers(Step step, Optional<String> authenticationMethod, Op
             this.scriptName = scriptName;
         }
 
-        /** The MQTT 5 reason code byte. */
+        /**
+         * The MQTT 5 reason code byte.
+         *
+         * @since 0.1
+         */
         public int code() {
             return code;
         }
 
-        /** The name scripts may use instead of the number. */
+        /**
+         * The name scripts may use instead of the number.
+         *
+         * @since 0.1
+         */
         public String scriptName() {
             return scriptName;
         }
 
-        /** Returns the step for a reason code (0 or 24); throws naming the value otherwise. */
+        /**
+         * Returns the step for a reason code (0 or 24); throws naming the value otherwise.
+         *
+         * @since 0.1
+         */
         public static Step ofCode(long code) {
             for (Step s : values()) {
                 if (s.code == code) {
@@ -69,7 +106,11 @@ public record AuthModifiers(Step step, Optional<String> authenticationMethod, Op
             throw new InvalidModifierException("reason_code", code, "must be 0 (success) or 24 (continue_authentication)");
         }
 
-        /** Returns the step for a script name; throws naming the value otherwise. */
+        /**
+         * Returns the step for a script name; throws naming the value otherwise.
+         *
+         * @since 0.1
+         */
         public static Step ofScriptName(String name) {
             for (Step s : values()) {
                 if (s.scriptName.equals(name)) {

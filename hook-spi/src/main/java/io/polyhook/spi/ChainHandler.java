@@ -11,6 +11,7 @@ package io.polyhook.spi;
  *
  * @param <C> the context type
  * @param <M> the modifier type
+ * @since 0.1
  */
 @FunctionalInterface
 public interface ChainHandler<C extends HookContext, M extends Modifiers> {
@@ -21,6 +22,7 @@ public interface ChainHandler<C extends HookContext, M extends Modifiers> {
      * @param context the request, immutable
      * @return ok, deny or next; never {@code null} ({@code null} is treated as next)
      * @throws Exception to signal a failure, which is isolated and logged
+     * @since 0.1
      */
     Verdict<M> handle(C context) throws Exception;
 }

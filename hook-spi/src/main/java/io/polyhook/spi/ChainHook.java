@@ -8,20 +8,29 @@ package io.polyhook.spi;
  *
  * @param <C> the context type
  * @param <M> the modifier type an ok verdict may carry
+ * @since 0.1
  */
 public final class ChainHook<C extends HookContext, M extends Modifiers> implements Hook<C> {
 
-    /** What a chain hook decides, which fixes how a failing handler is treated. */
+    /**
+     * What a chain hook decides, which fixes how a failing handler is treated.
+     *
+     * @since 0.1
+     */
     public enum Kind {
         /**
          * Admission: {@code auth_on_register}, {@code auth_on_publish}, {@code auth_on_subscribe},
          * {@code on_auth_m5} and their variants. A handler that throws lets the later handlers
          * decide; if none of them allows, the request is denied (a failure never widens access).
+         *
+         * @since 0.1
          */
         AUTHORIZATION,
         /**
          * Rewriting of an admitted request: {@code on_deliver} and {@code on_unsubscribe} and
          * their variants. A handler that throws stops the chain; the request goes on unchanged.
+         *
+         * @since 0.1
          */
         REWRITE
     }
@@ -50,12 +59,20 @@ public final class ChainHook<C extends HookContext, M extends Modifiers> impleme
         return contextType;
     }
 
-    /** The type of modifiers an ok verdict of this hook may carry. */
+    /**
+     * The type of modifiers an ok verdict of this hook may carry.
+     *
+     * @since 0.1
+     */
     public Class<M> modifierType() {
         return modifierType;
     }
 
-    /** Whether this hook admits requests or rewrites them. */
+    /**
+     * Whether this hook admits requests or rewrites them.
+     *
+     * @since 0.1
+     */
     public Kind kind() {
         return kind;
     }

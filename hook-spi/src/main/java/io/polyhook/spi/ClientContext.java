@@ -8,10 +8,15 @@ import java.util.Objects;
  *
  * @param mountpoint the mountpoint ({@code ""} for the default)
  * @param clientId   the client identifier
+ * @since 0.1
  */
 public record ClientContext(String mountpoint, String clientId) implements HookContext {
 
-    /** Checks both fields are present. */
+    /**
+     * Checks both fields are present.
+     *
+     * @since 0.1
+     */
     public ClientContext {
         Objects.requireNonNull(mountpoint, "mountpoint");
         Objects.requireNonNull(clientId, "clientId");

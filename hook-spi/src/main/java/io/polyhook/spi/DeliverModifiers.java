@@ -9,10 +9,16 @@ import java.util.Set;
  * topic, payload and (MQTT 5) a few properties, merged as for
  * {@link MqttProperties#merge(MqttProperties) publish}. The message is delivered whatever the
  * verdict; a deny only means "unchanged".
+ *
+ * @since 0.1
  */
 public final class DeliverModifiers implements Modifiers {
 
-    /** The properties a deliver modifier may set. */
+    /**
+     * The properties a deliver modifier may set.
+     *
+     * @since 0.1
+     */
     public static final Set<PropertyKey> ALLOWED_PROPERTIES = Set.of(PropertyKey.CONTENT_TYPE,
             PropertyKey.PAYLOAD_FORMAT_INDICATOR, PropertyKey.USER_PROPERTY, PropertyKey.RESPONSE_TOPIC,
             PropertyKey.CORRELATION_DATA);
@@ -27,22 +33,38 @@ public final class DeliverModifiers implements Modifiers {
         this.properties = properties;
     }
 
-    /** Returns a new builder. */
+    /**
+     * Returns a new builder.
+     *
+     * @since 0.1
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The topic the subscriber sees. */
+    /**
+     * The topic the subscriber sees.
+     *
+     * @since 0.1
+     */
     public Optional<String> topic() {
         return Optional.ofNullable(topic);
     }
 
-    /** The payload the subscriber gets. */
+    /**
+     * The payload the subscriber gets.
+     *
+     * @since 0.1
+     */
     public Optional<Bytes> payload() {
         return Optional.ofNullable(payload);
     }
 
-    /** Properties to merge into the delivered message's (MQTT 5 only). */
+    /**
+     * Properties to merge into the delivered message's (MQTT 5 only).
+     *
+     * @since 0.1
+     */
     public Optional<MqttProperties> properties() {
         return Optional.ofNullable(properties);
     }
@@ -63,7 +85,11 @@ public final class DeliverModifiers implements Modifiers {
         return "DeliverModifiers{topic=" + topic + ", payload=" + payload + ", properties=" + properties + "}";
     }
 
-    /** Builds {@link DeliverModifiers}; at least one modifier must be set. Not thread-safe. */
+    /**
+     * Builds {@link DeliverModifiers}; at least one modifier must be set. Not thread-safe.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private String topic;
         private Bytes payload;
@@ -72,7 +98,11 @@ public final class DeliverModifiers implements Modifiers {
         private Builder() {
         }
 
-        /** Sets the topic; it must be a valid topic name (no wildcards). */
+        /**
+         * Sets the topic; it must be a valid topic name (no wildcards).
+         *
+         * @since 0.1
+         */
         public Builder topic(String name) {
             if (!Topics.isValidName(name)) {
                 throw new InvalidModifierException("topic", name, "must be a topic name without wildcards");
@@ -81,19 +111,31 @@ public final class DeliverModifiers implements Modifiers {
             return this;
         }
 
-        /** Sets the payload. */
+        /**
+         * Sets the payload.
+         *
+         * @since 0.1
+         */
         public Builder payload(Bytes bytes) {
             payload = Objects.requireNonNull(bytes, "payload");
             return this;
         }
 
-        /** Sets properties to merge; only those in {@link #ALLOWED_PROPERTIES}. */
+        /**
+         * Sets properties to merge; only those in {@link #ALLOWED_PROPERTIES}.
+         *
+         * @since 0.1
+         */
         public Builder properties(MqttProperties props) {
             properties = Objects.requireNonNull(props, "properties").requireOnly(ALLOWED_PROPERTIES, "on_deliver_m5");
             return this;
         }
 
-        /** Returns the modifiers; throws if none was set. */
+        /**
+         * Returns the modifiers; throws if none was set.
+         *
+         * @since 0.1
+         */
         public DeliverModifiers build() {
             if (topic == null && payload == null && properties == null) {
                 throw new InvalidModifierException("modifiers", "{}", "must set at least one modifier");

@@ -5,15 +5,28 @@ package io.polyhook.spi;
  * hook points are the constants of {@link Hooks}; there are no others.
  *
  * @param <C> the context type handlers receive
+ * @since 0.1
  */
 public sealed interface Hook<C extends HookContext> permits ChainHook, NotificationHook {
 
-    /** The hook's name as scripts use it: {@code auth_on_publish}, {@code on_deliver_m5}, ... */
+    /**
+     * The hook's name as scripts use it: {@code auth_on_publish}, {@code on_deliver_m5}, ...
+     *
+     * @since 0.1
+     */
     String name();
 
-    /** The type of context handlers receive. */
+    /**
+     * The type of context handlers receive.
+     *
+     * @since 0.1
+     */
     Class<C> contextType();
 
-    /** Whether this hook serves MQTT 5 clients (the {@code _m5} variants and {@code on_auth_m5}). */
+    /**
+     * Whether this hook serves MQTT 5 clients (the {@code _m5} variants and {@code on_auth_m5}).
+     *
+     * @since 0.1
+     */
     boolean isMqtt5();
 }

@@ -8,9 +8,14 @@ import java.util.Objects;
  * @param address the local address the listener is bound to, as text
  * @param port    the local port
  * @param type    the transport
+ * @since 0.1
  */
 public record Listener(String address, int port, ListenerType type) {
-    /** Checks every field is present and the port in range. */
+    /**
+     * Checks every field is present and the port in range.
+     *
+     * @since 0.1
+     */
     public Listener {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(type, "type");

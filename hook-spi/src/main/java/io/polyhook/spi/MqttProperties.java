@@ -16,10 +16,16 @@ import java.util.Set;
  *
  * <p>Build one with {@link #builder()}; the builder checks each value against the range the
  * MQTT 5 specification allows and names the property in its error.
+ *
+ * @since 0.1
  */
 public final class MqttProperties {
 
-    /** No properties at all. */
+    /**
+     * No properties at all.
+     *
+     * @since 0.1
+     */
     public static final MqttProperties EMPTY = new Builder().build();
 
     private static final long MAX_U32 = 0xFFFF_FFFFL;
@@ -63,12 +69,20 @@ public final class MqttProperties {
         willDelayInterval = b.willDelayInterval;
     }
 
-    /** Returns a new, empty builder. */
+    /**
+     * Returns a new, empty builder.
+     *
+     * @since 0.1
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns a builder that starts from these properties. */
+    /**
+     * Returns a builder that starts from these properties.
+     *
+     * @since 0.1
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.sessionExpiryInterval = sessionExpiryInterval;
@@ -91,97 +105,173 @@ public final class MqttProperties {
         return b;
     }
 
-    /** Session Expiry Interval in seconds. */
+    /**
+     * Session Expiry Interval in seconds.
+     *
+     * @since 0.1
+     */
     public OptionalLong sessionExpiryInterval() {
         return optional(sessionExpiryInterval);
     }
 
-    /** Receive Maximum. */
+    /**
+     * Receive Maximum.
+     *
+     * @since 0.1
+     */
     public OptionalInt receiveMaximum() {
         return optional(receiveMaximum);
     }
 
-    /** Topic Alias Maximum. */
+    /**
+     * Topic Alias Maximum.
+     *
+     * @since 0.1
+     */
     public OptionalInt topicAliasMaximum() {
         return optional(topicAliasMaximum);
     }
 
-    /** Maximum Packet Size in bytes. */
+    /**
+     * Maximum Packet Size in bytes.
+     *
+     * @since 0.1
+     */
     public OptionalLong maximumPacketSize() {
         return optional(maximumPacketSize);
     }
 
-    /** Request Response Information. */
+    /**
+     * Request Response Information.
+     *
+     * @since 0.1
+     */
     public Optional<Boolean> requestResponseInformation() {
         return Optional.ofNullable(requestResponseInformation);
     }
 
-    /** Request Problem Information. */
+    /**
+     * Request Problem Information.
+     *
+     * @since 0.1
+     */
     public Optional<Boolean> requestProblemInformation() {
         return Optional.ofNullable(requestProblemInformation);
     }
 
-    /** User properties in packet order, duplicates kept; empty if there are none. */
+    /**
+     * User properties in packet order, duplicates kept; empty if there are none.
+     *
+     * @since 0.1
+     */
     public List<UserProperty> userProperties() {
         return userProperties == null ? List.of() : userProperties;
     }
 
-    /** Payload Format Indicator. */
+    /**
+     * Payload Format Indicator.
+     *
+     * @since 0.1
+     */
     public Optional<PayloadFormat> payloadFormat() {
         return Optional.ofNullable(payloadFormat);
     }
 
-    /** Message Expiry Interval in seconds. */
+    /**
+     * Message Expiry Interval in seconds.
+     *
+     * @since 0.1
+     */
     public OptionalLong messageExpiryInterval() {
         return optional(messageExpiryInterval);
     }
 
-    /** Content Type. */
+    /**
+     * Content Type.
+     *
+     * @since 0.1
+     */
     public Optional<String> contentType() {
         return Optional.ofNullable(contentType);
     }
 
-    /** Response Topic. */
+    /**
+     * Response Topic.
+     *
+     * @since 0.1
+     */
     public Optional<String> responseTopic() {
         return Optional.ofNullable(responseTopic);
     }
 
-    /** Correlation Data. */
+    /**
+     * Correlation Data.
+     *
+     * @since 0.1
+     */
     public Optional<Bytes> correlationData() {
         return Optional.ofNullable(correlationData);
     }
 
-    /** Topic Alias. */
+    /**
+     * Topic Alias.
+     *
+     * @since 0.1
+     */
     public OptionalInt topicAlias() {
         return optional(topicAlias);
     }
 
-    /** Subscription Identifiers (a delivered message may match several subscriptions). */
+    /**
+     * Subscription Identifiers (a delivered message may match several subscriptions).
+     *
+     * @since 0.1
+     */
     public List<Integer> subscriptionIdentifiers() {
         return subscriptionIdentifiers == null ? List.of() : subscriptionIdentifiers;
     }
 
-    /** Authentication Method. */
+    /**
+     * Authentication Method.
+     *
+     * @since 0.1
+     */
     public Optional<String> authenticationMethod() {
         return Optional.ofNullable(authenticationMethod);
     }
 
-    /** Authentication Data. */
+    /**
+     * Authentication Data.
+     *
+     * @since 0.1
+     */
     public Optional<Bytes> authenticationData() {
         return Optional.ofNullable(authenticationData);
     }
 
-    /** Will Delay Interval in seconds. */
+    /**
+     * Will Delay Interval in seconds.
+     *
+     * @since 0.1
+     */
     public OptionalLong willDelayInterval() {
         return optional(willDelayInterval);
     }
 
-    /** Whether no property is set. */
+    /**
+     * Whether no property is set.
+     *
+     * @since 0.1
+     */
     public boolean isEmpty() {
         return keys().isEmpty();
     }
 
-    /** The properties that are set (user properties and subscription ids count when non-empty). */
+    /**
+     * The properties that are set (user properties and subscription ids count when non-empty).
+     *
+     * @since 0.1
+     */
     public Set<PropertyKey> keys() {
         EnumSet<PropertyKey> keys = EnumSet.noneOf(PropertyKey.class);
         addIf(keys, PropertyKey.SESSION_EXPIRY_INTERVAL, sessionExpiryInterval);
@@ -213,6 +303,8 @@ public final class MqttProperties {
      *
      * <p>Example: {@code k1:v1, k1:v2, k2:v2, k4:v4} merged with {@code k1:v3, k3:v3} gives
      * {@code k2:v2, k4:v4, k1:v3, k3:v3}.
+     *
+     * @since 0.1
      */
     public MqttProperties merge(MqttProperties changes) {
         if (changes.isEmpty()) {
@@ -257,6 +349,8 @@ public final class MqttProperties {
     /**
      * Checks that only {@code allowed} properties are set; otherwise throws, naming the first
      * property that is not allowed. Hooks use this to enforce their property whitelists.
+     *
+     * @since 0.1
      */
     public MqttProperties requireOnly(Set<PropertyKey> allowed, String where) {
         for (PropertyKey k : keys()) {
@@ -298,7 +392,11 @@ public final class MqttProperties {
                 subscriptionIdentifiers(), authenticationMethod, authenticationData, willDelayInterval);
     }
 
-    /** Lists the set properties; binary values show their length only. */
+    /**
+     * Lists the set properties; binary values show their length only.
+     *
+     * @since 0.1
+     */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("MqttProperties{");
@@ -346,7 +444,11 @@ public final class MqttProperties {
         return v == null ? OptionalInt.empty() : OptionalInt.of(v);
     }
 
-    /** Builds {@link MqttProperties}; each setter checks its range. Not thread-safe. */
+    /**
+     * Builds {@link MqttProperties}; each setter checks its range. Not thread-safe.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private Long sessionExpiryInterval;
         private Integer receiveMaximum;
@@ -369,25 +471,41 @@ public final class MqttProperties {
         private Builder() {
         }
 
-        /** Sets the Session Expiry Interval, 0..4294967295 seconds. */
+        /**
+         * Sets the Session Expiry Interval, 0..4294967295 seconds.
+         *
+         * @since 0.1
+         */
         public Builder sessionExpiryInterval(long seconds) {
             sessionExpiryInterval = u32(PropertyKey.SESSION_EXPIRY_INTERVAL, seconds);
             return this;
         }
 
-        /** Sets the Receive Maximum, 1..65535. */
+        /**
+         * Sets the Receive Maximum, 1..65535.
+         *
+         * @since 0.1
+         */
         public Builder receiveMaximum(int value) {
             receiveMaximum = range(PropertyKey.RECEIVE_MAXIMUM, value, 1, 65_535);
             return this;
         }
 
-        /** Sets the Topic Alias Maximum, 0..65535. */
+        /**
+         * Sets the Topic Alias Maximum, 0..65535.
+         *
+         * @since 0.1
+         */
         public Builder topicAliasMaximum(int value) {
             topicAliasMaximum = range(PropertyKey.TOPIC_ALIAS_MAXIMUM, value, 0, 65_535);
             return this;
         }
 
-        /** Sets the Maximum Packet Size, 1..4294967295 bytes. */
+        /**
+         * Sets the Maximum Packet Size, 1..4294967295 bytes.
+         *
+         * @since 0.1
+         */
         public Builder maximumPacketSize(long bytes) {
             if (bytes < 1 || bytes > MAX_U32) {
                 throw bad(PropertyKey.MAXIMUM_PACKET_SIZE, bytes, "must be 1..4294967295");
@@ -396,19 +514,31 @@ public final class MqttProperties {
             return this;
         }
 
-        /** Sets Request Response Information. */
+        /**
+         * Sets Request Response Information.
+         *
+         * @since 0.1
+         */
         public Builder requestResponseInformation(boolean value) {
             requestResponseInformation = value;
             return this;
         }
 
-        /** Sets Request Problem Information. */
+        /**
+         * Sets Request Problem Information.
+         *
+         * @since 0.1
+         */
         public Builder requestProblemInformation(boolean value) {
             requestProblemInformation = value;
             return this;
         }
 
-        /** Appends one user property. */
+        /**
+         * Appends one user property.
+         *
+         * @since 0.1
+         */
         public Builder addUserProperty(String key, String value) {
             if (userProperties == null) {
                 userProperties = new ArrayList<>();
@@ -417,31 +547,51 @@ public final class MqttProperties {
             return this;
         }
 
-        /** Replaces all user properties with {@code properties}, in order. */
+        /**
+         * Replaces all user properties with {@code properties}, in order.
+         *
+         * @since 0.1
+         */
         public Builder userProperties(List<UserProperty> properties) {
             userProperties = new ArrayList<>(properties);
             return this;
         }
 
-        /** Sets the Payload Format Indicator ({@link PayloadFormat#UNSPECIFIED} in a modifier clears it). */
+        /**
+         * Sets the Payload Format Indicator ({@link PayloadFormat#UNSPECIFIED} in a modifier clears it).
+         *
+         * @since 0.1
+         */
         public Builder payloadFormat(PayloadFormat format) {
             payloadFormat = Objects.requireNonNull(format, "payloadFormat");
             return this;
         }
 
-        /** Sets the Message Expiry Interval, 0..4294967295 seconds. */
+        /**
+         * Sets the Message Expiry Interval, 0..4294967295 seconds.
+         *
+         * @since 0.1
+         */
         public Builder messageExpiryInterval(long seconds) {
             messageExpiryInterval = u32(PropertyKey.MESSAGE_EXPIRY_INTERVAL, seconds);
             return this;
         }
 
-        /** Sets the Content Type. */
+        /**
+         * Sets the Content Type.
+         *
+         * @since 0.1
+         */
         public Builder contentType(String value) {
             contentType = Objects.requireNonNull(value, "contentType");
             return this;
         }
 
-        /** Sets the Response Topic; it must be a valid topic name (no wildcards). */
+        /**
+         * Sets the Response Topic; it must be a valid topic name (no wildcards).
+         *
+         * @since 0.1
+         */
         public Builder responseTopic(String topic) {
             if (!Topics.isValidName(topic)) {
                 throw bad(PropertyKey.RESPONSE_TOPIC, topic, "must be a topic name without wildcards");
@@ -450,19 +600,31 @@ public final class MqttProperties {
             return this;
         }
 
-        /** Sets the Correlation Data. */
+        /**
+         * Sets the Correlation Data.
+         *
+         * @since 0.1
+         */
         public Builder correlationData(Bytes data) {
             correlationData = Objects.requireNonNull(data, "correlationData");
             return this;
         }
 
-        /** Sets the Topic Alias, 1..65535. */
+        /**
+         * Sets the Topic Alias, 1..65535.
+         *
+         * @since 0.1
+         */
         public Builder topicAlias(int alias) {
             topicAlias = range(PropertyKey.TOPIC_ALIAS, alias, 1, 65_535);
             return this;
         }
 
-        /** Appends a Subscription Identifier, 1..268435455. */
+        /**
+         * Appends a Subscription Identifier, 1..268435455.
+         *
+         * @since 0.1
+         */
         public Builder addSubscriptionIdentifier(int id) {
             range(PropertyKey.SUBSCRIPTION_IDENTIFIER, id, 1, MAX_VARINT);
             if (subscriptionIdentifiers == null) {
@@ -472,25 +634,41 @@ public final class MqttProperties {
             return this;
         }
 
-        /** Sets the Authentication Method. */
+        /**
+         * Sets the Authentication Method.
+         *
+         * @since 0.1
+         */
         public Builder authenticationMethod(String method) {
             authenticationMethod = Objects.requireNonNull(method, "authenticationMethod");
             return this;
         }
 
-        /** Sets the Authentication Data. */
+        /**
+         * Sets the Authentication Data.
+         *
+         * @since 0.1
+         */
         public Builder authenticationData(Bytes data) {
             authenticationData = Objects.requireNonNull(data, "authenticationData");
             return this;
         }
 
-        /** Sets the Will Delay Interval, 0..4294967295 seconds. */
+        /**
+         * Sets the Will Delay Interval, 0..4294967295 seconds.
+         *
+         * @since 0.1
+         */
         public Builder willDelayInterval(long seconds) {
             willDelayInterval = u32(PropertyKey.WILL_DELAY_INTERVAL, seconds);
             return this;
         }
 
-        /** Returns the immutable properties. */
+        /**
+         * Returns the immutable properties.
+         *
+         * @since 0.1
+         */
         public MqttProperties build() {
             return new MqttProperties(this);
         }

@@ -5,6 +5,7 @@ package io.polyhook.spi;
  * for it. Calls for one client come one at a time and in order, on a virtual thread.
  *
  * @param <C> the context type
+ * @since 0.1
  */
 @FunctionalInterface
 public interface NotificationHandler<C extends HookContext> {
@@ -14,6 +15,7 @@ public interface NotificationHandler<C extends HookContext> {
      *
      * @param context what happened, immutable
      * @throws Exception to signal a failure, which is isolated and logged
+     * @since 0.1
      */
     void handle(C context) throws Exception;
 }

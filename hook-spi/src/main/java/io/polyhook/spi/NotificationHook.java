@@ -5,6 +5,7 @@ package io.polyhook.spi;
  * never waits for them: the client goes on while they run.
  *
  * @param <C> the context type
+ * @since 0.1
  */
 public final class NotificationHook<C extends HookContext> implements Hook<C> {
 

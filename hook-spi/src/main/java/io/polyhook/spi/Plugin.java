@@ -6,10 +6,16 @@ package io.polyhook.spi;
  * {@link #start(PluginContext)} once before it accepts clients, and {@link #stop()} once when it
  * shuts down. A plugin whose {@code start} throws is not started; the broker logs why and stops
  * its own start, so a misconfigured security plugin never leaves the broker open.
+ *
+ * @since 0.1
  */
 public interface Plugin {
 
-    /** The plugin's name, used in logs, metrics and the config file; the simple class name by default. */
+    /**
+     * The plugin's name, used in logs, metrics and the config file; the simple class name by default.
+     *
+     * @since 0.1
+     */
     default String name() {
         return getClass().getSimpleName();
     }
@@ -26,7 +32,11 @@ public interface Plugin {
         return v == null ? "unknown" : v;
     }
 
-    /** The default priority of this plugin's handlers: higher runs first. 0 by default. */
+    /**
+     * The default priority of this plugin's handlers: higher runs first. 0 by default.
+     *
+     * @since 0.1
+     */
     default int priority() {
         return 0;
     }
@@ -36,6 +46,7 @@ public interface Plugin {
      *
      * @param context the registrar and the plugin's settings
      * @throws Exception if the plugin cannot start
+     * @since 0.1
      */
     void start(PluginContext context) throws Exception;
 
@@ -43,6 +54,7 @@ public interface Plugin {
      * Stops the plugin and releases its resources. Its handlers are already removed.
      *
      * @throws Exception if something could not be released; logged, the shutdown goes on
+     * @since 0.1
      */
     default void stop() throws Exception {
     }

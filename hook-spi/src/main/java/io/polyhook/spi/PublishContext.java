@@ -20,12 +20,17 @@ import java.util.Optional;
  * @param payload         the payload, read-only
  * @param retain          the retain flag
  * @param properties      the PUBLISH properties (MQTT 5), {@link MqttProperties#EMPTY} otherwise
+ * @since 0.1
  */
 public record PublishContext(MqttVersion protocolVersion, String mountpoint, String clientId,
                              Optional<String> username, String topic, int qos, Bytes payload, boolean retain,
                              MqttProperties properties) implements HookContext {
 
-    /** Checks every field is present and the QoS in range. */
+    /**
+     * Checks every field is present and the QoS in range.
+     *
+     * @since 0.1
+     */
     public PublishContext {
         Objects.requireNonNull(protocolVersion, "protocolVersion");
         Objects.requireNonNull(mountpoint, "mountpoint");

@@ -10,10 +10,16 @@ import java.util.Set;
  * Changes to an incoming message, returned by {@code auth_on_publish[_m5]}: topic, payload,
  * QoS, retain flag, target mountpoint, a pause for the publisher, and (MQTT 5) properties that
  * are {@linkplain MqttProperties#merge(MqttProperties) merged} into the message's.
+ *
+ * @since 0.1
  */
 public final class PublishModifiers implements Modifiers {
 
-    /** The properties a publish modifier may set. */
+    /**
+     * The properties a publish modifier may set.
+     *
+     * @since 0.1
+     */
     public static final Set<PropertyKey> ALLOWED_PROPERTIES = Set.of(PropertyKey.USER_PROPERTY,
             PropertyKey.MESSAGE_EXPIRY_INTERVAL, PropertyKey.CONTENT_TYPE, PropertyKey.PAYLOAD_FORMAT_INDICATOR,
             PropertyKey.RESPONSE_TOPIC, PropertyKey.CORRELATION_DATA, PropertyKey.WILL_DELAY_INTERVAL);
@@ -36,42 +42,74 @@ public final class PublishModifiers implements Modifiers {
         properties = b.properties;
     }
 
-    /** Returns a new builder. */
+    /**
+     * Returns a new builder.
+     *
+     * @since 0.1
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The new topic name. */
+    /**
+     * The new topic name.
+     *
+     * @since 0.1
+     */
     public Optional<String> topic() {
         return Optional.ofNullable(topic);
     }
 
-    /** The new payload. */
+    /**
+     * The new payload.
+     *
+     * @since 0.1
+     */
     public Optional<Bytes> payload() {
         return Optional.ofNullable(payload);
     }
 
-    /** The new QoS. */
+    /**
+     * The new QoS.
+     *
+     * @since 0.1
+     */
     public OptionalInt qos() {
         return qos == null ? OptionalInt.empty() : OptionalInt.of(qos);
     }
 
-    /** The new retain flag. */
+    /**
+     * The new retain flag.
+     *
+     * @since 0.1
+     */
     public Optional<Boolean> retain() {
         return Optional.ofNullable(retain);
     }
 
-    /** Publish into this mountpoint instead of the publisher's. */
+    /**
+     * Publish into this mountpoint instead of the publisher's.
+     *
+     * @since 0.1
+     */
     public Optional<String> mountpoint() {
         return Optional.ofNullable(mountpoint);
     }
 
-    /** Pause reading from the publisher for this long before its next packet. */
+    /**
+     * Pause reading from the publisher for this long before its next packet.
+     *
+     * @since 0.1
+     */
     public Optional<Duration> throttle() {
         return Optional.ofNullable(throttle);
     }
 
-    /** Properties to merge into the message's (MQTT 5 only). */
+    /**
+     * Properties to merge into the message's (MQTT 5 only).
+     *
+     * @since 0.1
+     */
     public Optional<MqttProperties> properties() {
         return Optional.ofNullable(properties);
     }
@@ -95,7 +133,11 @@ public final class PublishModifiers implements Modifiers {
                 + ", mountpoint=" + mountpoint + ", throttle=" + throttle + ", properties=" + properties + "}";
     }
 
-    /** Builds {@link PublishModifiers}; at least one modifier must be set. Not thread-safe. */
+    /**
+     * Builds {@link PublishModifiers}; at least one modifier must be set. Not thread-safe.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private String topic;
         private Bytes payload;
@@ -108,7 +150,11 @@ public final class PublishModifiers implements Modifiers {
         private Builder() {
         }
 
-        /** Sets the topic; it must be a valid topic name (no wildcards). */
+        /**
+         * Sets the topic; it must be a valid topic name (no wildcards).
+         *
+         * @since 0.1
+         */
         public Builder topic(String name) {
             if (!Topics.isValidName(name)) {
                 throw new InvalidModifierException("topic", name, "must be a topic name without wildcards");
@@ -117,13 +163,21 @@ public final class PublishModifiers implements Modifiers {
             return this;
         }
 
-        /** Sets the payload. */
+        /**
+         * Sets the payload.
+         *
+         * @since 0.1
+         */
         public Builder payload(Bytes bytes) {
             payload = Objects.requireNonNull(bytes, "payload");
             return this;
         }
 
-        /** Sets the QoS, 0..2. */
+        /**
+         * Sets the QoS, 0..2.
+         *
+         * @since 0.1
+         */
         public Builder qos(int value) {
             if (value < 0 || value > 2) {
                 throw new InvalidModifierException("qos", value, "must be 0, 1 or 2");
@@ -132,19 +186,31 @@ public final class PublishModifiers implements Modifiers {
             return this;
         }
 
-        /** Sets the retain flag. */
+        /**
+         * Sets the retain flag.
+         *
+         * @since 0.1
+         */
         public Builder retain(boolean value) {
             retain = value;
             return this;
         }
 
-        /** Publishes into another mountpoint. */
+        /**
+         * Publishes into another mountpoint.
+         *
+         * @since 0.1
+         */
         public Builder mountpoint(String value) {
             mountpoint = Objects.requireNonNull(value, "mountpoint");
             return this;
         }
 
-        /** Pauses the publisher; must not be negative. */
+        /**
+         * Pauses the publisher; must not be negative.
+         *
+         * @since 0.1
+         */
         public Builder throttle(Duration pause) {
             if (pause.isNegative()) {
                 throw new InvalidModifierException("throttle", pause.toMillis(), "must not be negative");
@@ -153,13 +219,21 @@ public final class PublishModifiers implements Modifiers {
             return this;
         }
 
-        /** Sets properties to merge; only those in {@link #ALLOWED_PROPERTIES}. */
+        /**
+         * Sets properties to merge; only those in {@link #ALLOWED_PROPERTIES}.
+         *
+         * @since 0.1
+         */
         public Builder properties(MqttProperties props) {
             properties = Objects.requireNonNull(props, "properties").requireOnly(ALLOWED_PROPERTIES, "auth_on_publish_m5");
             return this;
         }
 
-        /** Returns the modifiers; throws if none was set (accept with {@link Verdict#ok()} instead). */
+        /**
+         * Returns the modifiers; throws if none was set (accept with {@link Verdict#ok()} instead).
+         *
+         * @since 0.1
+         */
         public PublishModifiers build() {
             if (topic == null && payload == null && qos == null && retain == null && mountpoint == null
                     && throttle == null && properties == null) {

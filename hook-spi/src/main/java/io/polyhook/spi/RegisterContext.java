@@ -16,13 +16,18 @@ import java.util.Optional;
  * @param cleanStart        MQTT 3 clean session / MQTT 5 clean start
  * @param properties        the CONNECT properties (MQTT 5), {@link MqttProperties#EMPTY} otherwise
  * @param clientCertificate the DER-encoded client certificate on a TLS listener with client auth
+ * @since 0.1
  */
 public record RegisterContext(MqttVersion protocolVersion, Peer peer, Listener listener, String mountpoint,
                               String clientId, Optional<String> username, Optional<Bytes> password,
                               boolean cleanStart, MqttProperties properties, Optional<Bytes> clientCertificate)
         implements HookContext {
 
-    /** Checks every field is present (optional ones as {@link Optional}). */
+    /**
+     * Checks every field is present (optional ones as {@link Optional}).
+     *
+     * @since 0.1
+     */
     public RegisterContext {
         Objects.requireNonNull(protocolVersion, "protocolVersion");
         Objects.requireNonNull(peer, "peer");
@@ -35,12 +40,20 @@ public record RegisterContext(MqttVersion protocolVersion, Peer peer, Listener l
         Objects.requireNonNull(clientCertificate, "clientCertificate");
     }
 
-    /** The password decoded as UTF-8, the way most authentication schemes compare it. */
+    /**
+     * The password decoded as UTF-8, the way most authentication schemes compare it.
+     *
+     * @since 0.1
+     */
     public Optional<String> passwordAsString() {
         return password.map(Bytes::toUtf8String);
     }
 
-    /** Everything but the password, which shows as {@code <redacted>} when present. */
+    /**
+     * Everything but the password, which shows as {@code <redacted>} when present.
+     *
+     * @since 0.1
+     */
     @Override
     public String toString() {
         return "RegisterContext[protocolVersion=" + protocolVersion + ", peer=" + peer + ", listener=" + listener

@@ -1,14 +1,34 @@
 package io.polyhook.spi;
 
-/** How messages for a shared subscription group are spread (vmq_diversity's policy names). */
+/**
+ * How messages for a shared subscription group are spread (vmq_diversity's policy names).
+ *
+ * @since 0.1
+ */
 public enum SharedSubscriptionPolicy {
-    /** Prefer group members on this node. */
+    /**
+     * Prefer group members on this node.
+     *
+     * @since 0.1
+     */
     PREFER_LOCAL("prefer_local"),
-    /** Only group members on this node. */
+    /**
+     * Only group members on this node.
+     *
+     * @since 0.1
+     */
     LOCAL_ONLY("local_only"),
-    /** Any member, at random. */
+    /**
+     * Any member, at random.
+     *
+     * @since 0.1
+     */
     RANDOM("random"),
-    /** Prefer online members, then local ones. */
+    /**
+     * Prefer online members, then local ones.
+     *
+     * @since 0.1
+     */
     PREFER_ONLINE_BEFORE_LOCAL("prefer_online_before_local");
 
     private final String scriptName;
@@ -17,12 +37,20 @@ public enum SharedSubscriptionPolicy {
         this.scriptName = scriptName;
     }
 
-    /** The name scripts use. */
+    /**
+     * The name scripts use.
+     *
+     * @since 0.1
+     */
     public String scriptName() {
         return scriptName;
     }
 
-    /** Returns the policy with that script name; throws naming the value otherwise. */
+    /**
+     * Returns the policy with that script name; throws naming the value otherwise.
+     *
+     * @since 0.1
+     */
     public static SharedSubscriptionPolicy ofScriptName(String name) {
         for (SharedSubscriptionPolicy p : values()) {
             if (p.scriptName.equals(name)) {

@@ -15,12 +15,17 @@ import java.util.Optional;
  * @param username        the user name, if any
  * @param topics          the filters in packet order with their requested QoS and options
  * @param properties      the SUBSCRIBE properties (MQTT 5), {@link MqttProperties#EMPTY} otherwise
+ * @since 0.1
  */
 public record SubscribeContext(MqttVersion protocolVersion, String mountpoint, String clientId,
                                Optional<String> username, List<TopicSubscription> topics,
                                MqttProperties properties) implements HookContext {
 
-    /** Checks every field is present; copies the topic list. */
+    /**
+     * Checks every field is present; copies the topic list.
+     *
+     * @since 0.1
+     */
     public SubscribeContext {
         Objects.requireNonNull(protocolVersion, "protocolVersion");
         Objects.requireNonNull(mountpoint, "mountpoint");

@@ -8,9 +8,14 @@ import java.util.Objects;
  *
  * @param mountpoint the mountpoint, {@code ""} for the default one
  * @param clientId   the MQTT client identifier
+ * @since 0.1
  */
 public record SubscriberId(String mountpoint, String clientId) {
-    /** Checks both parts are present. */
+    /**
+     * Checks both parts are present.
+     *
+     * @since 0.1
+     */
     public SubscriberId {
         Objects.requireNonNull(mountpoint, "mountpoint");
         Objects.requireNonNull(clientId, "clientId");

@@ -11,15 +11,24 @@ import java.util.OptionalInt;
  * @param retainHandling         when retained messages are sent on subscribe
  * @param subscriptionIdentifier the subscription identifier of the SUBSCRIBE, if any
  *                               ({@code sub_id}, 1..268435455)
+ * @since 0.1
  */
 public record SubscriptionOptions(boolean retainAsPublished, boolean noLocal, RetainHandling retainHandling,
                                   OptionalInt subscriptionIdentifier) {
 
-    /** MQTT 3 behaviour: no rap, no no-local, retained messages sent, no identifier. */
+    /**
+     * MQTT 3 behaviour: no rap, no no-local, retained messages sent, no identifier.
+     *
+     * @since 0.1
+     */
     public static final SubscriptionOptions DEFAULT =
             new SubscriptionOptions(false, false, RetainHandling.SEND_RETAIN, OptionalInt.empty());
 
-    /** Checks retain handling is present and the identifier in range. */
+    /**
+     * Checks retain handling is present and the identifier in range.
+     *
+     * @since 0.1
+     */
     public SubscriptionOptions {
         Objects.requireNonNull(retainHandling, "retainHandling");
         Objects.requireNonNull(subscriptionIdentifier, "subscriptionIdentifier");

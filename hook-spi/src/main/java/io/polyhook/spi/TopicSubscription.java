@@ -11,13 +11,22 @@ import java.util.Objects;
  * @param filter  the topic filter, valid per {@link Topics#isValidFilter(String)}
  * @param qos     0, 1, 2, or {@link #REJECTED}
  * @param options the MQTT 5 options ({@link SubscriptionOptions#DEFAULT} for MQTT 3)
+ * @since 0.1
  */
 public record TopicSubscription(String filter, int qos, SubscriptionOptions options) {
 
-    /** The QoS value that rejects one filter of a subscription (SUBACK failure 0x80). */
+    /**
+     * The QoS value that rejects one filter of a subscription (SUBACK failure 0x80).
+     *
+     * @since 0.1
+     */
     public static final int REJECTED = 0x80;
 
-    /** Checks the filter is a valid filter and the QoS one of 0, 1, 2 or 128. */
+    /**
+     * Checks the filter is a valid filter and the QoS one of 0, 1, 2 or 128.
+     *
+     * @since 0.1
+     */
     public TopicSubscription {
         Objects.requireNonNull(options, "options");
         if (!Topics.isValidFilter(filter)) {
@@ -28,17 +37,29 @@ public record TopicSubscription(String filter, int qos, SubscriptionOptions opti
         }
     }
 
-    /** A subscription with MQTT 3 default options. */
+    /**
+     * A subscription with MQTT 3 default options.
+     *
+     * @since 0.1
+     */
     public static TopicSubscription of(String filter, int qos) {
         return new TopicSubscription(filter, qos, SubscriptionOptions.DEFAULT);
     }
 
-    /** A rewrite entry that refuses {@code filter}. */
+    /**
+     * A rewrite entry that refuses {@code filter}.
+     *
+     * @since 0.1
+     */
     public static TopicSubscription rejected(String filter) {
         return new TopicSubscription(filter, REJECTED, SubscriptionOptions.DEFAULT);
     }
 
-    /** Whether this entry refuses its filter (QoS 128). */
+    /**
+     * Whether this entry refuses its filter (QoS 128).
+     *
+     * @since 0.1
+     */
     public boolean isRejected() {
         return qos == REJECTED;
     }

@@ -5,10 +5,16 @@ import java.nio.charset.StandardCharsets;
 /**
  * Rules for MQTT topic names and topic filters (MQTT 3.1.1 §4.7, MQTT 5 §4.7), shared by the
  * broker, the engines and modifier validation so that one definition applies everywhere.
+ *
+ * @since 0.1
  */
 public final class Topics {
 
-    /** The longest topic in UTF-8 bytes that fits an MQTT string. */
+    /**
+     * The longest topic in UTF-8 bytes that fits an MQTT string.
+     *
+     * @since 0.1
+     */
     public static final int MAX_LENGTH = 65_535;
 
     private Topics() {
@@ -17,6 +23,8 @@ public final class Topics {
     /**
      * Whether {@code topic} may be published to: at least one character, no {@code +} or
      * {@code #}, no U+0000, at most {@link #MAX_LENGTH} UTF-8 bytes.
+     *
+     * @since 0.1
      */
     public static boolean isValidName(String topic) {
         if (topic == null || topic.isEmpty() || !fits(topic)) {
@@ -35,6 +43,8 @@ public final class Topics {
      * Whether {@code filter} may be subscribed to: at least one character, {@code +} only as a
      * whole level, {@code #} only as the whole last level, no U+0000, at most
      * {@link #MAX_LENGTH} UTF-8 bytes.
+     *
+     * @since 0.1
      */
     public static boolean isValidFilter(String filter) {
         if (filter == null || filter.isEmpty() || !fits(filter)) {

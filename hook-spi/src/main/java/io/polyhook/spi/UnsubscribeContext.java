@@ -13,12 +13,17 @@ import java.util.Optional;
  * @param username        the user name, if any
  * @param topics          the topic filters in packet order
  * @param properties      the UNSUBSCRIBE properties (MQTT 5), {@link MqttProperties#EMPTY} otherwise
+ * @since 0.1
  */
 public record UnsubscribeContext(MqttVersion protocolVersion, String mountpoint, String clientId,
                                  Optional<String> username, List<String> topics, MqttProperties properties)
         implements HookContext {
 
-    /** Checks every field is present; copies the topic list. */
+    /**
+     * Checks every field is present; copies the topic list.
+     *
+     * @since 0.1
+     */
     public UnsubscribeContext {
         Objects.requireNonNull(protocolVersion, "protocolVersion");
         Objects.requireNonNull(mountpoint, "mountpoint");

@@ -7,10 +7,15 @@ import java.util.List;
  * instead of the requested ones.
  *
  * @param topics the topic filters to unsubscribe, in order
+ * @since 0.1
  */
 public record UnsubscribeModifiers(List<String> topics) implements Modifiers {
 
-    /** Copies the list and checks each entry is a valid topic filter. */
+    /**
+     * Copies the list and checks each entry is a valid topic filter.
+     *
+     * @since 0.1
+     */
     public UnsubscribeModifiers {
         topics = List.copyOf(topics);
         for (String t : topics) {
@@ -20,7 +25,11 @@ public record UnsubscribeModifiers(List<String> topics) implements Modifiers {
         }
     }
 
-    /** A rewrite to the given filters. */
+    /**
+     * A rewrite to the given filters.
+     *
+     * @since 0.1
+     */
     public static UnsubscribeModifiers of(String... topics) {
         return new UnsubscribeModifiers(List.of(topics));
     }

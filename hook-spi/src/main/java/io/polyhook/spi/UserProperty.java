@@ -7,9 +7,14 @@ import java.util.Objects;
  *
  * @param key   the property name
  * @param value the property value
+ * @since 0.1
  */
 public record UserProperty(String key, String value) {
-    /** Checks both parts are present. */
+    /**
+     * Checks both parts are present.
+     *
+     * @since 0.1
+     */
     public UserProperty {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");

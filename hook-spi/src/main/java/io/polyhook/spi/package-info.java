@@ -31,5 +31,7 @@
  * same hooks are available to Lua and JavaScript scripts with the same meaning. This package
  * depends on nothing but the JDK, and every type in it is immutable and thread-safe unless its
  * documentation says otherwise.
+ *
+ * @since 0.1
  */
 package io.polyhook.spi;
