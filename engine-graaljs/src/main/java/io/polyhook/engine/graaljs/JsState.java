@@ -279,7 +279,7 @@ final class JsState {
             slot.begin(context);
         }
         try {
-            Value returned = invokers.call(hook.id(), f, restore, arguments);
+            Value returned = invokers.call(HookIndex.of(hook), f, restore, arguments);
             if (returned.isProxyObject() && returned.asProxyObject() instanceof Denial d) {
                 return HookResults.values(Boolean.FALSE, d.more());
             }
