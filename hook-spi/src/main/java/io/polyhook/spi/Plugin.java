@@ -2,7 +2,8 @@ package io.polyhook.spi;
 
 /**
  * A Java broker plugin. The broker finds implementations with {@link java.util.ServiceLoader}
- * (list the class in {@code META-INF/services/io.polyhook.spi.Plugin}), calls
+ * (list the class in {@code META-INF/services/io.polyhook.spi.Plugin}) in each jar or folder of
+ * its plugins folder, each with a class loader of its own, and on its class path; it calls
  * {@link #start(PluginContext)} once before it accepts clients, and {@link #stop()} once when it
  * shuts down. A plugin whose {@code start} throws is not started; the broker logs why and stops
  * its own start, so a misconfigured security plugin never leaves the broker open.

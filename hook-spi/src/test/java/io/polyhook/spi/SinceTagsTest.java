@@ -74,7 +74,8 @@ class SinceTagsTest {
                     boolean api = member.getModifiers().contains(Modifier.PUBLIC)
                             || member.getModifiers().contains(Modifier.PROTECTED)
                             || (type.getKind().isInterface() && !member.getModifiers().contains(Modifier.PRIVATE));
-                    if (!api || elements.getOrigin(member) != Elements.Origin.EXPLICIT
+                    // Members the compiler made (record accessors, equals, values, ...) have no source tree.
+                    if (!api || trees.getPath(member) == null || elements.getOrigin(member) != Elements.Origin.EXPLICIT
                             || member.getKind() == ElementKind.RECORD_COMPONENT || member.getKind().isClass()
                             || member.getKind().isInterface() || member.getAnnotation(Override.class) != null) {
                         continue; // nested types are checked as types
