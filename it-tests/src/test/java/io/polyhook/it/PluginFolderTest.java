@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PluginFolderTest {
 
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
-    private static final Pattern MQTT_PORT = Pattern.compile("listening for MQTT on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern MQTT_PORT = Pattern.compile("(?:listening for MQTT on |mqtt://)127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern ADMIN_PORT = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)");
 
     @TempDir
