@@ -160,10 +160,12 @@ class PluginFolderTest {
 
         Mqtt5PubAckException notJson = (Mqtt5PubAckException) catchPublish(client, "json/temp", "{not json");
         assertThat(notJson.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5PubAckReasonCode.PAYLOAD_FORMAT_INVALID);
+        assertThat(notJson.getMqttMessage().getReasonString()).map(Object::toString).contains("payload is not JSON");
         client.publishWith().topic("json/temp").qos(MqttQos.AT_LEAST_ONCE).payload("{\"celsius\": 21.5}".getBytes(StandardCharsets.UTF_8)).send();
 
         Mqtt5PubAckException blank = (Mqtt5PubAckException) catchPublish(client, "text/note", "   ");
         assertThat(blank.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5PubAckReasonCode.PAYLOAD_FORMAT_INVALID);
+        assertThat(blank.getMqttMessage().getReasonString()).map(Object::toString).contains("blank text");
         client.publishWith().topic("text/note").qos(MqttQos.AT_LEAST_ONCE).payload("hello".getBytes(StandardCharsets.UTF_8)).send();
 
         // Each ran with its own library: the plugin's jackson-core is not the broker's 2.23.
