@@ -34,6 +34,7 @@ class ArchiveConfigFileTest {
         // Paths are the install folder's, whatever the working folder.
         Path install = FILE.toAbsolutePath().normalize().getParent().getParent();
         assertThat(c.scripts().dir()).isEqualTo(install.resolve("scripts").toString());
+        assertThat(c.pluginsDir()).isEqualTo(install.resolve("plugins"));
         assertThat(c.logging().config()).contains(install.resolve("conf").resolve("logback.xml").toString());
         assertThat(install.resolve("conf").resolve("logback.xml")).isRegularFile();
     }
