@@ -57,7 +57,7 @@ class PublishedApiTest {
                 for (String provider : modules(ROOT.resolve("providers"))) {
                     published.add(artifactId(ROOT.resolve("providers").resolve(provider)));
                 }
-            } else if (!module.startsWith("examples/") && !List.of("it-tests", "benchmarks", "polyhook-bom").contains(module)) {
+            } else if (!module.startsWith("examples/") && !List.of("it-tests", "benchmarks", "polyhook-bom", "distribution").contains(module)) {
                 published.add(artifactId(ROOT.resolve(module)));
             }
         }
