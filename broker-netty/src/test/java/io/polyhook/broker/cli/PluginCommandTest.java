@@ -51,7 +51,7 @@ class PluginCommandTest {
 
     private void start(Plugin... plugins) {
         PolyhookBroker.Builder b = PolyhookBroker.builder().discoverPlugins(false).adminAddress("127.0.0.1", 0)
-                .config(BrokerConfig.defaults()
+                .config(BrokerConfig.defaults().withPersistence(io.polyhook.broker.config.PersistenceSettings.DISABLED)
                         .withListeners(List.of(ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 0)))
                         .withScripts(new ScriptsConfig(dir.toString(), List.of(), 1, Duration.ofSeconds(5))));
         for (Plugin p : plugins) {

@@ -32,7 +32,7 @@ class BrokerPluginsTest {
     }
 
     private BrokerConfig config(Map<String, Object> plugins) {
-        return BrokerConfig.defaults()
+        return BrokerConfig.defaults().withPersistence(io.polyhook.broker.config.PersistenceSettings.DISABLED)
                 .withListeners(List.of(ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 0)))
                 .withScripts(new ScriptsConfig(dir.toString(), List.of(), 1, Duration.ofSeconds(5)))
                 .withPlugins(plugins);
