@@ -5,10 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -124,6 +130,17 @@ public class DocTest {
         }
         System.out.println("== " + file);
         List<Path> written = new ArrayList<>();
+        // What a doc's blocks put into the folders a broker run from the root uses (a plugin copied
+        // into plugins/, a store in data/) must not change the blocks of the next doc.
+        Map<Path, Set<Path>> before = new HashMap<>();
+        Set<Path> existed = new HashSet<>();
+        for (String folder : BROKER_FOLDERS) {
+            Path f = ROOT.resolve(folder);
+            before.put(f, entries(f));
+            if (Files.isDirectory(f)) {
+                existed.add(f);
+            }
+        }
         Process broker = null;
         Process started = null;
         try {
@@ -177,6 +194,39 @@ public class DocTest {
             }
             for (Path p : written) {
                 Files.deleteIfExists(p);
+            }
+            for (Map.Entry<Path, Set<Path>> e : before.entrySet()) {
+                for (Path p : entries(e.getKey())) {
+                    if (!e.getValue().contains(p)) {
+                        deleteTree(p);
+                    }
+                }
+                if (!existed.contains(e.getKey()) && Files.isDirectory(e.getKey())) {
+                    try (Stream<Path> left = Files.list(e.getKey())) {
+                        if (left.findAny().isEmpty()) {
+                            Files.delete(e.getKey());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static final List<String> BROKER_FOLDERS = List.of("plugins", "data", "log");
+
+    private static Set<Path> entries(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return Set.of();
+        }
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.collect(Collectors.toSet());
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
             }
         }
     }
