@@ -5,6 +5,9 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Stage;
 import io.polyhook.broker.admin.AdminServer;
+import io.polyhook.broker.cluster.Cluster;
+import io.polyhook.broker.cluster.ClusterFactory;
+import io.polyhook.broker.clusterbridge.ClusterBridge;
 import io.polyhook.broker.config.BrokerConfig;
 import io.polyhook.broker.config.ConfigModule;
 import io.polyhook.broker.config.OnLoadError;
@@ -13,6 +16,7 @@ import io.polyhook.broker.hooks.HookModule;
 import io.polyhook.broker.hooks.ScriptModule;
 import io.polyhook.broker.metrics.BrokerMetrics;
 import io.polyhook.broker.routing.RetainedStore;
+import io.polyhook.broker.routing.Router;
 import io.polyhook.broker.routing.RoutingModule;
 import io.polyhook.broker.routing.SubscriptionTree;
 import io.polyhook.broker.session.SessionModule;
@@ -69,6 +73,7 @@ public final class PolyhookBroker implements AutoCloseable {
     private final Registration authCacheHooks;
     private final OpenedStore store;
     private AdminServer admin; // null without admin.address
+    private ClusterBridge cluster;
     private boolean closed;
 
     private PolyhookBroker(Injector injector, BrokerPlugins plugins, PluginDirectory pluginDirectory,
@@ -136,6 +141,11 @@ public final class PolyhookBroker implements AutoCloseable {
         return injector.getInstance(RetainedStore.class).size(mountpoint);
     }
 
+    /** The cluster this broker is a node of ({@code cluster.enabled: false}: a single node). */
+    public Cluster cluster() {
+        return cluster.cluster();
+    }
+
     /** The bytes that every session's queue holds now, against {@code broker.max_total_queued_bytes}. */
     public long queuedBytes() {
         return injector.getInstance(SessionRegistry.class).queuedBytes().used();
@@ -157,6 +167,8 @@ public final class PolyhookBroker implements AutoCloseable {
         transport.closeServers();
         sessions.disconnectAll();
         transport.awaitConnectionsClosed(3_000);
+        // A clean leave: the persistent sessions go to the other nodes before this one leaves.
+        cluster.leave(10_000);
         injector.getInstance(ScriptManager.class).close();
         authCacheHooks.close();
         plugins.close();
@@ -181,6 +193,7 @@ public final class PolyhookBroker implements AutoCloseable {
         private int adminPort;
         private FatalErrorHandler fatalErrors = FatalErrorHandler.haltProcess();
         private io.polyhook.broker.store.BrokerStore store;
+        private ClusterFactory clusterFactory;
 
         private Builder() {
         }
@@ -251,11 +264,23 @@ public final class PolyhookBroker implements AutoCloseable {
         }
 
         /**
+         * Starts the cluster node of {@code cluster.enabled: true} with {@code factory} instead of
+         * the engine found on the class path (tests pass their own tuning).
+         */
+        public Builder clusterFactory(ClusterFactory factory) {
+            clusterFactory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
          * Starts the plugins, then binds the listeners. A plugin that fails to start or a
          * listener that cannot bind stops the start with an exception; nothing is left running.
          */
         public PolyhookBroker start() {
             FatalErrorHandler fatal = fatalErrors;
+            // The cluster is joined first: a node that cannot join does not start at all.
+            Cluster cluster = clusterFactory != null && config.cluster().enabled()
+                    ? clusterFactory.start(config.cluster()) : ClusterFactory.forSettings(config.cluster());
             // Opened first: a store held by another broker or unreadable stops the start before anything binds.
             OpenedStore opened = OpenedStore.open(config.persistence(), store);
             PluginDirectory directory;
@@ -263,6 +288,7 @@ public final class PolyhookBroker implements AutoCloseable {
                 directory = PluginDirectory.open(config.pluginsDir(), PolyhookBroker.class.getClassLoader());
             } catch (RuntimeException e) {
                 opened.close();
+                cluster.close();
                 throw e;
             }
             Injector injector;
@@ -270,15 +296,17 @@ public final class PolyhookBroker implements AutoCloseable {
                 injector = Guice.createInjector(Stage.PRODUCTION, new ConfigModule(config), new HookModule(),
                         new ScriptModule(loader, engines, directory.loaders()), new RoutingModule(), new SessionModule(),
                         new TransportModule(), binder -> binder.bind(FatalErrorHandler.class).toInstance(fatal),
-                        opened.module());
+                        opened.module(), binder -> binder.bind(Cluster.class).toInstance(cluster));
             } catch (CreationException e) {
                 opened.close();
                 directory.close();
+                cluster.close();
                 // A bad provider setting fails inside a Guice provider: say what it was, not Guice's 150 lines.
                 throw StartFailures.unwrap(e);
             } catch (RuntimeException e) {
                 opened.close();
                 directory.close();
+                cluster.close();
                 throw e;
             }
             BrokerPlugins host;
@@ -325,6 +353,8 @@ public final class PolyhookBroker implements AutoCloseable {
                 directory.close();
                 throw e;
             }
+            ClusterBridge bridge = ClusterBridge.connect(cluster, injector.getInstance(Router.class),
+                    injector.getInstance(SessionRegistry.class), injector.getInstance(AuthCache.class));
             List<BoundListener> bound;
             try {
                 io.polyhook.broker.session.DurableRecovery.run(injector.getInstance(SessionRegistry.class),
@@ -338,6 +368,7 @@ public final class PolyhookBroker implements AutoCloseable {
                 throw e;
             }
             PolyhookBroker broker = new PolyhookBroker(injector, host, directory, bound, authCacheHooks, opened);
+            broker.cluster = bridge;
             String adminAt = config.adminHost().orElse(adminHost);
             if (adminAt != null) {
                 try {
@@ -352,6 +383,7 @@ public final class PolyhookBroker implements AutoCloseable {
         }
 
         private static void shutdown(Injector injector) {
+            injector.getInstance(Cluster.class).close();
             injector.getInstance(ScriptManager.class).close();
             injector.getInstance(ProviderCatalog.class).close();
             injector.getInstance(HookDispatcher.class).close();

@@ -3,7 +3,7 @@ package io.polyhook.cluster.infinispan;
 import io.polyhook.broker.cluster.Cluster;
 import io.polyhook.broker.cluster.ClusterCommands;
 import io.polyhook.broker.cluster.ClusterRetained;
-import io.polyhook.broker.cluster.ClusterSettings;
+import io.polyhook.broker.config.ClusterSettings;
 import io.polyhook.broker.cluster.ClusterTables;
 import io.polyhook.broker.cluster.DataPlane;
 import io.polyhook.broker.cluster.Membership;

@@ -1,6 +1,6 @@
 package io.polyhook.cluster.infinispan;
 
-import io.polyhook.broker.cluster.ClusterSettings;
+import io.polyhook.broker.config.ClusterSettings;
 import io.polyhook.broker.cluster.ClusterView;
 import io.polyhook.broker.cluster.NetsplitState;
 

@@ -1,5 +1,7 @@
 package io.polyhook.broker.cluster;
 
+import io.polyhook.broker.config.ClusterSettings;
+
 /**
  * The cluster this node is part of: what the broker plugs into for routing, session ownership,
  * retained messages, kv tables and commands across nodes. {@link StandaloneCluster} is the

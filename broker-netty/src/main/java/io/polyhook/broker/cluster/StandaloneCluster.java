@@ -1,5 +1,6 @@
 package io.polyhook.broker.cluster;
 
+import io.polyhook.broker.config.ClusterSettings;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.spi.Registration;
 import io.polyhook.spi.SubscriberId;

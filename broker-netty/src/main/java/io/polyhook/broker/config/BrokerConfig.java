@@ -22,13 +22,14 @@ import java.util.Optional;
  * @param adminPort the {@code admin.address} port (meaningful only with a host)
  * @param adminToken the {@code admin.token} every admin API request must carry, if set
  * @param logging   the {@code logging} section, applied by {@code polyhook run}
+ * @param cluster   the {@code cluster} section ({@link ClusterConfig}); disabled: a single node
  * @param persistence the {@code persistence} section; a relative {@code dir} of a loaded file is
  *                    already resolved against the file's folder
  */
 public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners, ScriptsConfig scripts,
                            Map<String, Object> providers, Map<String, Object> auth, Map<String, Object> plugins,
                            Optional<String> adminHost, int adminPort, Optional<AdminToken> adminToken,
-                           LoggingConfig logging, PersistenceSettings persistence) {
+                           LoggingConfig logging, PersistenceSettings persistence, ClusterSettings cluster) {
 
     /** The key of the plugins folder in the {@code plugins} section; no plugin can be named so. */
     public static final String PLUGINS_DIR = "dir";
@@ -48,14 +49,15 @@ public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners
         Objects.requireNonNull(adminToken, "adminToken");
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(persistence, "persistence");
+        Objects.requireNonNull(cluster, "cluster");
     }
 
-    /** A configuration with the default {@code logging} and {@code persistence} sections. */
+    /** A configuration with the default {@code logging}, {@code persistence} and {@code cluster} sections. */
     public BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners, ScriptsConfig scripts,
                         Map<String, Object> providers, Map<String, Object> auth, Map<String, Object> plugins,
                         Optional<String> adminHost, int adminPort, Optional<AdminToken> adminToken) {
         this(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken, LoggingConfig.DEFAULT,
-                PersistenceSettings.DEFAULT);
+                PersistenceSettings.DEFAULT, ClusterSettings.DEFAULT);
     }
 
     /**
@@ -96,37 +98,43 @@ public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners
     /** This config with other listeners. */
     public BrokerConfig withListeners(List<ListenerConfig> value) {
         return new BrokerConfig(broker, value, scripts, providers, auth, plugins, adminHost, adminPort, adminToken, logging,
-                persistence);
+                persistence, cluster);
     }
 
     /** This config with another {@code broker} section. */
     public BrokerConfig withBroker(BrokerSettings value) {
         return new BrokerConfig(value, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken, logging,
-                persistence);
+                persistence, cluster);
     }
 
     /** This config with another {@code scripts} section. */
     public BrokerConfig withScripts(ScriptsConfig value) {
         return new BrokerConfig(broker, listeners, value, providers, auth, plugins, adminHost, adminPort, adminToken, logging,
-                persistence);
+                persistence, cluster);
     }
 
     /** This config with an admin API token ({@code admin.token}). */
     public BrokerConfig withAdminToken(AdminToken value) {
         return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort,
-                Optional.of(value), logging, persistence);
+                Optional.of(value), logging, persistence, cluster);
     }
 
     /** This config with another {@code logging} section. */
     public BrokerConfig withLogging(LoggingConfig value) {
         return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken, value,
-                persistence);
+                persistence, cluster);
     }
 
     /** This config with another {@code persistence} section. */
     public BrokerConfig withPersistence(PersistenceSettings value) {
         return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken,
-                logging, value);
+                logging, value, cluster);
+    }
+
+    /** This config with another {@code cluster} section. */
+    public BrokerConfig withCluster(ClusterSettings value) {
+        return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken,
+                logging, persistence, value);
     }
 
     /** This config with another {@code plugins} section. */

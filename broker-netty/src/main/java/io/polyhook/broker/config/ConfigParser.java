@@ -34,7 +34,7 @@ final class ConfigParser {
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
     static final Set<String> TOP = Set.of("broker", "listeners", "scripts", "providers", "auth", "admin", "plugins",
-            "logging", PersistenceConfig.SECTION);
+            "logging", PersistenceConfig.SECTION, ClusterConfig.SECTION);
     static final Set<String> BROKER = Set.of("allow_anonymous", "no_match", "connect_timeout", "max_packet_size",
             "max_offline_messages", "max_online_messages", "max_inflight", "max_pending", "max_connections", "max_connections_per_ip",
             "receive_maximum", "topic_alias_maximum", "persistent_session_expiry", "sys_interval", "node_name",
@@ -127,8 +127,15 @@ final class ConfigParser {
                 adminToken = Optional.of(AdminToken.of(text(admin.get("token"), "admin.token")));
             }
         }
+        // One name per node: cluster.node_name defaults to broker.node_name, and names $SYS when only it is set.
+        ClusterSettings cluster = ClusterConfig.parse(root.get(ClusterConfig.SECTION),
+                ClusterSettings.NODE_NAME.matcher(broker.nodeName()).matches() ? broker.nodeName()
+                        : ClusterSettings.DEFAULT.nodeName());
+        if (cluster.enabled() && !root.path("broker").hasNonNull("node_name")) {
+            broker = broker.withSys(broker.sysInterval(), cluster.nodeName());
+        }
         return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken,
-                logging(root.get("logging"), base), persistence(root.get(PersistenceConfig.SECTION), base));
+                logging(root.get("logging"), base), persistence(root.get(PersistenceConfig.SECTION), base), cluster);
     }
 
     /** The {@code persistence} section, its {@code dir} against the config file's folder (as written without a file). */

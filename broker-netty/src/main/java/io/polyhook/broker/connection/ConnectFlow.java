@@ -21,6 +21,7 @@ import io.polyhook.spi.MqttVersion;
 import io.polyhook.spi.PublishModifiers;
 import io.polyhook.spi.RegisterContext;
 import io.polyhook.spi.RegisterModifiers;
+import io.polyhook.spi.SubscriberId;
 import io.polyhook.spi.Topics;
 
 import java.util.Optional;
@@ -35,6 +36,8 @@ import java.util.concurrent.TimeUnit;
  * {@link Admission} attaches the client to its session.
  */
 final class ConnectFlow {
+
+    private static final int SERVER_UNAVAILABLE = 0x88;
 
     private final Connection c;
     private final MqttConnectMessage connect;
@@ -216,7 +219,23 @@ final class ConnectFlow {
         });
     }
 
+    /** In a cluster the client id is claimed first (taking the session over from another node). */
     private void admit() {
+        var claim = c.services.sessions.cluster().claim(new SubscriberId(c.mountpoint, c.clientId), cleanStart);
+        if (claim == null) {
+            attach();
+            return;
+        }
+        c.sequencer.await(claim.handle((ok, failure) -> Optional.ofNullable(failure)), failure -> {
+            if (failure.isPresent()) {
+                refuse(Refusal.of(SERVER_UNAVAILABLE), "the cluster refused the client id: " + failure.get().getMessage());
+            } else {
+                attach();
+            }
+        });
+    }
+
+    private void attach() {
         new Admission(c, cleanStart, properties, keepAlive, keepAlive != connect.variableHeader().keepAliveTimeSeconds(),
                 assignedId).run();
     }

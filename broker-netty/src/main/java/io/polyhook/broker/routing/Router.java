@@ -30,6 +30,7 @@ public final class Router {
     private final SubscriptionTree tree;
     private final RetainedStore retained;
     private final Map<SubscriberId, DeliveryTarget> targets = new ConcurrentHashMap<>();
+    private volatile RemoteRoutes remote;
 
     /** A router over {@code tree} and {@code retained}, with the broker's shared subscription policy. */
     @Inject
@@ -74,9 +75,44 @@ public final class Router {
             retained.retain(mountpoint, message);
         }
         SubscriptionTree.Matches matches = tree.matchAll(mountpoint, message.topic());
-        if (matches.isEmpty()) {
+        deliverToSubscribers(matches, message, origin);
+        RemoteRoutes others = remote;
+        if (others != null) {
+            // After local delivery: the other nodes, and the shared groups that may span them.
+            others.publish(mountpoint, message, origin, matches.shared(), origin.sharedSubscriptionPolicy() != null
+                    ? origin.sharedSubscriptionPolicy() : settings.delivery().sharedSubscriptionPolicy());
             return;
         }
+        for (Map<SubscriberId, TopicSubscription> group : matches.shared().values()) {
+            deliverToGroup(group, message, origin);
+        }
+    }
+
+    /**
+     * Routes a message another node sent here: to this node's plain subscribers that match
+     * (when {@code subscribers}) and to one member here of each shared group in {@code groups},
+     * which the publishing node chose this node for. Never to other nodes, and the retained store
+     * is left to the cluster's own copy.
+     */
+    public void deliverFromPeer(String mountpoint, Message message, boolean subscribers, List<String> groups) {
+        SubscriptionTree.Matches matches = tree.matchAll(mountpoint, message.topic());
+        if (subscribers) {
+            deliverToSubscribers(matches, message, PublishOrigin.BROKER);
+        }
+        for (String group : groups) {
+            Map<SubscriberId, TopicSubscription> members = matches.shared().get(group);
+            if (members != null) {
+                deliverToGroup(members, message, PublishOrigin.BROKER);
+            }
+        }
+    }
+
+    /** Sets the other nodes of the cluster (null: none, a single node). */
+    public void remote(RemoteRoutes others) {
+        remote = others;
+    }
+
+    private void deliverToSubscribers(SubscriptionTree.Matches matches, Message message, PublishOrigin origin) {
         // forEach, not an entry iterator: no entry object per subscriber.
         matches.subscribers().forEach((id, sub) -> {
             DeliveryTarget target = targets.get(id);
@@ -85,18 +121,37 @@ public final class Router {
                 deliver(target, sub, matches.subscriptionIdsOf(id, sub), message, origin);
             }
         });
-        if (matches.shared().isEmpty()) {
-            return;
+    }
+
+    /**
+     * Gives {@code message} to one member of the shared group {@code group} (a random online
+     * one, else a random offline one); returns whether one took it.
+     */
+    public boolean deliverToGroup(Map<SubscriberId, TopicSubscription> group, Message message, PublishOrigin origin) {
+        Member member = pickSharedMember(group);
+        if (member == null) {
+            return false;
         }
-        SharedSubscriptionPolicy policy = origin.sharedSubscriptionPolicy() != null
-                ? origin.sharedSubscriptionPolicy() : settings.delivery().sharedSubscriptionPolicy();
-        for (Map<SubscriberId, TopicSubscription> group : matches.shared().values()) {
-            Member member = pickSharedMember(group, policy);
-            if (member != null) {
-                deliver(member.target(), member.subscription(), SubscriptionTree.Matches.idsOf(member.subscription()),
-                        message, origin);
+        deliver(member.target(), member.subscription(), SubscriptionTree.Matches.idsOf(member.subscription()),
+                message, origin);
+        return true;
+    }
+
+    /** Whether a member of {@code group} on this node is online now. */
+    public boolean hasOnlineMember(Map<SubscriberId, TopicSubscription> group) {
+        for (SubscriberId id : group.keySet()) {
+            DeliveryTarget t = targets.get(id);
+            if (t != null && t.online()) {
+                return true;
             }
         }
+        return false;
+    }
+
+    /** Whether the session {@code id} is online on this node. */
+    public boolean isOnline(SubscriberId id) {
+        DeliveryTarget t = targets.get(id);
+        return t != null && t.online();
     }
 
     /** Gives the message to {@code target} as {@code sub} gets it, with {@code ids}. */
@@ -115,14 +170,10 @@ public final class Router {
 
     /**
      * One member of a shared group for one message (MQTT 5 §4.8.2): a random online member, or,
-     * if none is online, a random offline one (whose queue keeps it).
-     *
-     * <p>{@code policy} is the publisher's shared_subscription_policy. VerneMQ's policies differ
-     * only in which cluster nodes' members they consider, and each then tries online members
-     * before offline ones; this broker is one node, every member is local, so all four policies
-     * choose as above. They are accepted so VerneMQ configurations and scripts run unchanged.
+     * if none is online, a random offline one (whose queue keeps it). Which node's members are
+     * considered at all is the shared_subscription_policy's choice ({@link RemoteRoutes}).
      */
-    private Member pickSharedMember(Map<SubscriberId, TopicSubscription> group, SharedSubscriptionPolicy policy) {
+    private Member pickSharedMember(Map<SubscriberId, TopicSubscription> group) {
         List<Member> online = new ArrayList<>(group.size());
         List<Member> offline = new ArrayList<>(0);
         group.forEach((id, sub) -> {

@@ -24,6 +24,24 @@ public final class SubscriptionTree {
 
     private final Map<String, Node> roots = new ConcurrentHashMap<>();
     private int total;
+    private volatile Listener listener;
+
+    /**
+     * Told of every subscription added or removed, under the tree's lock, so in the order of the
+     * changes (a cluster publishes its routes from it). Must be quick and must not block.
+     */
+    public interface Listener {
+        /** {@code subscriber} now has a subscription to {@code filter} it did not have. */
+        void added(String mountpoint, SubscriberId subscriber, String filter);
+
+        /** {@code subscriber} no longer has its subscription to {@code filter}. */
+        void removed(String mountpoint, SubscriberId subscriber, String filter);
+    }
+
+    /** Sets the listener of subscription changes (one; null: none). */
+    public void listener(Listener value) {
+        listener = value;
+    }
 
     /**
      * The parts of a shared subscription filter {@code $share/<group>/<filter>} (MQTT 5 §4.8.2),
@@ -92,6 +110,10 @@ public final class SubscriptionTree {
                 : node.subscribers.put(subscriber, subscription) == null;
         if (added) {
             total++;
+            Listener l = listener;
+            if (l != null) {
+                l.added(mountpoint, subscriber, subscription.filter());
+            }
         }
         return added;
     }
@@ -125,6 +147,10 @@ public final class SubscriptionTree {
         }
         if (removed) {
             total--;
+            Listener l = listener;
+            if (l != null) {
+                l.removed(mountpoint, subscriber, filter);
+            }
         }
         // Prune from the leaf up so that churn of distinct topics does not grow the tree forever.
         for (int i = levels.length; i > 0 && path[i].isEmpty(); i--) {

@@ -10,6 +10,7 @@ import io.polyhook.spi.TopicSubscription;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 
@@ -68,6 +69,9 @@ public final class Session implements DeliveryTarget {
     // Who connected last, for re-authorizing the subscriptions later.
     private Optional<String> username = Optional.empty();
     private boolean maySubscribe = true;
+    // Set while another node takes the session over: completes once the local connection has given it back.
+    private CompletableFuture<Void> handover;
+    private boolean handoverKeepsState;
 
     Session(SubscriberId id, ByteBudget budget, OfflineDelivery offlineDelivery) {
         this.id = id;
@@ -299,6 +303,45 @@ public final class Session implements DeliveryTarget {
         inflight = List.of();
         budget.giveBack(inflightBytes);
         inflightBytes = 0;
+    }
+
+    /**
+     * Another node takes this session over: {@link #handedOver()} completes once the connection
+     * unbound by the takeover has given back what it held ({@link #connectionReturned()}), at
+     * once if there was none. {@code keepsState}: the session lives on there (no will here).
+     */
+    synchronized void handingOver(boolean connectionToWaitFor, boolean keepsState) {
+        handover = new CompletableFuture<>();
+        handoverKeepsState = keepsState;
+        if (!connectionToWaitFor) {
+            handover.complete(null);
+        }
+    }
+
+    synchronized CompletableFuture<Void> handedOver() {
+        return handover;
+    }
+
+    /** Whether the session moves to another node with its state, so that its will is not sent here. */
+    synchronized boolean movesWithState() {
+        return handover != null && handoverKeepsState;
+    }
+
+    /** The connection a takeover unbound has given its messages back. */
+    void connectionReturned() {
+        CompletableFuture<Void> h;
+        synchronized (this) {
+            h = handover;
+        }
+        if (h != null) {
+            h.complete(null);
+        }
+    }
+
+    /** Takes what another node resumes the session with: subscriptions, in-flight, queue. */
+    synchronized Handover handover() {
+        List<InFlight> unacknowledged = takeInFlight();
+        return new Handover(id, expirySeconds, List.copyOf(subscriptions.values()), unacknowledged, offline.takeAll());
     }
 
     synchronized int queued() {

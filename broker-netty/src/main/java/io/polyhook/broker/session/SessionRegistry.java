@@ -58,6 +58,7 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
     private final ByteBudget queuedBytes;
     private final Session.OfflineDelivery offlineDelivery = this::queueOffline;
     private DurableSessions durable = new DurableSessions(Optional.empty());
+    private volatile ClusterSeam cluster = ClusterSeam.SINGLE_NODE;
     // One small platform thread for session-expiry and will-delay timers; the tasks only take locks.
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "polyhook-timers");
@@ -90,6 +91,16 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
     /** The router the sessions are delivery targets of. */
     public Router router() {
         return router;
+    }
+
+    /** The cluster this node's sessions are part of ({@link ClusterSeam#SINGLE_NODE} without one). */
+    public ClusterSeam cluster() {
+        return cluster;
+    }
+
+    /** Plugs a cluster in; set once at start, before the listeners bind. */
+    public void cluster(ClusterSeam value) {
+        cluster = java.util.Objects.requireNonNull(value, "cluster");
     }
 
     /** What all queues hold together, against {@code broker.max_total_queued_bytes}. */
@@ -180,6 +191,7 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
                 }
                 pending.forEach(session::deliver);
             }
+            session.connectionReturned();
             return;
         }
         ClientLane lane = session.lane();
@@ -205,6 +217,7 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
             synchronized (this) {
                 if (sessions.remove(session.id, session)) {
                     drop(session);
+                    cluster.released(session.id);
                 }
             }
             if (dispatcher.has(Hooks.ON_CLIENT_GONE)) {
@@ -248,6 +261,7 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
                 return;
             }
             drop(session);
+            cluster.released(session.id);
         }
         // A will whose delay is longer than the session's life is published when the session ends.
         Runnable will = session.takePendingWill();
@@ -289,6 +303,74 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
     }
 
     /**
+     * Gives the session of {@code id} up to another node that claimed it: closes its connection
+     * (MQTT 5 reason 0x8E), waits until that connection has given back what it held, and removes
+     * the session here. Returns its state for the new owner unless {@code discard} (a clean start
+     * there) or it is not persistent; empty when there is no session here.
+     */
+    public CompletionStage<Optional<Handover>> surrender(SubscriberId id, boolean discard) {
+        Session session;
+        ClientConnection previous;
+        synchronized (this) {
+            session = sessions.get(id);
+            if (session == null) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            previous = session.takeOver();
+            session.handingOver(previous != null, !discard);
+        }
+        if (previous != null) {
+            previous.takenOver();
+        }
+        // A connection that never reports back (its event loop gone) does not hold the new owner forever.
+        return session.handedOver().completeOnTimeout(null, 10, TimeUnit.SECONDS).thenApply(v -> {
+            synchronized (this) {
+                if (!sessions.remove(id, session)) {
+                    return Optional.<Handover>empty();
+                }
+                Handover state = discard || !session.isPersistent() ? null : session.handover();
+                drop(session);
+                return Optional.ofNullable(state);
+            }
+        });
+    }
+
+    /**
+     * Installs a session another node gave up ({@link #surrender} there), offline, with its
+     * subscriptions, unacknowledged messages and queue, so that the attach that follows resumes
+     * it. A local session of that identity with no connection is replaced; one with a connection
+     * is kept (the handover comes too late) and the handover dropped.
+     */
+    public void adopt(Handover state) {
+        synchronized (this) {
+            Session existing = sessions.get(state.id());
+            if (existing != null) {
+                if (existing.connection() != null) {
+                    LOG.warn("session {} handed over while connected here: handover dropped", state.id());
+                    return;
+                }
+                sessions.remove(state.id(), existing);
+                drop(existing);
+            }
+            Session session = new Session(state.id(), queuedBytes, offlineDelivery);
+            session.expirySeconds(state.expirySeconds());
+            sessions.put(state.id(), session);
+            router.addTarget(state.id(), session);
+            for (TopicSubscription sub : state.subscriptions()) {
+                session.subscriptions.put(sub.filter(), sub);
+                tree.subscribe(state.id().mountpoint(), state.id(), sub);
+            }
+            session.keepInFlight(state.inflight());
+            // Moved, not received: the limits were applied where they were queued, and nothing acknowledged may drop.
+            state.queued().forEach(m -> session.enqueue(m, Integer.MAX_VALUE, Long.MAX_VALUE, stats::messageDropped));
+            if (state.expirySeconds() != Session.NEVER) {
+                session.expiryTimer(timers.schedule(ThreadFailures.recovering("session expiry", () -> expire(session)),
+                        state.expirySeconds(), TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    /**
      * Publishes {@code will} after {@code delaySeconds} unless the client reconnects to the
      * session first; at once if the session is not persistent.
      */
@@ -301,6 +383,10 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
      * {@code message}, the will, there too, so that a restart before the delay ends still publishes it.
      */
     public void delayWill(Session session, long delaySeconds, Runnable will, Message message) {
+        if (session.movesWithState()) {
+            // Taken over by another node, which resumes the session: as for a takeover here, no will.
+            return;
+        }
         if (session.isDiscarded() || !session.isPersistent()) {
             // The session ends now, which comes before the delay.
             will.run();
@@ -430,6 +516,7 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
             synchronized (this) {
                 if (sessions.remove(id, session)) {
                     drop(session);
+                    cluster.released(id);
                 }
             }
         }

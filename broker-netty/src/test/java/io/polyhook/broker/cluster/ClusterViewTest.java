@@ -1,5 +1,6 @@
 package io.polyhook.broker.cluster;
 
+import io.polyhook.broker.config.ClusterSettings;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -46,6 +47,6 @@ class ClusterViewTest {
                 ClusterSettings.DEFAULT.dataPlane(), register, subscribe, publish);
         ClusterView view = new ClusterView("n1", List.of("n1"), state == NetsplitState.NONE ? Set.of() : Set.of("n2"),
                 state, 3);
-        assertThat(s.allows(op, view)).isEqualTo(allowed);
+        assertThat(op.allowedIn(view, s)).isEqualTo(allowed);
     }
 }

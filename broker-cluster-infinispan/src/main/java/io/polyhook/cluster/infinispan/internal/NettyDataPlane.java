@@ -16,7 +16,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.polyhook.broker.cluster.ClusterException;
-import io.polyhook.broker.cluster.ClusterSettings;
+import io.polyhook.broker.config.ClusterSettings;
 import io.polyhook.broker.cluster.DataPlane;
 import io.polyhook.broker.cluster.MessageId;
 import io.polyhook.broker.cluster.RemoteDelivery;

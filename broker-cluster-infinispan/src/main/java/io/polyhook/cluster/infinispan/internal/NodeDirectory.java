@@ -2,7 +2,7 @@ package io.polyhook.cluster.infinispan.internal;
 
 import io.polyhook.broker.cluster.ClusterView;
 import io.polyhook.broker.cluster.Membership;
-import io.polyhook.broker.cluster.ClusterSettings;
+import io.polyhook.broker.config.ClusterSettings;
 import io.polyhook.spi.Registration;
 import org.infinispan.Cache;
 import org.infinispan.manager.EmbeddedCacheManager;

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.polyhook.broker.cluster.Claim;
 import io.polyhook.broker.cluster.ClusterException;
-import io.polyhook.broker.cluster.ClusterSettings;
+import io.polyhook.broker.config.ClusterSettings;
 import io.polyhook.broker.cluster.NetsplitState;
 import io.polyhook.broker.cluster.Owner;
 import io.polyhook.broker.cluster.SessionOwnership;

@@ -1,6 +1,6 @@
 package io.polyhook.cluster.infinispan.internal;
 
-import io.polyhook.broker.cluster.ClusterSettings;
+import io.polyhook.broker.config.ClusterSettings;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;

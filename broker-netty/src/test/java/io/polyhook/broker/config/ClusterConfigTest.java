@@ -1,6 +1,5 @@
-package io.polyhook.broker.cluster;
+package io.polyhook.broker.config;
 
-import io.polyhook.broker.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -10,11 +9,11 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ClusterSettingsParserTest {
+class ClusterConfigTest {
 
     @Test
     void readsTheContractOfTheIssue() {
-        ClusterSettings s = ClusterSettingsParser.parseYaml("""
+        ClusterSettings s = ClusterConfig.parseYaml("""
                 cluster:
                   enabled: true
                   node_name: node2
@@ -37,7 +36,7 @@ class ClusterSettingsParserTest {
 
     @Test
     void withoutTheSectionItIsOneNodeWithTheIssuesDefaults() {
-        ClusterSettings s = ClusterSettingsParser.parseYaml("broker: { allow_anonymous: true }\n");
+        ClusterSettings s = ClusterConfig.parseYaml("broker: { allow_anonymous: true }\n");
         assertThat(s.enabled()).isFalse();
         assertThat(s.nodeName()).isEqualTo("node1");
         assertThat(s.allowRegisterDuringNetsplit()).isFalse();
@@ -47,13 +46,13 @@ class ClusterSettingsParserTest {
 
     @Test
     void seedsDefaultToTheBindAddress() {
-        ClusterSettings s = ClusterSettingsParser.parseYaml("cluster: { enabled: true, bind: \"10.0.0.5:7800\" }");
+        ClusterSettings s = ClusterConfig.parseYaml("cluster: { enabled: true, bind: \"10.0.0.5:7800\" }");
         assertThat(s.seeds()).containsExactly(new ClusterSettings.Endpoint("10.0.0.5", 7800));
     }
 
     @Test
     void anIpv6EndpointKeepsItsBrackets() {
-        ClusterSettings s = ClusterSettingsParser.parseYaml("cluster: { bind: \"[::1]:7800\" }");
+        ClusterSettings s = ClusterConfig.parseYaml("cluster: { bind: \"[::1]:7800\" }");
         assertThat(s.bind().host()).isEqualTo("::1");
         assertThat(s.bind()).hasToString("[::1]:7800");
     }
@@ -72,14 +71,14 @@ class ClusterSettingsParserTest {
             "cluster: [1, 2]                                   | cluster: must be a map",
     })
     void aBadValueIsNamedByItsKeyPath(String yaml, String message) {
-        assertThatThrownBy(() -> ClusterSettingsParser.parseYaml(yaml))
+        assertThatThrownBy(() -> ClusterConfig.parseYaml(yaml))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(message);
     }
 
     @Test
     void theBrokersNodeNameIsTheDefault() {
-        ClusterSettings s = ClusterSettingsParser.parse(null, "edge-7");
+        ClusterSettings s = ClusterConfig.parse(null, "edge-7");
         assertThat(s.nodeName()).isEqualTo("edge-7");
         assertThat(s.seeds()).isEqualTo(List.of(ClusterSettings.DEFAULT.bind()));
     }

@@ -1,6 +1,4 @@
-package io.polyhook.broker.cluster;
-
-import io.polyhook.broker.config.ConfigException;
+package io.polyhook.broker.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,15 +12,18 @@ import java.util.Set;
 /**
  * Reads the {@code cluster:} section of a config file, naming the key path in every error
  * ({@code cluster.seeds[1]: expected host:port, got "x"}). Kept apart from the broker's config
- * parser until the cluster is wired into the broker.
+ * parser, as {@link PersistenceConfig} is, so that the cluster's contract has one owner.
  */
-public final class ClusterSettingsParser {
+public final class ClusterConfig {
+
+    /** The section's name in the config file. */
+    public static final String SECTION = "cluster";
 
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final Set<String> KEYS = Set.of("enabled", "node_name", "bind", "seeds", "data_plane",
             "allow_register_during_netsplit", "allow_subscribe_during_netsplit", "allow_publish_during_netsplit");
 
-    private ClusterSettingsParser() {
+    private ClusterConfig() {
     }
 
     /** The {@code cluster:} section of the YAML config {@code yaml}; the defaults without one. */

@@ -1,11 +1,12 @@
-package io.polyhook.broker.cluster;
+package io.polyhook.broker.config;
 
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The {@code cluster:} section of the config file, as the cluster issue writes it.
+ * The {@code cluster:} section of the config file ({@link ClusterConfig}); what a netsplit allows is
+ * the cluster package's {@code ClusterOperation.allowedIn}.
  *
  * @param enabled                      whether this node joins a cluster; false: one node, exactly as without the section
  * @param nodeName                     this node's name, unique in the cluster (shown in $SYS, metrics and logs)
@@ -35,16 +36,6 @@ public record ClusterSettings(boolean enabled, String nodeName, Endpoint bind, L
             throw new IllegalArgumentException("node name must be 1-64 of letters, digits, _ . @ -");
         }
         seeds = List.copyOf(seeds);
-    }
-
-    /** Whether {@code operation} may go ahead in {@code view}, by the three {@code allow_*_during_netsplit} keys. */
-    public boolean allows(ClusterOperation operation, ClusterView view) {
-        return switch (operation) {
-            // Registration needs the majority: only one side of a split can then hand out a client id.
-            case REGISTER -> allowRegisterDuringNetsplit || view.netsplit() != NetsplitState.MINORITY;
-            case SUBSCRIBE -> allowSubscribeDuringNetsplit || view.netsplit() == NetsplitState.NONE;
-            case PUBLISH -> allowPublishDuringNetsplit || view.netsplit() == NetsplitState.NONE;
-        };
     }
 
     /** This record with other addresses (tests take free ports). */
