@@ -34,6 +34,7 @@ import java.util.function.Supplier;
  * <p>Endpoints (JSON unless noted): {@code GET /api/scripts}, {@code POST /api/scripts/load},
  * {@code /reload}, {@code /unload} ({@code {"path": ...}}), {@code GET /api/scripts/stats},
  * {@code GET /api/plugins}, {@code GET /api/auth-cache}, {@code POST /api/auth-cache/invalidate},
+ * {@code GET /api/v1/cluster},
  * {@code GET /metrics} (Prometheus text). Errors answer 4xx with {@code {"error": "..."}}.
  */
 public final class AdminServer implements AutoCloseable {
@@ -67,11 +68,12 @@ public final class AdminServer implements AutoCloseable {
         new ScriptsEndpoint(injector.getInstance(ScriptManager.class)).routes(router);
         new PluginsEndpoint(injector.getInstance(HookRegistry.class), plugins).routes(router);
         new AuthCacheEndpoint(injector.getInstance(AuthCache.class)).routes(router);
+        new ClusterEndpoint(injector.getInstance(io.polyhook.broker.cluster.Cluster.class)).routes(router);
         BrokerMetrics metrics = injector.getInstance(BrokerMetrics.class);
         router.get("/metrics", r -> new Endpoint.PlainText(BrokerMetrics.CONTENT_TYPE, metrics.scrape()));
         router.get("/api", r -> Map.of("endpoints", List.of("GET /api/scripts", "POST /api/scripts/load",
                 "POST /api/scripts/reload", "POST /api/scripts/unload", "GET /api/scripts/stats", "GET /api/plugins",
-                "GET /api/auth-cache", "POST /api/auth-cache/invalidate", "GET /metrics")));
+                "GET /api/auth-cache", "POST /api/auth-cache/invalidate", "GET /api/v1/cluster", "GET /metrics")));
         HttpServer server;
         try {
             server = HttpServer.create(at, 0);

@@ -28,11 +28,13 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The {@code polyhook} command line: {@code polyhook run [--config FILE]}, and
- * {@code polyhook script list|load|reload|unload|show} against a running broker's admin API.
+ * {@code polyhook script list|load|reload|unload|show} and {@code polyhook cluster status} against a running
+ * broker's admin API.
  */
 @Command(name = "polyhook", mixinStandardHelpOptions = true, versionProvider = PolyhookCommand.VersionProvider.class,
         description = "An MQTT broker whose plugins are scripts.",
-        subcommands = {PolyhookCommand.Run.class, ScriptCommand.class, PluginCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {PolyhookCommand.Run.class, ScriptCommand.class, PluginCommand.class, ClusterCommand.class,
+                CommandLine.HelpCommand.class})
 public final class PolyhookCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolyhookCommand.class);

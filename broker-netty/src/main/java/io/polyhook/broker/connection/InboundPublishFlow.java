@@ -36,6 +36,10 @@ final class InboundPublishFlow implements PublishOrigin {
     // What allow_publish=false from auth_on_register amounts to, without calling a hook.
     private static final ChainOutcome<PublishModifiers> NOT_PERMITTED = new ChainOutcome.Denied<>(
             Optional.empty(), Optional.empty(), HandlerOrigin.plugin("allow_publish"), ChainOutcome.Cause.VERDICT);
+    // allow_publish_during_netsplit: false while the cluster is not whole (VerneMQ answers an error too).
+    private static final ChainOutcome<PublishModifiers> NETSPLIT = new ChainOutcome.Denied<>(
+            Optional.of(io.polyhook.spi.ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR), Optional.of("cluster netsplit"),
+            HandlerOrigin.plugin("cluster"), ChainOutcome.Cause.VERDICT);
     // A PUBLISH to a topic the broker owns ($SYS), refused before any hook.
     private static final ChainOutcome<PublishModifiers> BROKER_OWNED_TOPIC = new ChainOutcome.Denied<>(
             Optional.empty(), Optional.empty(), HandlerOrigin.plugin("$SYS"), ChainOutcome.Cause.VERDICT);
@@ -128,6 +132,8 @@ final class InboundPublishFlow implements PublishOrigin {
             verdictInOrder(p, msg, BROKER_OWNED_TOPIC);
         } else if (!c.policy.mayPublish()) {
             verdictInOrder(p, msg, NOT_PERMITTED);
+        } else if (!c.services.sessions.cluster().allowsPublish()) {
+            verdictInOrder(p, msg, NETSPLIT);
         } else if (!dispatcher.has(c.hooks.authOnPublish())) {
             verdictInOrder(p, msg, ChainOutcome.unhandled());
         } else {

@@ -40,6 +40,11 @@ final class SubscribeFlow {
     private static final ChainOutcome<SubscribeModifiers> NOT_PERMITTED = new ChainOutcome.Denied<>(
             Optional.empty(), Optional.empty(), HandlerOrigin.plugin("allow_subscribe"), ChainOutcome.Cause.VERDICT);
 
+    // allow_subscribe_during_netsplit: false while the cluster is not whole.
+    private static final ChainOutcome<SubscribeModifiers> NETSPLIT = new ChainOutcome.Denied<>(
+            Optional.of(io.polyhook.spi.ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR), Optional.of("cluster netsplit"),
+            HandlerOrigin.plugin("cluster"), ChainOutcome.Cause.VERDICT);
+
     private SubscribeFlow() {
     }
 
@@ -85,6 +90,8 @@ final class SubscribeFlow {
         var hook = c.hooks.authOnSubscribe();
         if (!c.policy.maySubscribe()) {
             verdict(c, request, NOT_PERMITTED);
+        } else if (!c.services.sessions.cluster().allowsSubscribe()) {
+            verdict(c, request, NETSPLIT);
         } else if (valid.isEmpty() || !c.services.dispatcher.has(hook)) {
             verdict(c, request, ChainOutcome.unhandled());
         } else {
@@ -176,7 +183,7 @@ final class SubscribeFlow {
             c.disconnect(Packets.PROTOCOL_ERROR, "invalid UNSUBSCRIBE properties");
             return;
         }
-        if (!c.policy.mayUnsubscribe()) {
+        if (!c.policy.mayUnsubscribe() || !c.services.sessions.cluster().allowsSubscribe()) {
             // allow_unsubscribe=false: the subscriptions stay; MQTT 5 says so, MQTT 3 has no negative UNSUBACK.
             List<Short> codes = new ArrayList<>(filters.size());
             filters.forEach(f -> codes.add((short) (v5 ? Packets.NOT_AUTHORIZED : Packets.SUCCESS)));
