@@ -97,6 +97,14 @@ final class BrokerCluster implements AutoCloseable {
         }));
     }
 
+    /** Waits until each of {@code which} nodes sees {@code count} members and no split. */
+    void awaitMembersOf(int count, int... which) {
+        await("nodes see " + count + " members", () -> java.util.Arrays.stream(which).allMatch(i -> {
+            var v = node(i).cluster().membership().view();
+            return v.members().size() == count && v.netsplit() == NetsplitState.NONE;
+        }));
+    }
+
     /** Waits until node {@code at} routes {@code topic} to node {@code to} (routes travel asynchronously). */
     void awaitRoute(int at, String topic, int to) {
         String target = "node" + to;
@@ -133,6 +141,7 @@ final class BrokerCluster implements AutoCloseable {
         }
         for (int i = nodes.size() - 1; i >= 0; i--) {
             try {
+                // Closing twice does nothing: a test may have stopped a node already.
                 nodes.get(i).close();
             } catch (RuntimeException e) {
                 // Best effort: the JVM ends with the test run.

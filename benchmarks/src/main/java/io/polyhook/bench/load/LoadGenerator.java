@@ -67,6 +67,8 @@ public final class LoadGenerator {
     public static void main(String[] args) throws Exception {
         String host = "127.0.0.1";
         int port = 1883;
+        int subPort = -1;
+        long settleMillis = 0;
         List<String> scenarios = List.of("1to1", "fanin", "fanout", "100to100");
         List<Integer> qosLevels = List.of(0, 1);
         long messages = 100_000;
@@ -87,6 +89,8 @@ public final class LoadGenerator {
             switch (args[i]) {
                 case "--host" -> host = args[++i];
                 case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--sub-port" -> subPort = Integer.parseInt(args[++i]);
+                case "--settle-ms" -> settleMillis = Long.parseLong(args[++i]);
                 case "--scenarios" -> scenarios = List.of(args[++i].split(","));
                 case "--qos" -> qosLevels = List.of(args[++i].split(",")).stream().map(Integer::parseInt).toList();
                 case "--messages" -> messages = Long.parseLong(args[++i]);
@@ -135,7 +139,7 @@ public final class LoadGenerator {
                     Scenario scenario = Scenario.named(name);
                     if (warm > 0) {
                         // Both brokers before either is measured, so that neither gets the colder client.
-                        new LoadRun(host, port, scenario, qos, payload, username, password).run(warm, rate, limit);
+                        new LoadRun(host, port, scenario, qos, payload, username, password).subscribersAt(subPort, settleMillis).run(warm, rate, limit);
                         if (other != null) {
                             new LoadRun("127.0.0.1", otherPort, scenario, qos, payload).run(warm, rate, limit);
                         }
@@ -145,6 +149,7 @@ public final class LoadGenerator {
                     for (int round = 1; round < rounds; round++) {
                         long cpuBefore = brokerCpu == null ? 0 : brokerCpu.nanos();
                         LoadRun.Result r = new LoadRun(host, port, scenario, qos, payload, username, password)
+                                .subscribersAt(subPort, settleMillis)
                                 .run(messages, rate, limit);
                         System.out.println(String.format(Locale.ROOT, "%-9s %-3d %10d %10d %12.0f %10.0f %10.0f %10.0f",
                                 name, qos, r.sent(), r.received(), r.deliveriesPerSecond(), r.p50Micros(), r.p99Micros(),
@@ -152,6 +157,7 @@ public final class LoadGenerator {
                     }
                     long cpuBefore = brokerCpu == null ? 0 : brokerCpu.nanos();
                     LoadRun.Result ours = new LoadRun(host, port, scenario, qos, payload, username, password)
+                                .subscribersAt(subPort, settleMillis)
                             .run(messages, rate, limit);
                     long cpuUsed = brokerCpu == null ? 0 : brokerCpu.nanos() - cpuBefore;
                     LoadRun.Result theirs = null;
@@ -162,6 +168,7 @@ public final class LoadGenerator {
                         theirs = mosquittoRun.run(messages, rate, limit).and(mosquittoRun.run(messages, rate, limit));
                         cpuBefore = brokerCpu == null ? 0 : brokerCpu.nanos();
                         ours = ours.and(new LoadRun(host, port, scenario, qos, payload, username, password)
+                                .subscribersAt(subPort, settleMillis)
                                 .run(messages, rate, limit));
                         cpuUsed += brokerCpu == null ? 0 : brokerCpu.nanos() - cpuBefore;
                     }

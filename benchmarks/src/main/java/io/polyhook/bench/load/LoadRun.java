@@ -69,6 +69,9 @@ final class LoadRun {
     private final int payloadSize;
     private final String username;
     private final byte[] password;
+    // Across cluster nodes: where the subscribers connect, and how long their routes get to reach the publishers' node.
+    private int subscriberPort = -1;
+    private long settleMillis;
 
     LoadRun(String host, int port, Scenario scenario, int qos, int payloadSize) {
         this(host, port, scenario, qos, payloadSize, null, null);
@@ -95,6 +98,16 @@ final class LoadRun {
         this.password = password == null ? null : password.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * This run with its subscribers on another node of a cluster ({@code port}), and
+     * {@code millis} for their routes to reach the publishers' node before the first publish.
+     */
+    LoadRun subscribersAt(int port, long millis) {
+        subscriberPort = port;
+        settleMillis = millis;
+        return this;
+    }
+
     static void requireLoopback(String host) {
         if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
             throw new IllegalArgumentException("load runs only against loopback, not " + host);
@@ -111,9 +124,14 @@ final class LoadRun {
         String run = Long.toHexString(System.nanoTime());
         try {
             for (int s = 0; s < scenario.subscribers(); s++) {
-                subscribers.add(LeanClient.subscriber(loops, host, port, "bench-sub-" + run + "-" + s,
+                subscribers.add(LeanClient.subscriber(loops, host, subscriberPort > 0 ? subscriberPort : port,
+                        "bench-sub-" + run + "-" + s,
                         username, password, scenario.subscribeFilter(s), qos, latency::record)
                         .get(30, TimeUnit.SECONDS));
+            }
+            if (settleMillis > 0) {
+                // Routes travel asynchronously between nodes: a publish before they arrive reaches nobody.
+                Thread.sleep(settleMillis);
             }
             // A window per publisher: unacknowledged (QoS 1/2) or not yet written (QoS 0) publishes.
             int window = qos == 0 ? 2_000 : 200;

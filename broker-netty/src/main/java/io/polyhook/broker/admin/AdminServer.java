@@ -67,7 +67,8 @@ public final class AdminServer implements AutoCloseable {
         Router router = new Router();
         new ScriptsEndpoint(injector.getInstance(ScriptManager.class)).routes(router);
         new PluginsEndpoint(injector.getInstance(HookRegistry.class), plugins).routes(router);
-        new AuthCacheEndpoint(injector.getInstance(AuthCache.class)).routes(router);
+        new AuthCacheEndpoint(injector.getInstance(AuthCache.class), injector.getInstance(io.polyhook.broker.cluster.Cluster.class))
+                .routes(router);
         new ClusterEndpoint(injector.getInstance(io.polyhook.broker.cluster.Cluster.class)).routes(router);
         BrokerMetrics metrics = injector.getInstance(BrokerMetrics.class);
         router.get("/metrics", r -> new Endpoint.PlainText(BrokerMetrics.CONTENT_TYPE, metrics.scrape()));

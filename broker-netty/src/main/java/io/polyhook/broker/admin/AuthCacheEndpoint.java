@@ -1,5 +1,8 @@
 package io.polyhook.broker.admin;
 
+import io.polyhook.broker.cluster.Cluster;
+import io.polyhook.broker.cluster.ClusterCommand;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.polyhook.provider.authcache.AuthCache;
 import io.polyhook.spi.SubscriberId;
@@ -18,9 +21,11 @@ final class AuthCacheEndpoint {
     private static final int DEFAULT_LIMIT = 100;
 
     private final AuthCache cache;
+    private final Cluster cluster;
 
-    AuthCacheEndpoint(AuthCache cache) {
+    AuthCacheEndpoint(AuthCache cache, Cluster cluster) {
         this.cache = cache;
+        this.cluster = cluster;
     }
 
     void routes(Router router) {
@@ -76,12 +81,23 @@ final class AuthCacheEndpoint {
                 throw ApiException.badRequest("\"all\" must be true");
             }
             removed = cache.invalidateAll();
+            everyNode(new ClusterCommand.InvalidateAuthAll());
         } else if (clientId != null) {
-            removed = cache.invalidate(new SubscriberId(mountpoint == null ? "" : mountpoint, clientId)) ? 1 : 0;
+            SubscriberId id = new SubscriberId(mountpoint == null ? "" : mountpoint, clientId);
+            removed = cache.invalidate(id) ? 1 : 0;
+            everyNode(new ClusterCommand.InvalidateAuthClient(id));
         } else {
             // Without a mountpoint: the user's clients in every mountpoint.
             removed = mountpoint == null ? cache.invalidateUser(username) : cache.invalidateUser(mountpoint, username);
+            everyNode(new ClusterCommand.InvalidateAuthUser(java.util.Optional.ofNullable(mountpoint), username));
         }
         return Map.of("invalidated", removed);
+    }
+
+    /** In a cluster the other nodes' caches forget it too (this node's again, which finds nothing left). */
+    private void everyNode(ClusterCommand command) {
+        if (cluster.settings().enabled()) {
+            cluster.commands().broadcast(command);
+        }
     }
 }

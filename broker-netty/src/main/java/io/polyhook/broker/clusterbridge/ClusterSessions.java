@@ -2,6 +2,7 @@ package io.polyhook.broker.clusterbridge;
 
 import io.polyhook.broker.cluster.Claim;
 import io.polyhook.broker.cluster.Cluster;
+import io.polyhook.broker.cluster.ClusterCommand;
 import io.polyhook.broker.cluster.ClusterException;
 import io.polyhook.broker.cluster.ClusterOperation;
 import io.polyhook.broker.cluster.InFlightMessage;
@@ -91,6 +92,23 @@ final class ClusterSessions implements ClusterSeam, TakeoverHandler {
     @Override
     public boolean allowsPublish() {
         return ClusterOperation.PUBLISH.allowedIn(cluster.membership().view(), cluster.settings());
+    }
+
+    @Override
+    public boolean disconnectElsewhere(SubscriberId id, boolean cleanup) {
+        try {
+            return cluster.commands().broadcast(new ClusterCommand.Disconnect(id, cleanup)).toCompletableFuture()
+                    .get(15, TimeUnit.SECONDS).entrySet().stream()
+                    .anyMatch(e -> !e.getKey().equals(cluster.nodeName()) && e.getValue().applied());
+        } catch (Exception e) {
+            LOG.warn("disconnecting {} on the other nodes failed: {}", id.clientId(), cause(e).toString());
+            return false;
+        }
+    }
+
+    @Override
+    public void reauthorizeElsewhere(SubscriberId id, Optional<String> username) {
+        cluster.commands().broadcast(new ClusterCommand.ReauthorizeSubscriptions(id, username));
     }
 
     @Override

@@ -31,11 +31,14 @@ public final class SessionActions implements BrokerActions {
 
     @Override
     public boolean disconnect(SubscriberId client, boolean discardSession) {
-        return sessions.disconnectClient(client, discardSession);
+        // Here first; in a cluster the node that holds the client does it (at most one does).
+        return sessions.disconnectClient(client, discardSession)
+                || sessions.cluster().disconnectElsewhere(client, discardSession);
     }
 
     @Override
     public void reauthorizeSubscriptions(SubscriberId client, Optional<String> username) {
         sessions.subscriptionsMayHaveChanged(client, username);
+        sessions.cluster().reauthorizeElsewhere(client, username);
     }
 }

@@ -2,6 +2,7 @@ package io.polyhook.broker.session;
 
 import io.polyhook.spi.SubscriberId;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -32,6 +33,15 @@ public interface ClusterSeam {
         public boolean allowsPublish() {
             return true;
         }
+
+        @Override
+        public boolean disconnectElsewhere(SubscriberId id, boolean cleanup) {
+            return false;
+        }
+
+        @Override
+        public void reauthorizeElsewhere(SubscriberId id, Optional<String> username) {
+        }
     };
 
     /**
@@ -51,4 +61,13 @@ public interface ClusterSeam {
 
     /** Whether PUBLISH is served now ({@code allow_publish_during_netsplit}). */
     boolean allowsPublish();
+
+    /**
+     * vmq_api {@code disconnect_by_subscriber_id} on the other nodes: waits (a bounded time) for
+     * their answers; whether one of them held the client.
+     */
+    boolean disconnectElsewhere(SubscriberId id, boolean cleanup);
+
+    /** vmq_api {@code reauthorize_subscriptions} on the other nodes, without waiting. */
+    void reauthorizeElsewhere(SubscriberId id, Optional<String> username);
 }
