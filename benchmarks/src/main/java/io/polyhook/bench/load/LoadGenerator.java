@@ -139,7 +139,8 @@ public final class LoadGenerator {
                     Scenario scenario = Scenario.named(name);
                     if (warm > 0) {
                         // Both brokers before either is measured, so that neither gets the colder client.
-                        new LoadRun(host, port, scenario, qos, payload, username, password).subscribersAt(subPort, settleMillis).run(warm, rate, limit);
+                        new LoadRun(host, port, scenario, qos, payload, username, password)
+                                .subscribersAt(subPort, settleMillis).run(warm, rate, limit);
                         if (other != null) {
                             new LoadRun("127.0.0.1", otherPort, scenario, qos, payload).run(warm, rate, limit);
                         }
@@ -157,8 +158,7 @@ public final class LoadGenerator {
                     }
                     long cpuBefore = brokerCpu == null ? 0 : brokerCpu.nanos();
                     LoadRun.Result ours = new LoadRun(host, port, scenario, qos, payload, username, password)
-                                .subscribersAt(subPort, settleMillis)
-                            .run(messages, rate, limit);
+                            .subscribersAt(subPort, settleMillis).run(messages, rate, limit);
                     long cpuUsed = brokerCpu == null ? 0 : brokerCpu.nanos() - cpuBefore;
                     LoadRun.Result theirs = null;
                     if (other != null) {

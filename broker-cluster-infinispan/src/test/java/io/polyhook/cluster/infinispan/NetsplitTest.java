@@ -72,7 +72,8 @@ class NetsplitTest {
                 .cause().isInstanceOf(ClusterException.class)
                 .satisfies(e -> assertThat(((ClusterException) e).reason()).isEqualTo(ClusterException.Reason.UNAVAILABLE));
         assertThat(cluster.node(1).ownership().claim(id).toCompletableFuture().get(60, TimeUnit.SECONDS).epoch()).isEqualTo(1);
-        assertThat(ClusterOperation.SUBSCRIBE.allowedIn(cluster.node(3).membership().view(), cluster.node(3).settings())).isTrue();
+        assertThat(ClusterOperation.SUBSCRIBE.allowedIn(cluster.node(3).membership().view(), cluster.node(3).settings()))
+                .isTrue();
 
         // Routes across the split are gone on each side; each side changes its own meanwhile.
         TestCluster.await("each side dropped the other's routes", () -> !sees(1, "n3/x", "node3") && !sees(3, "n1/x", "node1"));

@@ -67,9 +67,9 @@ public final class AdminServer implements AutoCloseable {
         Router router = new Router();
         new ScriptsEndpoint(injector.getInstance(ScriptManager.class)).routes(router);
         new PluginsEndpoint(injector.getInstance(HookRegistry.class), plugins).routes(router);
-        new AuthCacheEndpoint(injector.getInstance(AuthCache.class), injector.getInstance(io.polyhook.broker.cluster.Cluster.class))
-                .routes(router);
-        new ClusterEndpoint(injector.getInstance(io.polyhook.broker.cluster.Cluster.class)).routes(router);
+        io.polyhook.broker.cluster.Cluster cluster = injector.getInstance(io.polyhook.broker.cluster.Cluster.class);
+        new AuthCacheEndpoint(injector.getInstance(AuthCache.class), cluster).routes(router);
+        new ClusterEndpoint(cluster).routes(router);
         BrokerMetrics metrics = injector.getInstance(BrokerMetrics.class);
         router.get("/metrics", r -> new Endpoint.PlainText(BrokerMetrics.CONTENT_TYPE, metrics.scrape()));
         router.get("/api", r -> Map.of("endpoints", List.of("GET /api/scripts", "POST /api/scripts/load",
