@@ -32,6 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class ClusterRouting implements RemoteRoutes, SubscriptionTree.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRouting.class);
+    private static final String SYS = "$SYS/";
 
     private final Cluster cluster;
     private final Router router;
@@ -55,7 +56,8 @@ final class ClusterRouting implements RemoteRoutes, SubscriptionTree.Listener {
     @Override
     public void publish(String mountpoint, Message message, PublishOrigin origin,
                         Map<String, Map<SubscriberId, TopicSubscription>> localGroups, SharedSubscriptionPolicy policy) {
-        if (message.retain()) {
+        if (message.retain() && !message.topic().startsWith(SYS)) {
+            // $SYS is each node's own (the same topics on every node): copied, the nodes would overwrite each other.
             cluster.retained().retain(mountpoint, message);
         }
         RemoteMatch match = cluster.routes().match(mountpoint, message.topic());

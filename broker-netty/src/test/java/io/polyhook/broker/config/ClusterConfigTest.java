@@ -82,4 +82,32 @@ class ClusterConfigTest {
         assertThat(s.nodeName()).isEqualTo("edge-7");
         assertThat(s.seeds()).isEqualTo(List.of(ClusterSettings.DEFAULT.bind()));
     }
+
+    @Test
+    void theConfigFileCarriesTheClusterSectionAndItsErrors() {
+        BrokerConfig c = BrokerConfig.parse("""
+                cluster:
+                  enabled: true
+                  node_name: edge-2
+                  bind: "127.0.0.1:7802"
+                  seeds: ["127.0.0.1:7801", "127.0.0.1:7802"]
+                  data_plane: "127.0.0.1:7902"
+                  allow_register_during_netsplit: true
+                """);
+        assertThat(c.cluster().enabled()).isTrue();
+        assertThat(c.cluster().nodeName()).isEqualTo("edge-2");
+        assertThat(c.cluster().allowRegisterDuringNetsplit()).isTrue();
+        assertThat(c.cluster().allowSubscribeDuringNetsplit()).isTrue();
+        assertThat(c.broker().nodeName()).as("$SYS/<node>/ names the cluster node").isEqualTo("edge-2");
+        assertThatThrownBy(() -> BrokerConfig.parse("cluster: { enabeld: true }"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("cluster.enabeld: unknown key");
+    }
+
+    @Test
+    void withoutTheSectionTheBrokerIsOneNodeNamedAsItsSysTopics() {
+        BrokerConfig c = BrokerConfig.parse("broker: { node_name: edge-9 }\n");
+        assertThat(c.cluster().enabled()).isFalse();
+        assertThat(c.cluster().nodeName()).isEqualTo("edge-9");
+        assertThat(BrokerConfig.defaults().cluster().enabled()).isFalse();
+    }
 }
