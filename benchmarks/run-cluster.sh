@@ -29,7 +29,8 @@ scripts: { dir: $WORK/none }
 admin: { address: "127.0.0.1:0" }
 $3
 YAML
-  "$JAVA" "${BROKER_OPTS[@]}" -Djava.net.preferIPv4Stack=true -cp "$JAR" io.polyhook.broker.cli.PolyhookCommand run \
+  # benchmarks.jar carries slf4j-nop too: logback is asked for by name, for the join times in the log.
+  "$JAVA" "${BROKER_OPTS[@]}" -Djava.net.preferIPv4Stack=true -Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider -cp "$JAR" io.polyhook.broker.cli.PolyhookCommand run \
       --config "$WORK/$1.yaml" > "$WORK/$1.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1800); do (echo > /dev/tcp/127.0.0.1/"$2") 2>/dev/null && return; sleep 0.1; done

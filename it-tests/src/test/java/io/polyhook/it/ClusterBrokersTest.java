@@ -158,6 +158,36 @@ class ClusterBrokersTest {
         back.disconnect();
     }
 
+    @Test
+    void aQos2MessageHalfwayThroughMovesAsItsPubrelAndIsNotDeliveredTwice() throws Exception {
+        try (RawMqtt first = RawMqtt.open(cluster.port(1))) {
+            assertThat(first.connectPersistent311("halfway").type()).isEqualTo(2);
+            first.send(RawMqtt.subscribePacket311("half/#", 2));
+            assertThat(first.read().type()).isEqualTo(9);
+            cluster.awaitRoute(3, "half/x", 1);
+            cluster.v5(3, "half-pub").publishWith().topic("half/x").qos(MqttQos.EXACTLY_ONCE).payload(bytes("once"))
+                    .send();
+            RawMqtt.Packet publish = first.read();
+            assertThat(publish.type()).isEqualTo(3);
+            int id = RawMqtt.publishPacketId(publish);
+            first.send(RawMqtt.packet(0x50, new byte[] {(byte) (id >> 8), (byte) id}));   // PUBREC, and no PUBCOMP
+            assertThat(first.read().type()).as("PUBREL").isEqualTo(6);
+
+            try (RawMqtt second = RawMqtt.open(cluster.port(2))) {
+                RawMqtt.Packet connAck = second.connectPersistent311("halfway");
+                assertThat(connAck.type()).isEqualTo(2);
+                assertThat(connAck.body()[0] & 1).as("session present").isEqualTo(1);
+                RawMqtt.Packet rel = second.read();
+                assertThat(rel.type()).as("only the PUBREL again, not the message").isEqualTo(6);
+                assertThat(((rel.body()[0] & 0xFF) << 8) | (rel.body()[1] & 0xFF)).isEqualTo(id);
+                second.send(RawMqtt.packet(0x70, new byte[] {(byte) (id >> 8), (byte) id}));   // PUBCOMP
+                second.send(new byte[] {(byte) 0xC0, 0});                                       // PINGREQ
+                assertThat(second.read().type()).as("PINGRESP next: nothing delivered twice").isEqualTo(13);
+            }
+            assertThat(first.readUntilClosed()).as("the first connection was taken over").isEmpty();
+        }
+    }
+
     private static boolean queuedAll(int n) {
         // queuedBytes grows by each message: enough that the last one is in (heapBytes >= 128 each).
         return cluster.node(1).queuedBytes() >= 128L * n;
