@@ -75,9 +75,11 @@ class ThreeNodeClusterTest {
         cluster.node(1).routes().add("", "fan/out", false);
         cluster.node(2).routes().add("", "fan/+", false);
         cluster.node(2).routes().add("", "fan/#", false);
-        TestCluster.await("node3 sees both nodes, node1 sees node2", () ->
+        // Routes reach each node in its own time: wait for all three views, node2's included.
+        TestCluster.await("node3 sees both nodes, node1 sees node2, node2 sees node1", () ->
                 cluster.node(3).routes().match("", "fan/out").nodes().equals(Set.of("node1", "node2"))
-                        && cluster.node(1).routes().match("", "fan/out").nodes().equals(Set.of("node2")));
+                        && cluster.node(1).routes().match("", "fan/out").nodes().equals(Set.of("node2"))
+                        && !cluster.node(2).routes().match("", "fan/out").nodes().isEmpty());
         assertThat(cluster.node(2).routes().match("", "fan/out").nodes()).containsExactly("node1");
     }
 
