@@ -354,7 +354,8 @@ public final class PolyhookBroker implements AutoCloseable {
                 throw e;
             }
             ClusterBridge bridge = ClusterBridge.connect(cluster, injector.getInstance(Router.class),
-                    injector.getInstance(SessionRegistry.class), injector.getInstance(AuthCache.class));
+                    injector.getInstance(SessionRegistry.class), injector.getInstance(AuthCache.class),
+                    injector.getInstance(ScriptManager.class));
             List<BoundListener> bound;
             try {
                 io.polyhook.broker.session.DurableRecovery.run(injector.getInstance(SessionRegistry.class),

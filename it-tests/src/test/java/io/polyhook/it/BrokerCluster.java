@@ -54,7 +54,7 @@ final class BrokerCluster implements AutoCloseable {
         ClusterSettings.Endpoint any = new ClusterSettings.Endpoint("127.0.0.1", 0);
         ClusterSettings settings = new ClusterSettings(true, name, any, seeds, any, false, true, true);
         PolyhookBroker b = PolyhookBroker.builder().config(TestBroker.localConfig().withCluster(settings))
-                .discoverPlugins(false).clusterFactory(s -> InfinispanCluster.start(s, TUNING)).start();
+                .discoverPlugins(false).adminAddress("127.0.0.1", 0).clusterFactory(s -> InfinispanCluster.start(s, TUNING)).start();
         nodes.add(b);
         return b;
     }

@@ -188,6 +188,33 @@ class ClusterBrokersTest {
         }
     }
 
+    @Test
+    void aScriptLoadedThroughOneNodesAdminApiWithAllNodesIsLoadedOnEveryNode() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cluster-scripts");
+        java.nio.file.Path script = java.nio.file.Files.writeString(dir.resolve("everywhere.lua"), "hooks = {}\n");
+        var http = java.net.http.HttpClient.newHttpClient();
+        var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + cluster.node(1).adminPort() + "/api/scripts/load"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"path\": \"" + script.toString().replace("\\", "/") + "\", \"all_nodes\": true}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"node1\"", "\"node2\"", "\"node3\"").doesNotContain("false");
+        for (var node : cluster.nodes) {
+            assertThat(node.scripts().list()).anyMatch(s -> s.path().endsWith("everywhere.lua"));
+        }
+        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + cluster.node(2).adminPort() + "/api/scripts/unload"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"path\": \"" + script.toString().replace("\\", "/") + "\", \"all_nodes\": true}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        for (var node : cluster.nodes) {
+            assertThat(node.scripts().list()).noneMatch(s -> s.path().endsWith("everywhere.lua"));
+        }
+    }
+
     private static boolean queuedAll(int n) {
         // queuedBytes grows by each message: enough that the last one is in (heapBytes >= 128 each).
         return cluster.node(1).queuedBytes() >= 128L * n;

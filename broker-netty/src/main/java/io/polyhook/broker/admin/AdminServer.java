@@ -65,9 +65,9 @@ public final class AdminServer implements AutoCloseable {
                     + ", which is not a loopback address");
         }
         Router router = new Router();
-        new ScriptsEndpoint(injector.getInstance(ScriptManager.class)).routes(router);
-        new PluginsEndpoint(injector.getInstance(HookRegistry.class), plugins).routes(router);
         io.polyhook.broker.cluster.Cluster cluster = injector.getInstance(io.polyhook.broker.cluster.Cluster.class);
+        new ScriptsEndpoint(injector.getInstance(ScriptManager.class), cluster).routes(router);
+        new PluginsEndpoint(injector.getInstance(HookRegistry.class), plugins).routes(router);
         new AuthCacheEndpoint(injector.getInstance(AuthCache.class), cluster).routes(router);
         new ClusterEndpoint(cluster).routes(router);
         BrokerMetrics metrics = injector.getInstance(BrokerMetrics.class);

@@ -1,5 +1,9 @@
 package io.polyhook.broker.admin;
 
+import io.polyhook.broker.cluster.Cluster;
+import io.polyhook.broker.cluster.ClusterCommand;
+import io.polyhook.broker.cluster.CommandOutcome;
+
 import io.polyhook.core.hook.HandlerStats;
 import io.polyhook.core.script.ScriptInfo;
 import io.polyhook.core.script.ScriptLoadException;
@@ -11,6 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code /api/scripts}: list, load, reload, unload, and the per-hook statistics of each script.
@@ -20,9 +26,32 @@ import java.util.Map;
 final class ScriptsEndpoint {
 
     private final ScriptManager scripts;
+    private final Cluster cluster;
 
-    ScriptsEndpoint(ScriptManager scripts) {
+    ScriptsEndpoint(ScriptManager scripts, Cluster cluster) {
         this.scripts = scripts;
+        this.cluster = cluster;
+    }
+
+    /**
+     * With {@code "all_nodes": true} in a cluster: the action runs on every node (this one
+     * included) and the answer says, per node, whether it was applied and why not.
+     */
+    private Object onAllNodes(ApiRequest request, ClusterCommand.ScriptAction action) throws ApiException {
+        ClusterCommand.Script command = new ClusterCommand.Script(action, path(request).toString());
+        Map<String, CommandOutcome> outcomes;
+        try {
+            outcomes = cluster.commands().broadcast(command).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw ApiException.badRequest("the cluster did not answer: " + e.getMessage());
+        }
+        Map<String, Object> nodes = new TreeMap<>();
+        outcomes.forEach((node, o) -> nodes.put(node, Map.of("applied", o.applied(), "detail", o.detail())));
+        return Map.of("nodes", nodes);
+    }
+
+    private boolean allNodes(ApiRequest request) {
+        return cluster.settings().enabled() && request.body().path("all_nodes").asBoolean(false);
     }
 
     void routes(Router router) {
@@ -34,6 +63,9 @@ final class ScriptsEndpoint {
     }
 
     private Object load(ApiRequest request) throws ApiException {
+        if (allNodes(request)) {
+            return onAllNodes(request, ClusterCommand.ScriptAction.LOAD);
+        }
         Path path = path(request);
         if (scripts.find(path).isPresent()) {
             throw ApiException.conflict("script " + path + " is already loaded; reload or unload it instead");
@@ -46,6 +78,9 @@ final class ScriptsEndpoint {
     }
 
     private Object reload(ApiRequest request) throws ApiException {
+        if (allNodes(request)) {
+            return onAllNodes(request, ClusterCommand.ScriptAction.RELOAD);
+        }
         Path path = loaded(request);
         try {
             return describe(scripts.reload(path));
@@ -55,6 +90,9 @@ final class ScriptsEndpoint {
     }
 
     private Object unload(ApiRequest request) throws ApiException {
+        if (allNodes(request)) {
+            return onAllNodes(request, ClusterCommand.ScriptAction.UNLOAD);
+        }
         Path path = loaded(request);
         try {
             scripts.unload(path);

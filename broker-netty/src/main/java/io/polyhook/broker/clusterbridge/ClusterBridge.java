@@ -5,9 +5,12 @@ import io.polyhook.broker.cluster.ClusterCommand;
 import io.polyhook.broker.cluster.CommandOutcome;
 import io.polyhook.broker.routing.Router;
 import io.polyhook.broker.session.SessionRegistry;
+import io.polyhook.core.script.ScriptLoadException;
+import io.polyhook.core.script.ScriptManager;
 import io.polyhook.spi.Registration;
 import io.polyhook.provider.authcache.AuthCache;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -36,7 +39,8 @@ public final class ClusterBridge implements AutoCloseable {
     }
 
     /** Wires {@code cluster} into the broker; a disabled cluster wires nothing. */
-    public static ClusterBridge connect(Cluster cluster, Router router, SessionRegistry sessions, AuthCache authCache) {
+    public static ClusterBridge connect(Cluster cluster, Router router, SessionRegistry sessions, AuthCache authCache,
+                                        ScriptManager scripts) {
         if (!cluster.settings().enabled()) {
             return new ClusterBridge(cluster, router, sessions, null, List.of());
         }
@@ -48,7 +52,7 @@ public final class ClusterBridge implements AutoCloseable {
                 cluster.retained().onChange(router.retained()::retain),
                 cluster.dataPlane().onDelivery(routing::received),
                 cluster.ownership().onTakeover(owners),
-                cluster.commands().onCommand(command -> run(command, sessions, authCache)));
+                cluster.commands().onCommand(command -> run(command, sessions, authCache, scripts)));
         router.tree().listener(routing);
         router.remote(routing);
         sessions.cluster(owners);
@@ -61,7 +65,7 @@ public final class ClusterBridge implements AutoCloseable {
     }
 
     private static CompletionStage<CommandOutcome> run(ClusterCommand command, SessionRegistry sessions,
-                                                       AuthCache authCache) {
+                                                       AuthCache authCache, ScriptManager scripts) {
         return switch (command) {
             case ClusterCommand.Disconnect d -> CompletableFuture.completedFuture(
                     sessions.disconnectClient(d.id(), d.cleanup()) ? new CommandOutcome(true, "disconnected")
@@ -75,9 +79,23 @@ public final class ClusterBridge implements AutoCloseable {
                             : authCache.invalidateUser(u.username())) + " entries invalidated"));
             case ClusterCommand.InvalidateAuthAll a -> CompletableFuture.completedFuture(
                     new CommandOutcome(true, authCache.invalidateAll() + " entries invalidated"));
-            case ClusterCommand.Script s -> CompletableFuture.completedFuture(
-                    new CommandOutcome(false, "scripts are loaded per node through the admin API"));
+            case ClusterCommand.Script s -> CompletableFuture.completedFuture(script(scripts, s));
         };
+    }
+
+    /** Loads, reloads or unloads a script here; a failure is this node's outcome, not an exception. */
+    private static CommandOutcome script(ScriptManager scripts, ClusterCommand.Script s) {
+        Path path = Path.of(s.path());
+        try {
+            switch (s.action()) {
+                case LOAD -> scripts.load(path);
+                case RELOAD -> scripts.reload(path);
+                case UNLOAD -> scripts.unload(path);
+            }
+            return new CommandOutcome(true, s.action().name().toLowerCase(java.util.Locale.ROOT) + "ed " + path);
+        } catch (RuntimeException | ScriptLoadException e) {
+            return new CommandOutcome(false, String.valueOf(e.getMessage()));
+        }
     }
 
     /**
