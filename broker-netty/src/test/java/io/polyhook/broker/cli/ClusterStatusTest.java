@@ -79,7 +79,7 @@ class ClusterStatusTest {
                 ClusterSettings.DEFAULT.dataPlane(), false, true, true);
         BrokerConfig config = BrokerConfig.defaults()
                 .withListeners(List.of(ListenerConfig.of(ListenerConfig.Kind.TCP, "127.0.0.1", 0)))
-                .withCluster(settings);
+                .withCluster(settings).withPersistence(io.polyhook.broker.config.PersistenceSettings.DISABLED);
         return PolyhookBroker.builder().discoverPlugins(false).adminAddress("127.0.0.1", 0).config(config)
                 .clusterFactory(s -> new SplitView(new StandaloneCluster(s))).start();
     }
