@@ -27,6 +27,7 @@ broker: { allow_anonymous: true }
 listeners: [{ type: tcp, address: "127.0.0.1:$2" }]
 scripts: { dir: $WORK/none }
 admin: { address: "127.0.0.1:0" }
+persistence: { enabled: false }
 $3
 YAML
   # benchmarks.jar carries slf4j-nop too: logback is asked for by name, for the join times in the log.

@@ -53,7 +53,8 @@ final class BrokerCluster implements AutoCloseable {
         }
         ClusterSettings.Endpoint any = new ClusterSettings.Endpoint("127.0.0.1", 0);
         ClusterSettings settings = new ClusterSettings(true, name, any, seeds, any, false, true, true);
-        PolyhookBroker b = PolyhookBroker.builder().config(TestBroker.localConfig().withCluster(settings))
+        PolyhookBroker b = PolyhookBroker.builder().config(TestBroker.localConfig().withCluster(settings)
+                        .withPersistence(io.polyhook.broker.config.PersistenceSettings.DISABLED))
                 .discoverPlugins(false).adminAddress("127.0.0.1", 0).clusterFactory(s -> InfinispanCluster.start(s, TUNING)).start();
         nodes.add(b);
         return b;

@@ -50,6 +50,7 @@ final class BrokerProcess implements AutoCloseable {
                   - { type: tcp, address: "127.0.0.1:0" }
                 scripts: { dir: "%s" }
                 admin: { address: "127.0.0.1:0" }
+                persistence: { enabled: false }
                 cluster:
                   enabled: true
                   node_name: %s
