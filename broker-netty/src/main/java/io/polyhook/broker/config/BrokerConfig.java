@@ -140,7 +140,7 @@ public record BrokerConfig(BrokerSettings broker, List<ListenerConfig> listeners
     /** This config with another {@code plugins} section. */
     public BrokerConfig withPlugins(Map<String, Object> value) {
         return new BrokerConfig(broker, listeners, scripts, providers, auth, value, adminHost, adminPort, adminToken,
-                logging, persistence);
+                logging, persistence, cluster);
     }
 
     /**
