@@ -84,8 +84,18 @@ class ClusterConfigTest {
     }
 
     @Test
+    void aClusterWithTheDurableStoreIsRefusedUntilSessionsMoveWithTheirStoredQueues() {
+        assertThatThrownBy(() -> BrokerConfig.parse("cluster: { enabled: true }"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("cluster.enabled: a cluster needs persistence: { enabled: false } for now");
+        assertThat(BrokerConfig.parse("cluster: { enabled: true }\npersistence: { enabled: false }").cluster().enabled())
+                .isTrue();
+    }
+
+    @Test
     void theConfigFileCarriesTheClusterSectionAndItsErrors() {
         BrokerConfig c = BrokerConfig.parse("""
+                persistence: { enabled: false }
                 cluster:
                   enabled: true
                   node_name: edge-2
