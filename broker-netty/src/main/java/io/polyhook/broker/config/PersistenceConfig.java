@@ -81,7 +81,7 @@ public final class PersistenceConfig {
 
     private static Duration duration(JsonNode n) {
         String key = SECTION + ".sync_interval";
-        Duration d = ConfigParser.duration(n, key);
+        Duration d = YamlValues.duration(n, key);
         if (d.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new ConfigException(key, "must be at most 1m, was " + n.asText());
         }
