@@ -44,6 +44,7 @@ public final class EmbeddedCore implements AutoCloseable {
     private final MockTicker ticker;
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     private final BlockingQueue<Runnable> handedBack = new LinkedBlockingQueue<>();
+    private boolean handingBack;
 
     /** A core with its own hook registry, on the system clock. */
     public EmbeddedCore(BrokerSettings settings) {
@@ -87,15 +88,32 @@ public final class EmbeddedCore implements AutoCloseable {
         if (task == null) {
             return false;
         }
-        task.run();
+        handingBack = true;
+        try {
+            task.run();
+        } finally {
+            handingBack = false;
+        }
         runHandedBack();
         return true;
     }
 
     private void runHandedBack() {
-        Runnable task;
-        while ((task = handedBack.poll()) != null) {
-            task.run();
+        // Never nested: EmbeddedChannel runs its pending tasks after a flush, so a hand-back that
+        // delivers to another channel of the core would otherwise run the next hand-backs inside
+        // itself (a verdict applied in the middle of the one before it), which an event loop,
+        // running one task at a time, never does.
+        if (handingBack) {
+            return;
+        }
+        handingBack = true;
+        try {
+            Runnable task;
+            while ((task = handedBack.poll()) != null) {
+                task.run();
+            }
+        } finally {
+            handingBack = false;
         }
     }
 
