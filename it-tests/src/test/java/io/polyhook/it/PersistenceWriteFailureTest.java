@@ -54,6 +54,39 @@ class PersistenceWriteFailureTest {
     }
 
     @Test
+    void aRefusalsPubackWaitsBehindAnEarlierOneThatWaitsForTheStore() throws Exception {
+        FailingStore store = new FailingStore();
+        try (TestBroker broker = TestBroker.onStore(store)) {
+            Mqtt5BlockingClient offline = broker.v5Unconnected("offline");
+            offline.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
+            offline.subscribeWith().topicFilter("kept/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            offline.disconnect();
+
+            Mqtt5BlockingClient watcher = broker.v5("watcher");
+            try (Mqtt5BlockingClient.Mqtt5Publishes seen = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+                watcher.subscribeWith().topicFilter("elsewhere").send();
+                CompletableFuture<Void> fsync = new CompletableFuture<>();
+                store.durable = fsync;
+                Mqtt5BlockingClient pub = broker.v5("pub");
+                CompletableFuture<Mqtt5PublishResult> first = pub.toAsync().publishWith().topic("kept/1")
+                        .qos(MqttQos.AT_LEAST_ONCE).payload(bytes("1")).send();
+                // Refused at once ($SYS belongs to the broker): its negative PUBACK must not overtake the first one's.
+                CompletableFuture<Object> refused = pub.toAsync().publishWith().topic("$SYS/forged")
+                        .qos(MqttQos.AT_LEAST_ONCE).payload(bytes("2")).send().handle((r, e) -> e == null ? r : e);
+                // Routed after the refusal's verdict (verdicts apply in order), and sent after its PUBACK would be.
+                pub.toAsync().publishWith().topic("elsewhere").payload(bytes("3")).send();
+                assertThat(PersistenceRestartTest.receive(seen, 1)).containsExactly("3");
+                assertThat(first).as("PUBACK before the write is durable").isNotDone();
+                assertThat(refused).as("the refusal's PUBACK overtaking the first one's").isNotDone();
+                store.durable = null;
+                fsync.complete(null);
+                first.get(30, TimeUnit.SECONDS);
+                refused.get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     void aPublishTheStoreCannotKeepIsNotAcknowledgedAndOtherClientsAreServed() throws Exception {
         FailingStore store = new FailingStore();
         try (TestBroker broker = TestBroker.onStore(store)) {

@@ -269,14 +269,20 @@ final class InboundPublishFlow implements PublishOrigin {
         io.netty.handler.codec.mqtt.MqttProperties props = v5
                 ? c.problems.reasonString(refusal.reasonString(), false, 3)
                 : io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES;
+        // Behind the acknowledgements still waiting for the store: PUBACKs go out in PUBLISH order.
+        int id = p.packetId();
         if (p.qos() == 1) {
-            window.acknowledgedQos1();
-            c.ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBACK, p.packetId(), code, props));
+            durable.acknowledge(null, () -> {
+                window.acknowledgedQos1();
+                c.ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBACK, id, code, props));
+            });
         } else if (p.qos() == 2) {
-            if (code >= 0x80) {
-                window.refusedQos2(p.packetId());
-            }
-            c.ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREC, p.packetId(), code, props));
+            durable.acknowledge(null, () -> {
+                if (code >= 0x80) {
+                    window.refusedQos2(id);
+                }
+                c.ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREC, id, code, props));
+            });
         }
     }
 
