@@ -1,6 +1,6 @@
 package io.polyhook.broker;
 
-import io.polyhook.core.script.LoadReport;
+import io.polyhook.core.script.internal.LoadReport;
 
 import java.util.List;
 

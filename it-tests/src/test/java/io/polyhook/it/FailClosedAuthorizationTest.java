@@ -10,7 +10,7 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import io.polyhook.broker.config.NoMatch;
 import io.polyhook.broker.config.ScriptsConfig;
-import io.polyhook.core.hook.HandlerStats;
+import io.polyhook.core.hook.internal.HandlerStats;
 import io.polyhook.spi.Hooks;
 import io.polyhook.spi.Plugin;
 import org.junit.jupiter.api.Test;

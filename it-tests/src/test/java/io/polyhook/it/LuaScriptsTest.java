@@ -14,7 +14,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import io.polyhook.broker.config.NoMatch;
 import io.polyhook.broker.config.ScriptsConfig;
-import io.polyhook.core.hook.HandlerStats;
+import io.polyhook.core.hook.internal.HandlerStats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,16 +1,16 @@
 package io.polyhook.testing;
 
 import io.polyhook.core.hook.ChainOutcome;
-import io.polyhook.core.hook.ClientLane;
-import io.polyhook.core.hook.DispatchSettings;
-import io.polyhook.core.hook.HandlerStats;
-import io.polyhook.core.hook.HookDispatcher;
-import io.polyhook.core.hook.HookRegistry;
 import io.polyhook.core.hook.TimeoutFallback;
-import io.polyhook.core.plugin.LocalMetrics;
-import io.polyhook.core.plugin.PluginEnvironment;
-import io.polyhook.core.plugin.PluginHost;
+import io.polyhook.core.hook.internal.ClientLane;
+import io.polyhook.core.hook.internal.DispatchSettings;
+import io.polyhook.core.hook.internal.HandlerStats;
+import io.polyhook.core.hook.internal.HookDispatcher;
+import io.polyhook.core.hook.internal.HookRegistry;
 import io.polyhook.core.plugin.PluginInfo;
+import io.polyhook.core.plugin.internal.LocalMetrics;
+import io.polyhook.core.plugin.internal.PluginEnvironment;
+import io.polyhook.core.plugin.internal.PluginHost;
 import io.polyhook.spi.AuthCacheView;
 import io.polyhook.spi.ChainHook;
 import io.polyhook.spi.ClientContext;
@@ -221,7 +221,7 @@ public final class PluginHarness implements AutoCloseable {
         /**
          * Starts the plugins.
          *
-         * @throws io.polyhook.core.plugin.PluginStartException if one fails to start, as the broker would
+         * @throws io.polyhook.core.plugin.internal.PluginStartException if one fails to start, as the broker would
          */
         public PluginHarness start() {
             HookRegistry registry = new HookRegistry();

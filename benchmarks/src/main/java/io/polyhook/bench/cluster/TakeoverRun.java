@@ -2,7 +2,7 @@ package io.polyhook.bench.cluster;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import io.polyhook.core.hook.LatencyHistogram;
+import io.polyhook.core.hook.internal.LatencyHistogram;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
 import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3ConnectBuilder;
 import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAck;
-import io.polyhook.core.hook.LatencyHistogram;
+import io.polyhook.core.hook.internal.LatencyHistogram;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.polyhook.bench.load;
 
 import io.netty.channel.EventLoopGroup;
-import io.polyhook.core.hook.LatencyHistogram;
+import io.polyhook.core.hook.internal.LatencyHistogram;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.polyhook.broker.admin;
 
 import io.polyhook.core.hook.HandlerOrigin;
-import io.polyhook.core.hook.HandlerStats;
-import io.polyhook.core.hook.HookRegistry;
+import io.polyhook.core.hook.internal.HandlerStats;
+import io.polyhook.core.hook.internal.HookRegistry;
 import io.polyhook.core.plugin.PluginInfo;
 
 import java.util.ArrayList;

@@ -4,10 +4,10 @@ import io.polyhook.broker.cluster.Cluster;
 import io.polyhook.broker.cluster.ClusterCommand;
 import io.polyhook.broker.cluster.CommandOutcome;
 
-import io.polyhook.core.hook.HandlerStats;
-import io.polyhook.core.script.ScriptInfo;
+import io.polyhook.core.hook.internal.HandlerStats;
 import io.polyhook.core.script.ScriptLoadException;
-import io.polyhook.core.script.ScriptManager;
+import io.polyhook.core.script.internal.ScriptInfo;
+import io.polyhook.core.script.internal.ScriptManager;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

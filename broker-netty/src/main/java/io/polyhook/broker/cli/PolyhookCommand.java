@@ -6,7 +6,7 @@ import io.polyhook.broker.config.BrokerConfig;
 import io.polyhook.broker.config.ConfigException;
 import io.polyhook.broker.failure.FatalErrorHandler;
 import io.polyhook.broker.failure.ThreadFailures;
-import io.polyhook.core.plugin.PluginStartException;
+import io.polyhook.core.plugin.internal.PluginStartException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import org.slf4j.Logger;

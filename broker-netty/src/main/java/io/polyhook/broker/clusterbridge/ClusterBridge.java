@@ -6,7 +6,7 @@ import io.polyhook.broker.cluster.CommandOutcome;
 import io.polyhook.broker.routing.Router;
 import io.polyhook.broker.session.SessionRegistry;
 import io.polyhook.core.script.ScriptLoadException;
-import io.polyhook.core.script.ScriptManager;
+import io.polyhook.core.script.internal.ScriptManager;
 import io.polyhook.spi.Registration;
 import io.polyhook.provider.authcache.AuthCache;
 

@@ -9,7 +9,7 @@ import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.config.DeliverySettings;
 import io.polyhook.broker.session.ClientAttachment;
 import io.polyhook.broker.session.SessionRegistry;
-import io.polyhook.core.hook.HookDispatcher;
+import io.polyhook.core.hook.internal.HookDispatcher;
 import io.polyhook.spi.ClientContext;
 import io.polyhook.spi.Hooks;
 import io.polyhook.spi.MqttProperties;

@@ -13,7 +13,7 @@ import io.polyhook.broker.hookbridge.ReasonCodes;
 import io.polyhook.broker.hookbridge.Refusal;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.core.hook.ChainOutcome;
-import io.polyhook.core.hook.HookDispatcher;
+import io.polyhook.core.hook.internal.HookDispatcher;
 import io.polyhook.spi.Bytes;
 import io.polyhook.spi.Hooks;
 import io.polyhook.spi.MqttProperties;

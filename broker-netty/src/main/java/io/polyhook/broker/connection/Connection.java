@@ -27,7 +27,7 @@ import io.polyhook.broker.routing.Message;
 import io.polyhook.broker.session.ClientConnection;
 import io.polyhook.broker.session.InFlight;
 import io.polyhook.broker.session.Session;
-import io.polyhook.core.hook.ClientLane;
+import io.polyhook.core.hook.internal.ClientLane;
 import io.polyhook.spi.MqttVersion;
 import io.polyhook.spi.Peer;
 import org.slf4j.Logger;

@@ -11,7 +11,7 @@ import io.polyhook.broker.routing.Message;
 import io.polyhook.broker.routing.PublishOrigin;
 import io.polyhook.core.hook.ChainOutcome;
 import io.polyhook.core.hook.HandlerOrigin;
-import io.polyhook.core.hook.HookDispatcher;
+import io.polyhook.core.hook.internal.HookDispatcher;
 import io.polyhook.spi.MqttProperties;
 import io.polyhook.spi.PublishModifiers;
 import io.polyhook.spi.SharedSubscriptionPolicy;

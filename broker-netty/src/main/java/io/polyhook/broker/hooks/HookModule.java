@@ -3,9 +3,9 @@ package io.polyhook.broker.hooks;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import io.polyhook.broker.config.ScriptsConfig;
-import io.polyhook.core.hook.DispatchSettings;
-import io.polyhook.core.hook.HookDispatcher;
-import io.polyhook.core.hook.HookRegistry;
+import io.polyhook.core.hook.internal.DispatchSettings;
+import io.polyhook.core.hook.internal.HookDispatcher;
+import io.polyhook.core.hook.internal.HookRegistry;
 import jakarta.inject.Singleton;
 
 /**

@@ -2,7 +2,7 @@ package io.polyhook.broker.hooks;
 
 import io.polyhook.broker.config.BrokerConfig;
 import io.polyhook.broker.config.ScriptsConfig;
-import io.polyhook.core.hook.DispatchSettings;
+import io.polyhook.core.hook.internal.DispatchSettings;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderCatalog;
 import io.polyhook.core.script.ScriptEnvironment;

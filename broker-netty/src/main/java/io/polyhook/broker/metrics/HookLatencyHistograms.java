@@ -1,14 +1,14 @@
 package io.polyhook.broker.metrics;
 
-import io.polyhook.core.hook.HandlerStats;
-import io.polyhook.core.hook.HookStatistics;
-import io.polyhook.core.hook.LatencyBuckets;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
+import io.polyhook.core.hook.internal.HandlerStats;
+import io.polyhook.core.hook.internal.HookStatistics;
+import io.polyhook.core.hook.internal.LatencyBuckets;
 
 import java.util.List;
 import java.util.Locale;

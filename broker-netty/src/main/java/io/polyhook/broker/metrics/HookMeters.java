@@ -5,8 +5,8 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.polyhook.core.hook.HandlerOrigin;
-import io.polyhook.core.hook.HandlerStats;
-import io.polyhook.core.hook.HookStatistics;
+import io.polyhook.core.hook.internal.HandlerStats;
+import io.polyhook.core.hook.internal.HookStatistics;
 
 import java.util.HashMap;
 import java.util.HashSet;

@@ -2,8 +2,8 @@ package io.polyhook.broker.metrics;
 
 import io.polyhook.broker.hooks.BundledAuthScripts;
 import io.polyhook.core.hook.HandlerOrigin;
-import io.polyhook.core.script.ScriptInfo;
-import io.polyhook.core.script.ScriptManager;
+import io.polyhook.core.script.internal.ScriptInfo;
+import io.polyhook.core.script.internal.ScriptManager;
 
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -2,11 +2,11 @@ package io.polyhook.broker.plugins;
 
 import io.polyhook.broker.config.BrokerConfig;
 import io.polyhook.broker.config.ConfigException;
-import io.polyhook.core.hook.HookRegistry;
-import io.polyhook.core.plugin.PluginDirectory;
-import io.polyhook.core.plugin.PluginEnvironment;
-import io.polyhook.core.plugin.PluginHost;
+import io.polyhook.core.hook.internal.HookRegistry;
 import io.polyhook.core.plugin.PluginInfo;
+import io.polyhook.core.plugin.internal.PluginDirectory;
+import io.polyhook.core.plugin.internal.PluginEnvironment;
+import io.polyhook.core.plugin.internal.PluginHost;
 import io.polyhook.spi.Plugin;
 
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ public final class BrokerPlugins implements AutoCloseable {
      * @param onClasspath the plugins found on the broker's class path (empty if discovery is off)
      * @param embedded  plugins handed to the embedding API
      * @throws ConfigException if a {@code plugins.<name>} section names no installed plugin
-     * @throws io.polyhook.core.plugin.PluginStartException if a plugin fails to start
+     * @throws io.polyhook.core.plugin.internal.PluginStartException if a plugin fails to start
      */
     public static BrokerPlugins start(BrokerConfig config, PluginDirectory directory, List<Plugin> onClasspath,
                                       List<Plugin> embedded, HookRegistry registry, PluginEnvironment environment) {

@@ -3,8 +3,8 @@ package io.polyhook.broker.plugins;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.polyhook.core.plugin.MeterNames;
-import io.polyhook.core.plugin.PluginEnvironment;
+import io.polyhook.core.plugin.internal.MeterNames;
+import io.polyhook.core.plugin.internal.PluginEnvironment;
 import io.polyhook.spi.PluginMetrics;
 
 import java.time.Duration;

@@ -2,8 +2,8 @@ package io.polyhook.broker.scripttest;
 
 import io.polyhook.broker.config.BrokerConfig;
 import io.polyhook.core.script.ScriptEngine;
-import io.polyhook.core.script.ScriptEngines;
 import io.polyhook.core.script.ScriptSource;
+import io.polyhook.core.script.internal.ScriptEngines;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

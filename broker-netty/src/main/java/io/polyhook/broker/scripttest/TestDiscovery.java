@@ -1,7 +1,7 @@
 package io.polyhook.broker.scripttest;
 
-import io.polyhook.core.script.ScriptEngines;
 import io.polyhook.core.script.ScriptSource;
+import io.polyhook.core.script.internal.ScriptEngines;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

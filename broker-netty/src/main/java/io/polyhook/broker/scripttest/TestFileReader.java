@@ -1,6 +1,6 @@
 package io.polyhook.broker.scripttest;
 
-import io.polyhook.core.script.ScriptEngines;
+import io.polyhook.core.script.internal.ScriptEngines;
 import io.polyhook.core.script.model.HookContexts;
 import io.polyhook.spi.Hook;
 import io.polyhook.spi.HookContext;

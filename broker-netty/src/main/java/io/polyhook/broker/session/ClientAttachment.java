@@ -1,6 +1,6 @@
 package io.polyhook.broker.session;
 
-import io.polyhook.core.hook.ClientLane;
+import io.polyhook.core.hook.internal.ClientLane;
 import io.polyhook.spi.MqttVersion;
 import io.polyhook.spi.SubscriberId;
 

@@ -2,7 +2,7 @@ package io.polyhook.broker.session;
 
 import io.polyhook.broker.routing.DeliveryTarget;
 import io.polyhook.broker.routing.Message;
-import io.polyhook.core.hook.ClientLane;
+import io.polyhook.core.hook.internal.ClientLane;
 import io.polyhook.spi.MqttVersion;
 import io.polyhook.spi.SubscriberId;
 import io.polyhook.spi.TopicSubscription;

@@ -15,7 +15,7 @@ import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.core.hook.HandlerOrigin;
-import io.polyhook.core.hook.HookRegistry;
+import io.polyhook.core.hook.internal.HookRegistry;
 import io.polyhook.spi.Hooks;
 import io.polyhook.spi.RegisterModifiers;
 import io.polyhook.spi.RegisterModifiers.Limit;

@@ -9,10 +9,10 @@ import io.polyhook.broker.routing.Router;
 import io.polyhook.broker.routing.SubscriptionTree;
 import io.polyhook.broker.session.SessionRegistry;
 import io.polyhook.broker.sys.BrokerStats;
-import io.polyhook.core.hook.DispatchSettings;
-import io.polyhook.core.hook.HookDispatcher;
-import io.polyhook.core.hook.HookRegistry;
 import io.polyhook.core.hook.Ticker;
+import io.polyhook.core.hook.internal.DispatchSettings;
+import io.polyhook.core.hook.internal.HookDispatcher;
+import io.polyhook.core.hook.internal.HookRegistry;
 
 import java.time.Duration;
 import java.util.ArrayList;

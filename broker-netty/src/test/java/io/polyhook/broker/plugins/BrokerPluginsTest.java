@@ -5,7 +5,7 @@ import io.polyhook.broker.config.BrokerConfig;
 import io.polyhook.broker.config.ConfigException;
 import io.polyhook.broker.config.ListenerConfig;
 import io.polyhook.broker.config.ScriptsConfig;
-import io.polyhook.core.plugin.PluginStartException;
+import io.polyhook.core.plugin.internal.PluginStartException;
 import io.polyhook.spi.Plugin;
 import io.polyhook.spi.PluginContext;
 import org.junit.jupiter.api.Test;

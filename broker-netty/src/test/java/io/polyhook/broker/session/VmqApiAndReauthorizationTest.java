@@ -11,7 +11,7 @@ import io.polyhook.broker.connection.EmbeddedCore;
 import io.polyhook.broker.hooks.AuthCacheWatch;
 import io.polyhook.broker.routing.SubscriptionTree;
 import io.polyhook.core.hook.HandlerOrigin;
-import io.polyhook.core.hook.HookRegistry;
+import io.polyhook.core.hook.internal.HookRegistry;
 import io.polyhook.core.provider.Arguments;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderException;

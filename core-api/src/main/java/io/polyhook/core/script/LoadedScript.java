@@ -9,7 +9,7 @@ import java.util.Map;
  * One version of a loaded script, as an engine returns it: the handlers of the hook points the
  * script declares, and the resources (interpreter states) behind them.
  *
- * <p>The {@link ScriptManager} calls {@link #close()} once, after the version was replaced or
+ * <p>The broker's script manager calls {@link #close()} once, after the version was replaced or
  * unloaded and its last running call has returned; no handler is called after that. A call the
  * dispatcher abandoned at its deadline (its thread is interrupted) delays the close until it
  * returns, so handlers should honour interrupts and bound runaway code themselves.

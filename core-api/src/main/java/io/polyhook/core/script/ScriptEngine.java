@@ -9,7 +9,7 @@ import java.util.Set;
  * extension of a script; no two engines of one broker may take the same extension.
  *
  * <p>An engine instance is shared by every script it loads; {@link #load} is never called for
- * two scripts at once by the {@link ScriptManager}, but must not keep per-script state in the
+ * two scripts at once by the broker's script manager, but must not keep per-script state in the
  * engine itself.
  */
 public interface ScriptEngine {

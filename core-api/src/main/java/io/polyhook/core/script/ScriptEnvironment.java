@@ -19,7 +19,7 @@ import java.util.Objects;
  *                      vmq_diversity, so a saturated script cannot hold a client forever
  * @param settings      engine and sandbox options from the config file, as plain values
  *                      ({@code String}, {@code Boolean}, {@code Long}, lists, maps). The
- *                      {@link ScriptManager} gives each engine only its own options: see
+ *                      broker's script manager gives each engine only its own options: see
  *                      {@link #forEngine(ScriptEngine)}
  */
 public record ScriptEnvironment(List<DataProvider> providers, int defaultStates, Duration stateWait,

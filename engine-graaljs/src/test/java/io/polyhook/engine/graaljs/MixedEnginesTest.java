@@ -1,13 +1,13 @@
 package io.polyhook.engine.graaljs;
 
 import io.polyhook.core.hook.ChainOutcome;
-import io.polyhook.core.hook.ClientLane;
-import io.polyhook.core.hook.DispatchSettings;
-import io.polyhook.core.hook.HookDispatcher;
-import io.polyhook.core.hook.HookRegistry;
-import io.polyhook.core.script.ScriptEngines;
+import io.polyhook.core.hook.internal.ClientLane;
+import io.polyhook.core.hook.internal.DispatchSettings;
+import io.polyhook.core.hook.internal.HookDispatcher;
+import io.polyhook.core.hook.internal.HookRegistry;
 import io.polyhook.core.script.ScriptEnvironment;
-import io.polyhook.core.script.ScriptManager;
+import io.polyhook.core.script.internal.ScriptEngines;
+import io.polyhook.core.script.internal.ScriptManager;
 import io.polyhook.core.script.scenarios.Probe;
 import io.polyhook.core.script.scenarios.VmqFixtures;
 import io.polyhook.engine.luaj.LuaEngine;

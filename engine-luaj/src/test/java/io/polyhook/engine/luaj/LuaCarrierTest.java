@@ -1,10 +1,10 @@
 package io.polyhook.engine.luaj;
 
 import io.polyhook.core.hook.ChainOutcome;
-import io.polyhook.core.hook.DispatchSettings;
 import io.polyhook.core.hook.HandlerOrigin;
-import io.polyhook.core.hook.HookDispatcher;
-import io.polyhook.core.hook.HookRegistry;
+import io.polyhook.core.hook.internal.DispatchSettings;
+import io.polyhook.core.hook.internal.HookDispatcher;
+import io.polyhook.core.hook.internal.HookRegistry;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.script.LoadedScript;
 import io.polyhook.core.script.scenarios.InlineScripts;

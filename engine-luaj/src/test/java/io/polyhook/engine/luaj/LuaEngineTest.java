@@ -1,7 +1,7 @@
 package io.polyhook.engine.luaj;
 
+import io.polyhook.core.script.internal.ScriptEngines;
 import io.polyhook.core.script.scenarios.InlineScripts;
-import io.polyhook.core.script.ScriptEngines;
 import io.polyhook.core.script.ScriptLoadException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,9 +48,9 @@ class LuaEngineTest {
         java.nio.file.Path other = scripts.write("other.lua", "assert(not pcall(function() return io.open end), 'no io for the others')\nhooks = {}");
         var env = new io.polyhook.core.script.ScriptEnvironment(java.util.List.of(), 1, java.time.Duration.ofSeconds(5),
                 Map.of("lua", Map.of("scripts", Map.of("trusted.lua", Map.of("sandbox", Map.of("block_io", false))))));
-        var registry = new io.polyhook.core.hook.HookRegistry();
-        try (var manager = new io.polyhook.core.script.ScriptManager(registry,
-                io.polyhook.core.script.ScriptEngines.of(java.util.List.of(new LuaEngine())), env)) {
+        var registry = new io.polyhook.core.hook.internal.HookRegistry();
+        try (var manager = new io.polyhook.core.script.internal.ScriptManager(registry,
+                io.polyhook.core.script.internal.ScriptEngines.of(java.util.List.of(new LuaEngine())), env)) {
             manager.load(trusted);
             manager.load(other);
             assertThat(manager.list()).hasSize(2);

@@ -1,16 +1,16 @@
 package io.polyhook.engine.luaj;
 
 import io.polyhook.core.hook.ChainOutcome;
-import io.polyhook.core.hook.DispatchSettings;
-import io.polyhook.core.hook.HookDispatcher;
-import io.polyhook.core.hook.HookRegistry;
 import io.polyhook.core.hook.TimeoutFallback;
+import io.polyhook.core.hook.internal.DispatchSettings;
+import io.polyhook.core.hook.internal.HookDispatcher;
+import io.polyhook.core.hook.internal.HookRegistry;
 import io.polyhook.core.script.LoadedScript;
-import io.polyhook.core.script.ScriptEngines;
-import io.polyhook.core.script.ScriptInfo;
 import io.polyhook.core.script.ScriptEnvironment;
 import io.polyhook.core.script.ScriptLoadException;
-import io.polyhook.core.script.ScriptManager;
+import io.polyhook.core.script.internal.ScriptEngines;
+import io.polyhook.core.script.internal.ScriptInfo;
+import io.polyhook.core.script.internal.ScriptManager;
 import io.polyhook.core.script.scenarios.Probe;
 import io.polyhook.core.script.scenarios.StateScenarios;
 import io.polyhook.core.script.scenarios.VmqFixtures;

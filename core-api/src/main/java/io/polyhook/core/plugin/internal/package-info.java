@@ -1,2 +1,7 @@
-/** How plugin jars are loaded: one isolating class loader per plugin folder or jar. Not API. */
+/**
+ * The broker's plugin host, not API: the plugins folder ({@code PluginDirectory}, one
+ * {@code PluginBundle} and isolating {@code PluginClassLoader} per plugin folder or jar), and the
+ * {@code PluginHost} that starts and stops plugins with a {@link io.polyhook.spi.PluginContext}
+ * as capable as a script's libraries ({@code PluginEnvironment}).
+ */
 package io.polyhook.core.plugin.internal;

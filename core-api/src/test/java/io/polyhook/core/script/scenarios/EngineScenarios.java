@@ -1,18 +1,18 @@
 package io.polyhook.core.script.scenarios;
 
 import io.polyhook.core.hook.ChainOutcome;
-import io.polyhook.core.hook.ClientLane;
-import io.polyhook.core.hook.DispatchSettings;
 import io.polyhook.core.hook.HandlerSpec;
-import io.polyhook.core.hook.HookDispatcher;
-import io.polyhook.core.hook.HookRegistry;
+import io.polyhook.core.hook.internal.ClientLane;
+import io.polyhook.core.hook.internal.DispatchSettings;
+import io.polyhook.core.hook.internal.HookDispatcher;
+import io.polyhook.core.hook.internal.HookRegistry;
 import io.polyhook.core.script.LoadedScript;
 import io.polyhook.core.script.ScriptEngine;
-import io.polyhook.core.script.ScriptEngines;
 import io.polyhook.core.script.ScriptEnvironment;
 import io.polyhook.core.script.ScriptLoadException;
-import io.polyhook.core.script.ScriptManager;
 import io.polyhook.core.script.ScriptSource;
+import io.polyhook.core.script.internal.ScriptEngines;
+import io.polyhook.core.script.internal.ScriptManager;
 import io.polyhook.spi.AuthModifiers;
 import io.polyhook.spi.Bytes;
 import io.polyhook.spi.ChainHook;

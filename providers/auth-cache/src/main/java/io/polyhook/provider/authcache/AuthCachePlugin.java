@@ -1,7 +1,7 @@
 package io.polyhook.provider.authcache;
 
 import io.polyhook.core.hook.HandlerOrigin;
-import io.polyhook.core.hook.HookRegistry;
+import io.polyhook.core.hook.HookInstaller;
 import io.polyhook.spi.ClientContext;
 import io.polyhook.spi.HookRegistrar;
 import io.polyhook.spi.Hooks;
@@ -26,7 +26,7 @@ import java.util.Objects;
  *       the highest priority).</li>
  * </ul>
  *
- * <p>Not an {@link io.polyhook.spi.Plugin}: shortcuts are installed on the {@link HookRegistry}
+ * <p>Not an {@link io.polyhook.spi.Plugin}: shortcuts are installed on the {@link HookInstaller}
  * itself, which a plugin's registrar does not reach. The broker installs it once at start:
  *
  * <pre>{@code
@@ -58,7 +58,7 @@ public final class AuthCachePlugin {
      * @throws IllegalStateException if one of the six hooks already has a shortcut; nothing is
      *     left installed then
      */
-    public Registration install(HookRegistry registry) {
+    public Registration install(HookInstaller registry) {
         List<Registration> installed = new ArrayList<>();
         Registration all = () -> installed.reversed().forEach(Registration::close);
         try {
