@@ -90,6 +90,46 @@ final class ScriptCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * {@code --all-nodes} of load, reload and unload: in a cluster, the admin API applies the
+     * action on every node ({@code "all_nodes": true}) and answers per node. Without a cluster the
+     * broker ignores it and acts on itself, as without the flag.
+     */
+    static final class AllNodesOption {
+        @Option(names = "--all-nodes",
+                description = "in a cluster: act on every node (the path must name the script on each); prints one line"
+                        + " per node and exits 1 if any node did not apply it")
+        boolean allNodes;
+
+        Map<String, Object> body(String path) {
+            return allNodes ? Map.of("path", path, "all_nodes", true) : Map.of("path", path);
+        }
+
+        /**
+         * Prints a per-node answer ({@code {"nodes": {name: {applied, detail}}}}) as one line per
+         * node and fails if a node did not apply it; false when the answer is a single node's.
+         */
+        boolean printed(JsonNode answer, PrintWriter out) throws AdminClient.AdminException {
+            JsonNode perNode = answer.path("nodes");
+            if (!allNodes || !perNode.isObject()) {
+                return false;
+            }
+            List<String> failed = new ArrayList<>();
+            perNode.properties().forEach(e -> {
+                boolean applied = e.getValue().path("applied").asBoolean(false);
+                out.println(e.getKey() + ": " + (applied ? "" : "not applied: ") + e.getValue().path("detail").asText());
+                if (!applied) {
+                    failed.add(e.getKey());
+                }
+            });
+            if (!failed.isEmpty()) {
+                out.flush();
+                throw new AdminClient.AdminException("not applied on " + String.join(", ", failed));
+            }
+            return true;
+        }
+    }
+
     /** A subcommand: runs against the admin API, prints the error and exits 1 on failure. */
     abstract static class AdminCall implements Callable<Integer> {
         @Mixin
@@ -142,9 +182,15 @@ final class ScriptCommand implements Callable<Integer> {
         @Parameters(paramLabel = "PATH", description = "the script file")
         String path;
 
+        @Mixin
+        AllNodesOption nodes;
+
         @Override
         void run(AdminClient client, PrintWriter out) throws AdminClient.AdminException {
-            JsonNode s = client.post("/api/scripts/load", Map.of("path", path));
+            JsonNode s = client.post("/api/scripts/load", nodes.body(path));
+            if (nodes.printed(s, out)) {
+                return;
+            }
             out.println("loaded " + s.path("path").asText() + " (" + s.path("engine").asText() + ", hooks: "
                     + joined(s.path("hooks")) + ")");
         }
@@ -156,9 +202,15 @@ final class ScriptCommand implements Callable<Integer> {
         @Parameters(paramLabel = "PATH", description = "the script, as it was loaded")
         String path;
 
+        @Mixin
+        AllNodesOption nodes;
+
         @Override
         void run(AdminClient client, PrintWriter out) throws AdminClient.AdminException {
-            JsonNode s = client.post("/api/scripts/reload", Map.of("path", path));
+            JsonNode s = client.post("/api/scripts/reload", nodes.body(path));
+            if (nodes.printed(s, out)) {
+                return;
+            }
             out.println("reloaded " + s.path("path").asText() + " (reload " + s.path("reloads").asText() + ", hooks: "
                     + joined(s.path("hooks")) + ")");
         }
@@ -169,9 +221,15 @@ final class ScriptCommand implements Callable<Integer> {
         @Parameters(paramLabel = "PATH", description = "the script, as it was loaded")
         String path;
 
+        @Mixin
+        AllNodesOption nodes;
+
         @Override
         void run(AdminClient client, PrintWriter out) throws AdminClient.AdminException {
-            out.println("unloaded " + client.post("/api/scripts/unload", Map.of("path", path)).path("unloaded").asText());
+            JsonNode s = client.post("/api/scripts/unload", nodes.body(path));
+            if (!nodes.printed(s, out)) {
+                out.println("unloaded " + s.path("unloaded").asText());
+            }
         }
     }
 
