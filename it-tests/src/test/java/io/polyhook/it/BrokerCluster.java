@@ -6,6 +6,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import io.polyhook.broker.PolyhookBroker;
 import io.polyhook.broker.cluster.NetsplitState;
 import io.polyhook.broker.cluster.RemoteMatch;
+import io.polyhook.broker.config.BrokerConfig;
 import io.polyhook.broker.config.ClusterSettings;
 import io.polyhook.cluster.infinispan.ClusterTuning;
 import io.polyhook.cluster.infinispan.InfinispanCluster;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Brokers of one cluster in this JVM, every port chosen by the OS on 127.0.0.1: the first node
@@ -30,10 +32,20 @@ final class BrokerCluster implements AutoCloseable {
 
     final List<PolyhookBroker> nodes = new ArrayList<>();
     private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
+    private final UnaryOperator<BrokerConfig> config;
+
+    private BrokerCluster(UnaryOperator<BrokerConfig> config) {
+        this.config = config;
+    }
 
     /** Starts {@code count} brokers named node1.. and waits until each sees all of them. */
     static BrokerCluster of(int count) {
-        BrokerCluster c = new BrokerCluster();
+        return of(count, UnaryOperator.identity());
+    }
+
+    /** Starts {@code count} brokers named node1.., each with the tests' config changed by {@code config}. */
+    static BrokerCluster of(int count, UnaryOperator<BrokerConfig> config) {
+        BrokerCluster c = new BrokerCluster(config);
         try {
             for (int i = 1; i <= count; i++) {
                 c.add("node" + i);
@@ -53,7 +65,7 @@ final class BrokerCluster implements AutoCloseable {
         }
         ClusterSettings.Endpoint any = new ClusterSettings.Endpoint("127.0.0.1", 0);
         ClusterSettings settings = new ClusterSettings(true, name, any, seeds, any, false, true, true);
-        PolyhookBroker b = PolyhookBroker.builder().config(TestBroker.localConfig().withCluster(settings)
+        PolyhookBroker b = PolyhookBroker.builder().config(config.apply(TestBroker.localConfig()).withCluster(settings)
                         .withPersistence(io.polyhook.broker.config.PersistenceSettings.DISABLED))
                 .discoverPlugins(false).adminAddress("127.0.0.1", 0).clusterFactory(s -> InfinispanCluster.start(s, TUNING)).start();
         nodes.add(b);

@@ -27,11 +27,13 @@ public final class ClusterBridge implements AutoCloseable {
     private final Router router;
     private final SessionRegistry sessions;
     private final ClusterSessions owners;
+    private final ClusterRouting routing;
     private final List<Registration> registrations;
 
     private ClusterBridge(Cluster cluster, Router router, SessionRegistry sessions, ClusterSessions owners,
-                          List<Registration> registrations) {
+                          ClusterRouting routing, List<Registration> registrations) {
         this.cluster = cluster;
+        this.routing = routing;
         this.router = router;
         this.sessions = sessions;
         this.owners = owners;
@@ -42,7 +44,7 @@ public final class ClusterBridge implements AutoCloseable {
     public static ClusterBridge connect(Cluster cluster, Router router, SessionRegistry sessions, AuthCache authCache,
                                         ScriptManager scripts) {
         if (!cluster.settings().enabled()) {
-            return new ClusterBridge(cluster, router, sessions, null, List.of());
+            return new ClusterBridge(cluster, router, sessions, null, null, List.of());
         }
         ClusterRouting routing = new ClusterRouting(cluster, router);
         ClusterSessions owners = new ClusterSessions(cluster, sessions);
@@ -56,7 +58,7 @@ public final class ClusterBridge implements AutoCloseable {
         router.tree().listener(routing);
         router.remote(routing);
         sessions.cluster(owners);
-        return new ClusterBridge(cluster, router, sessions, owners, registrations);
+        return new ClusterBridge(cluster, router, sessions, owners, routing, registrations);
     }
 
     /** The cluster this node is in. */
@@ -115,6 +117,7 @@ public final class ClusterBridge implements AutoCloseable {
         if (owners != null) {
             router.remote(null);
             router.tree().listener(null);
+            routing.close();
             sessions.cluster(io.polyhook.broker.session.ClusterSeam.SINGLE_NODE);
             registrations.forEach(Registration::close);
         }

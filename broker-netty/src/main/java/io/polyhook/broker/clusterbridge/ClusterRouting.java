@@ -14,6 +14,7 @@ import io.polyhook.spi.TopicSubscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,23 +35,42 @@ final class ClusterRouting implements RemoteRoutes, SubscriptionTree.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRouting.class);
     private static final String SYS = "$SYS/";
 
+    /** How often this node looks whether its shared groups have a member online (docs/clustering.md). */
+    static final Duration PRESENCE_INTERVAL = Duration.ofSeconds(1);
+    private static final String SHARED = "$share/";
+
     private final Cluster cluster;
     private final Router router;
+    private final SharedPresence presence;
 
     ClusterRouting(Cluster cluster, Router router) {
         this.cluster = cluster;
         this.router = router;
+        this.presence = new SharedPresence(cluster.routes(), router::isOnline, PRESENCE_INTERVAL);
     }
 
-    // Shared routes say whether a member is online; this node counts its members as online (see docs/clustering.md).
+    // A plain route's value does not depend on its subscribers' connections; a shared one says whether one is online.
     @Override
     public void added(String mountpoint, SubscriberId subscriber, String filter) {
-        cluster.routes().add(mountpoint, filter, true);
+        if (filter.startsWith(SHARED)) {
+            presence.added(mountpoint, subscriber, filter);
+        } else {
+            cluster.routes().add(mountpoint, filter, true);
+        }
     }
 
     @Override
     public void removed(String mountpoint, SubscriberId subscriber, String filter) {
-        cluster.routes().remove(mountpoint, filter, true);
+        if (filter.startsWith(SHARED)) {
+            presence.removed(mountpoint, subscriber, filter);
+        } else {
+            cluster.routes().remove(mountpoint, filter, true);
+        }
+    }
+
+    /** Stops following whether the shared groups' members are online. */
+    void close() {
+        presence.close();
     }
 
     @Override
