@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
@@ -33,18 +34,20 @@ public final class ReplicatedRetained implements ClusterRetained {
 
     private final String self;
     private final Cache<String, byte[]> cache;
-    private final ExecutorService events;
+    private final ScheduledExecutorService events;
     private final CoalescingWriter<byte[]> writer;
     private final List<BiConsumer<String, Message>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean resyncAfterMerge = new AtomicBoolean();
     private final Object watcher = new Watcher();
 
     /** Retained messages on {@code cache}, written on {@code writerThread}, heard on {@code events}. */
-    public ReplicatedRetained(String self, Cache<String, byte[]> cache, ExecutorService events, ExecutorService writerThread) {
+    public ReplicatedRetained(String self, Cache<String, byte[]> cache, ScheduledExecutorService events,
+                              ExecutorService writerThread) {
         this.self = self;
         this.cache = cache;
         this.events = events;
-        this.writer = new CoalescingWriter<>(cache, writerThread, () -> { });
+        // A topic's record may be written by any node: a late retry could overwrite a newer one, so none.
+        this.writer = new CoalescingWriter<>(cache, writerThread, events, () -> { }, false);
     }
 
     /** Starts hearing other nodes' changes. */

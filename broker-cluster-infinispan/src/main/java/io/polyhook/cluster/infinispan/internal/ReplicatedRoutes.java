@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The route table on a replicated cache: key {@code (node, mountpoint, filter)}, value "1" or
@@ -43,7 +45,7 @@ public final class ReplicatedRoutes implements RouteTable {
     private final String self;
     private final Cache<String, String> cache;
     private final NodeDirectory directory;
-    private final ExecutorService events;
+    private final ScheduledExecutorService events;
     private final CoalescingWriter<String> writer;
     // This node's truth: per route key, how many local subscriptions and how many of them online.
     private final Map<String, int[]> local = new HashMap<>();
@@ -52,13 +54,14 @@ public final class ReplicatedRoutes implements RouteTable {
     private final Object watcher = new Watcher();
 
     /** Routes on {@code cache}, writing on {@code writerThread}, following views on {@code events}. */
-    public ReplicatedRoutes(String self, Cache<String, String> cache, NodeDirectory directory, ExecutorService events,
-                            ExecutorService writerThread) {
+    public ReplicatedRoutes(String self, Cache<String, String> cache, NodeDirectory directory,
+                            ScheduledExecutorService events, ExecutorService writerThread) {
         this.self = self;
         this.cache = cache;
         this.directory = directory;
         this.events = events;
-        this.writer = new CoalescingWriter<>(cache, writerThread, () -> events.execute(this::reconcile));
+        // A failed purge is decided again by a reconciliation (on the event thread, after the retry delay).
+        this.writer = new CoalescingWriter<>(cache, writerThread, events, this::reconcile, true);
     }
 
     /** Starts mirroring the other nodes' routes. */
@@ -151,18 +154,25 @@ public final class ReplicatedRoutes implements RouteTable {
         for (String node : change.left()) {
             SubscriptionTree tree = mirror;
             List<String[]> gone = new ArrayList<>();
-            for (Map.Entry<String, String> e : cache.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).entrySet()) {
-                List<String> p = Keys.parts(e.getKey());
-                if (p.get(0).equals(node)) {
-                    gone.add(new String[] {p.get(1), p.get(2), e.getKey()});
+            try {
+                for (Map.Entry<String, String> e : cache.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).entrySet()) {
+                    List<String> p = Keys.parts(e.getKey());
+                    if (p.get(0).equals(node)) {
+                        gone.add(new String[] {p.get(1), p.get(2), e.getKey()});
+                    }
                 }
+            } catch (RuntimeException e) {
+                // The cache is between topologies: the reconciliation purges them once it can be read.
+                LOG.debug("reading the routes of {} failed: {}", node, e.toString());
+                events.schedule(this::reconcile, CoalescingWriter.RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                return;
             }
             for (String[] g : gone) {
                 tree.unsubscribe(g[0], new SubscriberId(g[0], node), g[1]);
             }
             if (directory.isCoordinator()) {
                 // One node clears the cache of what a missing node left; it publishes them again if it returns.
-                gone.forEach(g -> writer.remove(g[2]));
+                gone.forEach(g -> writer.purge(g[2]));
             }
             LOG.debug("purged {} routes of {}", gone.size(), node);
         }
@@ -200,7 +210,7 @@ public final class ReplicatedRoutes implements RouteTable {
                         fixed++;
                     }
                 } else if (coordinator && !members.contains(node)) {
-                    writer.remove(e.getKey());
+                    writer.purge(e.getKey());
                 }
             }
         } catch (RuntimeException e) {
@@ -221,8 +231,14 @@ public final class ReplicatedRoutes implements RouteTable {
     private void rebuildMirror() {
         List<String> members = directory.memberNames();
         SubscriptionTree tree = new SubscriptionTree();
-        for (Map.Entry<String, String> e : cache.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).entrySet()) {
-            apply(tree, e.getKey(), e.getValue(), members);
+        try {
+            for (Map.Entry<String, String> e : cache.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).entrySet()) {
+                apply(tree, e.getKey(), e.getValue(), members);
+            }
+        } catch (RuntimeException e) {
+            // Keep the mirror as it is; the next reconciliation (periodic, or after a topology change) rebuilds it.
+            LOG.debug("rebuilding the route mirror failed: {}", e.toString());
+            return;
         }
         mirror = tree;
     }
