@@ -13,6 +13,7 @@ import io.polyhook.cluster.infinispan.internal.BroadcastCommands;
 import io.polyhook.cluster.infinispan.internal.CacheLayout;
 import io.polyhook.cluster.infinispan.internal.InfinispanTables;
 import io.polyhook.cluster.infinispan.internal.JGroupsStack;
+import io.polyhook.cluster.infinispan.internal.JoinPhases;
 import io.polyhook.cluster.infinispan.internal.NettyDataPlane;
 import io.polyhook.cluster.infinispan.internal.NodeDirectory;
 import io.polyhook.cluster.infinispan.internal.OwnershipRegistry;
@@ -72,6 +73,7 @@ public final class InfinispanCluster implements Cluster {
 
     private InfinispanCluster(ClusterSettings settings, ClusterTuning tuning) throws Exception {
         long started = System.nanoTime();
+        JoinPhases phases = new JoinPhases(started);
         this.settings = settings;
         String self = settings.nodeName();
         events = Executors.newSingleThreadScheduledExecutor(daemon("polyhook-cluster-events"));
@@ -92,9 +94,13 @@ public final class InfinispanCluster implements Cluster {
             global.metrics().gauges(false).histograms(false);
             manager = new DefaultCacheManager(global.build(), false);
             CacheLayout.define(manager, settings);
+            phases.mark("set-up");
+            // Starts the JGroups channel: discovery at the seeds, then the JOIN (or, finding nobody, a cluster of its own).
             manager.start();
+            phases.mark("view");
             // Caches join their topologies in parallel: a join costs one rebalance round, not five.
             manager.startCaches(CacheLayout.NODES, CacheLayout.ROUTES, CacheLayout.OWNERS, CacheLayout.RETAINED, CacheLayout.KV);
+            phases.mark("caches");
             directory = new NodeDirectory(self, manager, manager.getCache(CacheLayout.NODES), events,
                     () -> channel.getView() == null ? 0 : channel.getView().getViewId().getId());
             dir.set(directory);
@@ -118,16 +124,22 @@ public final class InfinispanCluster implements Cluster {
             retained.start();
             long every = tuning.reconcileInterval().toMillis();
             events.scheduleWithFixedDelay(() -> {
-                routes.reconcile();
-                workers.execute(() -> ownership.reconcile(false));
+                // A periodic task that throws is never run again: this one is the retry of everything else.
+                try {
+                    routes.reconcile();
+                    workers.execute(() -> ownership.reconcile(false));
+                } catch (RuntimeException e) {
+                    LOG.warn("reconciling this node's cluster state failed (tried again in {} ms): {}", every, e.toString());
+                }
             }, every, every, TimeUnit.MILLISECONDS);
         } catch (Exception | Error e) {
             shutdown();
             throw e;
         }
+        phases.mark("state");
         joinMillis = (System.nanoTime() - started) / 1_000_000;
-        LOG.info("node {} joined cluster {} in {} ms (JGroups {}, data plane {})", self, directory.memberNames(),
-                joinMillis, jgroupsAddress(), dataPlane.boundAddress());
+        LOG.info("node {} joined cluster {} in {} ms (JGroups {}, data plane {}; {})", self, directory.memberNames(),
+                joinMillis, jgroupsAddress(), dataPlane.boundAddress(), phases);
     }
 
     /** Starts this node with {@link ClusterTuning#DEFAULT}. */
