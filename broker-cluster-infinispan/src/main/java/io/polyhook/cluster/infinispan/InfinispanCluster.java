@@ -95,9 +95,10 @@ public final class InfinispanCluster implements Cluster {
             manager = new DefaultCacheManager(global.build(), false);
             CacheLayout.define(manager, settings);
             phases.mark("set-up");
-            // Starts the JGroups channel: discovery at the seeds, then the JOIN (or, finding nobody, a cluster of its own).
+            // Infinispan's start: the JGroups channel (discovery at the seeds, then the JOIN, or, finding
+            // nobody, a cluster of its own) and the caches defined above, each with its state.
             manager.start();
-            phases.mark("view");
+            phases.mark("engine");
             // Caches join their topologies in parallel: a join costs one rebalance round, not five.
             manager.startCaches(CacheLayout.NODES, CacheLayout.ROUTES, CacheLayout.OWNERS, CacheLayout.RETAINED, CacheLayout.KV);
             phases.mark("caches");
