@@ -158,8 +158,11 @@ class PersistenceRestartTest {
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             String metrics = r.body();
             assertThat(metrics).contains("polyhook_store_queued_messages 10.0", "polyhook_store_disk_bytes ",
-                    "polyhook_store_write_latency_seconds{stat=\"p99\"}", "polyhook_store_sync_latency_seconds{stat=\"max\"}");
-            double writes = metrics.lines().filter(l -> l.startsWith("polyhook_store_writes_total "))
+                    "# TYPE polyhook_store_write_latency_seconds histogram",
+                    "polyhook_store_write_latency_seconds_bucket{le=\"0.001\"}",
+                    "# TYPE polyhook_store_sync_latency_seconds histogram",
+                    "polyhook_store_sync_latency_seconds_bucket{le=\"+Inf\"}");
+            double writes = metrics.lines().filter(l -> l.startsWith("polyhook_store_write_latency_seconds_count "))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(0);
             assertThat(writes).isGreaterThanOrEqualTo(10);
         }

@@ -1,26 +1,29 @@
 package io.polyhook.broker.metrics;
 
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.polyhook.broker.store.BrokerStore;
-import io.polyhook.broker.store.LatencyHistogram;
+import io.polyhook.broker.store.StoreLatencies;
 import io.polyhook.broker.store.StoreMetrics;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The durable store's meters: its size on disk, the messages and bytes its queues hold, and the
- * latency of its writes (the write-ahead log write a PUBACK waits for) and of its fsyncs. Read
- * from the store once per scrape ({@link #refresh()}), never on the message path.
+ * The durable store's meters: its size on disk and the messages and bytes its queues hold (read
+ * from the store once per scrape, {@link #refresh()}), and the latency of its writes (the
+ * write-ahead log write a PUBACK waits for) and of its fsyncs as histograms with the buckets of
+ * every broker latency ({@link BrokerMetrics#latencyTimer}), recorded as the store reports them.
  */
-final class StoreMeters {
+final class StoreMeters implements StoreLatencies {
 
     private final BrokerStore store;
     private final AtomicReference<StoreMetrics> last;
+    private final Timer writes;
+    private final Timer syncs;
 
     StoreMeters(BrokerStore store, MeterRegistry registry) {
         this.store = store;
@@ -30,9 +33,21 @@ final class StoreMeters {
                 StoreMetrics::queuedMessages);
         gauge(registry, "polyhook.store.queued.bytes", "what those messages weigh against max_offline_bytes", "bytes",
                 StoreMetrics::queuedBytes);
-        latency(registry, "polyhook.store.write", "committing a batch to the write-ahead log (no fsync)",
-                StoreMetrics::writes);
-        latency(registry, "polyhook.store.sync", "one fsync of the write-ahead log", StoreMetrics::syncs);
+        writes = BrokerMetrics.latencyTimer(registry, "polyhook.store.write.latency",
+                "committing a batch to the write-ahead log (no fsync)", Tags.empty());
+        syncs = BrokerMetrics.latencyTimer(registry, "polyhook.store.sync.latency", "one fsync of the write-ahead log",
+                Tags.empty());
+        store.reportLatencies(this);
+    }
+
+    @Override
+    public void write(long nanos) {
+        writes.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void sync(long nanos) {
+        syncs.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Reads the store's numbers for this scrape. */
@@ -48,23 +63,5 @@ final class StoreMeters {
             b.baseUnit(unit);
         }
         b.register(registry);
-    }
-
-    private void latency(MeterRegistry registry, String name, String description,
-                         Function<StoreMetrics, LatencyHistogram.Snapshot> histogram) {
-        FunctionCounter.builder(name + "s", last, r -> histogram.apply(r.get()).count())
-                .description(description + ": how many").register(registry);
-        stat(registry, name, description, "mean", histogram, s -> s.meanMicros());
-        stat(registry, name, description, "p50", histogram, s -> s.quantileMicros(0.5));
-        stat(registry, name, description, "p99", histogram, s -> s.quantileMicros(0.99));
-        stat(registry, name, description, "max", histogram, s -> s.maxNanos() / 1000.0);
-    }
-
-    private void stat(MeterRegistry registry, String name, String description, String stat,
-                      Function<StoreMetrics, LatencyHistogram.Snapshot> histogram,
-                      ToDoubleFunction<LatencyHistogram.Snapshot> micros) {
-        Gauge.builder(name + ".latency", last, r -> micros.applyAsDouble(histogram.apply(r.get())) / 1_000_000.0)
-                .description(description).baseUnit("seconds").tags(Tags.of("stat", stat)).strongReference(true)
-                .register(registry);
     }
 }

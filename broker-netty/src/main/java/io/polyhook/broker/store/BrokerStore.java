@@ -80,6 +80,13 @@ public interface BrokerStore extends AutoCloseable {
     /** The store's numbers for the broker's metrics. */
     StoreMetrics metrics();
 
+    /**
+     * From now on reports the latency of every commit and fsync to {@code latencies} (replacing
+     * the one given before); a store that measures nothing ignores it.
+     */
+    default void reportLatencies(StoreLatencies latencies) {
+    }
+
     /** Makes every committed change durable (an fsync) and releases the store and its folder. */
     @Override
     void close();

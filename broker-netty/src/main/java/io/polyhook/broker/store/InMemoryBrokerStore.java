@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -34,8 +35,8 @@ public final class InMemoryBrokerStore implements BrokerStore {
     private final Map<String, NavigableMap<String, byte[]>> kv = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final QueueLedger.Totals totals = new QueueLedger.Totals();
-    private final LatencyHistogram writes = new LatencyHistogram();
-    private final LatencyHistogram.Snapshot noSyncs = new LatencyHistogram().snapshot();
+    private final LongAdder writes = new LongAdder();
+    private volatile StoreLatencies latencies = StoreLatencies.NONE;
     private volatile boolean closed;
 
     /** One session's state. Its fields are changed under the write lock only. */
@@ -158,7 +159,12 @@ public final class InMemoryBrokerStore implements BrokerStore {
 
     @Override
     public StoreMetrics metrics() {
-        return new StoreMetrics(0, totals.messages(), totals.bytes(), writes.snapshot(), noSyncs);
+        return new StoreMetrics(0, totals.messages(), totals.bytes(), writes.sum(), 0);
+    }
+
+    @Override
+    public void reportLatencies(StoreLatencies value) {
+        latencies = value;
     }
 
     @Override
@@ -394,7 +400,8 @@ public final class InMemoryBrokerStore implements BrokerStore {
                 lock.writeLock().unlock();
             }
             settle.forEach(Runnable::run);
-            writes.record(System.nanoTime() - start);
+            writes.increment();
+            latencies.write(System.nanoTime() - start);
             return DONE;
         }
 

@@ -9,6 +9,7 @@ import io.polyhook.broker.store.QueuedMessage;
 import io.polyhook.broker.store.RecoveredSession;
 import io.polyhook.broker.store.StoreBatch;
 import io.polyhook.broker.store.StoreException;
+import io.polyhook.broker.store.StoreLatencies;
 import io.polyhook.broker.store.StoreMetrics;
 import io.polyhook.broker.store.StoredMessage;
 import io.polyhook.broker.config.SyncMode;
@@ -199,8 +200,12 @@ public final class RocksBrokerStore implements BrokerStore {
 
     @Override
     public StoreMetrics metrics() {
-        return new StoreMetrics(diskBytes(), d.totals().messages(), d.totals().bytes(), d.writes().snapshot(),
-                d.syncs().snapshot());
+        return new StoreMetrics(diskBytes(), d.totals().messages(), d.totals().bytes(), d.writes(), d.syncs());
+    }
+
+    @Override
+    public void reportLatencies(StoreLatencies latencies) {
+        d.reportLatencies(latencies);
     }
 
     private long diskBytes() {

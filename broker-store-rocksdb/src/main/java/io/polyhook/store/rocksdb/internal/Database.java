@@ -1,9 +1,9 @@
 package io.polyhook.store.rocksdb.internal;
 
-import io.polyhook.broker.store.LatencyHistogram;
 import io.polyhook.broker.store.StoreException;
 import io.polyhook.broker.config.SyncMode;
 import io.polyhook.broker.store.QueueLedger;
+import io.polyhook.broker.store.StoreLatencies;
 import io.polyhook.spi.SubscriberId;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,8 +44,9 @@ public final class Database implements AutoCloseable {
     private final WriteOptions writeOptions = new WriteOptions();
     private final Map<SubscriberId, SessionSlot> sessions = new ConcurrentHashMap<>();
     private final QueueLedger.Totals totals = new QueueLedger.Totals();
-    private final LatencyHistogram writes = new LatencyHistogram();
-    private final LatencyHistogram syncs = new LatencyHistogram();
+    private final LongAdder writes = new LongAdder();
+    private final LongAdder syncs = new LongAdder();
+    private volatile StoreLatencies latencies = StoreLatencies.NONE;
     private final AtomicLong nextSessionNo = new AtomicLong(1);
     private final AtomicLong users = new AtomicLong();
     private final Object closing = new Object();
@@ -57,7 +59,7 @@ public final class Database implements AutoCloseable {
         this.tuning = tuning;
         this.db = db;
         this.handles = handles;
-        this.syncer = new WalSyncer(db, sync, interval, syncs, folder);
+        this.syncer = new WalSyncer(db, sync, interval, this::synced, folder);
     }
 
     /**
@@ -150,14 +152,30 @@ public final class Database implements AutoCloseable {
         return totals;
     }
 
-    /** The latency of commits. */
-    public LatencyHistogram writes() {
-        return writes;
+    /** Commits so far. */
+    public long writes() {
+        return writes.sum();
     }
 
-    /** The latency of fsyncs. */
-    public LatencyHistogram syncs() {
-        return syncs;
+    /** Fsyncs so far. */
+    public long syncs() {
+        return syncs.sum();
+    }
+
+    /** A commit wrote the log in {@code nanos}. */
+    void wrote(long nanos) {
+        writes.increment();
+        latencies.write(nanos);
+    }
+
+    private void synced(long nanos) {
+        syncs.increment();
+        latencies.sync(nanos);
+    }
+
+    /** Where the latencies of commits and fsyncs go from now on. */
+    public void reportLatencies(StoreLatencies value) {
+        latencies = value;
     }
 
     /** The fsync thread. */

@@ -307,7 +307,7 @@ public final class RocksBatch implements StoreBatch {
             if (wb.count() > 0) {
                 long start = System.nanoTime();
                 d.db().write(d.writeOptions(), wb);
-                d.writes().record(System.nanoTime() - start);
+                d.wrote(System.nanoTime() - start);
                 d.syncer().written();
             }
             state = State.COMMITTED;

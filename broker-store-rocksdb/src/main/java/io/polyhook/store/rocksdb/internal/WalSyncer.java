@@ -1,6 +1,5 @@
 package io.polyhook.store.rocksdb.internal;
 
-import io.polyhook.broker.store.LatencyHistogram;
 import io.polyhook.broker.store.StoreException;
 import io.polyhook.broker.config.SyncMode;
 import org.rocksdb.RocksDB;
@@ -15,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 
 /**
  * The one thread that fsyncs the write-ahead log; commits only write it (to the page cache).
@@ -35,7 +35,7 @@ public final class WalSyncer implements AutoCloseable {
     private final RocksDB db;
     private final SyncMode mode;
     private final long intervalNanos;
-    private final LatencyHistogram syncs;
+    private final LongConsumer synced;
     private final Path folder;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -45,12 +45,12 @@ public final class WalSyncer implements AutoCloseable {
     private volatile StoreException failure;
     private final Thread thread;
 
-    /** Starts the thread the mode needs. */
-    public WalSyncer(RocksDB db, SyncMode mode, Duration interval, LatencyHistogram syncs, Path folder) {
+    /** Starts the thread the mode needs; {@code synced} gets the duration of each fsync. */
+    public WalSyncer(RocksDB db, SyncMode mode, Duration interval, LongConsumer synced, Path folder) {
         this.db = db;
         this.mode = mode;
         this.intervalNanos = interval.toNanos();
-        this.syncs = syncs;
+        this.synced = synced;
         this.folder = folder;
         if (mode == SyncMode.NONE) {
             thread = null;
@@ -151,7 +151,7 @@ public final class WalSyncer implements AutoCloseable {
         long start = System.nanoTime();
         try {
             db.syncWal();
-            syncs.record(System.nanoTime() - start);
+            synced.accept(System.nanoTime() - start);
             return null;
         } catch (RocksDBException e) {
             StoreException f = Failures.of(folder, "syncing the write-ahead log", e);
