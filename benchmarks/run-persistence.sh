@@ -4,6 +4,11 @@
 # with persistence `sync: batch`, `sync: always` and in memory (`enabled: false`), and against
 # mosquitto with `persistence true`. One run of each, side by side; loopback only.
 #   benchmarks/run-persistence.sh [messages]
+# BROKERS="batch always memory mosquitto" (the default) chooses the rows; JARS="name:path ..."
+# runs each Polyhook row once per build (e.g. JARS="before:/tmp/before.jar after:benchmarks/target/benchmarks.jar"
+# for a before/after in one run; default: this tree's build). PROFILE=<async-profiler lib> attaches
+# async-profiler (cpu) to each Polyhook broker and writes a collapsed profile per row next to the log
+# (kept in $PROFILE_DIR, default /tmp).
 # "offline": the rate is that of the publishers' PUBACKs into the offline queue (the subscriber
 # then reconnects and takes the queue: "received" shows it arrived). "persistent": end-to-end
 # deliveries per second to the live subscriber.
@@ -13,7 +18,9 @@ MESSAGES=${1:-20000}
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA=$JAVA_HOME/bin/java
 mapfile -t BROKER_OPTS < <(bin/jvm-options)
-JAR=benchmarks/target/benchmarks.jar
+JARS=${JARS:-"this:benchmarks/target/benchmarks.jar"}
+BROKERS=${BROKERS:-"batch always memory mosquitto"}
+PROFILE_DIR=${PROFILE_DIR:-/tmp}
 WORK=$(mktemp -d)
 PORT=18861
 trap 'kill $(cat "$WORK"/pid 2>/dev/null) 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -22,7 +29,7 @@ wait_port() {
   for _ in $(seq 1200); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && return; sleep 0.1; done
   echo "broker $1 did not start" >&2; cat "$WORK/$1.log" >&2; exit 1
 }
-polyhook() { # name, persistence section
+polyhook() { # name, persistence section, jar
   mkdir -p "$WORK/$1" "$WORK/scripts"
   cat > "$WORK/$1/polyhook.yaml" <<YAML
 broker: { allow_anonymous: true, max_offline_messages: 10000000, max_offline_bytes: 4GiB, max_total_queued_bytes: 4GiB }
@@ -31,7 +38,9 @@ scripts: { dir: "$WORK/scripts" }
 admin: { address: "127.0.0.1:0" }
 persistence: $2
 YAML
-  "$JAVA" "${BROKER_OPTS[@]}" -cp "$JAR" io.polyhook.broker.cli.PolyhookCommand run \
+  local agent=()
+  [ -n "${PROFILE:-}" ] && agent=("-agentpath:$PROFILE=start,event=cpu,interval=1ms,file=$PROFILE_DIR/persistence-$1.collapsed")
+  "$JAVA" "${BROKER_OPTS[@]}" "${agent[@]}" -cp "$3" io.polyhook.broker.cli.PolyhookCommand run \
       --config "$WORK/$1/polyhook.yaml" > "$WORK/$1.log" 2>&1 &
   echo $! > "$WORK/pid"
   wait_port "$1"
@@ -45,20 +54,32 @@ mosquitto() {
   wait_port mosquitto
 }
 stop() { kill "$(cat "$WORK/pid")"; wait "$(cat "$WORK/pid")" 2>/dev/null || true; }
+LOAD_JAR=${JARS##*:}
 load() { # sessions
-  "$JAVA" --enable-native-access=ALL-UNNAMED -Dbench.sessions="$1" -cp "$JAR" io.polyhook.bench.load.LoadGenerator \
+  "$JAVA" --enable-native-access=ALL-UNNAMED -Dbench.sessions="$1" -cp "$LOAD_JAR" io.polyhook.bench.load.LoadGenerator \
       --port $PORT --scenarios fanin --qos 1 --messages "$MESSAGES" --limit-seconds 120 2>/dev/null | grep -v '^$' |
       sed "s/^/$1 /"
 }
-for broker in batch always memory mosquitto; do
-  echo "== $broker (load: $(cut -d' ' -f1-3 /proc/loadavg))"
-  case $broker in
-    batch) polyhook batch "{ dir: data, sync: batch }" ;;
-    always) polyhook always "{ dir: data, sync: always }" ;;
-    memory) polyhook memory "{ enabled: false }" ;;
+run_row() { # label, broker, jar
+  echo "== $1 (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+  case $2 in
+    batch) polyhook "$1" "{ dir: data, sync: batch }" "$3" ;;
+    always) polyhook "$1" "{ dir: data, sync: always }" "$3" ;;
+    memory) polyhook "$1" "{ enabled: false }" "$3" ;;
     mosquitto) mosquitto ;;
   esac
   load offline
   load persistent
   stop
+}
+for broker in $BROKERS; do
+  if [ "$broker" = mosquitto ]; then
+    run_row mosquitto mosquitto ""
+    continue
+  fi
+  for build in $JARS; do
+    name=${build%%:*}
+    label=$broker; [ "$(wc -w <<< "$JARS")" -gt 1 ] && label="$broker-$name"
+    run_row "$label" "$broker" "${build#*:}"
+  done
 done
