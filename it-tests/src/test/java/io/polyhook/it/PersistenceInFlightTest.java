@@ -164,4 +164,55 @@ class PersistenceInFlightTest {
             }
         }
     }
+
+    /** The store's commits so far, from the broker's /metrics. */
+    private static long storeWrites(TestBroker broker) throws Exception {
+        String metrics = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + broker.broker.adminPort() + "/metrics")).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(l -> l.startsWith("polyhook_store_write_latency_seconds_count "))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aBurstOfAcknowledgementsIsOneStoreWriteMadeBeforeTheNextPacketLeaves() throws Exception {
+        String yaml = """
+                broker: { allow_anonymous: true }
+                listeners: [{ type: tcp, address: "127.0.0.1:0" }]
+                admin: { address: "127.0.0.1:0" }
+                persistence: { dir: "%s" }
+                """.formatted(dir.toString().replace("\\", "/"));
+        int n = 20;
+        try (TestBroker broker = TestBroker.configured(c -> io.polyhook.broker.config.BrokerConfig.parse(yaml))) {
+            try (RawMqtt r = RawMqtt.open(broker.port())) {
+                r.connectPersistent311("burst");
+                r.send(RawMqtt.subscribePacket311("b", 1));
+                assertThat(r.read().type()).isEqualTo(9);
+                Mqtt5BlockingClient pub = broker.v5("pub");
+                for (int i = 0; i < n; i++) {
+                    pub.publishWith().topic("b").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("m" + i)).send();
+                }
+                ByteArrayOutputStream acks = new ByteArrayOutputStream();
+                for (int i = 0; i < n; i++) {
+                    RawMqtt.Packet p = r.read();
+                    assertThat(p.type()).isEqualTo(PUBLISH);
+                    acks.writeBytes(reply(0x40, RawMqtt.publishPacketId(p)));
+                }
+                long before = storeWrites(broker);
+                // The PUBACKs and a PINGREQ in one write: the PINGRESP leaves after the acknowledgements are written.
+                acks.writeBytes(new byte[] {(byte) 0xC0, 0});
+                r.send(acks.toByteArray());
+                assertThat(r.read().type()).as("PINGRESP").isEqualTo(13);
+                assertThat(storeWrites(broker) - before).as("store writes for %d PUBACKs read at once", n)
+                        .isBetween(1L, 3L);
+            }
+        }
+        try (TestBroker broker = start()) {
+            try (RawMqtt r = RawMqtt.open(broker.port())) {
+                assertThat(r.connectPersistent311("burst").body()[0]).as("session present").isEqualTo((byte) 1);
+                assertSilent(r);
+            }
+        }
+    }
 }

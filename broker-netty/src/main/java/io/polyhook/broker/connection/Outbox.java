@@ -157,6 +157,10 @@ final class Outbox {
      */
     void journal(OutboundJournal value) {
         journal = value;
+        if (value != null) {
+            // Every flush of the channel, whoever asks for it, writes the journal's changes first.
+            ctx.pipeline().addBefore(ctx.name(), JournalCommit.NAME, new JournalCommit(value));
+        }
     }
 
     void topicAliases(int maximum) {
@@ -379,6 +383,8 @@ final class Outbox {
         if (inflight.remove(packetId) != null) {
             if (journal != null) {
                 journal.acknowledged(packetId);
+                // Written with the burst's next flush, even if nothing else is sent.
+                scheduleFlush();
             }
             pump();
         }
@@ -481,6 +487,7 @@ final class Outbox {
     private void gone(Message m) {
         if (journal != null) {
             journal.gone(m);
+            scheduleFlush();
         }
     }
 
@@ -539,6 +546,11 @@ final class Outbox {
             ctx.flush();
             return;
         }
+        scheduleFlush();
+    }
+
+    /** Flushes once after the current burst. */
+    private void scheduleFlush() {
         if (!flushScheduled) {
             flushScheduled = true;
             LoopFlushes.get().add(this);

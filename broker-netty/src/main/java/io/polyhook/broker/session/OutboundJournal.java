@@ -28,6 +28,14 @@ import java.util.function.Consumer;
  * <p>While the queue is being read, messages routed to the session stay in the store and come
  * out through the pages, in queue order; afterwards they are handed to the connection as they
  * are written. Thread-safe (publishers tag, the connection's event loop sends).
+ *
+ * <p>The changes of sends and acknowledgements are gathered in one batch per burst and written
+ * by {@link #commit()}, which the connection calls before each flush of its socket: a message's
+ * move in flight is in the write-ahead log before its PUBLISH leaves (so a restart resends it
+ * with the same packet id, and a QoS 2 message is never delivered twice), and a burst of
+ * acknowledgements costs one write, not one each. An acknowledgement's removal may wait for the
+ * next flush: lost by a crash, it only means the message is sent again (DUP), as QoS 1 allows and
+ * QoS 2 receivers recognise (its PUBREL stage was written before the PUBREL left).
  */
 public final class OutboundJournal {
 
@@ -51,6 +59,8 @@ public final class OutboundJournal {
     private final Map<Message, Long> queued = new IdentityHashMap<>();
     private final Set<Long> queuedSeqs = new HashSet<>();
     private Phase phase = Phase.READING;
+    // Changes of the current burst, not written yet: touched on the connection's event loop only.
+    private StoreBatch pending;
     private long cursor;
     // The highest sequence number a page handed out: routed messages up to it came out through a page.
     private long highestRead = -1;
@@ -138,9 +148,9 @@ public final class OutboundJournal {
             seq = untag(m);
         }
         if (seq != null) {
-            write(b -> b.moveToInFlight(id, seq, packetId));
+            change(b -> b.moveToInFlight(id, seq, packetId));
         } else {
-            write(b -> b.putInFlight(id, packetId, DurableSessions.stored(m)));
+            change(b -> b.putInFlight(id, packetId, DurableSessions.stored(m)));
         }
     }
 
@@ -151,34 +161,60 @@ public final class OutboundJournal {
             seq = untag(m);
         }
         if (seq != null) {
-            write(b -> b.removeQueued(id, seq));
+            change(b -> b.removeQueued(id, seq));
         }
     }
 
     /** PUBREC: only the PUBREL is resent from now on. */
     public void released(int packetId) {
-        write(b -> b.releaseInFlight(id, packetId));
+        change(b -> b.releaseInFlight(id, packetId));
     }
 
     /** PUBACK or PUBCOMP: done. */
     public void acknowledged(int packetId) {
-        write(b -> b.removeInFlight(id, packetId));
+        change(b -> b.removeInFlight(id, packetId));
     }
 
-    /** The connection is gone: what it held of the queue stays in the store for the next one. */
-    public synchronized void close() {
-        phase = Phase.CLOSED;
-        queued.clear();
-        queuedSeqs.clear();
-    }
-
-    private void write(Consumer<StoreBatch> change) {
-        try (StoreBatch b = store.batch()) {
-            change.accept(b);
+    /**
+     * Writes the changes gathered since the last call to the write-ahead log: before every flush
+     * of the connection, and at its end. Event loop only.
+     */
+    public void commit() {
+        StoreBatch b = pending;
+        if (b == null) {
+            return;
+        }
+        pending = null;
+        try (b) {
             b.commit();
         } catch (StoreException e) {
             // The client's state then runs ahead of the store: after a restart it may get a message again.
             LOG.error("{}", e.getMessage());
+        }
+    }
+
+    private void change(Consumer<StoreBatch> c) {
+        if (phase == Phase.CLOSED) {
+            // Closed on this event loop: nothing would write a batch begun now.
+            return;
+        }
+        try {
+            if (pending == null) {
+                pending = store.batch();
+            }
+            c.accept(pending);
+        } catch (StoreException e) {
+            LOG.error("{}", e.getMessage());
+        }
+    }
+
+    /** The connection is gone: its last changes are written; what it held of the queue stays in the store for the next one. */
+    public void close() {
+        commit();
+        synchronized (this) {
+            phase = Phase.CLOSED;
+            queued.clear();
+            queuedSeqs.clear();
         }
     }
 }
