@@ -215,4 +215,50 @@ class PersistenceInFlightTest {
             }
         }
     }
+
+    @Test
+    void publishesReadInOneBurstShareOneStoreWriteAndEachIsAcknowledgedAfterIt() throws Exception {
+        String yaml = """
+                broker: { allow_anonymous: true }
+                listeners: [{ type: tcp, address: "127.0.0.1:0" }]
+                admin: { address: "127.0.0.1:0" }
+                persistence: { dir: "%s" }
+                """.formatted(dir.toString().replace("\\", "/"));
+        int n = 20;
+        try (TestBroker broker = TestBroker.configured(c -> io.polyhook.broker.config.BrokerConfig.parse(yaml))) {
+            try (RawMqtt r = RawMqtt.open(broker.port())) {
+                r.connectPersistent311("queue");
+                r.send(RawMqtt.subscribePacket311("q", 1));
+                assertThat(r.read().type()).isEqualTo(9);
+            }
+            try (RawMqtt p = RawMqtt.open(broker.port())) {
+                p.connectPersistent311("burst-pub");
+                long before = storeWrites(broker);
+                ByteArrayOutputStream burst = new ByteArrayOutputStream();
+                for (int i = 1; i <= n; i++) {
+                    burst.writeBytes(publish311("q", 1, i, false, "m" + i));
+                }
+                p.send(burst.toByteArray());
+                for (int i = 1; i <= n; i++) {
+                    RawMqtt.Packet ack = p.read();
+                    assertThat(ack.type()).as("PUBACK").isEqualTo(4);
+                    assertThat(idOf(ack)).as("in PUBLISH order").isEqualTo(i);
+                }
+                assertThat(storeWrites(broker) - before).as("store writes for %d PUBLISHes read at once", n)
+                        .isBetween(1L, 3L);
+            }
+        }
+        try (TestBroker broker = start()) {
+            Mqtt5BlockingClient s = broker.v5Unconnected("queue");
+            try (Mqtt5BlockingClient.Mqtt5Publishes publishes = s.publishes(MqttGlobalPublishFilter.ALL)) {
+                s.connectWith().cleanStart(false).sessionExpiryInterval(3600).send();
+                String[] expected = new String[n];
+                for (int i = 1; i <= n; i++) {
+                    expected[i - 1] = "m" + i;
+                }
+                assertThat(PersistenceRestartTest.receive(publishes, n)).as("every acknowledged message, in order")
+                        .containsExactly(expected);
+            }
+        }
+    }
 }

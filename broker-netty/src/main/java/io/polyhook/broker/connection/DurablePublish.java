@@ -57,7 +57,7 @@ final class DurablePublish {
             durable.abandon(scope);
             throw e;
         }
-        return durable.commit(scope);
+        return durable.commit(scope, c.ctx.executor());
     }
 
     /** The client's PUBREL: its QoS 2 id is released in the store before the PUBCOMP goes out. */

@@ -21,7 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -31,8 +33,9 @@ import java.util.function.Consumer;
  *
  * <p>An inbound QoS 1/2 PUBLISH opens a {@link Scope} on its event loop around the route: every
  * change the route makes (appends to persistent sessions' queues, the retained message) goes into
- * one batch, committed once the route is done; the PUBACK/PUBREC waits for that commit's stage.
- * Changes made outside a scope (the broker's own messages, session lifecycle) commit at once.
+ * the batch of the loop's current pass, which every PUBLISH the pass reads shares and one task
+ * commits at its end; the PUBACK/PUBREC waits for that commit's stage. Changes made outside a
+ * scope (the broker's own messages, session lifecycle) commit at once, after the pending pass.
  */
 @Singleton
 public final class DurableSessions implements RetainedStore.Changes {
@@ -60,19 +63,32 @@ public final class DurableSessions implements RetainedStore.Changes {
         return store;
     }
 
-    /** The changes one inbound PUBLISH makes, with what runs once they are written. */
+    /**
+     * The changes the inbound PUBLISHes of one event-loop pass make, with what runs once they are
+     * written: the routes of a burst add to one batch, committed by one task at the end of the
+     * pass (one write-ahead log write for many PUBLISHes), then their deliveries run and their
+     * acknowledgements may go out. One per thread.
+     */
     public static final class Scope {
         private final BrokerStore store;
+        private final Runnable commitTask = this::commitBurst;
+        // A route is running on this thread.
         private boolean open;
+        // The running route changed something.
+        private boolean wrote;
+        // The burst's changes, its deliveries, and what its acknowledgements wait for; null when none is pending.
         private StoreBatch batch;
         private final List<Runnable> afterWrite = new ArrayList<>(2);
+        private CompletableFuture<Void> done;
+        private Executor loop;
 
         private Scope(BrokerStore store) {
             this.store = store;
         }
 
-        /** The batch, made on first use: a route that reaches no persistent session writes nothing. */
+        /** The burst's batch, made on first use: a route that reaches no persistent session writes nothing. */
         public StoreBatch batch() {
+            wrote = true;
             if (batch == null) {
                 batch = store.batch();
             }
@@ -83,12 +99,37 @@ public final class DurableSessions implements RetainedStore.Changes {
             afterWrite.add(r);
         }
 
-        /** Ends the scope: its batch is handed over, the thread's next PUBLISH starts afresh. */
-        private StoreBatch end() {
-            open = false;
+        /** Writes the burst now, if one is pending; its deliveries run, its stage completes. */
+        private void commitBurst() {
             StoreBatch b = batch;
+            CompletableFuture<Void> d = done;
             batch = null;
-            return b;
+            done = null;
+            loop = null;
+            if (b == null) {
+                return;
+            }
+            CompletionStage<Void> stage;
+            try (b) {
+                stage = b.commit();
+            } catch (StoreException e) {
+                LOG.error("{}", e.getMessage());
+                afterWrite.clear();
+                if (d != null) {
+                    d.completeExceptionally(e);
+                }
+                return;
+            }
+            runAfterWrite(this);
+            if (d != null) {
+                stage.whenComplete((v, e) -> {
+                    if (e != null) {
+                        d.completeExceptionally(e);
+                    } else {
+                        d.complete(null);
+                    }
+                });
+            }
         }
     }
 
@@ -96,36 +137,58 @@ public final class DurableSessions implements RetainedStore.Changes {
     public Scope open() {
         Scope s = scopes.get();
         s.open = true;
+        s.wrote = false;
         return s;
     }
 
     /**
-     * Ends {@code scope}: commits what it wrote, then runs its deliveries. Returns the commit's
-     * stage (the acknowledgement waits for it), or null when nothing was written.
-     *
-     * @throws StoreException if the write failed: nothing of it was stored, nothing may be acknowledged
+     * Ends {@code scope}: what the route wrote joins the batch of the current burst, written with
+     * its deliveries by a task on {@code loop} (the thread's event loop) once the pass ends.
+     * Returns what the acknowledgement waits for (the burst's write, as durable as the sync mode
+     * says; it may fail, and then nothing of the burst was stored), or null when the route wrote
+     * nothing.
      */
-    public CompletionStage<Void> commit(Scope scope) {
-        StoreBatch batch = scope.end();
-        if (batch == null) {
-            runAfterWrite(scope);
+    public CompletionStage<Void> commit(Scope scope, Executor loop) {
+        scope.open = false;
+        if (!scope.wrote) {
             return null;
         }
-        try (StoreBatch b = batch) {
-            CompletionStage<Void> stage = b.commit();
-            runAfterWrite(scope);
+        scope.wrote = false;
+        if (scope.done == null) {
+            scope.done = new CompletableFuture<>();
+            scope.loop = loop;
+            loop.execute(scope.commitTask);
+        } else if (scope.loop != loop) {
+            // Several executors on one thread (EmbeddedChannel tests): each burst belongs to one.
+            CompletableFuture<Void> stage = scope.done;
+            scope.commitBurst();
             return stage;
-        } finally {
-            scope.afterWrite.clear();
         }
+        return scope.done;
     }
 
-    /** Ends {@code scope} without writing (the route failed). */
+    /**
+     * Ends {@code scope} without writing (the route failed). Its changes cannot be told from those
+     * of the burst's earlier routes, so the whole burst is dropped: their acknowledgements fail
+     * and their publishers resend (nothing of it was acknowledged).
+     */
     public void abandon(Scope scope) {
-        StoreBatch batch = scope.end();
+        scope.open = false;
+        if (!scope.wrote) {
+            return;
+        }
+        scope.wrote = false;
+        StoreBatch b = scope.batch;
+        CompletableFuture<Void> d = scope.done;
+        scope.batch = null;
+        scope.done = null;
+        scope.loop = null;
         scope.afterWrite.clear();
-        if (batch != null) {
-            batch.close();
+        if (b != null) {
+            b.close();
+        }
+        if (d != null) {
+            d.completeExceptionally(new IllegalStateException("a message routed in the same write failed"));
         }
     }
 
@@ -151,6 +214,8 @@ public final class DurableSessions implements RetainedStore.Changes {
             }
             return;
         }
+        // The burst's writes first: this thread's changes reach the log in the order it made them.
+        s.commitBurst();
         try (StoreBatch b = store.batch()) {
             change.accept(b);
             b.commit();

@@ -58,6 +58,8 @@ public final class OutboundJournal {
     // Messages handed to the connection that are still in the store's queue, by their sequence number.
     private final Map<Message, Long> queued = new IdentityHashMap<>();
     private final Set<Long> queuedSeqs = new HashSet<>();
+    // Numbers of messages sent or gone whose removal from the queue is in the pending batch: a page read meanwhile skips them.
+    private final List<Long> leaving = new ArrayList<>();
     private Phase phase = Phase.READING;
     // Changes of the current burst, not written yet: touched on the connection's event loop only.
     private StoreBatch pending;
@@ -116,10 +118,11 @@ public final class OutboundJournal {
         queuedSeqs.add(seq);
     }
 
+    /** {@code m} leaves the queue: its number stays known to the pages until the batch that removes it is written. */
     private Long untag(Message m) {
         Long seq = queued.remove(m);
         if (seq != null) {
-            queuedSeqs.remove(seq);
+            leaving.add(seq);
         }
         return seq;
     }
@@ -191,6 +194,12 @@ public final class OutboundJournal {
             // The client's state then runs ahead of the store: after a restart it may get a message again.
             LOG.error("{}", e.getMessage());
         }
+        synchronized (this) {
+            if (!leaving.isEmpty()) {
+                leaving.forEach(queuedSeqs::remove);
+                leaving.clear();
+            }
+        }
     }
 
     private void change(Consumer<StoreBatch> c) {
@@ -215,6 +224,7 @@ public final class OutboundJournal {
             phase = Phase.CLOSED;
             queued.clear();
             queuedSeqs.clear();
+            leaving.clear();
         }
     }
 }
