@@ -9,6 +9,7 @@
 # for a before/after in one run; default: this tree's build). PROFILE=<async-profiler lib> attaches
 # async-profiler (cpu) to each Polyhook broker and writes a collapsed profile per row next to the log
 # (kept in $PROFILE_DIR, default /tmp).
+# Each load also prints the broker process's CPU time per message (from /proc/<pid>/stat).
 # "offline": the rate is that of the publishers' PUBACKs into the offline queue (the subscriber
 # then reconnects and takes the queue: "received" shows it arrived). "persistent": end-to-end
 # deliveries per second to the live subscriber.
@@ -26,7 +27,11 @@ PORT=18861
 trap 'kill $(cat "$WORK"/pid 2>/dev/null) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 wait_port() {
-  for _ in $(seq 1200); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && return; sleep 0.1; done
+  for _ in $(seq 1200); do
+    (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && return
+    kill -0 "$(cat "$WORK/pid")" 2>/dev/null || break
+    sleep 0.1
+  done
   echo "broker $1 did not start" >&2; cat "$WORK/$1.log" >&2; exit 1
 }
 polyhook() { # name, persistence section, jar
@@ -55,12 +60,21 @@ mosquitto() {
 }
 stop() { kill "$(cat "$WORK/pid")"; wait "$(cat "$WORK/pid")" 2>/dev/null || true; }
 LOAD_JAR=${JARS##*:}
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$(cat "$WORK/pid")/stat"; }
 load() { # sessions
+  local before after
+  before=$(cpu_ticks)
   "$JAVA" --enable-native-access=ALL-UNNAMED -Dbench.sessions="$1" -cp "$LOAD_JAR" io.polyhook.bench.load.LoadGenerator \
       --port $PORT --scenarios fanin --qos 1 --messages "$MESSAGES" --limit-seconds 120 2>/dev/null | grep -v '^$' |
       sed "s/^/$1 /"
+  after=$(cpu_ticks)
+  # The broker's own CPU time (user + system) over the run, per message: disturbed less by other
+  # processes on the machine than the rates are.
+  echo "$1 broker CPU per message: $(( (after - before) * 1000000 / $(getconf CLK_TCK) / MESSAGES )) us"
 }
 run_row() { # label, broker, jar
+  # A port per row: the last row's port may still be held by its closed connections.
+  PORT=$((PORT + 1))
   echo "== $1 (load: $(cut -d' ' -f1-3 /proc/loadavg))"
   case $2 in
     batch) polyhook "$1" "{ dir: data, sync: batch }" "$3" ;;
