@@ -10,8 +10,10 @@
 # latency: QoS 1 1to1 (SCENARIO, QOS override) at each rate (default "1000 5000 20000"), rounds
 # (default 2) of every build in turn: an unthrottled warm-up of 150,000 messages, then 3 s of
 # warm-up and 5 s measured at the rate with --mosquitto (ours, theirs, theirs, ours: one line with
-# both). throughput: the scenario table of docs/benchmarks.md (1to1, fanin, fanout, 100to100 at
-# QoS 0 and 1, 50,000 messages after 150,000 of warm-up), rounds (default 1) of every build in turn.
+# both), with the broker's CPU time and thread wake-ups per message over its two measured runs
+# (--broker-pid; GEN's generator must have the wake/msg column). throughput: the scenario table of
+# docs/benchmarks.md (1to1, fanin, fanout, 100to100 at QoS 0 and 1, 50,000 messages after 150,000
+# of warm-up, with CPU and wake-ups per message), rounds (default 1) of every build in turn.
 # Broker JVM options per build: OPTS_<label> (dashes as underscores), e.g.
 #   OPTS_one_loop="-Dio.netty.eventLoopThreads=1" benchmarks/run-ab.sh latency "default:J one-loop:J"
 set -euo pipefail
@@ -44,14 +46,14 @@ stamp() { echo "$(date +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg)"; }
 case $MODE in
   latency)
     RATES=${3:-1000 5000 20000}; ROUNDS=${4:-2}; SCENARIO=${SCENARIO:-1to1}; QOS=${QOS:-1}
-    echo "columns: ours msgs/s, p50 us, p99 us, lag p99 | mosquitto msgs/s, p50 us, p99 us, lag p99 | ratio"
+    echo "columns: scenario qos sent received | ours msgs/s, p50 us, p99 us, lag p99, cpu us/msg, wake/msg | mosquitto msgs/s, p50 us, p99 us, lag p99 | ratio"
     for rate in $RATES; do
       for round in $(seq "$ROUNDS"); do
         for b in $BUILDS; do
           broker "${b%%:*}" "${b#*:}"
           generate --scenarios "$SCENARIO" --qos "$QOS" --messages 50000 --warmup 100000 --limit-seconds 60 > /dev/null
           line=$(generate --scenarios "$SCENARIO" --qos "$QOS" --messages $((rate * 5)) --warmup $((rate * 3)) \
-              --rate "$rate" --limit-seconds 60 --mosquitto | tail -1)
+              --rate "$rate" --limit-seconds 60 --mosquitto --broker-pid "$(cat "$WORK/pid")" | tail -1)
           echo "$(stamp) rate $rate round $round ${b%%:*}: $line"
           stop
         done
@@ -63,7 +65,8 @@ case $MODE in
       for b in $BUILDS; do
         broker "${b%%:*}" "${b#*:}"
         echo "== $(stamp) round $round ${b%%:*}"
-        generate --scenarios 1to1,fanin,fanout,100to100 --qos 0,1 --messages 50000 --warmup 150000 --limit-seconds 30
+        generate --scenarios 1to1,fanin,fanout,100to100 --qos 0,1 --messages 50000 --warmup 150000 --limit-seconds 30 \
+            --broker-pid "$(cat "$WORK/pid")"
         stop
       done
     done ;;

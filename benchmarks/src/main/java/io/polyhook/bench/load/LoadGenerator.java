@@ -29,7 +29,9 @@ import java.util.Locale;
  * <p>{@code --broker-pid PID} adds a column {@code cpu us/msg}: the CPU time the process PID (the
  * broker on {@code --port}) used during the measured run, divided by the messages delivered
  * ({@link ProcessCpu}, Linux only). On a machine whose cores other work shares, it is the steadier
- * measure of what a message costs the broker; it is not printed for mosquitto.
+ * measure of what a message costs the broker; it is not printed for mosquitto. A column
+ * {@code wake/msg} next to it counts the broker's thread wake-ups per message
+ * ({@link ProcessCpu#wakeups}).
  *
  * <p>With {@code --mosquitto} each broker is measured twice, in the order ours, theirs, theirs,
  * ours, and each line reports both runs together ({@link LoadRun.Result#and}).
@@ -131,7 +133,7 @@ public final class LoadGenerator {
                     publishHeader = true;
                     System.out.printf(Locale.ROOT, "%-9s %-3s %10s %10s %12s %10s %10s %10s%s%s%n", "scenario", "qos", "sent",
                             "received", "msgs/s", "p50 us", "p99 us", "lag p99",
-                            brokerCpu == null ? "" : String.format(Locale.ROOT, " %10s", "cpu us/msg"),
+                            brokerCpu == null ? "" : String.format(Locale.ROOT, " %10s %8s", "cpu us/msg", "wake/msg"),
                             other == null ? "" : String.format(
                                     "%12s %10s %10s %10s %7s", "mosq msgs/s", "mosq p50", "mosq p99", "mosq lag", "ratio"));
                 }
@@ -149,17 +151,20 @@ public final class LoadGenerator {
                     // one line each: how a broker's rate grows while its compilers catch up.
                     for (int round = 1; round < rounds; round++) {
                         long cpuBefore = brokerCpu == null ? 0 : brokerCpu.nanos();
+                        long wakeBefore = brokerCpu == null ? 0 : brokerCpu.wakeups();
                         LoadRun.Result r = new LoadRun(host, port, scenario, qos, payload, username, password)
                                 .subscribersAt(subPort, settleMillis)
                                 .run(messages, rate, limit);
                         System.out.println(String.format(Locale.ROOT, "%-9s %-3d %10d %10d %12.0f %10.0f %10.0f %10.0f",
                                 name, qos, r.sent(), r.received(), r.deliveriesPerSecond(), r.p50Micros(), r.p99Micros(),
-                                r.sendLagP99Micros()) + cpuColumn(brokerCpu, cpuBefore, r.received()));
+                                r.sendLagP99Micros()) + cpuColumn(brokerCpu, cpuBefore, wakeBefore, r.received()));
                     }
                     long cpuBefore = brokerCpu == null ? 0 : brokerCpu.nanos();
+                    long wakeBefore = brokerCpu == null ? 0 : brokerCpu.wakeups();
                     LoadRun.Result ours = new LoadRun(host, port, scenario, qos, payload, username, password)
                             .subscribersAt(subPort, settleMillis).run(messages, rate, limit);
                     long cpuUsed = brokerCpu == null ? 0 : brokerCpu.nanos() - cpuBefore;
+                    long wakeups = brokerCpu == null ? 0 : brokerCpu.wakeups() - wakeBefore;
                     LoadRun.Result theirs = null;
                     if (other != null) {
                         // Measured in the order ours, theirs, theirs, ours: neither broker always
@@ -167,16 +172,19 @@ public final class LoadGenerator {
                         LoadRun mosquittoRun = new LoadRun("127.0.0.1", otherPort, scenario, qos, payload);
                         theirs = mosquittoRun.run(messages, rate, limit).and(mosquittoRun.run(messages, rate, limit));
                         cpuBefore = brokerCpu == null ? 0 : brokerCpu.nanos();
+                        wakeBefore = brokerCpu == null ? 0 : brokerCpu.wakeups();
                         ours = ours.and(new LoadRun(host, port, scenario, qos, payload, username, password)
                                 .subscribersAt(subPort, settleMillis)
                                 .run(messages, rate, limit));
                         cpuUsed += brokerCpu == null ? 0 : brokerCpu.nanos() - cpuBefore;
+                        wakeups += brokerCpu == null ? 0 : brokerCpu.wakeups() - wakeBefore;
                     }
                     String line = String.format(Locale.ROOT, "%-9s %-3d %10d %10d %12.0f %10.0f %10.0f %10.0f", name,
                             qos, ours.sent(), ours.received(), ours.deliveriesPerSecond(), ours.p50Micros(),
                             ours.p99Micros(), ours.sendLagP99Micros());
                     if (brokerCpu != null) {
-                        line += String.format(Locale.ROOT, " %10.2f", cpuUsed / 1000.0 / Math.max(1, ours.received()));
+                        line += String.format(Locale.ROOT, " %10.2f %8.2f", cpuUsed / 1000.0 / Math.max(1, ours.received()),
+                                wakeups / (double) Math.max(1, ours.received()));
                     }
                     if (theirs != null) {
                         line += String.format(Locale.ROOT, " %12.0f %10.0f %10.0f %10.0f %7.2f",
@@ -197,12 +205,13 @@ public final class LoadGenerator {
         }
     }
 
-    /** The {@code cpu us/msg} column of a run that started at {@code cpuBefore}; empty without a broker PID. */
-    private static String cpuColumn(ProcessCpu brokerCpu, long cpuBefore, long received) {
+    /** The {@code cpu us/msg} and {@code wake/msg} columns of a run that started at {@code cpuBefore}; empty without a broker PID. */
+    private static String cpuColumn(ProcessCpu brokerCpu, long cpuBefore, long wakeBefore, long received) {
         if (brokerCpu == null) {
             return "";
         }
-        return String.format(Locale.ROOT, " %10.2f", (brokerCpu.nanos() - cpuBefore) / 1000.0 / Math.max(1, received));
+        return String.format(Locale.ROOT, " %10.2f %8.2f", (brokerCpu.nanos() - cpuBefore) / 1000.0 / Math.max(1, received),
+                (brokerCpu.wakeups() - wakeBefore) / (double) Math.max(1, received));
     }
 
     /** Runs the connect scenario (after a warm-up of {@code warm} clients) and prints it; false if a client was not admitted. */

@@ -26,13 +26,43 @@ class ProcessCpuTest {
         ProcessCpu self = new ProcessCpu(ProcessHandle.current().pid());
         long before = self.nanos();
         long sink = 0;
-        // Until the clock has moved by a tick (10 ms of CPU): a latch on CPU time, not a sleep.
-        while (self.nanos() == before) {
+        // Until the clock has moved by a tick (10 ms of CPU): a latch on CPU time, not a sleep. At
+        // least one pass: the other threads of this JVM may move the clock before the first look.
+        do {
             for (int i = 0; i < 1_000_000; i++) {
                 sink += i ^ sink;
             }
-        }
+        } while (self.nanos() == before);
         assertThat(self.nanos()).isGreaterThan(before);
         assertThat(sink).isNotZero();
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aThreadThatWaitsAndIsWokenCountsAsAWakeUp() throws Exception {
+        ProcessCpu self = new ProcessCpu(ProcessHandle.current().pid());
+        long before = self.wakeups();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        Thread waiter = new Thread(() -> {
+            started.countDown();
+            try {
+                go.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // Alive until counted: only live threads are read.
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.onSpinWait();
+            }
+        });
+        waiter.start();
+        started.await();
+        go.countDown();
+        long after = self.wakeups();
+        waiter.interrupt();
+        waiter.join();
+
+        assertThat(after).isGreaterThan(before);
     }
 }
