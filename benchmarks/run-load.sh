@@ -2,11 +2,14 @@
 # Load runs for docs/benchmarks.md: the broker with no hook, a Java auth_on_publish, a Lua one, a
 # JavaScript one, and the auth cache filled at login answering publishes, each against the same load (QoS 0 and 1, 1to1 by default), and the full scenario
 # table against mosquitto. Bounded in count and time; loopback only.
-#   [WARMUP=n] [RUNS="none java lua js js-interpreter cache"] [CHUNKS=n] benchmarks/run-load.sh [messages] [scenarios]
+#   [WARMUP=n] [RUNS="none java lua js js-interpreter cache"] [CHUNKS=n] [BROKER_JAR=jar] benchmarks/run-load.sh [messages] [scenarios]
 # CHUNKS=n replaces the warm-up and the measured run by n runs of [messages] each, one line per
 # run, from a freshly started broker and generator: how the rate grows while the compilers catch
 # up (the generator warms up too: compare with the no-hook broker's lines of the same run).
 # After each broker: its RSS, heap after a full GC, and the CPU time of its compiler threads.
+# BROKER_JAR runs the brokers from another build's benchmarks jar (a before/after comparison), with
+# the generator of this build. The generator prints the broker's CPU time and thread wake-ups
+# (voluntary context switches) per delivered message next to the rate.
 # RUNS picks and orders the brokers (default: all but js-interpreter, JavaScript on GraalJS's
 # interpreter instead of its optimizing runtime). Each line of results is preceded by the
 # machine's load (uptime), since the two cores are shared.
@@ -21,6 +24,7 @@ JAVA=$JAVA_HOME/bin/java
 mapfile -t BROKER_OPTS < <(bin/jvm-options)
 mapfile -t INTERPRETER_OPTS < <(POLYHOOK_JS_RUNTIME=interpreter bin/jvm-options)
 JAR=benchmarks/target/benchmarks.jar
+BROKER_JAR=${BROKER_JAR:-$JAR}
 WORK=$(mktemp -d)
 PORT=18851
 trap 'kill $(cat "$WORK"/pid 2>/dev/null) 2>/dev/null || true' EXIT
@@ -29,7 +33,7 @@ broker() { # name, config body
   printf '%s\n' "$2" > "$WORK/$1.yaml"
   local opts=("${BROKER_OPTS[@]}")
   [ "$1" = js-interpreter ] && opts=("${INTERPRETER_OPTS[@]}")
-  "$JAVA" "${opts[@]}" -cp "$JAR" \
+  "$JAVA" "${opts[@]}" -cp "$BROKER_JAR" \
       io.polyhook.broker.cli.PolyhookCommand run \
       --config "$WORK/$1.yaml" > "$WORK/$1.log" 2>&1 &
   echo $! > "$WORK/pid"
