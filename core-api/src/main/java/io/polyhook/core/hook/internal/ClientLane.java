@@ -6,7 +6,8 @@ package io.polyhook.core.hook.internal;
  * independent, so a slow notification handler never delays the client's next chain call.
  *
  * <p>The broker creates one lane per connection with {@link HookDispatcher#newLane(String)} and
- * passes it with every call for that client. A lane holds no thread while idle.
+ * passes it with every call for that client. An idle lane holds no thread, apart from a parked
+ * one for a bounded time after its last call ({@link DispatchSettings#lingerRounds()}).
  */
 public final class ClientLane {
 

@@ -18,16 +18,23 @@ import java.util.Objects;
  */
 public final class DispatchSettings {
 
+    // An active publisher's next socket read comes well within this; a parked virtual thread
+    // costs about a kilobyte of heap and no carrier while it lingers.
+    private static final Duration DEFAULT_LINGER = Duration.ofMillis(10);
+
     private final long[] deadlineNanos;
     private final TimeoutFallback[] fallbacks;
     private final Ticker ticker;
     private final Duration watchdogInterval;
+    private final int lingerRounds;
 
     private DispatchSettings(Builder b) {
         deadlineNanos = b.deadlineNanos.clone();
         fallbacks = b.fallbacks.clone();
         ticker = b.ticker;
         watchdogInterval = b.watchdogInterval;
+        long interval = watchdogInterval.toNanos();
+        lingerRounds = (int) Math.min(Integer.MAX_VALUE, (b.linger.toNanos() + interval - 1) / interval);
     }
 
     /** Defaults: 5 s deadline, deny on timeout, system time. */
@@ -64,12 +71,22 @@ public final class DispatchSettings {
         return watchdogInterval;
     }
 
+    /**
+     * For how many watchdog rounds a client lane's thread stays, parked, after its queue is
+     * drained, to run the client's next calls (the linger time rounded up to whole rounds; 0: the
+     * thread ends at once). An idle lane holds its thread for at most one round more than this.
+     */
+    public int lingerRounds() {
+        return lingerRounds;
+    }
+
     /** Builds {@link DispatchSettings}. Not thread-safe. */
     public static final class Builder {
         private final long[] deadlineNanos = new long[Hooks.all().size()];
         private final TimeoutFallback[] fallbacks = new TimeoutFallback[Hooks.all().size()];
         private Ticker ticker = Ticker.system();
         private Duration watchdogInterval = Duration.ofMillis(10);
+        private Duration linger = DEFAULT_LINGER;
 
         private Builder() {
             Arrays.fill(deadlineNanos, Duration.ofSeconds(5).toNanos());
@@ -109,6 +126,18 @@ public final class DispatchSettings {
         /** Sets how often deadlines are checked. */
         public Builder watchdogInterval(Duration interval) {
             watchdogInterval = positive(interval);
+            return this;
+        }
+
+        /**
+         * Sets how long a client lane's thread lingers after its last call for the next one
+         * (rounded up to whole watchdog rounds; zero: not at all). 10 ms by default.
+         */
+        public Builder linger(Duration value) {
+            if (Objects.requireNonNull(value, "linger").isNegative()) {
+                throw new IllegalArgumentException("linger must not be negative, was " + value);
+            }
+            linger = value;
             return this;
         }
 

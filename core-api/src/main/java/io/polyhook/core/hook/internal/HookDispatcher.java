@@ -37,7 +37,9 @@ import java.util.concurrent.locks.LockSupport;
  *       waits.</li>
  *   <li><b>Threading</b>: calls for one client run on its {@link ClientLane}, in order and one at a
  *       time, on virtual threads, never on the caller's thread. Chains and notifications have
- *       separate lanes.</li>
+ *       separate lanes. A lane's thread lingers, parked, for a bounded number of watchdog rounds
+ *       after its last call, so that the client's next burst reuses it
+ *       ({@link DispatchSettings#lingerRounds()}).</li>
  *   <li><b>Deadlines</b>: each handler call has the deadline of its hook
  *       ({@link DispatchSettings}); a call that misses it counts as the hook's
  *       {@link TimeoutFallback} and its thread is interrupted and abandoned.</li>
@@ -63,6 +65,9 @@ public final class HookDispatcher implements AutoCloseable {
     private final ThreadFactory threads = Thread.ofVirtual().name("polyhook-hook-", 0).factory();
     private final Thread watchdog;
     private volatile boolean closed;
+    // Completed watchdog rounds: the clock of lingering lane threads (SerialLane), which needs no
+    // timer of its own and is not the ticker (tests freeze that one).
+    private volatile long rounds;
 
     /** A dispatcher over {@code registry}; starts its deadline watchdog thread. */
     public HookDispatcher(HookRegistry registry, DispatchSettings settings) {
@@ -209,7 +214,10 @@ public final class HookDispatcher implements AutoCloseable {
         };
     }
 
-    /** Stops the deadline watchdog; calls already running finish on their own. */
+    /**
+     * Stops the deadline watchdog and ends the lane threads that linger; calls already running
+     * finish on their own.
+     */
     @Override
     public void close() {
         closed = true;
@@ -228,6 +236,19 @@ public final class HookDispatcher implements AutoCloseable {
         active.remove(lane);
     }
 
+    /** Lanes whose thread runs or lingers (those the watchdog watches). */
+    int lanesWithThreads() {
+        return active.size();
+    }
+
+    long rounds() {
+        return rounds;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
     void startThread(Runnable task) {
         threads.newThread(task).start();
     }
@@ -240,9 +261,10 @@ public final class HookDispatcher implements AutoCloseable {
             // the next one is whole; a dead watchdog would let every later call run past its deadline.
             try {
                 long now = ticker.read();
+                long round = ++rounds;
                 for (SerialLane lane : active) {
                     try {
-                        lane.checkDeadline(now);
+                        lane.onWatchdogRound(now, round);
                     } catch (RuntimeException e) {
                         LOG.error("deadline check failed for {}", lane.lane(), e);
                     }
@@ -250,6 +272,10 @@ public final class HookDispatcher implements AutoCloseable {
             } catch (Error e) {
                 LOG.error("hook watchdog round failed; going on: {}", e.toString());
             }
+        }
+        // Lingering lane threads wait for rounds that no longer come.
+        for (SerialLane lane : active) {
+            lane.onClose();
         }
     }
 
