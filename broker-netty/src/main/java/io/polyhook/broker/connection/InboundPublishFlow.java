@@ -134,7 +134,8 @@ final class InboundPublishFlow implements PublishOrigin {
             verdictInOrder(p, msg, NOT_PERMITTED);
         } else if (!c.services.sessions.cluster().allowsPublish()) {
             verdictInOrder(p, msg, NETSPLIT);
-        } else if (!dispatcher.has(c.hooks.authOnPublish())) {
+        } else if (!dispatcher.readsContext(c.hooks.authOnPublish())) {
+            // No handler, and the auth cache (always installed) is empty: no context to build.
             verdictInOrder(p, msg, ChainOutcome.unhandled());
         } else {
             CompletableFuture<ChainOutcome<PublishModifiers>> verdict = dispatcher.chainQueued(c.lane,

@@ -21,4 +21,15 @@ public interface ChainShortcut<C extends HookContext, M extends Modifiers> {
      * hook like a handler's. An exception counts as no answer and is logged.
      */
     Verdict<M> answer(C context);
+
+    /**
+     * Whether this shortcut may answer anything at all now; {@code true} unless overridden. When
+     * it may not and the hook has no handler, the broker skips the chain without building the
+     * hook's context (an empty authorization cache then costs nothing per PUBLISH). Asked on the
+     * event loop for every request, so it must be cheaper than {@link #answer} and never block;
+     * {@code true} when unsure.
+     */
+    default boolean mayAnswer() {
+        return true;
+    }
 }

@@ -92,6 +92,15 @@ public final class HookDispatcher implements AutoCloseable {
         return registry.has(hook);
     }
 
+    /**
+     * Whether {@link #chain} of {@code hook} would read its context now: the hook has a handler,
+     * or a shortcut that may answer. When not, the chain answers {@link ChainOutcome#unhandled()}
+     * without looking at the context, so a caller on a hot path need not build one.
+     */
+    public boolean readsContext(Hook<?> hook) {
+        return registry.readsContext(hook);
+    }
+
     /** A new pair of lanes for one client; {@code label} (its client id) names it in logs. */
     public ClientLane newLane(String label) {
         return new ClientLane(this, label);

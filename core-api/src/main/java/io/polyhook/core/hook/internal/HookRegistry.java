@@ -61,6 +61,19 @@ public final class HookRegistry implements HookInstaller {
         return snapshot[HookIndex.of(hook)].length != 0 || shortcuts[HookIndex.of(hook)] != null;
     }
 
+    /**
+     * Whether a chain of {@code hook} would read its context now: it has a handler, or a shortcut
+     * that {@linkplain ChainShortcut#mayAnswer may answer}. Two volatile reads, no allocation.
+     */
+    public boolean readsContext(Hook<?> hook) {
+        int id = HookIndex.of(hook);
+        if (snapshot[id].length != 0) {
+            return true;
+        }
+        ShortcutEntry shortcut = shortcuts[id];
+        return shortcut != null && shortcut.shortcut().mayAnswer();
+    }
+
     ShortcutEntry shortcut(Hook<?> hook) {
         return shortcuts[HookIndex.of(hook)];
     }

@@ -1,9 +1,11 @@
 package io.polyhook.core.hook.internal;
 
 import io.polyhook.core.hook.ChainOutcome;
+import io.polyhook.core.hook.ChainShortcut;
 import io.polyhook.core.hook.HandlerOrigin;
 import io.polyhook.spi.Hooks;
 import io.polyhook.spi.MqttProperties;
+import io.polyhook.spi.PublishContext;
 import io.polyhook.spi.PublishModifiers;
 import io.polyhook.spi.Registration;
 import io.polyhook.spi.Verdict;
@@ -69,6 +71,51 @@ class ChainShortcutTest {
         assertThat(dispatcher.has(Hooks.AUTH_ON_PUBLISH)).isTrue();
         r.close();
         assertThat(dispatcher.has(Hooks.AUTH_ON_PUBLISH)).isFalse();
+    }
+
+    /** A shortcut that may answer nothing now (an empty cache) and counts the times it is asked anyway. */
+    private static final class IdleShortcut implements ChainShortcut<PublishContext, PublishModifiers> {
+        volatile boolean idle = true;
+        final AtomicInteger asked = new AtomicInteger();
+
+        @Override
+        public Verdict<PublishModifiers> answer(PublishContext context) {
+            asked.incrementAndGet();
+            return null;
+        }
+
+        @Override
+        public boolean mayAnswer() {
+            return !idle;
+        }
+    }
+
+    @Test
+    void aHookWithOnlyAnIdleShortcutReadsNoContext() {
+        IdleShortcut cache = new IdleShortcut();
+        registry.shortcut(CACHE, Hooks.AUTH_ON_PUBLISH, cache);
+
+        assertThat(dispatcher.readsContext(Hooks.AUTH_ON_PUBLISH)).isFalse();
+        cache.idle = false;
+        assertThat(dispatcher.readsContext(Hooks.AUTH_ON_PUBLISH)).isTrue();
+    }
+
+    @Test
+    void aHandlerReadsTheContextWhateverTheShortcutSays() {
+        registry.shortcut(CACHE, Hooks.AUTH_ON_PUBLISH, new IdleShortcut());
+        assertThat(dispatcher.readsContext(Hooks.AUTH_ON_PUBLISH)).isFalse();
+
+        handlerSaysOk();
+
+        assertThat(dispatcher.readsContext(Hooks.AUTH_ON_PUBLISH)).isTrue();
+    }
+
+    @Test
+    void aShortcutMayAnswerUnlessItSaysOtherwise() {
+        registry.shortcut(CACHE, Hooks.AUTH_ON_PUBLISH, ctx -> null);
+
+        assertThat(dispatcher.readsContext(Hooks.AUTH_ON_PUBLISH)).isTrue();
+        assertThat(dispatcher.readsContext(Hooks.AUTH_ON_SUBSCRIBE)).isFalse();
     }
 
     @Test

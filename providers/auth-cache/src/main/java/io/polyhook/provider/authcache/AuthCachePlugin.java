@@ -1,16 +1,21 @@
 package io.polyhook.provider.authcache;
 
+import io.polyhook.core.hook.ChainShortcut;
 import io.polyhook.core.hook.HandlerOrigin;
 import io.polyhook.core.hook.HookInstaller;
 import io.polyhook.spi.ClientContext;
+import io.polyhook.spi.HookContext;
 import io.polyhook.spi.HookRegistrar;
 import io.polyhook.spi.Hooks;
+import io.polyhook.spi.Modifiers;
 import io.polyhook.spi.NotificationHook;
 import io.polyhook.spi.Registration;
+import io.polyhook.spi.Verdict;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Puts an {@link AuthCache} in front of the hook handlers, as vmq_diversity does:
@@ -62,12 +67,12 @@ public final class AuthCachePlugin {
         List<Registration> installed = new ArrayList<>();
         Registration all = () -> installed.reversed().forEach(Registration::close);
         try {
-            installed.add(registry.shortcut(ORIGIN, Hooks.AUTH_ON_PUBLISH, cache::matchPublish));
-            installed.add(registry.shortcut(ORIGIN, Hooks.AUTH_ON_PUBLISH_M5, cache::matchPublish));
-            installed.add(registry.shortcut(ORIGIN, Hooks.AUTH_ON_SUBSCRIBE, cache::matchSubscribe));
-            installed.add(registry.shortcut(ORIGIN, Hooks.AUTH_ON_SUBSCRIBE_M5, cache::matchSubscribe));
-            installed.add(registry.shortcut(ORIGIN, Hooks.ON_UNSUBSCRIBE, cache::matchUnsubscribe));
-            installed.add(registry.shortcut(ORIGIN, Hooks.ON_UNSUBSCRIBE_M5, cache::matchUnsubscribe));
+            installed.add(registry.shortcut(ORIGIN, Hooks.AUTH_ON_PUBLISH, answering(cache::matchPublish)));
+            installed.add(registry.shortcut(ORIGIN, Hooks.AUTH_ON_PUBLISH_M5, answering(cache::matchPublish)));
+            installed.add(registry.shortcut(ORIGIN, Hooks.AUTH_ON_SUBSCRIBE, answering(cache::matchSubscribe)));
+            installed.add(registry.shortcut(ORIGIN, Hooks.AUTH_ON_SUBSCRIBE_M5, answering(cache::matchSubscribe)));
+            installed.add(registry.shortcut(ORIGIN, Hooks.ON_UNSUBSCRIBE, answering(cache::matchUnsubscribe)));
+            installed.add(registry.shortcut(ORIGIN, Hooks.ON_UNSUBSCRIBE_M5, answering(cache::matchUnsubscribe)));
             HookRegistrar registrar = registry.registrar(ORIGIN, PRIORITY);
             for (NotificationHook<ClientContext> hook : CLEARING_HOOKS) {
                 installed.add(registrar.register(hook, PRIORITY, context -> cache.clear(context.subscriberId())));
@@ -77,5 +82,20 @@ public final class AuthCachePlugin {
             throw e;
         }
         return all;
+    }
+
+    /** A shortcut of the cache that says it has nothing to answer while the cache is empty. */
+    private <C extends HookContext, M extends Modifiers> ChainShortcut<C, M> answering(Function<C, Verdict<M>> match) {
+        return new ChainShortcut<>() {
+            @Override
+            public Verdict<M> answer(C context) {
+                return match.apply(context);
+            }
+
+            @Override
+            public boolean mayAnswer() {
+                return !cache.isEmpty();
+            }
+        };
     }
 }

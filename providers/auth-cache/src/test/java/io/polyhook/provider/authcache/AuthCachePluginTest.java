@@ -274,6 +274,29 @@ class AuthCachePluginTest {
     }
 
     @Test
+    void anEmptyCacheWithoutHandlersMakesNoHookReadItsContext() {
+        HookRegistry fresh = new HookRegistry();
+        new AuthCachePlugin(cache).install(fresh);
+
+        for (ChainHook<?, ?> hook : List.of(Hooks.AUTH_ON_PUBLISH, Hooks.AUTH_ON_PUBLISH_M5, Hooks.AUTH_ON_SUBSCRIBE,
+                Hooks.AUTH_ON_SUBSCRIBE_M5, Hooks.ON_UNSUBSCRIBE, Hooks.ON_UNSUBSCRIBE_M5)) {
+            assertThat(fresh.readsContext(hook)).as(hook.name()).isFalse();
+        }
+    }
+
+    @Test
+    void aCachedClientMakesTheShortcutsReadTheContextAgain() {
+        HookRegistry fresh = new HookRegistry();
+        new AuthCachePlugin(cache).install(fresh);
+
+        cache.insert(client(ALLOWED), USER, List.of(), List.of());
+        assertThat(fresh.readsContext(Hooks.AUTH_ON_PUBLISH)).isTrue();
+
+        cache.invalidateAll();
+        assertThat(fresh.readsContext(Hooks.AUTH_ON_PUBLISH)).isFalse();
+    }
+
+    @Test
     void installingTwiceFailsAndLeavesTheFirstInstallationAlone() {
         assertThatThrownBy(() -> new AuthCachePlugin(cache).install(registry)).isInstanceOf(IllegalStateException.class);
 
