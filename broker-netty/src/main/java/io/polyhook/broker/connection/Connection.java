@@ -12,6 +12,7 @@ import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.polyhook.broker.codec.MqttViolation;
 import io.polyhook.broker.codec.Packets;
@@ -77,6 +78,8 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
     Session session;
     OutboundFlow outbound;
     private ScheduledFuture<?> lifetimeTimer;
+    // The event loop counted as serving this connection (LoopPlacement); null once closed.
+    private EventExecutor placedOn;
 
     Connection(Connections services, ChannelHandlerContext ctx, ListenerConfig listener) {
         this.services = services;
@@ -84,9 +87,12 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
         this.listener = listener;
         this.mountpoint = listener.mountpoint();
         this.gate = new ReadGate(ctx);
-        this.sequencer = new InboundSequencer(services.handBack.apply(ctx.executor()), this,
+        // The loop of the moment: a connection may move to another one (LoopAffinity).
+        this.sequencer = new InboundSequencer(task -> services.handBack.apply(ctx.executor()).execute(task), this,
                 services.settings.maxPending(), gate);
         this.publishes = new InboundPublishFlow(this);
+        this.placedOn = ctx.executor();
+        services.placement.opened(placedOn);
     }
 
     /**
@@ -202,6 +208,37 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
         }
     }
 
+    /**
+     * Whether the connection may move to another event loop now: admitted, and nothing of it in
+     * flight between threads that would come back to this loop (verdicts, store commits, timers
+     * of its own, an offline backlog, {@code on_deliver} calls).
+     */
+    boolean movable() {
+        return state == ConnectionState.CONNECTED && lifetimeTimer == null && sequencer.idle() && gate.idle()
+                && publishes.settled() && outbound.movable();
+    }
+
+    /** The connection is counted as served by {@code loop} from now on (LoopPlacement did the counting). */
+    void placedOn(EventExecutor loop) {
+        if (placedOn != null) {
+            placedOn = loop;
+        }
+    }
+
+    /**
+     * Runs {@code task} on the connection's event loop, from any thread: on the loop it is served
+     * by when the task runs, should it have moved meanwhile.
+     */
+    private void onLoop(Runnable task) {
+        ctx.executor().execute(() -> {
+            if (ctx.executor().inEventLoop()) {
+                task.run();
+            } else {
+                onLoop(task);
+            }
+        });
+    }
+
     /** The socket can take more: what waits for it goes out. */
     void writable() {
         if (state.isOpen() && outbound != null) {
@@ -226,7 +263,7 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
 
     @Override
     public void takenOver() {
-        ctx.executor().execute(() -> {
+        onLoop(() -> {
             if (state.isOpen()) {
                 disconnect(Packets.SESSION_TAKEN_OVER, "session taken over");
             }
@@ -235,7 +272,7 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
 
     @Override
     public void kick(boolean sessionDiscarded) {
-        ctx.executor().execute(() -> {
+        onLoop(() -> {
             if (state.isOpen()) {
                 disconnect(Packets.ADMINISTRATIVE_ACTION, sessionDiscarded ? "disconnected, session discarded"
                         : "disconnected by an administrator");
@@ -245,7 +282,7 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
 
     @Override
     public void shutdown() {
-        ctx.executor().execute(() -> {
+        onLoop(() -> {
             if (state.isOpen()) {
                 disconnect(Packets.SERVER_SHUTTING_DOWN, "the broker is shutting down");
             }
@@ -257,7 +294,7 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
         if (entries.isEmpty()) {
             return;
         }
-        ctx.executor().execute(() -> outbound.resendTakenOver(entries));
+        onLoop(() -> outbound.resendTakenOver(entries));
     }
 
     // ---------------------------------------------------------------- the end of a connection
@@ -366,6 +403,10 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
     /** The socket closed: the session is given back, if not already. */
     void channelClosed() {
         stopHandling();
+        if (placedOn != null) {
+            services.placement.closed(placedOn);
+            placedOn = null;
+        }
         leaveSession();
     }
 

@@ -32,6 +32,8 @@ public final class Connections {
     // How answers from other threads (hook chains) come back to a connection's event loop: the
     // loop itself; tests of embedded channels relay them to the test thread (EmbeddedCore).
     final Function<EventExecutor, Executor> handBack;
+    // Which event loop serves how many connections: a connection moves only to a loop below its fair share.
+    final LoopPlacement placement = new LoopPlacement();
 
     /** Connections of a broker, on the system clock. */
     @Inject

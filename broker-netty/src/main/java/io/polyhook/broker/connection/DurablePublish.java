@@ -67,6 +67,11 @@ final class DurablePublish {
         }
     }
 
+    /** Whether no acknowledgement waits for the store. */
+    boolean settled() {
+        return waiting == null;
+    }
+
     /** Runs {@code ack} once {@code stored} (null: nothing) and every earlier acknowledgement are done. */
     void acknowledge(CompletionStage<Void> stored, Runnable ack) {
         if (waiting == null && (stored == null || stored.toCompletableFuture().isDone())) {

@@ -152,6 +152,11 @@ final class InboundPublishFlow implements PublishOrigin {
         }
     }
 
+    /** Whether no acknowledgement of a PUBLISH waits for the store. */
+    boolean settled() {
+        return durable.settled();
+    }
+
     /** PUBREL: the QoS 2 exchange ends with PUBCOMP. */
     void released(int packetId) {
         try {

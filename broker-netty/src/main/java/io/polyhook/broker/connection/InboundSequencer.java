@@ -209,6 +209,11 @@ final class InboundSequencer {
         }
     }
 
+    /** Whether nothing is held back, pending or about to be applied. */
+    boolean idle() {
+        return held.isEmpty() && steps.isEmpty() && !applyScheduled.get();
+    }
+
     /** From any thread: one task per burst of completions, not one per verdict. */
     private void scheduleApply() {
         if (applyScheduled.compareAndSet(false, true)) {

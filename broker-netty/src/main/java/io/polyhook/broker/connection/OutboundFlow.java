@@ -57,7 +57,8 @@ final class OutboundFlow implements DeliveryTarget {
     // Grown in chunks of 64: the default first chunk (1,025 slots, 4 KB) was half of an idle client's heap.
     private final Queue<Message> incoming = PlatformDependent.newMpscQueue(64, 1 << 30);
     private final AtomicBoolean incomingScheduled = new AtomicBoolean();
-    private final Runnable drainIncoming = this::drainIncoming;
+    private final Runnable drainIncoming = () -> drainIncoming(null);
+    private final LoopAffinity affinity;
     private OfflineDrain drain;
     private OutboundJournal journal;
 
@@ -78,6 +79,7 @@ final class OutboundFlow implements DeliveryTarget {
                 new Outbox.Budget(connection.services.settings.limits().maxOnlineBytes(),
                         connection.services.sessions.queuedBytes()), connection.services.clock);
         outbox.topicAliases(topicAliases);
+        this.affinity = new LoopAffinity(connection);
     }
 
     /** MQTT 3 {@code retry_interval}: resends what stays unacknowledged, every {@code seconds}. */
@@ -105,7 +107,8 @@ final class OutboundFlow implements DeliveryTarget {
     @Override
     public void deliver(Message m) {
         EventExecutor loop = c.ctx.executor();
-        if (loop.inEventLoop()) {
+        if (loop.inEventLoop() && !affinity.moving()) {
+            affinity.local();
             deliverOnLoop(m);
             return;
         }
@@ -138,19 +141,48 @@ final class OutboundFlow implements DeliveryTarget {
 
     private static void wakeTargets() {
         Map<EventExecutor, List<OutboundFlow>> pending = WAKEUPS.get();
+        EventExecutor source = ThreadExecutorMap.currentExecutor();
         for (Map.Entry<EventExecutor, List<OutboundFlow>> e : pending.entrySet()) {
             List<OutboundFlow> targets = e.getValue();
-            e.getKey().execute(() -> targets.forEach(OutboundFlow::drainIncoming));
+            e.getKey().execute(() -> {
+                for (OutboundFlow target : targets) {
+                    target.drainIncoming(source);
+                }
+            });
         }
         pending.clear();
     }
 
-    private void drainIncoming() {
+    /** What arrived from other threads; {@code source} the event loop that sent it, if one did. */
+    private void drainIncoming(EventExecutor source) {
+        if (!c.ctx.executor().inEventLoop()) {
+            // The connection moved to another loop since this task was queued: it drains there.
+            c.ctx.executor().execute(drainIncoming);
+            return;
+        }
+        if (affinity.moving()) {
+            return; // taken on arrival at the next loop (arrived()); incomingScheduled stays set until then
+        }
         incomingScheduled.set(false);
         Message m;
+        boolean any = false;
         while ((m = incoming.poll()) != null) {
             deliverOnLoop(m);
+            any = true;
         }
+        if (any && source != null) {
+            affinity.heard(source);
+        }
+    }
+
+    /** Whether nothing of this flow would come back to the current loop after a move (LoopAffinity). */
+    boolean movable() {
+        return drain == null && outbox.timersIdle() && !c.services.dispatcher.has(c.hooks.onDeliver());
+    }
+
+    /** On the loop the connection moved to: what arrived meanwhile goes out. */
+    void arrived() {
+        drainIncoming(null);
     }
 
     // ---------------------------------------------------------------- on the event loop

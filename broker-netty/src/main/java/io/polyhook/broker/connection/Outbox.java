@@ -59,7 +59,7 @@ final class Outbox {
     private final BrokerStats stats;
     // retry_interval (MQTT 3 only): the in-flight entries seen at the previous tick are resent at this one.
     private Set<InFlight> seenAtLastTick = Set.of();
-    private ScheduledFuture<?> retryTimer;
+    private LoopTimer retryTimer;
     private final IntObjectMap<InFlight> inflight = new IntObjectHashMap<>();
     private final ArrayDeque<Message> waiting = new ArrayDeque<>();
     private final int highWater;
@@ -350,6 +350,11 @@ final class Outbox {
         }
     }
 
+    /** Whether no timer or task of this outbox waits on the event loop but the retry timer (which follows a move). */
+    boolean timersIdle() {
+        return delayTimer == null && onRoom == null;
+    }
+
     /** Whether publishers should pause; read from any thread. */
     boolean congested() {
         return congested;
@@ -405,7 +410,7 @@ final class Outbox {
     /** The connection is gone: stops the retry timer. */
     void close() {
         if (retryTimer != null) {
-            retryTimer.cancel(false);
+            retryTimer.cancel();
         }
         if (delayTimer != null) {
             delayTimer.cancel(false);
@@ -515,7 +520,7 @@ final class Outbox {
 
     /** MQTT 3 retry_interval: resends what stays unacknowledged for a whole interval, with DUP set. */
     void retryEvery(long seconds) {
-        retryTimer = ctx.executor().scheduleAtFixedRate(() -> {
+        retryTimer = new LoopTimer(ctx, seconds, () -> {
             Set<InFlight> now = new HashSet<>(inflight.values());
             for (InFlight f : inflight.values()) {
                 if (seenAtLastTick.contains(f)) {
@@ -524,7 +529,7 @@ final class Outbox {
                 }
             }
             seenAtLastTick = now;
-        }, seconds, seconds, TimeUnit.SECONDS);
+        });
     }
 
     private int nextPacketId() {

@@ -49,6 +49,11 @@ final class ReadGate {
         return (reasons & (1 << reason.ordinal())) != 0;
     }
 
+    /** Whether reading was never paused for a subscriber and is not paused now: no timer or relief of ours is out. */
+    boolean idle() {
+        return reasons == 0 && stalledOn == null;
+    }
+
     /** The connection is closing: reading is the disconnector's business from now on. */
     void stop() {
         stopped = true;

@@ -162,6 +162,11 @@ final class PartialPacketGuard {
     }
 
     private void check() {
+        if (!ctx.executor().inEventLoop()) {
+            // The connection moved to another event loop (LoopAffinity): the check goes on there.
+            ctx.executor().execute(this::check);
+            return;
+        }
         timer = null;
         if (!inPacket || closed || !ctx.channel().isActive()) {
             return;
