@@ -33,9 +33,29 @@ final class BrokerCluster implements AutoCloseable {
     final List<PolyhookBroker> nodes = new ArrayList<>();
     private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
     private final UnaryOperator<BrokerConfig> config;
+    // With a folder: each node keeps its durable store in a sub-folder named after it.
+    private final java.nio.file.Path stores;
+    private final java.util.Map<String, io.polyhook.store.rocksdb.RocksBrokerStore> openStores =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
-    private BrokerCluster(UnaryOperator<BrokerConfig> config) {
+    private BrokerCluster(UnaryOperator<BrokerConfig> config, java.nio.file.Path stores) {
         this.config = config;
+        this.stores = stores;
+    }
+
+    /** As {@link #of(int)}, each node with its durable store (RocksDB) in {@code stores}/node<i>. */
+    static BrokerCluster persistent(int count, java.nio.file.Path stores) {
+        BrokerCluster c = new BrokerCluster(UnaryOperator.identity(), stores);
+        try {
+            for (int i = 1; i <= count; i++) {
+                c.add("node" + i);
+            }
+            c.awaitMembers(count);
+            return c;
+        } catch (RuntimeException | Error e) {
+            c.close();
+            throw e;
+        }
     }
 
     /** Starts {@code count} brokers named node1.. and waits until each sees all of them. */
@@ -45,7 +65,7 @@ final class BrokerCluster implements AutoCloseable {
 
     /** Starts {@code count} brokers named node1.., each with the tests' config changed by {@code config}. */
     static BrokerCluster of(int count, UnaryOperator<BrokerConfig> config) {
-        BrokerCluster c = new BrokerCluster(config);
+        BrokerCluster c = new BrokerCluster(config, null);
         try {
             for (int i = 1; i <= count; i++) {
                 c.add("node" + i);
@@ -59,16 +79,54 @@ final class BrokerCluster implements AutoCloseable {
     }
 
     PolyhookBroker add(String name) {
+        PolyhookBroker b = start(name);
+        nodes.add(b);
+        return b;
+    }
+
+    private PolyhookBroker start(String name) {
         List<ClusterSettings.Endpoint> seeds = new ArrayList<>();
         for (PolyhookBroker b : nodes) {
-            seeds.add(new ClusterSettings.Endpoint("127.0.0.1", infinispan(b).jgroupsAddress().getPort()));
+            if (b != null) {
+                seeds.add(new ClusterSettings.Endpoint("127.0.0.1", infinispan(b).jgroupsAddress().getPort()));
+            }
         }
         ClusterSettings.Endpoint any = new ClusterSettings.Endpoint("127.0.0.1", 0);
         ClusterSettings settings = new ClusterSettings(true, name, any, seeds, any, false, true, true);
-        PolyhookBroker b = PolyhookBroker.builder().config(config.apply(TestBroker.localConfig()).withCluster(settings)
-                        .withPersistence(io.polyhook.broker.config.PersistenceSettings.DISABLED))
+        io.polyhook.broker.config.PersistenceSettings persistence = io.polyhook.broker.config.PersistenceSettings.DISABLED;
+        PolyhookBroker.Builder builder = PolyhookBroker.builder();
+        if (stores != null) {
+            persistence = new io.polyhook.broker.config.PersistenceSettings(true, stores.resolve(name),
+                    io.polyhook.broker.config.SyncMode.BATCH, Duration.ofMillis(10));
+            // Opened here, so that a test can look into a node's store; closed after its broker.
+            io.polyhook.store.rocksdb.RocksBrokerStore store = io.polyhook.store.rocksdb.RocksBrokerStore.open(
+                    stores.resolve(name), persistence.sync(), persistence.syncInterval());
+            openStores.put(name, store);
+            builder.store(store);
+        }
+        return builder.config(config.apply(TestBroker.localConfig()).withCluster(settings).withPersistence(persistence))
                 .discoverPlugins(false).adminAddress("127.0.0.1", 0).clusterFactory(s -> InfinispanCluster.start(s, TUNING)).start();
-        nodes.add(b);
+    }
+
+    /** The durable store of node {@code i} (a persistent cluster only). */
+    io.polyhook.store.rocksdb.RocksBrokerStore store(int i) {
+        return openStores.get("node" + i);
+    }
+
+    /** Stops node {@code i} cleanly (it leaves, handing its sessions over) and closes its store. */
+    void stop(int i) {
+        nodes.get(i - 1).close();
+        var store = openStores.remove("node" + i);
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    /** Starts node {@code i} again (after {@link #stop}), on its store folder, and waits until every node sees it. */
+    PolyhookBroker restart(int i) {
+        PolyhookBroker b = start("node" + i);
+        nodes.set(i - 1, b);
+        awaitMembers(nodes.size());
         return b;
     }
 
@@ -161,5 +219,7 @@ final class BrokerCluster implements AutoCloseable {
             }
         }
         nodes.clear();
+        openStores.values().forEach(io.polyhook.store.rocksdb.RocksBrokerStore::close);
+        openStores.clear();
     }
 }

@@ -107,7 +107,8 @@ public final class InfinispanCluster implements Cluster {
             dir.set(directory);
             routes = new ReplicatedRoutes(self, manager.getCache(CacheLayout.ROUTES), directory, events, writer);
             retained = new ReplicatedRetained(self, manager.getCache(CacheLayout.RETAINED), events, writer);
-            ownership = new OwnershipRegistry(settings, manager.getCache(CacheLayout.OWNERS), directory, dataPlane, workers);
+            ownership = new OwnershipRegistry(settings, manager.getCache(CacheLayout.OWNERS), directory, dataPlane, workers,
+                    tuning.requestTimeout());
             tables = new InfinispanTables(manager.getCache(CacheLayout.KV), workers);
             commands = new BroadcastCommands(self, directory, dataPlane);
             directory.onChange(change -> {

@@ -3,6 +3,8 @@ package io.polyhook.cluster.infinispan;
 import io.polyhook.broker.cluster.Claim;
 import io.polyhook.broker.cluster.ClusterException;
 import io.polyhook.broker.cluster.InFlightMessage;
+import io.polyhook.broker.cluster.IncomingSession;
+import io.polyhook.broker.cluster.OutgoingSession;
 import io.polyhook.broker.cluster.Owner;
 import io.polyhook.broker.cluster.SessionOwnership;
 import io.polyhook.broker.cluster.SessionState;
@@ -112,10 +114,13 @@ class OwnershipTest {
         brokers.get(0).sessions.put(id, state);
 
         Claim onB = join(on(2).claim(id));
-        Optional<SessionState> moved = join(on(2).takeOver(onB, false));
+        Optional<IncomingSession> moved = join(on(2).takeOver(onB, false));
 
         assertThat(moved).isPresent();
-        SessionState got = moved.get();
+        SessionState got = join(moved.get().readAll());
+        assertThat(brokers.get(0).committed).as("the old owner keeps its copy until the commit").doesNotContain(id);
+        join(moved.get().committed());
+        assertThat(brokers.get(0).committed).contains(id);
         assertThat(got.subscriptions()).isEqualTo(state.subscriptions());
         assertThat(got.inflight()).extracting(InFlightMessage::packetId).containsExactly(7, 8);
         assertThat(got.inflight()).extracting(InFlightMessage::released).containsExactly(false, true);
@@ -150,7 +155,7 @@ class OwnershipTest {
         assertThat(join(on(1).release(stale))).isFalse();
         assertThat(join(on(1).isCurrent(stale))).isFalse();
         assertThatThrownBy(() -> join(on(1).transfer(stale, "node3",
-                new SessionState(id, 60, List.of(), List.of(), List.of()))))
+                OutgoingSession.of(new SessionState(id, 60, List.of(), List.of(), List.of())))))
                 .cause().isInstanceOf(ClusterException.class)
                 .satisfies(e -> assertThat(((ClusterException) e).reason()).isEqualTo(ClusterException.Reason.STALE_CLAIM));
         assertThat(brokers.get(2).adopted).doesNotContainKey(id);
@@ -180,12 +185,53 @@ class OwnershipTest {
         Claim mine = join(on(1).claim(id));
         SessionState state = new SessionState(id, 600, List.of(TopicSubscription.of("h/#", 1)), List.of(),
                 List.of(msg("h/1", 1, "one"), msg("h/2", 1, "two")));
-        Claim theirs = join(on(1).transfer(mine, "node3", state));
+        Claim theirs = join(on(1).transfer(mine, "node3", brokers.get(0).tracked(id, state)));
+        assertThat(brokers.get(0).committed).as("the target committed before the transfer completed").contains(id);
         assertThat(theirs.owner()).isEqualTo(new Owner("node3", mine.epoch() + 1));
         assertThat(brokers.get(2).adopted.get(id)).isEqualTo(theirs);
         assertThat(brokers.get(2).sessions.get(id).queued()).extracting(m -> m.payload().toUtf8String())
                 .containsExactly("one", "two");
         assertThat(join(on(2).owner(id))).contains(theirs.owner());
         assertThat(join(on(1).isCurrent(mine))).isFalse();
+    }
+
+    @Test
+    void aLongQueueTravelsInPagesInOrderWithTheInboundQos2Ids() {
+        SubscriberId id = new SubscriberId("", "long-queue");
+        join(on(1).claim(id));
+        List<Message> queue = new ArrayList<>();
+        for (int i = 0; i < 1_234; i++) {
+            queue.add(msg("long/" + i, 1 + i % 2, Integer.toString(i)));
+        }
+        brokers.get(0).sessions.put(id, new SessionState(id, 600, List.of(TopicSubscription.of("long/#", 2)), List.of(),
+                List.of(3, 9), queue));
+        int pagesBefore = brokers.get(0).pagesServed.get();
+
+        Optional<IncomingSession> moved = join(on(2).takeOver(join(on(2).claim(id)), false));
+        SessionState got = join(moved.orElseThrow().readAll());
+
+        assertThat(got.inboundQos2()).containsExactly(3, 9);
+        assertThat(got.queued()).extracting(m -> m.payload().toUtf8String())
+                .containsExactlyElementsOf(queue.stream().map(m -> m.payload().toUtf8String()).toList());
+        assertThat(brokers.get(0).pagesServed.get() - pagesBefore).as("pages of at most 500").isGreaterThanOrEqualTo(3);
+        join(moved.get().committed());
+    }
+
+    @Test
+    void aMoveWhoseNewOwnerStopsAskingIsGivenUpAndTheOldOwnerClaimsTheSessionBack() {
+        SubscriberId id = new SubscriberId("", "given-up");
+        join(on(1).claim(id));
+        brokers.get(0).sessions.put(id, new SessionState(id, 600, List.of(), List.of(), List.of(msg("g", 1, "kept"))));
+        Claim onB = join(on(2).claim(id));
+        IncomingSession moved = join(on(2).takeOver(onB, false)).orElseThrow();
+        // node2 never reads the queue nor commits (as if it crashed): after twice the request timeout node1 takes it back.
+        TestCluster.await("node1 claimed the session back", () -> brokers.get(0).abandoned.containsKey(id));
+        Claim back = brokers.get(0).abandoned.get(id).orElseThrow();
+        assertThat(back.owner()).isEqualTo(new Owner("node1", onB.epoch() + 1));
+        assertThat(join(on(3).owner(id))).contains(back.owner());
+        assertThat(brokers.get(0).sessions).containsKey(id);
+        assertThatThrownBy(() -> join(moved.committed())).as("a late commit is refused: node1 kept the session")
+                .cause().isInstanceOf(ClusterException.class);
+        assertThat(brokers.get(0).committed).doesNotContain(id);
     }
 }

@@ -25,6 +25,19 @@ public interface DataPlane {
     /** Calls {@code handler} for every delivery from another node, in the order that node sent them. */
     Registration onDelivery(Consumer<RemoteDelivery> handler);
 
+    /**
+     * Queues {@code message} for session {@code message.client()} on {@code node}, its new owner,
+     * in order with the deliveries to that node. False, as {@link #send}, when it cannot go.
+     */
+    default boolean forward(String node, ForwardedMessage message) {
+        return false;
+    }
+
+    /** Calls {@code handler} for every message another node forwards here, in the order it sent them. */
+    default Registration onForward(Consumer<ForwardedMessage> handler) {
+        return () -> { };
+    }
+
     /** Counters since start. */
     Stats stats();
 

@@ -25,22 +25,24 @@ public interface SessionOwnership {
 
     /**
      * Takes the session over from the previous owner of {@code claim} on another node: that node
-     * closes the client's connection (0x8E) and hands over the session's state (none if
-     * {@code cleanStart}). Empty when no other node held it, or when that node is not in the view
-     * (crashed: its sessions are unavailable until it returns). Fails with
-     * {@link ClusterException.Reason#STALE_CLAIM} if a newer claim exists.
+     * closes the client's connection (0x8E) and hands over the session (none if
+     * {@code cleanStart}), to be read here page by page. Empty when no other node held it, or when
+     * that node is not in the view (crashed: its sessions are unavailable until it returns).
+     * Fails with {@link ClusterException.Reason#STALE_CLAIM} if a newer claim exists.
      */
-    CompletionStage<Optional<SessionState>> takeOver(Claim claim, boolean cleanStart);
+    CompletionStage<Optional<IncomingSession>> takeOver(Claim claim, boolean cleanStart);
 
     /** Gives up {@code claim} (a clean session ended). Refused ({@code false}) if a newer claim exists. */
     CompletionStage<Boolean> release(Claim claim);
 
     /**
      * Hands an offline session to node {@code to} (this node leaves cleanly): the target installs
-     * it ({@link TakeoverHandler#adopt}) under a new claim, which is returned. Fails with
-     * {@link ClusterException.Reason#STALE_CLAIM} if {@code claim} is no longer current.
+     * it ({@link TakeoverHandler#adopt}, reading {@code session} page by page) under a new claim,
+     * which is returned once the target has written it. Fails with
+     * {@link ClusterException.Reason#STALE_CLAIM} if {@code claim} is no longer current; on any
+     * failure the claim is this node's again and {@code session} stays here.
      */
-    CompletionStage<Claim> transfer(Claim claim, String to, SessionState state);
+    CompletionStage<Claim> transfer(Claim claim, String to, OutgoingSession session);
 
     /** Whether {@code claim} is still the current owner. */
     CompletionStage<Boolean> isCurrent(Claim claim);

@@ -184,7 +184,7 @@ public final class StandaloneCluster implements Cluster {
         }
 
         @Override
-        public CompletionStage<Optional<SessionState>> takeOver(Claim claim, boolean cleanStart) {
+        public CompletionStage<Optional<IncomingSession>> takeOver(Claim claim, boolean cleanStart) {
             if (!claim.owner().equals(owners.get(claim.id()))) {
                 return CompletableFuture.failedFuture(stale(claim));
             }
@@ -197,7 +197,7 @@ public final class StandaloneCluster implements Cluster {
         }
 
         @Override
-        public CompletionStage<Claim> transfer(Claim claim, String to, SessionState state) {
+        public CompletionStage<Claim> transfer(Claim claim, String to, OutgoingSession session) {
             return CompletableFuture.failedFuture(new ClusterException(ClusterException.Reason.UNREACHABLE,
                     "a single node has no other node to hand sessions to"));
         }

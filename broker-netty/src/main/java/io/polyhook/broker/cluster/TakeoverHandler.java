@@ -11,16 +11,18 @@ public interface TakeoverHandler {
     /**
      * Another node claimed {@code id} ({@code newOwner}): close the local connection, if any,
      * with MQTT 5 reason 0x8E (session taken over; a plain close for MQTT 3), cancel its will as
-     * for a takeover on one node, and give up the session. Returns its state unless
-     * {@code cleanStart} (the session is then discarded); empty when there is no local session.
-     * From the moment this is called, messages that still arrive here for {@code id} are the
-     * new owner's: forward them with {@link DataPlane#send} keeping their ids.
+     * for a takeover on one node, and give up the session. Returns it for the new owner to read
+     * (state, then the queue page by page; this node's copy stays until the new owner committed
+     * it) unless {@code cleanStart} (the session is then discarded); empty when there is no local
+     * session. Messages that still arrive here for {@code id} once its queue has been read are the
+     * new owner's: forward them with {@link DataPlane#forward} keeping their ids.
      */
-    CompletionStage<Optional<SessionState>> surrender(SubscriberId id, Claim newOwner, boolean cleanStart);
+    CompletionStage<Optional<OutgoingSession>> surrender(SubscriberId id, Claim newOwner, boolean cleanStart);
 
     /**
-     * A node that leaves cleanly hands over an offline persistent session: install it here,
-     * offline, owned under {@code claim}, with its subscriptions and queue.
+     * A node that leaves cleanly hands over an offline persistent session: read it (its queue page
+     * by page), write it here, offline, owned under {@code claim}, then tell the previous owner
+     * ({@link IncomingSession#committed()}). Completes once the session is installed here.
      */
-    CompletionStage<Void> adopt(Claim claim, SessionState state);
+    CompletionStage<Void> adopt(Claim claim, IncomingSession session);
 }

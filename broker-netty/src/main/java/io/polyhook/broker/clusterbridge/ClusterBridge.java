@@ -46,13 +46,15 @@ public final class ClusterBridge implements AutoCloseable {
         if (!cluster.settings().enabled()) {
             return new ClusterBridge(cluster, router, sessions, null, null, List.of());
         }
-        ClusterRouting routing = new ClusterRouting(cluster, router);
-        ClusterSessions owners = new ClusterSessions(cluster, sessions);
+        MessageForwarding forwarding = new MessageForwarding(cluster, sessions.handover());
+        ClusterRouting routing = new ClusterRouting(cluster, router, forwarding);
+        ClusterSessions owners = new ClusterSessions(cluster, sessions, forwarding);
         // What the others retained before this node came.
         cluster.retained().forEach(router.retained()::retain);
         List<Registration> registrations = List.of(
                 cluster.retained().onChange(router.retained()::retain),
                 cluster.dataPlane().onDelivery(routing::received),
+                cluster.dataPlane().onForward(forwarding::forwarded),
                 cluster.ownership().onTakeover(owners),
                 cluster.commands().onCommand(command -> run(command, sessions, authCache, scripts)));
         router.tree().listener(routing);

@@ -42,11 +42,13 @@ final class ClusterRouting implements RemoteRoutes, SubscriptionTree.Listener {
     private final Cluster cluster;
     private final Router router;
     private final SharedPresence presence;
+    private final MessageForwarding forwarding;
 
-    ClusterRouting(Cluster cluster, Router router) {
+    ClusterRouting(Cluster cluster, Router router, MessageForwarding forwarding) {
         this.cluster = cluster;
         this.router = router;
         this.presence = new SharedPresence(cluster.routes(), router::isOnline, PRESENCE_INTERVAL);
+        this.forwarding = forwarding;
     }
 
     // A plain route's value does not depend on its subscribers' connections; a shared one says whether one is online.
@@ -133,6 +135,13 @@ final class ClusterRouting implements RemoteRoutes, SubscriptionTree.Listener {
 
     /** A message another node sent here: to this node's subscribers only. */
     void received(RemoteDelivery delivery) {
-        router.deliverFromPeer(delivery.mountpoint(), delivery.message(), delivery.subscribers(), delivery.groups());
+        boolean marked = forwarding.receiving(delivery.id());
+        try {
+            router.deliverFromPeer(delivery.mountpoint(), delivery.message(), delivery.subscribers(), delivery.groups());
+        } finally {
+            if (marked) {
+                forwarding.received();
+            }
+        }
     }
 }

@@ -5,12 +5,11 @@ import io.polyhook.broker.cluster.Cluster;
 import io.polyhook.broker.cluster.ClusterCommand;
 import io.polyhook.broker.cluster.ClusterException;
 import io.polyhook.broker.cluster.ClusterOperation;
-import io.polyhook.broker.cluster.InFlightMessage;
-import io.polyhook.broker.cluster.SessionState;
+import io.polyhook.broker.cluster.IncomingSession;
+import io.polyhook.broker.cluster.OutgoingSession;
+import io.polyhook.broker.cluster.Owner;
 import io.polyhook.broker.cluster.TakeoverHandler;
 import io.polyhook.broker.session.ClusterSeam;
-import io.polyhook.broker.session.Handover;
-import io.polyhook.broker.session.InFlight;
 import io.polyhook.broker.session.SessionRegistry;
 import io.polyhook.spi.SubscriberId;
 import org.slf4j.Logger;
@@ -29,10 +28,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Client ids across nodes. A CONNECT claims its id (the epoch of the claim is its fencing
  * number); if another node held it, that node closes its connection (0x8E) and hands the
- * persistent session over — subscriptions, unacknowledged messages with their packet ids, then
- * the queue, in order — and this node installs it before the client is attached, so the attach
- * resumes it. A session that ends gives its claim up. A node that leaves cleanly hands its
- * offline persistent sessions to the others.
+ * persistent session over ({@link SessionMoves}), which this node writes before the client is
+ * attached, so the attach resumes it. A session that ends gives its claim up. A node that leaves
+ * cleanly hands its offline persistent sessions to the others the same way. At start-up, a
+ * session of the durable store whose client id another node claimed meanwhile is dropped.
  */
 final class ClusterSessions implements ClusterSeam, TakeoverHandler {
 
@@ -40,12 +39,14 @@ final class ClusterSessions implements ClusterSeam, TakeoverHandler {
 
     private final Cluster cluster;
     private final SessionRegistry sessions;
+    private final SessionMoves moves;
     // The claims this node holds, by client: what a release or a hand-over names.
     private final Map<SubscriberId, Claim> claims = new ConcurrentHashMap<>();
 
-    ClusterSessions(Cluster cluster, SessionRegistry sessions) {
+    ClusterSessions(Cluster cluster, SessionRegistry sessions, MessageForwarding forwarding) {
         this.cluster = cluster;
         this.sessions = sessions;
+        this.moves = new SessionMoves(cluster, sessions.handover(), forwarding);
     }
 
     @Override
@@ -59,18 +60,41 @@ final class ClusterSessions implements ClusterSeam, TakeoverHandler {
             if (!claim.takesOverFromAnotherNode()) {
                 return CompletableFuture.completedFuture(null);
             }
-            return cluster.ownership().takeOver(claim, cleanStart)
-                    .thenAccept(state -> state.ifPresent(s -> sessions.adopt(handover(s))))
-                    .exceptionally(e -> {
-                        if (cause(e) instanceof ClusterException ce && ce.reason() == ClusterException.Reason.STALE_CLAIM) {
-                            throw new CompletionException(ce);
-                        }
-                        // The old owner did not answer: the client gets a fresh session here (docs/clustering.md).
-                        LOG.warn("taking {} over from {} failed ({}); the session starts afresh", id.clientId(),
-                                claim.previous().map(o -> o.node()).orElse("?"), cause(e).getMessage());
-                        return null;
-                    });
+            String from = claim.previous().map(Owner::node).orElse("?");
+            return cluster.ownership().takeOver(claim, cleanStart).handle((incoming, e) -> {
+                if (e == null) {
+                    return incoming.map(in -> moves.adopt(in, c -> claims.put(id, c)))
+                            .orElse(CompletableFuture.completedFuture(null));
+                }
+                if (cause(e) instanceof ClusterException ce && ce.reason() == ClusterException.Reason.STALE_CLAIM) {
+                    throw new CompletionException(ce);
+                }
+                // The old owner did not answer: the client gets a fresh session here (docs/clustering.md), under
+                // a newer claim, so that a session the old owner may have given up meanwhile is not taken back.
+                LOG.warn("taking {} over from {} failed ({}); the session starts afresh", id.clientId(), from,
+                        cause(e).getMessage());
+                return cluster.ownership().claim(id).thenAccept(c -> claims.put(id, c));
+            }).thenCompose(stage -> stage);
         });
+    }
+
+    @Override
+    public boolean ownsRecovered(SubscriberId id) {
+        try {
+            Optional<Owner> owner = cluster.ownership().owner(id).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            if (owner.isPresent() && !owner.get().node().equals(cluster.nodeName())) {
+                LOG.warn("session {} in the store is stale: {} owns it at epoch {}; this node's copy is dropped",
+                        id, owner.get().node(), owner.get().epoch());
+                return false;
+            }
+            claims.put(id, cluster.ownership().claim(id).toCompletableFuture().get(30, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // The cluster cannot say: the session stays (a later takeover fences it as any other).
+            LOG.warn("could not check who owns {} ({}); it stays on this node", id, cause(e).toString());
+        }
+        return true;
     }
 
     @Override
@@ -112,62 +136,54 @@ final class ClusterSessions implements ClusterSeam, TakeoverHandler {
     }
 
     @Override
-    public CompletionStage<Optional<SessionState>> surrender(SubscriberId id, Claim newOwner, boolean cleanStart) {
+    public CompletionStage<Optional<OutgoingSession>> surrender(SubscriberId id, Claim newOwner, boolean cleanStart) {
         claims.remove(id);
-        return sessions.surrender(id, cleanStart).thenApply(h -> h.map(ClusterSessions::state));
+        return moves.surrender(id, newOwner.owner().node(), cleanStart, reclaimed -> claims.put(id, reclaimed));
     }
 
     @Override
-    public CompletionStage<Void> adopt(Claim claim, SessionState state) {
+    public CompletionStage<Void> adopt(Claim claim, IncomingSession session) {
         claims.put(claim.id(), claim);
-        sessions.adopt(handover(state));
-        return CompletableFuture.completedFuture(null);
+        return moves.adopt(session, c -> claims.put(claim.id(), c)).whenComplete((v, e) -> {
+            if (e != null) {
+                claims.remove(claim.id(), claim);
+            }
+        });
     }
 
     /**
      * Hands every persistent session of this node (all offline by now: the broker disconnected
-     * its clients) to the other nodes in turn, and waits up to {@code timeoutMillis} for them.
-     * A session whose target refuses stays here, unavailable until this node returns.
+     * its clients) to the other nodes in turn, queues included, and waits up to
+     * {@code timeoutMillis} for them. A session whose target refuses stays here, unavailable until
+     * this node returns.
      */
     void handOverAll(long timeoutMillis) {
         List<String> peers = cluster.membership().view().peers();
         if (peers.isEmpty() || claims.isEmpty()) {
             return;
         }
-        List<CompletableFuture<?>> moves = new ArrayList<>();
+        List<CompletableFuture<?>> all = new ArrayList<>();
         int next = 0;
         for (Map.Entry<SubscriberId, Claim> e : Map.copyOf(claims).entrySet()) {
             String to = peers.get(next++ % peers.size());
             Claim claim = e.getValue();
-            moves.add(sessions.surrender(e.getKey(), false).thenCompose(h -> h.isEmpty()
+            all.add(moves.surrender(e.getKey(), to, false, reclaimed -> { }).thenCompose(out -> out.isEmpty()
                     ? CompletableFuture.completedFuture(null)
-                    : cluster.ownership().transfer(claim, to, state(h.get())).thenAccept(c -> claims.remove(e.getKey(), claim)))
+                    : cluster.ownership().transfer(claim, to, out.get()).thenAccept(c -> claims.remove(e.getKey(), claim)))
                     .exceptionally(x -> {
                         LOG.warn("handing {} to {} failed: {}", e.getKey().clientId(), to, cause(x).getMessage());
                         return null;
                     }).toCompletableFuture());
         }
         try {
-            CompletableFuture.allOf(moves.toArray(CompletableFuture[]::new)).get(timeoutMillis, TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("handing sessions over before leaving did not finish: {}", e.toString());
         }
-        LOG.info("handed {} sessions over to {}", moves.size(), peers);
+        LOG.info("handed {} sessions over to {}", all.size(), peers);
     }
 
-    static SessionState state(Handover h) {
-        List<InFlightMessage> inflight = h.inflight().stream()
-                .map(f -> new InFlightMessage(f.packetId(), f.message(), f.released())).toList();
-        return new SessionState(h.id(), h.expirySeconds(), h.subscriptions(), inflight, h.queued());
-    }
-
-    static Handover handover(SessionState s) {
-        List<InFlight> inflight = s.inflight().stream()
-                .map(f -> new InFlight(f.packetId(), f.message(), f.released())).toList();
-        return new Handover(s.id(), s.expirySeconds(), s.subscriptions(), inflight, s.queued());
-    }
-
-    private static Throwable cause(Throwable e) {
+    static Throwable cause(Throwable e) {
         return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 }

@@ -145,12 +145,6 @@ final class ConfigParser {
             broker = broker.withSys(broker.sysInterval(), cluster.nodeName());
         }
         PersistenceSettings persistence = persistence(root.get(PersistenceConfig.SECTION), base);
-        if (cluster.enabled() && persistence.enabled()) {
-            // A session moving to another node carries only its in-memory state, and the node it
-            // leaves deletes it from its store: stored queues would be lost. Refuse, do not lose.
-            throw new ConfigException("cluster.enabled", "a cluster needs persistence: { enabled: false } for now"
-                    + " (a session moving between nodes would lose its stored queue; see docs/clustering.md)");
-        }
         return new BrokerConfig(broker, listeners, scripts, providers, auth, plugins, adminHost, adminPort, adminToken,
                 logging(root.get("logging"), base), persistence, cluster);
     }

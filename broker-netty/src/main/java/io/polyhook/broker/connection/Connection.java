@@ -429,6 +429,8 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
             lifetimeTimer.cancel(false);
         }
         outbound.close();
+        // A resent QoS 2 PUBLISH whose PUBREL has not come is acknowledged, not routed again, by the next connection.
+        session.keepInboundQos2(publishes().heldQos2());
         // takeWaiting() also lets the publishers paused on this subscriber go on.
         services.sessions.disconnected(session, this, outbound.takeInFlight(), outbound.takeUndelivered());
         // After the session is detached, so that a delayed will sees whether the session lives on.

@@ -78,6 +78,11 @@ final class InboundPublishFlow implements PublishOrigin {
         packetIds.forEach(window::restoreQos2);
     }
 
+    /** The QoS 2 packet ids received and not released yet by PUBREL. */
+    java.util.List<Integer> heldQos2() {
+        return window.heldQos2();
+    }
+
     /** A PUBLISH, in order. */
     void publish(InboundPublish received) {
         if (!c.state().isConnected()) {

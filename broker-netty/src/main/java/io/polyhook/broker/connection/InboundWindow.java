@@ -49,6 +49,11 @@ final class InboundWindow {
         }
     }
 
+    /** The QoS 2 packet ids received and not released yet: what the session keeps when the connection goes. */
+    java.util.List<Integer> heldQos2() {
+        return qos2Received.isEmpty() ? java.util.List.of() : java.util.List.copyOf(qos2Received.keySet());
+    }
+
     /** A QoS 1 PUBLISH was acknowledged (PUBACK, whatever its code). */
     void acknowledgedQos1() {
         unacknowledged--;

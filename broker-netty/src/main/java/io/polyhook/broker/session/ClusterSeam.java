@@ -53,6 +53,16 @@ public interface ClusterSeam {
      */
     CompletionStage<Void> claim(SubscriberId id, boolean cleanStart);
 
+    /**
+     * At start-up, before the listeners bind: whether this node still owns the session {@code id}
+     * found in its durable store, claiming it again if nobody holds it. False when another node
+     * claimed the client id meanwhile (its owner epoch moved on): the stored copy is stale and is
+     * dropped. May block on the cluster.
+     */
+    default boolean ownsRecovered(SubscriberId id) {
+        return true;
+    }
+
     /** The session of {@code id} ended on this node (a clean session, expiry, an administrator). */
     void released(SubscriberId id);
 

@@ -45,15 +45,36 @@ public final class DurableRecovery {
         long startMillis = System.currentTimeMillis();
         long nowNanos = System.nanoTime();
         List<SubscriberId> expired = new ArrayList<>();
+        java.util.Set<String> incomplete = new java.util.HashSet<>();
+        store.forEachKv(Adoption.MARKER_TABLE, (key, value) -> incomplete.add(key));
+        List<SubscriberId> stale = new ArrayList<>();
         int[] counts = new int[2];
         store.recover(r -> {
+            SubscriberId id = r.session().id();
+            if (incomplete.contains(Adoption.markerKey(id))) {
+                // Half written when this node stopped: the node it came from kept it.
+                LOG.warn("session {} was still moving here when this node stopped: its partial copy is dropped", id);
+                stale.add(id);
+                return;
+            }
+            if (!registry.cluster().ownsRecovered(id)) {
+                stale.add(id);
+                return;
+            }
             if (r.session().isExpired(startMillis, startMillis)) {
-                expired.add(r.session().id());
+                expired.add(id);
                 return;
             }
             restore(registry, r, startMillis, nowNanos);
             counts[0]++;
         });
+        if (!stale.isEmpty() || !incomplete.isEmpty()) {
+            try (StoreBatch b = store.batch()) {
+                stale.forEach(b::removeSession);
+                incomplete.forEach(k -> b.removeKv(Adoption.MARKER_TABLE, k));
+                b.commit();
+            }
+        }
         if (!expired.isEmpty()) {
             try (StoreBatch b = store.batch()) {
                 expired.forEach(b::removeSession);
@@ -61,18 +82,18 @@ public final class DurableRecovery {
             }
             expired.forEach(registry::expiredWhileDown);
         }
-        List<String[]> stale = new ArrayList<>();
+        List<String[]> staleRetained = new ArrayList<>();
         store.forEachRetained((mountpoint, m) -> {
             if (m.isExpired(startMillis)) {
-                stale.add(new String[] {mountpoint, m.topic()});
+                staleRetained.add(new String[] {mountpoint, m.topic()});
             } else {
                 retained.retain(mountpoint, m.toMessage(nowNanos, startMillis));
                 counts[1]++;
             }
         });
-        if (!stale.isEmpty()) {
+        if (!staleRetained.isEmpty()) {
             try (StoreBatch b = store.batch()) {
-                stale.forEach(t -> b.removeRetained(t[0], t[1]));
+                staleRetained.forEach(t -> b.removeRetained(t[0], t[1]));
                 b.commit();
             }
         }

@@ -338,10 +338,27 @@ public final class Session implements DeliveryTarget {
         }
     }
 
-    /** Takes what another node resumes the session with: subscriptions, in-flight, queue. */
+    /** Takes what another node resumes the session with, but its queue: subscriptions, in-flight, inbound ids. */
     synchronized Handover handover() {
         List<InFlight> unacknowledged = takeInFlight();
-        return new Handover(id, expirySeconds, List.copyOf(subscriptions.values()), unacknowledged, offline.takeAll());
+        List<Integer> inbound = inboundQos2;
+        inboundQos2 = List.of();
+        return new Handover(id, expirySeconds, List.copyOf(subscriptions.values()), unacknowledged, inbound);
+    }
+
+    /** Takes the queue held on the heap (a session that is not in the durable store), oldest first. */
+    synchronized List<Message> takeQueued() {
+        return offline.takeAll();
+    }
+
+    /**
+     * Keeps the packet ids of the client's QoS 2 messages whose PUBREL has not come, as its
+     * connection goes, for the next connection (here or on the node the session moves to).
+     */
+    public synchronized void keepInboundQos2(List<Integer> ids) {
+        if (!ids.isEmpty()) {
+            inboundQos2 = List.copyOf(ids);
+        }
     }
 
     synchronized int queued() {

@@ -2,7 +2,6 @@ package io.polyhook.broker.session;
 
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.failure.ThreadFailures;
-import io.polyhook.broker.hookbridge.HookContexts;
 import io.polyhook.broker.hookbridge.ProtocolHooks;
 import io.polyhook.broker.hookbridge.ReasonCodes;
 import io.polyhook.broker.routing.Message;
@@ -56,9 +55,10 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
     private final SubscriptionTree tree;
     private final BrokerStats stats;
     private final ByteBudget queuedBytes;
-    private final Session.OfflineDelivery offlineDelivery = this::queueOffline;
+    private final OfflineQueueing offlineDelivery;
     private DurableSessions durable = new DurableSessions(Optional.empty());
     private volatile ClusterSeam cluster = ClusterSeam.SINGLE_NODE;
+    private final SessionHandover handover = new SessionHandover(this);
     // One small platform thread for session-expiry and will-delay timers; the tasks only take locks.
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "polyhook-timers");
@@ -75,6 +75,7 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
         this.dispatcher = dispatcher;
         this.router = router;
         this.tree = router.tree();
+        this.offlineDelivery = new OfflineQueueing(settings, dispatcher, stats, this::durable);
     }
 
     /** Keeps persistent sessions in {@code store}'s durable store (Guice calls it when one is bound). */
@@ -154,6 +155,7 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
                 if (existing != null) {
                     drop(existing);
                 }
+                handover.endForwarding(client.id());
                 session = new Session(client.id(), queuedBytes, offlineDelivery);
                 sessions.put(client.id(), session);
                 router.addTarget(client.id(), session);
@@ -201,7 +203,8 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
             long maxBytes = settings.limits().maxOfflineBytes();
             if (session.durability() == Session.Durability.STORE) {
                 DurableLifecycle.detached(durable, session);
-                pending.forEach(m -> durable.append(session.id, m, limits(session), a -> countDrops(a.dropped())));
+                pending.forEach(m -> durable.append(session.id, m, offlineDelivery.limits(session),
+                        a -> offlineDelivery.countDrops(a.dropped())));
             } else {
                 pending.forEach(m -> session.enqueue(m, max, maxBytes, stats::messageDropped));
             }
@@ -241,6 +244,10 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
         for (TopicSubscription sub : session.subscriptions.values()) {
             tree.subscribe(session.id.mountpoint(), session.id, sub);
         }
+        expireLater(session, expiresInMillis);
+    }
+
+    private void expireLater(Session session, long expiresInMillis) {
         if (expiresInMillis >= 0) {
             session.expiryTimer(schedule("session expiry", () -> expire(session), expiresInMillis, TimeUnit.MILLISECONDS));
         }
@@ -280,7 +287,7 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
      * Runs {@code task} after {@code delay} on the timers; null once they stopped (the broker is
      * stopping: what the store keeps of the session counts its expiry and will again at the next start).
      */
-    private ScheduledFuture<?> schedule(String what, Runnable task, long delay, TimeUnit unit) {
+    ScheduledFuture<?> schedule(String what, Runnable task, long delay, TimeUnit unit) {
         try {
             return timers.schedule(ThreadFailures.recovering(what, task), delay, unit);
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
@@ -302,71 +309,56 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
         session.subscriptions.clear();
     }
 
-    /**
-     * Gives the session of {@code id} up to another node that claimed it: closes its connection
-     * (MQTT 5 reason 0x8E), waits until that connection has given back what it held, and removes
-     * the session here. Returns its state for the new owner unless {@code discard} (a clean start
-     * there) or it is not persistent; empty when there is no session here.
-     */
-    public CompletionStage<Optional<Handover>> surrender(SubscriberId id, boolean discard) {
-        Session session;
-        ClientConnection previous;
-        synchronized (this) {
-            session = sessions.get(id);
-            if (session == null) {
-                return CompletableFuture.completedFuture(Optional.empty());
-            }
-            previous = session.takeOver();
-            session.handingOver(previous != null, !discard);
+    /** Sessions moving between this node and others. */
+    public SessionHandover handover() {
+        return handover;
+    }
+
+    // ---------------------------------------------------------------- moves (SessionHandover, Adoption)
+
+    /** The session of {@code id} here, if any. */
+    Session lookup(SubscriberId id) {
+        return sessions.get(id);
+    }
+
+    /** Removes {@code session} with its subscriptions, route and stored copy. Caller holds the registry lock. */
+    void remove(Session session) {
+        if (sessions.remove(session.id, session)) {
+            drop(session);
         }
-        if (previous != null) {
-            previous.takenOver();
-        }
-        // A connection that never reports back (its event loop gone) does not hold the new owner forever.
-        return session.handedOver().completeOnTimeout(null, 10, TimeUnit.SECONDS).thenApply(v -> {
-            synchronized (this) {
-                if (!sessions.remove(id, session)) {
-                    return Optional.<Handover>empty();
-                }
-                Handover state = discard || !session.isPersistent() ? null : session.handover();
-                drop(session);
-                return Optional.ofNullable(state);
-            }
-        });
     }
 
     /**
-     * Installs a session another node gave up ({@link #surrender} there), offline, with its
-     * subscriptions, unacknowledged messages and queue, so that the attach that follows resumes
-     * it. A local session of that identity with no connection is replaced; one with a connection
-     * is kept (the handover comes too late) and the handover dropped.
+     * Takes {@code session} out of the registry for a move, keeping its subscriptions, its route
+     * and its stored copy (messages still reach it) and stopping its expiry. Caller holds the lock.
      */
-    public void adopt(Handover state) {
+    void unregister(Session session) {
+        sessions.remove(session.id, session);
+        session.expiryTimer(null);
+    }
+
+    /** A session that did not move is this node's again, offline. Caller holds the registry lock. */
+    void reinstate(Session session) {
+        sessions.put(session.id, session);
+        router.addTarget(session.id, session);
+        expireLater(session, session.expirySeconds() == Session.NEVER ? -1 : session.expirySeconds() * 1000L);
+    }
+
+    /** Drops a session already out of the registry, with its subscriptions and stored copy. Caller holds the lock. */
+    void dropUnregistered(Session session) {
+        drop(session);
+    }
+
+    /** Registers a session that moved here, offline, with its subscriptions. */
+    void install(Session session, long expirySeconds) {
         synchronized (this) {
-            Session existing = sessions.get(state.id());
+            handover.endForwarding(session.id);
+            Session existing = sessions.get(session.id);
             if (existing != null) {
-                if (existing.connection() != null) {
-                    LOG.warn("session {} handed over while connected here: handover dropped", state.id());
-                    return;
-                }
-                sessions.remove(state.id(), existing);
+                sessions.remove(session.id, existing);
                 drop(existing);
             }
-            Session session = new Session(state.id(), queuedBytes, offlineDelivery);
-            session.expirySeconds(state.expirySeconds());
-            sessions.put(state.id(), session);
-            router.addTarget(state.id(), session);
-            for (TopicSubscription sub : state.subscriptions()) {
-                session.subscriptions.put(sub.filter(), sub);
-                tree.subscribe(state.id().mountpoint(), state.id(), sub);
-            }
-            session.keepInFlight(state.inflight());
-            // Moved, not received: the limits were applied where they were queued, and nothing acknowledged may drop.
-            state.queued().forEach(m -> session.enqueue(m, Integer.MAX_VALUE, Long.MAX_VALUE, stats::messageDropped));
-            if (state.expirySeconds() != Session.NEVER) {
-                session.expiryTimer(timers.schedule(ThreadFailures.recovering("session expiry", () -> expire(session)),
-                        state.expirySeconds(), TimeUnit.SECONDS));
-            }
+            restore(session, expirySeconds == Session.NEVER ? -1 : expirySeconds * 1000L);
         }
     }
 
@@ -446,60 +438,6 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
             durable.removeSubscription(session.id, filter);
         }
         return tree.unsubscribe(session.id.mountpoint(), session.id, filter);
-    }
-
-    /**
-     * Queues {@code m} for an offline session if it is persistent and the message QoS 1 or 2,
-     * and fires {@code on_offline_message}.
-     */
-    private void queueOffline(Session session, Message m) {
-        if (m.qos() > 0 && session.durability() == Session.Durability.STORE) {
-            durable.append(session.id, m, limits(session), a -> stored(session, m, a));
-            return;
-        }
-        if (m.qos() == 0 || !session.isPersistent()) {
-            return;
-        }
-        if (session.enqueue(m, session.maxOffline(settings.maxOfflineMessages()), settings.limits().maxOfflineBytes(),
-                stats::messageDropped)) {
-            offlineMessage(session, m);
-        }
-    }
-
-    private void offlineMessage(Session session, Message m) {
-        if (dispatcher.has(Hooks.ON_OFFLINE_MESSAGE)) {
-            ClientLane lane = session.lane();
-            if (lane != null) {
-                dispatcher.notify(lane, Hooks.ON_OFFLINE_MESSAGE, HookContexts.publish(session.version(),
-                        session.id.mountpoint(), session.id.clientId(), Optional.empty(), m));
-            }
-        }
-    }
-
-    /** Once {@code m} is in the session's stored queue: to its connection, or {@code on_offline_message}. */
-    private void stored(Session session, Message m, io.polyhook.broker.store.Appended appended) {
-        countDrops(appended.dropped());
-        if (!appended.queued()) {
-            return;
-        }
-        OutboundJournal journal = session.journal();
-        if (journal != null) {
-            journal.routed(m, appended.seq());
-        } else {
-            offlineMessage(session, m);
-        }
-    }
-
-    private void countDrops(int dropped) {
-        for (int i = 0; i < dropped; i++) {
-            stats.messageDropped();
-        }
-    }
-
-    /** The bounds of the session's stored queue: {@code max_offline_messages} and {@code max_offline_bytes}. */
-    private io.polyhook.broker.store.QueueLimits limits(Session session) {
-        return new io.polyhook.broker.store.QueueLimits(Math.max(0, session.maxOffline(settings.maxOfflineMessages())),
-                Math.max(0, settings.limits().maxOfflineBytes()));
     }
 
     /**

@@ -84,12 +84,10 @@ class ClusterConfigTest {
     }
 
     @Test
-    void aClusterWithTheDurableStoreIsRefusedUntilSessionsMoveWithTheirStoredQueues() {
-        assertThatThrownBy(() -> BrokerConfig.parse("cluster: { enabled: true }"))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("cluster.enabled: a cluster needs persistence: { enabled: false } for now");
-        assertThat(BrokerConfig.parse("cluster: { enabled: true }\npersistence: { enabled: false }").cluster().enabled())
-                .isTrue();
+    void aClusterRunsWithTheDurableStoreOnEachNode() {
+        BrokerConfig c = BrokerConfig.parse("cluster: { enabled: true }");
+        assertThat(c.cluster().enabled()).isTrue();
+        assertThat(c.persistence().enabled()).as("persistence stays on by default in a cluster").isTrue();
     }
 
     @Test

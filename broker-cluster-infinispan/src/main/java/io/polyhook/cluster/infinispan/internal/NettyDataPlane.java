@@ -18,6 +18,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.polyhook.broker.cluster.ClusterException;
 import io.polyhook.broker.config.ClusterSettings;
 import io.polyhook.broker.cluster.DataPlane;
+import io.polyhook.broker.cluster.ForwardedMessage;
 import io.polyhook.broker.cluster.MessageId;
 import io.polyhook.broker.cluster.RemoteDelivery;
 import io.polyhook.broker.routing.Message;
@@ -74,6 +75,7 @@ public final class NettyDataPlane implements DataPlane, AutoCloseable {
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final Map<Integer, RequestHandler> handlers = new ConcurrentHashMap<>();
     private final List<Consumer<RemoteDelivery>> deliveryHandlers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ForwardedMessage>> forwardHandlers = new CopyOnWriteArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong requestIds = new AtomicLong();
     private volatile Set<String> blocked = Set.of();
@@ -139,6 +141,22 @@ public final class NettyDataPlane implements DataPlane, AutoCloseable {
     }
 
     @Override
+    public boolean forward(String node, ForwardedMessage message) {
+        PeerLink link = link(node);
+        if (link == null || !link.offer(new Outgoing.Forward(message))) {
+            counters.dropped.increment();
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public Registration onForward(Consumer<ForwardedMessage> handler) {
+        forwardHandlers.add(handler);
+        return () -> forwardHandlers.remove(handler);
+    }
+
+    @Override
     public Stats stats() {
         return counters.snapshot();
     }
@@ -153,6 +171,11 @@ public final class NettyDataPlane implements DataPlane, AutoCloseable {
      * a {@link ClusterException} (unreachable, timed out, refused by the peer).
      */
     public CompletableFuture<byte[]> request(String node, int op, byte[] body) {
+        return request(node, op, body, requestTimeout);
+    }
+
+    /** As {@link #request(String, int, byte[])}, waiting up to {@code timeout} for the answer. */
+    public CompletableFuture<byte[]> request(String node, int op, byte[] body, Duration timeout) {
         PeerLink link = link(node);
         if (link == null) {
             return CompletableFuture.failedFuture(new ClusterException(ClusterException.Reason.UNREACHABLE,
@@ -170,9 +193,9 @@ public final class NettyDataPlane implements DataPlane, AutoCloseable {
             Pending p = pending.remove(id);
             if (p != null) {
                 p.future.completeExceptionally(new ClusterException(ClusterException.Reason.TIMEOUT,
-                        "node " + node + " did not answer within " + requestTimeout.toMillis() + " ms"));
+                        "node " + node + " did not answer within " + timeout.toMillis() + " ms"));
             }
-        }, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         // Continuations run off the event loop that read the response.
         return future.thenApplyAsync(b -> b, workers);
     }
@@ -285,6 +308,21 @@ public final class NettyDataPlane implements DataPlane, AutoCloseable {
                             h.accept(d);
                         } catch (RuntimeException e) {
                             LOG.warn("delivery handler failed on a message from {}: {}", peer, e.toString());
+                        }
+                    }
+                }
+                case Outgoing.FORWARD -> {
+                    MessageId id = new MessageId(Wire.readString(in), in.readLong());
+                    io.polyhook.spi.SubscriberId client = new io.polyhook.spi.SubscriberId(Wire.readString(in),
+                            Wire.readString(in));
+                    Message m = MessageCodec.read(in, now, 0, false);
+                    counters.received.increment();
+                    ForwardedMessage f = new ForwardedMessage(id, client, m);
+                    for (Consumer<ForwardedMessage> h : forwardHandlers) {
+                        try {
+                            h.accept(f);
+                        } catch (RuntimeException e) {
+                            LOG.warn("forward handler failed on a message from {}: {}", peer, e.toString());
                         }
                     }
                 }

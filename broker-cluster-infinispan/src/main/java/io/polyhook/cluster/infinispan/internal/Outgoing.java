@@ -9,6 +9,7 @@ sealed interface Outgoing {
     int DELIVERY = 1;
     int REQUEST = 2;
     int RESPONSE = 3;
+    int FORWARD = 4;
 
     /** About how many bytes it takes in a frame: what the queue bound counts. */
     int estimate();
@@ -35,6 +36,24 @@ sealed interface Outgoing {
                 Wire.writeString(frame, g);
             }
             MessageCodec.write(frame, delivery.message(), nowNanos, 0);
+        }
+    }
+
+    /** A message for one session that moved to the peer. */
+    record Forward(io.polyhook.broker.cluster.ForwardedMessage forwarded) implements Outgoing {
+        @Override
+        public int estimate() {
+            return 128 + forwarded.message().payload().size() + forwarded.message().topic().length() * 3;
+        }
+
+        @Override
+        public void encode(ByteBuf frame, long nowNanos) {
+            frame.writeByte(FORWARD);
+            Wire.writeString(frame, forwarded.id().origin());
+            frame.writeLong(forwarded.id().sequence());
+            Wire.writeString(frame, forwarded.client().mountpoint());
+            Wire.writeString(frame, forwarded.client().clientId());
+            MessageCodec.write(frame, forwarded.message(), nowNanos, 0);
         }
     }
 

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.polyhook.broker.cluster.Claim;
 import io.polyhook.broker.cluster.ClusterException;
+import io.polyhook.broker.cluster.IncomingSession;
+import io.polyhook.broker.cluster.OutgoingSession;
 import io.polyhook.broker.config.ClusterSettings;
 import io.polyhook.broker.cluster.NetsplitState;
 import io.polyhook.broker.cluster.Owner;
@@ -18,6 +20,7 @@ import org.infinispan.partitionhandling.AvailabilityException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -35,13 +38,20 @@ import java.util.function.Supplier;
  *
  * <p>Takeovers and hand-overs travel on the data plane; the receiving node checks the claim it
  * is shown against the cache before it gives anything up, so a stale or forged claim gets
- * nothing.
+ * nothing. A session moves as its state, then its queue in pages the new owner asks for one at a
+ * time ({@link Transfers}), then a commit once the new owner has written it all; only the commit
+ * lets the old owner delete its copy. A move the new owner stops asking about is given up after
+ * twice the request timeout: the old owner claims the client id back and keeps the session.
  */
 public final class OwnershipRegistry implements SessionOwnership {
 
     private static final Logger LOG = LoggerFactory.getLogger(OwnershipRegistry.class);
     static final int OP_TAKEOVER = 1;
     static final int OP_ADOPT = 2;
+    // 3 is BroadcastCommands.OP_COMMAND.
+    static final int OP_PAGE = 4;
+    static final int OP_COMMIT = 5;
+    static final int OP_ABANDON = 6;
     private static final int MAX_ATTEMPTS = 32;
 
     private final String self;
@@ -52,17 +62,22 @@ public final class OwnershipRegistry implements SessionOwnership {
     private final ExecutorService workers;
     // The claims this node holds: re-published after a merge, surrendered if the merge chose another.
     private final Map<SubscriberId, Owner> held = new ConcurrentHashMap<>();
+    private final Transfers transfers;
     private volatile TakeoverHandler handler;
 
-    /** Owners on {@code owners}; round trips on {@code plane}; cache calls on {@code workers}. */
+    /**
+     * Owners on {@code owners}; round trips on {@code plane}; cache calls on {@code workers}; a
+     * move whose new owner stays silent for twice {@code requestTimeout} is given up.
+     */
     public OwnershipRegistry(ClusterSettings settings, Cache<String, String> owners, NodeDirectory directory,
-                             NettyDataPlane plane, ExecutorService workers) {
+                             NettyDataPlane plane, ExecutorService workers, Duration requestTimeout) {
         this.self = settings.nodeName();
         this.settings = settings;
         this.owners = owners;
         this.directory = directory;
         this.plane = plane;
         this.workers = workers;
+        this.transfers = new Transfers(plane, workers, requestTimeout.multipliedBy(2), this::giveUp);
         plane.onRequest(OP_TAKEOVER, this::takeoverRequested);
         plane.onRequest(OP_ADOPT, this::adoptRequested);
     }
@@ -97,7 +112,7 @@ public final class OwnershipRegistry implements SessionOwnership {
     }
 
     @Override
-    public CompletionStage<Optional<SessionState>> takeOver(Claim claim, boolean cleanStart) {
+    public CompletionStage<Optional<IncomingSession>> takeOver(Claim claim, boolean cleanStart) {
         if (!claim.takesOverFromAnotherNode() || !directory.view().contains(claim.previous().get().node())) {
             // No other node held it, or it is gone: its sessions are unavailable until it returns.
             return isCurrent(claim).thenApply(current -> {
@@ -110,11 +125,14 @@ public final class OwnershipRegistry implements SessionOwnership {
         ByteBuf body = Unpooled.buffer();
         SessionStateCodec.writeClaim(body, claim);
         body.writeBoolean(cleanStart);
-        return plane.request(claim.previous().get().node(), OP_TAKEOVER, bytes(body)).thenApply(answer -> {
+        String from = claim.previous().get().node();
+        return plane.request(from, OP_TAKEOVER, bytes(body)).thenApply(answer -> {
             if (answer.length == 0) {
-                return Optional.<SessionState>empty();
+                return Optional.<IncomingSession>empty();
             }
-            return Optional.of(SessionStateCodec.read(Unpooled.wrappedBuffer(answer), System.nanoTime()));
+            ByteBuf in = Unpooled.wrappedBuffer(answer);
+            long transfer = in.readLong();
+            return Optional.of(transfers.incoming(from, transfer, SessionStateCodec.read(in, System.nanoTime())));
         });
     }
 
@@ -130,16 +148,52 @@ public final class OwnershipRegistry implements SessionOwnership {
             return claim;
         }).thenCompose(c -> {
             TakeoverHandler h = handler;
-            return h == null ? CompletableFuture.completedFuture(Optional.<SessionState>empty())
+            return h == null ? CompletableFuture.completedFuture(Optional.<OutgoingSession>empty())
                     : h.surrender(c.id(), c, cleanStart);
-        }).thenApply(state -> {
-            if (state.isEmpty()) {
+        }).thenApply(session -> {
+            if (session.isEmpty()) {
                 return new byte[0];
             }
             ByteBuf out = Unpooled.buffer();
-            SessionStateCodec.write(out, state.get(), System.nanoTime());
+            out.writeLong(transfers.outgoing(from, claim, true, session.get()));
+            SessionStateCodec.write(out, session.get().head(), System.nanoTime());
             return bytes(out);
         });
+    }
+
+    /**
+     * A move the new owner stopped asking about: for a takeover, this node claims the client id
+     * back (only if the new owner's claim is still the current one) and keeps the session.
+     */
+    private void giveUp(Transfers.Outgoing t) {
+        Optional<Claim> back = Optional.empty();
+        if (t.takeover()) {
+            try {
+                Owner theirs = t.claim().owner();
+                Owner mine = new Owner(self, theirs.epoch() + 1);
+                if (owners.replace(key(t.claim().id()), OwnerValue.encode(theirs), OwnerValue.encode(mine))) {
+                    held.put(t.claim().id(), mine);
+                    back = Optional.of(new Claim(t.claim().id(), mine, Optional.of(theirs)));
+                }
+                // Else another claim came meanwhile: this copy is stale (the new owner, if it is the one that
+                // gave up, left the entry as it was, so the replace above succeeds in that case).
+            } catch (RuntimeException e) {
+                LOG.debug("claiming {} back failed: {}", t.claim().id().clientId(), e.toString());
+            }
+        } else {
+            // A hand-over: the entry names the target at the next epoch; this node's claim comes back.
+            Owner theirs = new Owner(t.to(), t.claim().epoch() + 1);
+            try {
+                owners.replace(key(t.claim().id()), OwnerValue.encode(theirs), OwnerValue.encode(t.claim().owner()));
+                held.put(t.claim().id(), t.claim().owner());
+            } catch (RuntimeException e) {
+                LOG.debug("claiming {} back failed: {}", t.claim().id().clientId(), e.toString());
+            }
+            back = Optional.of(t.claim());
+        }
+        LOG.warn("moving {} to {} was given up ({}); {}", t.claim().id().clientId(), t.to(), t.why(),
+                back.isPresent() ? "it stays on this node" : "another node owns it now, this copy is dropped");
+        t.session().abandoned(back);
     }
 
     @Override
@@ -154,7 +208,7 @@ public final class OwnershipRegistry implements SessionOwnership {
     }
 
     @Override
-    public CompletionStage<Claim> transfer(Claim claim, String to, SessionState state) {
+    public CompletionStage<Claim> transfer(Claim claim, String to, OutgoingSession session) {
         return async(() -> {
             if (!directory.view().contains(to) || to.equals(self)) {
                 throw new ClusterException(ClusterException.Reason.UNREACHABLE, "node " + to + " is not a peer in the view");
@@ -166,16 +220,22 @@ public final class OwnershipRegistry implements SessionOwnership {
             held.remove(claim.id(), claim.owner());
             return new Claim(claim.id(), next, Optional.of(claim.owner()));
         }).thenCompose(adopted -> {
+            long transfer = transfers.outgoing(to, claim, false, session);
             ByteBuf body = Unpooled.buffer();
             SessionStateCodec.writeClaim(body, adopted);
-            SessionStateCodec.write(body, state, System.nanoTime());
-            return plane.request(to, OP_ADOPT, bytes(body)).handle((ok, e) -> {
+            body.writeLong(transfer);
+            SessionStateCodec.write(body, session.head(), System.nanoTime());
+            // The target reads the queue meanwhile; it answers once it has written and committed it all.
+            return plane.request(to, OP_ADOPT, bytes(body), transfers.idleTimeout().multipliedBy(30)).handle((ok, e) -> {
                 if (e == null) {
                     return adopted;
                 }
-                // The target did not install it: the session stays here, under the claim it had.
-                owners.replace(key(claim.id()), OwnerValue.encode(adopted.owner()), OwnerValue.encode(claim.owner()));
-                held.put(claim.id(), claim.owner());
+                if (transfers.drop(transfer)) {
+                    // The target did not commit it: the session stays here, under the claim it had.
+                    owners.replace(key(claim.id()), OwnerValue.encode(adopted.owner()), OwnerValue.encode(claim.owner()));
+                    held.put(claim.id(), claim.owner());
+                    session.abandoned(Optional.of(claim));
+                }
                 throw e instanceof RuntimeException r ? r : new ClusterException(ClusterException.Reason.REFUSED, e.toString());
             });
         });
@@ -184,6 +244,7 @@ public final class OwnershipRegistry implements SessionOwnership {
     /** The receiving side of a hand-over: the claim must name this node and be current. */
     private CompletionStage<byte[]> adoptRequested(String from, ByteBuf body) {
         Claim claim = SessionStateCodec.readClaim(body);
+        long transfer = body.readLong();
         SessionState state = SessionStateCodec.read(body, System.nanoTime());
         return async(() -> {
             if (!claim.owner().node().equals(self) || !current(claim) || !state.id().equals(claim.id())) {
@@ -196,7 +257,7 @@ public final class OwnershipRegistry implements SessionOwnership {
             if (h == null) {
                 throw new ClusterException(ClusterException.Reason.REFUSED, "node " + self + " takes no sessions yet");
             }
-            return h.adopt(c, state);
+            return h.adopt(c, transfers.incoming(from, transfer, state));
         }).thenApply(v -> new byte[0]);
     }
 

@@ -121,7 +121,7 @@ final class PeerLink {
                 item.encode(frame, now);
                 bytes += item.estimate();
                 count++;
-                if (item instanceof Outgoing.Delivery) {
+                if (item instanceof Outgoing.Delivery || item instanceof Outgoing.Forward) {
                     counters.sent.increment();
                 }
             }
@@ -212,7 +212,7 @@ final class PeerLink {
         }
         Outgoing item;
         while ((item = queue.poll()) != null) {
-            if (item instanceof Outgoing.Delivery) {
+            if (item instanceof Outgoing.Delivery || item instanceof Outgoing.Forward) {
                 counters.dropped.increment();
             }
         }

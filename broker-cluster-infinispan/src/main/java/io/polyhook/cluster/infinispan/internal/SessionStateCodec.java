@@ -73,6 +73,10 @@ final class SessionStateCodec {
             out.writeBoolean(f.released());
             MessageCodec.write(out, f.message(), nowNanos, 0);
         }
+        out.writeShort(s.inboundQos2().size());
+        for (int packetId : s.inboundQos2()) {
+            out.writeShort(packetId);
+        }
         out.writeInt(s.queued().size());
         for (Message m : s.queued()) {
             MessageCodec.write(out, m, nowNanos, 0);
@@ -103,11 +107,16 @@ final class SessionStateCodec {
             boolean released = in.readBoolean();
             inflight.add(new InFlightMessage(packetId, MessageCodec.read(in, nowNanos, 0, false), released));
         }
+        n = in.readUnsignedShort();
+        List<Integer> inbound = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            inbound.add(in.readUnsignedShort());
+        }
         n = Wire.readCount(in, MAX_ENTRIES);
         List<Message> queued = new ArrayList<>(Math.min(n, 1024));
         for (int i = 0; i < n; i++) {
             queued.add(MessageCodec.read(in, nowNanos, 0, false));
         }
-        return new SessionState(id, expiry, subs, inflight, queued);
+        return new SessionState(id, expiry, subs, inflight, inbound, queued);
     }
 }

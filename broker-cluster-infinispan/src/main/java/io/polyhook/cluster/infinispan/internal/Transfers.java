@@ -1,0 +1,207 @@
+package io.polyhook.cluster.infinispan.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.polyhook.broker.cluster.Claim;
+import io.polyhook.broker.cluster.ClusterException;
+import io.polyhook.broker.cluster.IncomingSession;
+import io.polyhook.broker.cluster.OutgoingSession;
+import io.polyhook.broker.cluster.QueuePage;
+import io.polyhook.broker.cluster.SessionState;
+import io.polyhook.broker.routing.Message;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Sessions on their way between two nodes. The old owner registers what it gives up under a
+ * transfer number ({@link #outgoing}); the new owner asks for its queue a page at a time
+ * ({@code OP_PAGE}: at most {@value #PAGE_MESSAGES} messages or {@value #PAGE_BYTES} bytes of
+ * payload, so neither side holds a long queue in its heap) and ends with a commit
+ * ({@code OP_COMMIT}) once it has written everything; only then does the old owner delete its
+ * copy. A transfer the new owner abandons ({@code OP_ABANDON}), or whose new owner stays silent
+ * for the idle timeout, is given up: whoever removes
+ * it from the table first (the commit, or the watchdog) decides its fate, so it is either
+ * committed or given up, never both.
+ */
+final class Transfers {
+
+    static final int PAGE_MESSAGES = 500;
+    static final long PAGE_BYTES = 1L << 20;
+    private static final int MAX_PAGE_ITEMS = 100_000;
+
+    /**
+     * A session this node gives up.
+     *
+     * @param to       the node that reads it
+     * @param claim    for a takeover, the new owner's claim; for a hand-over, this node's own
+     * @param takeover whether the new owner claimed it (else this node hands it over, leaving)
+     * @param session  what the broker gives up
+     */
+    record Outgoing(String to, Claim claim, boolean takeover, OutgoingSession session, AtomicLong lastAsked,
+                    String[] reason) {
+        String why() {
+            return reason[0];
+        }
+    }
+
+    private final NettyDataPlane plane;
+    private final ExecutorService workers;
+    private final Duration idleTimeout;
+    private final Consumer<Outgoing> giveUp;
+    private final Map<Long, Outgoing> outgoing = new ConcurrentHashMap<>();
+    private final AtomicLong numbers = new AtomicLong(System.nanoTime() & 0x7FFF_FFFF_FFFFL);
+
+    Transfers(NettyDataPlane plane, ExecutorService workers, Duration idleTimeout, Consumer<Outgoing> giveUp) {
+        this.plane = plane;
+        this.workers = workers;
+        this.idleTimeout = idleTimeout;
+        this.giveUp = giveUp;
+        plane.onRequest(OwnershipRegistry.OP_PAGE, this::pageRequested);
+        plane.onRequest(OwnershipRegistry.OP_COMMIT, this::commitRequested);
+        plane.onRequest(OwnershipRegistry.OP_ABANDON, this::abandonRequested);
+    }
+
+    Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** Registers {@code session} for {@code to} to read; returns its transfer number. */
+    long outgoing(String to, Claim claim, boolean takeover, OutgoingSession session) {
+        long number = numbers.incrementAndGet();
+        outgoing.put(number, new Outgoing(to, claim, takeover, session, new AtomicLong(System.nanoTime()),
+                new String[] {"no answer"}));
+        watch(number);
+        return number;
+    }
+
+    /** Removes transfer {@code number} without telling its session (the caller does); whether it was there. */
+    boolean drop(long number) {
+        return outgoing.remove(number) != null;
+    }
+
+    private void watch(long number) {
+        CompletableFuture.delayedExecutor(idleTimeout.toMillis(), TimeUnit.MILLISECONDS, workers).execute(() -> {
+            Outgoing t = outgoing.get(number);
+            if (t == null) {
+                return;
+            }
+            if (System.nanoTime() - t.lastAsked().get() < idleTimeout.toNanos()) {
+                watch(number);
+            } else if (outgoing.remove(number, t)) {
+                t.reason()[0] = t.to() + " did not ask for " + idleTimeout.toMillis() + " ms";
+                giveUp.accept(t);
+            }
+        });
+    }
+
+    private Outgoing asked(String from, ByteBuf body) {
+        long number = body.readLong();
+        Outgoing t = outgoing.get(number);
+        if (t == null || !t.to().equals(from)) {
+            throw new ClusterException(ClusterException.Reason.REFUSED, "no session moving to " + from + " as " + number);
+        }
+        t.lastAsked().set(System.nanoTime());
+        return t;
+    }
+
+    private CompletionStage<byte[]> pageRequested(String from, ByteBuf body) {
+        return CompletableFuture.supplyAsync(() -> {
+            Outgoing t = asked(from, body);
+            QueuePage page;
+            synchronized (t) {
+                page = t.session().next(PAGE_MESSAGES, PAGE_BYTES);
+            }
+            t.lastAsked().set(System.nanoTime());
+            ByteBuf out = Unpooled.buffer();
+            out.writeBoolean(page.last());
+            out.writeInt(page.messages().size());
+            long now = System.nanoTime();
+            for (Message m : page.messages()) {
+                MessageCodec.write(out, m, now, 0);
+            }
+            return bytes(out);
+        }, workers);
+    }
+
+    private CompletionStage<byte[]> commitRequested(String from, ByteBuf body) {
+        return CompletableFuture.supplyAsync(() -> {
+            Outgoing t = asked(from, body);
+            if (!outgoing.remove(body.getLong(0), t)) {
+                throw new ClusterException(ClusterException.Reason.REFUSED, "the move was given up");
+            }
+            synchronized (t) {
+                t.session().committed();
+            }
+            return new byte[0];
+        }, workers);
+    }
+
+    private CompletionStage<byte[]> abandonRequested(String from, ByteBuf body) {
+        return CompletableFuture.supplyAsync(() -> {
+            Outgoing t = asked(from, body);
+            if (outgoing.remove(body.getLong(0), t)) {
+                t.reason()[0] = from + " gave it up";
+                giveUp.accept(t);
+            }
+            return new byte[0];
+        }, workers);
+    }
+
+    /** The session {@code from} gives up as transfer {@code number}, to read here. */
+    IncomingSession incoming(String from, long number, SessionState head) {
+        return new IncomingSession() {
+            @Override
+            public SessionState head() {
+                return head;
+            }
+
+            @Override
+            public CompletionStage<QueuePage> next() {
+                return plane.request(from, OwnershipRegistry.OP_PAGE, number(number)).thenApply(answer -> {
+                    ByteBuf in = Unpooled.wrappedBuffer(answer);
+                    boolean last = in.readBoolean();
+                    int n = Wire.readCount(in, MAX_PAGE_ITEMS);
+                    List<Message> messages = new ArrayList<>(n);
+                    long now = System.nanoTime();
+                    for (int i = 0; i < n; i++) {
+                        messages.add(MessageCodec.read(in, now, 0, false));
+                    }
+                    return new QueuePage(messages, last);
+                });
+            }
+
+            @Override
+            public CompletionStage<Void> committed() {
+                return plane.request(from, OwnershipRegistry.OP_COMMIT, number(number)).thenApply(b -> null);
+            }
+
+            @Override
+            public CompletionStage<Void> abandon() {
+                return plane.request(from, OwnershipRegistry.OP_ABANDON, number(number))
+                        .handle((b, e) -> null);
+            }
+        };
+    }
+
+    private static byte[] number(long n) {
+        byte[] b = new byte[8];
+        Unpooled.wrappedBuffer(b).clear().writeLong(n);
+        return b;
+    }
+
+    private static byte[] bytes(ByteBuf b) {
+        byte[] out = new byte[b.readableBytes()];
+        b.readBytes(out);
+        return out;
+    }
+}
