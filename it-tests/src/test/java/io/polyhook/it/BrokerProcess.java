@@ -39,6 +39,11 @@ final class BrokerProcess implements AutoCloseable {
 
     /** Starts node {@code name} whose JGroups seeds are {@code seeds} (JGroups ports on 127.0.0.1). */
     static BrokerProcess start(Path dir, String name, List<Integer> seeds) throws IOException {
+        return start(dir, name, seeds, null);
+    }
+
+    /** As {@link #start(Path, String, List)}, with its durable store in {@code store} (null: persistence off). */
+    static BrokerProcess start(Path dir, String name, List<Integer> seeds, Path store) throws IOException {
         Path scripts = Files.createDirectories(dir.resolve("no-scripts"));
         StringBuilder seedList = new StringBuilder();
         for (int p : seeds) {
@@ -50,14 +55,16 @@ final class BrokerProcess implements AutoCloseable {
                   - { type: tcp, address: "127.0.0.1:0" }
                 scripts: { dir: "%s" }
                 admin: { address: "127.0.0.1:0" }
-                persistence: { enabled: false }
+                persistence: %s
                 cluster:
                   enabled: true
                   node_name: %s
                   bind: "127.0.0.1:0"
                   seeds: [%s]
                   data_plane: "127.0.0.1:0"
-                """.formatted(scripts.toString().replace("\\", "/"), name, seedList));
+                """.formatted(scripts.toString().replace("\\", "/"),
+                        store == null ? "{ enabled: false }" : "{ dir: \"" + store.toString().replace("\\", "/") + "\" }",
+                        name, seedList));
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.net.preferIPv4Stack=true", "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),

@@ -84,7 +84,7 @@ final class ClusterSessions implements ClusterSeam, TakeoverHandler {
             Optional<Owner> owner = cluster.ownership().owner(id).toCompletableFuture().get(30, TimeUnit.SECONDS);
             if (owner.isPresent() && !owner.get().node().equals(cluster.nodeName())) {
                 LOG.warn("session {} in the store is stale: {} owns it at epoch {}; this node's copy is dropped",
-                        id, owner.get().node(), owner.get().epoch());
+                        id.clientId(), owner.get().node(), owner.get().epoch());
                 return false;
             }
             claims.put(id, cluster.ownership().claim(id).toCompletableFuture().get(30, TimeUnit.SECONDS));
