@@ -63,8 +63,13 @@ final class ClusterSessions implements ClusterSeam, TakeoverHandler {
             String from = claim.previous().map(Owner::node).orElse("?");
             return cluster.ownership().takeOver(claim, cleanStart).handle((incoming, e) -> {
                 if (e == null) {
-                    return incoming.map(in -> moves.adopt(in, c -> claims.put(id, c)))
-                            .orElse(CompletableFuture.completedFuture(null));
+                    // A move that fails gives the claim up too: the session stays with the old owner, which
+                    // finds itself the owner again (it claimed it back, or it finds no owner when it returns).
+                    return incoming.map(in -> moves.adopt(in, c -> claims.put(id, c)).whenComplete((v, x) -> {
+                        if (x != null) {
+                            released(id);
+                        }
+                    })).orElse(CompletableFuture.completedFuture(null));
                 }
                 if (cause(e) instanceof ClusterException ce && ce.reason() == ClusterException.Reason.STALE_CLAIM) {
                     throw new CompletionException(ce);

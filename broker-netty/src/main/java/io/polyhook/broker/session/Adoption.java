@@ -73,7 +73,7 @@ public final class Adoption {
     public void begin() {
         session.expirySeconds(head.expirySeconds());
         for (TopicSubscription sub : head.subscriptions()) {
-            handover.subscribe(session, sub);
+            session.subscriptions.put(sub.filter(), sub);
         }
         if (store == null) {
             return;

@@ -3,7 +3,6 @@ package io.polyhook.broker.session;
 import io.polyhook.broker.routing.DeliveryTarget;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.spi.SubscriberId;
-import io.polyhook.spi.TopicSubscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -199,10 +198,5 @@ public final class SessionHandover {
         }
         session.deliver(message);
         return true;
-    }
-
-    /** Puts a subscription of a session being installed into the tree. */
-    void subscribe(Session session, TopicSubscription sub) {
-        session.subscriptions.put(sub.filter(), sub);
     }
 }
