@@ -72,8 +72,10 @@ public final class ScriptModule extends AbstractModule {
     @Provides
     @Singleton
     ProviderCatalog providers(BrokerConfig config, AuthCache authCache,
-                              io.polyhook.broker.session.SessionRegistry sessions) {
+                              io.polyhook.broker.session.SessionRegistry sessions,
+                              java.util.Optional<io.polyhook.broker.store.BrokerStore> store) {
         ProviderCatalog.Builder catalog = ScriptWiring.catalog(loader, config, authCache);
+        store.ifPresent(s -> ScriptWiring.persistentKv(catalog, s));
         pluginLoaders.forEach(catalog::discover);
         return catalog.factory(new io.polyhook.broker.session.VmqApiProviderFactory(
                 new io.polyhook.broker.plugins.SessionActions(sessions))).start();

@@ -2,12 +2,14 @@ package io.polyhook.broker.hooks;
 
 import io.polyhook.broker.config.BrokerConfig;
 import io.polyhook.broker.config.ScriptsConfig;
+import io.polyhook.broker.store.BrokerStore;
 import io.polyhook.core.hook.internal.DispatchSettings;
 import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderCatalog;
 import io.polyhook.core.script.ScriptEnvironment;
 import io.polyhook.provider.authcache.AuthCache;
 import io.polyhook.provider.authcache.AuthCacheProviderFactory;
+import io.polyhook.provider.kv.KvProviderFactory;
 import io.polyhook.spi.Hook;
 import io.polyhook.spi.Hooks;
 
@@ -37,6 +39,15 @@ public final class ScriptWiring {
         // The explicit factory replaces the discovered one, which would have a cache of its own.
         return ProviderCatalog.builder().discover(loader).factory(new AuthCacheProviderFactory(cache))
                 .factory(new ConfigLibraryFactory()).settings(modelOf(config));
+    }
+
+    /**
+     * Makes {@code kv} tables created with {@code persist = true} keep their entries in {@code store}
+     * (without it, as with {@code persistence.enabled: false}, the kv library refuses them).
+     */
+    public static ProviderCatalog.Builder persistentKv(ProviderCatalog.Builder catalog, BrokerStore store) {
+        // Replaces the discovered kv factory, which has no storage.
+        return catalog.factory(new KvProviderFactory(new StoredKvTables(store)));
     }
 
     /**

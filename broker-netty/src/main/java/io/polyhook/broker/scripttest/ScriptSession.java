@@ -3,6 +3,7 @@ package io.polyhook.broker.scripttest;
 import io.polyhook.broker.config.BrokerConfig;
 import io.polyhook.broker.hooks.ScriptWiring;
 import io.polyhook.broker.session.VmqApiProviderFactory;
+import io.polyhook.broker.store.InMemoryBrokerStore;
 import io.polyhook.core.hook.ChainOutcome;
 import io.polyhook.core.hook.HandlerOrigin;
 import io.polyhook.core.hook.HandlerSpec;
@@ -103,7 +104,12 @@ final class ScriptSession implements AutoCloseable {
         this.logs = logs;
         AuthCache authCache = new AuthCache();
         // vmq_api acts on a broker's sessions; here fixtures answer it, so only its function names are used.
-        this.catalog = ScriptWiring.catalog(loader, config, authCache).factory(new VmqApiProviderFactory(null)).start();
+        ProviderCatalog.Builder libraries = ScriptWiring.catalog(loader, config, authCache);
+        if (config.persistence().enabled()) {
+            // kv tables with persist work as on a broker with this config, in a store of the test's own.
+            ScriptWiring.persistentKv(libraries, new InMemoryBrokerStore());
+        }
+        this.catalog = libraries.factory(new VmqApiProviderFactory(null)).start();
         List<Fixture> caseFixtures = new ArrayList<>();
         file.cases().forEach(c -> caseFixtures.addAll(c.fixtures()));
         this.fixtures = new FixtureLibraries(file.file(), file.fixtures(), caseFixtures);

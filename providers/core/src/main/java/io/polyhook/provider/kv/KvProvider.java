@@ -12,7 +12,7 @@ import java.util.Set;
 final class KvProvider {
 
     static final String DEFAULT_TABLE = "simple_kv";
-    private static final Set<String> OPTIONS = Set.of("name", "type", "ttl", "max_size");
+    private static final Set<String> OPTIONS = Set.of("name", "type", "ttl", "max_size", "persist");
     // Far beyond any sensible TTL, and small enough that nanoseconds fit in a long.
     private static final double MAX_TTL_SECONDS = 100L * 365 * 24 * 3600;
 
@@ -54,12 +54,16 @@ final class KvProvider {
         if (maxSize != null && maxSize < 1) {
             throw options.error("max_size", "must be at least 1, got " + maxSize);
         }
+        boolean persist = options.optBoolean("persist", false);
+        if (persist && !tables.canPersist()) {
+            throw options.error("persist", "needs the durable store, which is off (persistence.enabled: false)");
+        }
         Set<String> unknown = options.unknown(OPTIONS);
         if (!unknown.isEmpty()) {
             // Ignored, as vmq_diversity ignores them, but said, since it is most likely a typo.
             log.warn("kv.ensure_table: ignoring unknown options {} for table {}", unknown, name);
         }
-        tables.ensure(name, type, ttl, maxSize);
+        tables.ensure(name, type, ttl, maxSize, persist);
         return true;
     }
 

@@ -5,9 +5,13 @@ import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderContext;
 import io.polyhook.core.provider.ProviderFactory;
 
+import java.time.InstantSource;
+import java.util.Optional;
+
 /**
  * Creates {@code kv}: named in-memory tables shared by every script on the node, as
- * vmq_diversity's ETS-backed {@code kv}, with an optional TTL and size cap per table.
+ * vmq_diversity's ETS-backed {@code kv}, with an optional TTL and size cap per table, and
+ * optionally kept in the broker's durable store ({@code persist = true}).
  *
  * <pre>{@code
  * kv.ensure_table{name="sessions", type="set", ttl=60, max_size=10000}
@@ -17,6 +21,18 @@ import io.polyhook.core.provider.ProviderFactory;
  */
 public final class KvProviderFactory implements ProviderFactory {
 
+    private final Optional<KvStorage> storage;
+
+    /** Tables in memory only: {@code persist = true} is refused (the one {@link java.util.ServiceLoader} finds). */
+    public KvProviderFactory() {
+        this.storage = Optional.empty();
+    }
+
+    /** Tables created with {@code persist = true} keep their entries in {@code storage}. */
+    public KvProviderFactory(KvStorage storage) {
+        this.storage = Optional.of(storage);
+    }
+
     @Override
     public String name() {
         return "kv";
@@ -24,6 +40,7 @@ public final class KvProviderFactory implements ProviderFactory {
 
     @Override
     public DataProvider create(ProviderContext context) {
-        return KvProvider.create(new KvTables(Ticker.systemTicker()), context.logger());
+        return KvProvider.create(new KvTables(Ticker.systemTicker(), InstantSource.system(), storage, context.logger()),
+                context.logger());
     }
 }

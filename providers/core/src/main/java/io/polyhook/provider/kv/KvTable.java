@@ -2,6 +2,8 @@ package io.polyhook.provider.kv;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.polyhook.core.provider.Values;
 
@@ -9,10 +11,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * One kv table: keys to the values stored under them, held in a Caffeine cache so that a TTL
@@ -24,25 +31,42 @@ import java.util.concurrent.locks.ReentrantLock;
 final class KvTable {
 
     private final TableType type;
+    private final Duration ttl;
     private final Cache<String, List<Object>> entries;
     // Writes take the lock so that insert_new's check-then-insert over several keys is atomic,
-    // as it is in ETS. Lookups do not. A ReentrantLock, not synchronized: callers are virtual threads.
+    // as it is in ETS, and so that a persistent table's store writes are in the order of its
+    // memory changes. Lookups do not. A ReentrantLock, not synchronized: callers are virtual threads.
     private final ReentrantLock writes = new ReentrantLock();
+    private final TableStore store; // null: in memory only
+    // Keys Caffeine evicted (size cap, expiry), for the next write to remove from the store. Filled
+    // by whichever thread runs maintenance, which may hold Caffeine's locks: it must not take ours.
+    private final Queue<String> evicted = new ConcurrentLinkedQueue<>();
 
     /**
      * @param ttl how long a key lives after its last insert, or {@code null} for ever
      * @param maxSize how many keys the table holds at most, or {@code null} for no limit
+     * @param store where the table's entries outlive the node, or {@code null} for nowhere
      */
-    KvTable(TableType type, Duration ttl, Long maxSize, Ticker ticker) {
+    KvTable(TableType type, Duration ttl, Long maxSize, Ticker ticker, TableStore store) {
         this.type = type;
-        // Maintenance (eviction) runs on the writing thread: it is cheap, and keeps the
+        this.ttl = ttl;
+        this.store = store;
+        // Maintenance (eviction) runs on the calling thread: it is cheap, and keeps the
         // table within its cap when the insert returns.
         Caffeine<Object, Object> builder = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker);
         if (ttl != null) {
-            builder.expireAfterWrite(ttl);
+            // Variable, so that entries loaded from the store keep only what was left of their time.
+            builder.expireAfter(Expiry.writing((String k, List<Object> v) -> ttl));
         }
         if (maxSize != null) {
             builder.maximumSize(maxSize);
+        }
+        if (store != null) {
+            builder.removalListener((String key, List<Object> v, RemovalCause cause) -> {
+                if (cause.wasEvicted()) {
+                    evicted.add(key);
+                }
+            });
         }
         this.entries = builder.build();
     }
@@ -51,18 +75,57 @@ final class KvTable {
         return type;
     }
 
-    /** Stores every pair; {@code null} values are skipped, as a Lua table cannot hold nil. */
-    void insert(Map<String, Object> pairs) {
+    /**
+     * Fills the table from its store: entries whose time ran out while the broker was down are
+     * dropped, those beyond the size cap too, both from the store as well. Called once, before
+     * the table is visible.
+     */
+    void load(Consumer<String> damaged) {
+        List<String> expired = new ArrayList<>();
+        store.load((key, entry) -> {
+            if (entry.expiresAt() == StoredEntry.NEVER) {
+                entries.put(key, entry.values());
+                return;
+            }
+            Duration left = store.remaining(entry);
+            if (left.isNegative() || left.isZero()) {
+                expired.add(key);
+            } else if (ttl == null) {
+                // The table lost its ttl since: the entry lives on, as entries written now do.
+                entries.put(key, entry.values());
+            } else {
+                Duration capped = left.compareTo(ttl) < 0 ? left : ttl;
+                entries.policy().expireVariably().orElseThrow().put(key, entry.values(), capped);
+            }
+        }, damaged);
+        entries.cleanUp();
         writes.lock();
         try {
-            store(pairs);
+            List<String> removals = new ArrayList<>(expired);
+            drainEvicted(Map.of(), removals);
+            if (!removals.isEmpty()) {
+                store.await(store.write(Map.of(), removals));
+            }
         } finally {
             writes.unlock();
         }
     }
 
+    /** Stores every pair; {@code null} values are skipped, as a Lua table cannot hold nil. */
+    void insert(Map<String, Object> pairs) {
+        CompletionStage<Void> written;
+        writes.lock();
+        try {
+            written = store(pairs);
+        } finally {
+            writes.unlock();
+        }
+        awaitStored(written);
+    }
+
     /** Stores every pair if none of the keys is present, atomically; whether it stored them. */
     boolean insertNew(Map<String, Object> pairs) {
+        CompletionStage<Void> written;
         writes.lock();
         try {
             for (String key : pairs.keySet()) {
@@ -70,11 +133,12 @@ final class KvTable {
                     return false;
                 }
             }
-            store(pairs);
-            return true;
+            written = store(pairs);
         } finally {
             writes.unlock();
         }
+        awaitStored(written);
+        return true;
     }
 
     /** The values under {@code key}, oldest first, as fresh copies; empty if there are none. */
@@ -92,31 +156,71 @@ final class KvTable {
     }
 
     void delete(String key) {
+        CompletionStage<Void> written = null;
         writes.lock();
         try {
+            if (store != null) {
+                List<String> removals = new ArrayList<>(List.of(key));
+                drainEvicted(Map.of(), removals);
+                written = store.write(Map.of(), removals);
+            }
             entries.invalidate(key);
         } finally {
             writes.unlock();
         }
+        awaitStored(written);
     }
 
     void deleteAll() {
+        CompletionStage<Void> written = null;
         writes.lock();
         try {
+            if (store != null) {
+                evicted.clear();
+                written = store.drop();
+            }
             entries.invalidateAll();
         } finally {
             writes.unlock();
         }
+        awaitStored(written);
     }
 
-    private void store(Map<String, Object> pairs) {
+    // Under the lock. The store first: if it refuses the write, memory stays as it was.
+    private CompletionStage<Void> store(Map<String, Object> pairs) {
+        Map<String, List<Object>> updates = new LinkedHashMap<>();
         for (Map.Entry<String, Object> pair : pairs.entrySet()) {
             if (pair.getValue() == null) {
                 continue;
             }
             Object value = Values.immutableCopy(pair.getValue());
             List<Object> existing = entries.getIfPresent(pair.getKey());
-            entries.put(pair.getKey(), merged(existing, value));
+            updates.put(pair.getKey(), merged(existing, value));
+        }
+        CompletionStage<Void> written = null;
+        if (store != null && !updates.isEmpty()) {
+            Map<String, byte[]> puts = new LinkedHashMap<>();
+            updates.forEach((key, values) -> puts.put(key, store.entry(values, ttl)));
+            List<String> removals = new ArrayList<>();
+            drainEvicted(puts, removals);
+            written = store.write(puts, removals);
+        }
+        entries.putAll(updates);
+        return written;
+    }
+
+    /** Adds the evicted keys that are still absent, and not written now, to {@code removals}. Under the lock. */
+    private void drainEvicted(Map<String, byte[]> puts, List<String> removals) {
+        for (String key; (key = evicted.poll()) != null; ) {
+            if (!puts.containsKey(key) && !removals.contains(key) && entries.getIfPresent(key) == null) {
+                removals.add(key);
+            }
+        }
+    }
+
+    private void awaitStored(CompletionStage<Void> written) {
+        if (written != null) {
+            store.await(written);
         }
     }
 

@@ -32,6 +32,14 @@ final class TableOptions {
         };
     }
 
+    boolean optBoolean(String field, boolean def) {
+        return switch (fields.get(field)) {
+            case null -> def;
+            case Boolean b -> b;
+            case Object other -> throw typeError(field, "boolean", other);
+        };
+    }
+
     /** A number, or {@code null} if the field is absent. */
     Double optNumber(String field) {
         return switch (fields.get(field)) {
