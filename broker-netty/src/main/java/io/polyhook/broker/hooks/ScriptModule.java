@@ -73,9 +73,11 @@ public final class ScriptModule extends AbstractModule {
     @Singleton
     ProviderCatalog providers(BrokerConfig config, AuthCache authCache,
                               io.polyhook.broker.session.SessionRegistry sessions,
-                              java.util.Optional<io.polyhook.broker.store.BrokerStore> store) {
+                              java.util.Optional<io.polyhook.broker.store.BrokerStore> store,
+                              io.polyhook.broker.cluster.Cluster cluster) {
         ProviderCatalog.Builder catalog = ScriptWiring.catalog(loader, config, authCache);
-        store.ifPresent(s -> ScriptWiring.persistentKv(catalog, s));
+        ScriptWiring.kv(catalog, store, config.cluster().enabled() ? java.util.Optional.of(cluster.tables())
+                : java.util.Optional.empty());
         pluginLoaders.forEach(catalog::discover);
         return catalog.factory(new io.polyhook.broker.session.VmqApiProviderFactory(
                 new io.polyhook.broker.plugins.SessionActions(sessions))).start();

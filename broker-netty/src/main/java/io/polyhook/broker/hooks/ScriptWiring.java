@@ -1,5 +1,6 @@
 package io.polyhook.broker.hooks;
 
+import io.polyhook.broker.cluster.ClusterTables;
 import io.polyhook.broker.config.BrokerConfig;
 import io.polyhook.broker.config.ScriptsConfig;
 import io.polyhook.broker.store.BrokerStore;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What scripts get from a broker config: their libraries, their engine settings and the
@@ -42,12 +44,16 @@ public final class ScriptWiring {
     }
 
     /**
-     * Makes {@code kv} tables created with {@code persist = true} keep their entries in {@code store}
-     * (without it, as with {@code persistence.enabled: false}, the kv library refuses them).
+     * Makes {@code kv} tables created with {@code persist = true} keep their entries in {@code store},
+     * and those created with {@code cluster = true} live in {@code cluster}'s shared tables; the
+     * kv library refuses an option whose side is empty ({@code persistence.enabled: false},
+     * {@code cluster.enabled: false}).
      */
-    public static ProviderCatalog.Builder persistentKv(ProviderCatalog.Builder catalog, BrokerStore store) {
-        // Replaces the discovered kv factory, which has no storage.
-        return catalog.factory(new KvProviderFactory(new StoredKvTables(store)));
+    public static ProviderCatalog.Builder kv(ProviderCatalog.Builder catalog, Optional<BrokerStore> store,
+                                             Optional<ClusterTables> cluster) {
+        // Replaces the discovered kv factory, which has neither.
+        return catalog.factory(new KvProviderFactory(store.map(StoredKvTables::new),
+                cluster.map(SharedKvOnCluster::new)));
     }
 
     /**

@@ -105,10 +105,10 @@ final class ScriptSession implements AutoCloseable {
         AuthCache authCache = new AuthCache();
         // vmq_api acts on a broker's sessions; here fixtures answer it, so only its function names are used.
         ProviderCatalog.Builder libraries = ScriptWiring.catalog(loader, config, authCache);
-        if (config.persistence().enabled()) {
-            // kv tables with persist work as on a broker with this config, in a store of the test's own.
-            ScriptWiring.persistentKv(libraries, new InMemoryBrokerStore());
-        }
+        // kv tables with persist work as on a broker with this config, in a store of the test's own;
+        // cluster tables need a cluster, which a test has not.
+        ScriptWiring.kv(libraries, config.persistence().enabled() ? Optional.of(new InMemoryBrokerStore())
+                : Optional.empty(), Optional.empty());
         this.catalog = libraries.factory(new VmqApiProviderFactory(null)).start();
         List<Fixture> caseFixtures = new ArrayList<>();
         file.cases().forEach(c -> caseFixtures.addAll(c.fixtures()));

@@ -12,7 +12,7 @@ import java.util.Set;
 final class KvProvider {
 
     static final String DEFAULT_TABLE = "simple_kv";
-    private static final Set<String> OPTIONS = Set.of("name", "type", "ttl", "max_size", "persist");
+    private static final Set<String> OPTIONS = Set.of("name", "type", "ttl", "max_size", "persist", "cluster");
     // Far beyond any sensible TTL, and small enough that nanoseconds fit in a long.
     private static final double MAX_TTL_SECONDS = 100L * 365 * 24 * 3600;
 
@@ -54,17 +54,33 @@ final class KvProvider {
         if (maxSize != null && maxSize < 1) {
             throw options.error("max_size", "must be at least 1, got " + maxSize);
         }
-        boolean persist = options.optBoolean("persist", false);
-        if (persist && !tables.canPersist()) {
-            throw options.error("persist", "needs the durable store, which is off (persistence.enabled: false)");
-        }
+        KvTables.Where where = where(options, ttl, maxSize);
         Set<String> unknown = options.unknown(OPTIONS);
         if (!unknown.isEmpty()) {
             // Ignored, as vmq_diversity ignores them, but said, since it is most likely a typo.
             log.warn("kv.ensure_table: ignoring unknown options {} for table {}", unknown, name);
         }
-        tables.ensure(name, type, ttl, maxSize, persist);
+        tables.ensure(name, type, ttl, maxSize, where);
         return true;
+    }
+
+    private KvTables.Where where(TableOptions options, Duration ttl, Long maxSize) {
+        boolean persist = options.optBoolean("persist", false);
+        boolean cluster = options.optBoolean("cluster", false);
+        if (cluster) {
+            if (persist || ttl != null || maxSize != null) {
+                // The shared tables have no expiry, size cap or store of their own.
+                throw options.error("cluster", "cannot be combined with persist, ttl or max_size");
+            }
+            if (!tables.canShare()) {
+                throw options.error("cluster", "needs a cluster, which is off (cluster.enabled: false)");
+            }
+            return KvTables.Where.CLUSTER;
+        }
+        if (persist && !tables.canPersist()) {
+            throw options.error("persist", "needs the durable store, which is off (persistence.enabled: false)");
+        }
+        return persist ? KvTables.Where.NODE_AND_STORE : KvTables.Where.NODE;
     }
 
     private static Duration ttl(TableOptions options) {
@@ -79,19 +95,19 @@ final class KvProvider {
     }
 
     private Object insert(Arguments args) {
-        KvTable table = table(args);
+        ScriptTable table = table(args);
         table.insert(pairs(args));
         return true;
     }
 
     private Object insertNew(Arguments args) {
-        KvTable table = table(args);
+        ScriptTable table = table(args);
         return table.insertNew(pairs(args));
     }
 
-    private KvTable table(Arguments args) {
+    private ScriptTable table(Arguments args) {
         String name = args.string(1);
-        KvTable table = tables.get(name);
+        ScriptTable table = tables.get(name);
         if (table == null) {
             throw args.error("unknown table '" + name + "' (create it with kv.ensure_table)");
         }

@@ -22,15 +22,23 @@ import java.util.Optional;
 public final class KvProviderFactory implements ProviderFactory {
 
     private final Optional<KvStorage> storage;
+    private final Optional<SharedKvTables> shared;
 
-    /** Tables in memory only: {@code persist = true} is refused (the one {@link java.util.ServiceLoader} finds). */
+    /**
+     * Tables in memory only: {@code persist = true} and {@code cluster = true} are refused (the
+     * factory {@link java.util.ServiceLoader} finds).
+     */
     public KvProviderFactory() {
-        this.storage = Optional.empty();
+        this(Optional.empty(), Optional.empty());
     }
 
-    /** Tables created with {@code persist = true} keep their entries in {@code storage}. */
-    public KvProviderFactory(KvStorage storage) {
-        this.storage = Optional.of(storage);
+    /**
+     * Tables created with {@code persist = true} keep their entries in {@code storage}, those
+     * created with {@code cluster = true} live in {@code shared}; each refused where it is empty.
+     */
+    public KvProviderFactory(Optional<KvStorage> storage, Optional<SharedKvTables> shared) {
+        this.storage = storage;
+        this.shared = shared;
     }
 
     @Override
@@ -40,7 +48,7 @@ public final class KvProviderFactory implements ProviderFactory {
 
     @Override
     public DataProvider create(ProviderContext context) {
-        return KvProvider.create(new KvTables(Ticker.systemTicker(), InstantSource.system(), storage, context.logger()),
+        return KvProvider.create(new KvTables(Ticker.systemTicker(), InstantSource.system(), storage, shared, context.logger()),
                 context.logger());
     }
 }

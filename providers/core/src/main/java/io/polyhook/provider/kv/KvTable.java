@@ -10,7 +10,6 @@ import io.polyhook.core.provider.Values;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ import java.util.function.Consumer;
  * <p>Stored values are deep, immutable copies of what scripts passed, and lookups hand out
  * fresh copies, so no caller can change what another one reads.
  */
-final class KvTable {
+final class KvTable implements ScriptTable {
 
     private final TableType type;
     private final Duration ttl;
@@ -112,7 +111,8 @@ final class KvTable {
     }
 
     /** Stores every pair; {@code null} values are skipped, as a Lua table cannot hold nil. */
-    void insert(Map<String, Object> pairs) {
+    @Override
+    public void insert(Map<String, Object> pairs) {
         CompletionStage<Void> written;
         writes.lock();
         try {
@@ -124,7 +124,8 @@ final class KvTable {
     }
 
     /** Stores every pair if none of the keys is present, atomically; whether it stored them. */
-    boolean insertNew(Map<String, Object> pairs) {
+    @Override
+    public boolean insertNew(Map<String, Object> pairs) {
         CompletionStage<Void> written;
         writes.lock();
         try {
@@ -142,7 +143,8 @@ final class KvTable {
     }
 
     /** The values under {@code key}, oldest first, as fresh copies; empty if there are none. */
-    List<Object> lookup(String key) {
+    @Override
+    public List<Object> lookup(String key) {
         List<Object> values = entries.getIfPresent(key);
         if (values == null) {
             return new ArrayList<>();
@@ -155,7 +157,8 @@ final class KvTable {
         return copy;
     }
 
-    void delete(String key) {
+    @Override
+    public void delete(String key) {
         CompletionStage<Void> written = null;
         writes.lock();
         try {
@@ -171,7 +174,8 @@ final class KvTable {
         awaitStored(written);
     }
 
-    void deleteAll() {
+    @Override
+    public void deleteAll() {
         CompletionStage<Void> written = null;
         writes.lock();
         try {
@@ -195,7 +199,7 @@ final class KvTable {
             }
             Object value = Values.immutableCopy(pair.getValue());
             List<Object> existing = entries.getIfPresent(pair.getKey());
-            updates.put(pair.getKey(), merged(existing, value));
+            updates.put(pair.getKey(), type.merged(existing, value));
         }
         CompletionStage<Void> written = null;
         if (store != null && !updates.isEmpty()) {
@@ -222,19 +226,6 @@ final class KvTable {
         if (written != null) {
             store.await(written);
         }
-    }
-
-    private List<Object> merged(List<Object> existing, Object value) {
-        if (existing == null || type == TableType.SET || type == TableType.ORDERED_SET) {
-            return List.of(value);
-        }
-        if (type == TableType.BAG && existing.stream().anyMatch(v -> sameValue(v, value))) {
-            return existing;
-        }
-        List<Object> values = new ArrayList<>(existing.size() + 1);
-        values.addAll(existing);
-        values.add(value);
-        return Collections.unmodifiableList(values);
     }
 
     /**

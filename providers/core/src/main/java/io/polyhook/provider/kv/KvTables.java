@@ -16,20 +16,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class KvTables {
 
-    private final ConcurrentHashMap<String, KvTable> tables = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ScriptTable> tables = new ConcurrentHashMap<>();
     private final Ticker ticker;
     private final InstantSource clock;
     private final Optional<KvStorage> storage;
+    private final Optional<SharedKvTables> shared;
     private final Logger log;
 
     KvTables(Ticker ticker) {
-        this(ticker, InstantSource.system(), Optional.empty(), org.slf4j.LoggerFactory.getLogger(KvTables.class));
+        this(ticker, InstantSource.system(), Optional.empty(), Optional.empty(),
+                org.slf4j.LoggerFactory.getLogger(KvTables.class));
     }
 
-    KvTables(Ticker ticker, InstantSource clock, Optional<KvStorage> storage, Logger log) {
+    KvTables(Ticker ticker, InstantSource clock, Optional<KvStorage> storage, Optional<SharedKvTables> shared,
+             Logger log) {
         this.ticker = ticker;
         this.clock = clock;
         this.storage = storage;
+        this.shared = shared;
         this.log = log;
     }
 
@@ -38,16 +42,25 @@ final class KvTables {
         return storage.isPresent();
     }
 
+    /** Whether tables can be created with {@code cluster}. */
+    boolean canShare() {
+        return shared.isPresent();
+    }
+
     /**
      * The table {@code name}, created with these options if there is none (a persistent one
      * filled from the store). An existing table is returned as it is: options that differ from
      * its own are not applied.
      *
-     * @throws IllegalStateException if {@code persist} is asked for and there is no storage
+     * @throws IllegalStateException if {@code persist} or {@code cluster} is asked for and there is
+     *     no storage for it
      */
-    KvTable ensure(String name, TableType type, Duration ttl, Long maxSize, boolean persist) {
+    ScriptTable ensure(String name, TableType type, Duration ttl, Long maxSize, Where where) {
         return tables.computeIfAbsent(name, n -> {
-            if (!persist) {
+            if (where == Where.CLUSTER) {
+                return new ClusterKvTable(n, type, shared.orElseThrow(() -> new IllegalStateException("no cluster")));
+            }
+            if (where == Where.NODE) {
                 return new KvTable(type, ttl, maxSize, ticker, null);
             }
             KvStorage s = storage.orElseThrow(() -> new IllegalStateException("no kv storage"));
@@ -58,8 +71,18 @@ final class KvTables {
     }
 
     /** The table {@code name}, or {@code null} if there is none. */
-    KvTable get(String name) {
+    ScriptTable get(String name) {
         return tables.get(name);
+    }
+
+    /** Where a table's entries live. */
+    enum Where {
+        /** In this node's memory, until it stops. */
+        NODE,
+        /** In this node's memory and its durable store. */
+        NODE_AND_STORE,
+        /** In the cluster's shared tables. */
+        CLUSTER
     }
 
     /** Forgets the tables (at stop); persistent ones stay in their store. */

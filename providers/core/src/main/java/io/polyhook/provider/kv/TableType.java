@@ -1,6 +1,9 @@
 package io.polyhook.provider.kv;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -31,6 +34,20 @@ enum TableType {
 
     static Optional<TableType> named(String name) {
         return Arrays.stream(values()).filter(t -> t.scriptName.equals(name)).findFirst();
+    }
+
+    /** The values of a key after {@code value} is inserted under it ({@code existing}: {@code null} if none). */
+    List<Object> merged(List<Object> existing, Object value) {
+        if (existing == null || this == SET || this == ORDERED_SET) {
+            return List.of(value);
+        }
+        if (this == BAG && existing.stream().anyMatch(v -> KvTable.sameValue(v, value))) {
+            return existing;
+        }
+        List<Object> values = new ArrayList<>(existing.size() + 1);
+        values.addAll(existing);
+        values.add(value);
+        return Collections.unmodifiableList(values);
     }
 
     /** The names scripts may use, for error messages. */

@@ -36,7 +36,7 @@ class PersistentKvTest {
     private DataProvider start() {
         Ticker ticker = nanos::get;
         InstantSource clock = () -> Instant.ofEpochMilli(millis.get());
-        return KvProvider.create(new KvTables(ticker, clock, Optional.of(storage), new RecordingLogger("kv").logger()),
+        return KvProvider.create(new KvTables(ticker, clock, Optional.of(storage), Optional.empty(), new RecordingLogger("kv").logger()),
                 new RecordingLogger("kv").logger());
     }
 
