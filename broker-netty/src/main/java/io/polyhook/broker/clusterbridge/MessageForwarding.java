@@ -3,7 +3,7 @@ package io.polyhook.broker.clusterbridge;
 import io.polyhook.broker.cluster.Cluster;
 import io.polyhook.broker.cluster.ForwardedMessage;
 import io.polyhook.broker.cluster.MessageId;
-import io.polyhook.broker.routing.DeliveryTarget;
+import io.polyhook.broker.session.MovedTarget;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.broker.session.SessionHandover;
 import io.polyhook.spi.SubscriberId;
@@ -88,13 +88,13 @@ final class MessageForwarding {
     }
 
     /** The target of session {@code id} here once it moved to {@code node}: sends what reaches it on. */
-    DeliveryTarget forwarder(SubscriberId id, String node) {
+    MovedTarget forwarder(SubscriberId id, String node) {
         // The move itself, then the forwarding time after it, with room for a long queue.
         forwardUntil = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
         return new Forwarder(id, node);
     }
 
-    private final class Forwarder implements DeliveryTarget {
+    private final class Forwarder implements MovedTarget {
         private final SubscriberId id;
         private final String node;
 
@@ -113,6 +113,15 @@ final class MessageForwarding {
                 }
                 from = cluster.dataPlane().newId();
             }
+            send(from, message);
+        }
+
+        @Override
+        public void deliverQueued(Message message) {
+            send(cluster.dataPlane().newId(), message);
+        }
+
+        private void send(MessageId from, Message message) {
             if (!cluster.dataPlane().forward(node, new ForwardedMessage(from, id, message))) {
                 LOG.debug("message for {} not forwarded to {}: link unavailable", id, node);
             }

@@ -47,6 +47,11 @@ final class OfflineQueueing implements Session.OfflineDelivery {
         if (m.qos() == 0 || !session.isPersistent()) {
             return;
         }
+        Surrender surrender = session.surrender();
+        if (surrender != null && surrender.landedLate(m, -1)) {
+            // Routed to the session before its seal, reaching it after the commit deleted its stored copy.
+            return;
+        }
         if (session.enqueue(m, session.maxOffline(settings.maxOfflineMessages()), settings.limits().maxOfflineBytes(),
                 stats::messageDropped)) {
             offlineMessage(session, m);
@@ -66,6 +71,12 @@ final class OfflineQueueing implements Session.OfflineDelivery {
     /** Once {@code m} is in the session's stored queue: to its connection, or {@code on_offline_message}. */
     private void stored(Session session, Message m, Appended appended) {
         countDrops(appended.dropped());
+        Surrender surrender = session.surrender();
+        if (surrender != null && (appended.queued() || appended.equals(Appended.NO_SESSION))
+                && surrender.landedLate(m, appended.seq())) {
+            // The session is moving: its batch committed after the last page was read.
+            return;
+        }
         if (!appended.queued()) {
             return;
         }

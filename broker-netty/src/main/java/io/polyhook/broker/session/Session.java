@@ -54,6 +54,8 @@ public final class Session implements DeliveryTarget {
     private volatile Durability durability = Durability.MEMORY;
     // With Durability.STORE and a connection: what that connection does with the stored queue.
     private volatile OutboundJournal journal;
+    // While the session moves to another node out of the store: where a message routed to it before the seal goes.
+    private volatile Surrender surrender;
     private List<Integer> inboundQos2 = List.of();
     private long expirySeconds;
     private ClientLane lane;
@@ -161,6 +163,14 @@ public final class Session implements DeliveryTarget {
 
     void journal(OutboundJournal value) {
         journal = value;
+    }
+
+    Surrender surrender() {
+        return surrender;
+    }
+
+    void surrender(Surrender value) {
+        surrender = value;
     }
 
     synchronized QueuePolicy policy() {

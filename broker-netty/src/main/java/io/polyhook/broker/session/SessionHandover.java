@@ -49,7 +49,7 @@ public final class SessionHandover {
      * when there is no session here. What reaches this node for it once its queue has been read
      * goes to {@code forwarder}.
      */
-    public CompletionStage<Optional<Surrender>> surrender(SubscriberId id, boolean discard, DeliveryTarget forwarder) {
+    public CompletionStage<Optional<Surrender>> surrender(SubscriberId id, boolean discard, MovedTarget forwarder) {
         Session session;
         ClientConnection previous;
         synchronized (registry) {
@@ -76,8 +76,12 @@ public final class SessionHandover {
                 registry.unregister(session);
                 Handover head = session.handover();
                 boolean stored = session.durability() == Session.Durability.STORE;
-                return Optional.of(new Surrender(this, session, head, forwarder,
-                        stored ? registry.durable().store() : null));
+                Surrender surrender = new Surrender(this, session, head, forwarder,
+                        stored ? registry.durable().store() : null);
+                if (stored) {
+                    session.surrender(surrender);
+                }
+                return Optional.of(surrender);
             }
         });
     }
@@ -120,6 +124,7 @@ public final class SessionHandover {
                 registry.dropUnregistered(session);
                 return;
             }
+            session.surrender(null);
             session.keepInFlight(head.inflight());
             session.keepInboundQos2(head.inboundQos2());
             heapQueue.forEach(m -> session.enqueue(m, Integer.MAX_VALUE, Long.MAX_VALUE, () -> { }));

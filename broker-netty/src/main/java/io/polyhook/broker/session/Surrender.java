@@ -1,6 +1,5 @@
 package io.polyhook.broker.session;
 
-import io.polyhook.broker.routing.DeliveryTarget;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.broker.store.BrokerStore;
 import io.polyhook.broker.store.QueueOrder;
@@ -21,7 +20,8 @@ import java.util.List;
  * later pages. Once the reader reaches its end the session is <em>sealed</em>: from then on what
  * reaches this node for it goes to {@code forwarder}, the new owner. A last pass from the head of
  * the queue, and another at the commit, catch a message whose batch committed late (a PUBLISH
- * routed just before the seal). A session that lives on the heap (no durable store) is sealed at
+ * routed just before the seal); one whose batch commits later still goes to the new owner when it
+ * lands ({@link #landedLate}), since after the commit this node's copy is deleted. A session that lives on the heap (no durable store) is sealed at
  * once and its queue read from the list taken then.
  */
 public final class Surrender {
@@ -41,7 +41,7 @@ public final class Surrender {
     private final SessionHandover owner;
     private final Session session;
     private final Handover head;
-    private final DeliveryTarget forwarder;
+    private final MovedTarget forwarder;
     private final BrokerStore store;
     // Heap sessions: the queue taken at the surrender, served from position.
     private final List<Message> heapQueue;
@@ -54,7 +54,7 @@ public final class Surrender {
     private long cursor = QueueOrder.OLDEST_FIRST.start();
     private Phase phase = Phase.READING;
 
-    Surrender(SessionHandover owner, Session session, Handover head, DeliveryTarget forwarder, BrokerStore store) {
+    Surrender(SessionHandover owner, Session session, Handover head, MovedTarget forwarder, BrokerStore store) {
         this.owner = owner;
         this.session = session;
         this.head = head;
@@ -112,20 +112,51 @@ public final class Surrender {
                     return page;
                 }
                 cursor = q.seq();
-                if (firstSeq < 0) {
-                    firstSeq = q.seq();
-                }
-                if (q.seq() < firstSeq ? !sentBelow.add(q.seq()) : sent.get(Math.toIntExact(q.seq() - firstSeq))) {
+                if (!markSent(q.seq())) {
                     continue;
-                }
-                if (q.seq() >= firstSeq) {
-                    sent.set(Math.toIntExact(q.seq() - firstSeq));
                 }
                 bytes += q.message().payload().size();
                 page.add(q.message().toMessage(nowNanos, nowMillis));
             }
         }
         return page;
+    }
+
+    /** Marks {@code seq} as gone to the new owner: false if it went already. */
+    private boolean markSent(long seq) {
+        if (firstSeq < 0) {
+            firstSeq = seq;
+        }
+        if (seq < firstSeq) {
+            return sentBelow.add(seq);
+        }
+        int i = Math.toIntExact(seq - firstSeq);
+        if (sent.get(i)) {
+            return false;
+        }
+        sent.set(i);
+        return true;
+    }
+
+    /**
+     * A message routed to the session before the seal whose batch committed only now, as
+     * {@code seq} in the stored queue (-1: not in it, this node's copy was gone already). Once
+     * the queue is sealed no page may come to read it, and after the commit this node's copy
+     * is deleted: it goes to the new owner now, unless a page or the commit's pass took it.
+     * While the queue is read, a later page brings it (it is committed when this runs). Whether
+     * the move took care of it (false: it stays with this node's copy, as for any session).
+     */
+    synchronized boolean landedLate(Message m, long seq) {
+        if (phase == Phase.READING || phase == Phase.ABANDONED) {
+            return false;
+        }
+        if (seq < 0) {
+            // Routed after this node's copy went: the route that brought it may have reached the new owner too.
+            forwarder.deliver(m);
+        } else if (markSent(seq)) {
+            forwarder.deliverQueued(m);
+        }
+        return true;
     }
 
     private void seal() {
@@ -149,7 +180,7 @@ public final class Surrender {
             cursor = QueueOrder.OLDEST_FIRST.start();
             List<Message> late;
             while (!(late = read(500, Long.MAX_VALUE)).isEmpty()) {
-                late.forEach(forwarder::deliver);
+                late.forEach(forwarder::deliverQueued);
             }
         }
         phase = Phase.COMMITTED;
