@@ -151,12 +151,16 @@ class OfflineDrainTest {
             assertThat(cause).isInstanceOf(Mqtt5DisconnectException.class);
             assertThat(((Mqtt5DisconnectException) cause).getMqttMessage().getReasonCode())
                     .isEqualTo(Mqtt5DisconnectReasonCode.QUOTA_EXCEEDED);
-            // The next connection gets all of them, in order: the unacknowledged ones first, again.
+            // The next connection gets all of them, in order: the unacknowledged ones first, again. It
+            // reconnects at once, possibly while the broker is still taking the session back from the
+            // first one (LeaveWhileAttachingTest forces that interleaving).
             Mqtt5BlockingClient back = broker.v5Unconnected("slow-drainer");
             try (var in = back.publishes(MqttGlobalPublishFilter.ALL)) {
                 back.connectWith().cleanStart(false).sessionExpiryInterval(600).send();
                 for (int i = 0; i < n; i++) {
-                    assertThat(text(in.receive(15, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes()))
+                    int expected = i;
+                    assertThat(text(in.receive(15, TimeUnit.SECONDS).orElseThrow(
+                            () -> new AssertionError("message " + expected + " of " + n + " never came")).getPayloadAsBytes()))
                             .isEqualTo(Integer.toString(i));
                 }
             }

@@ -228,6 +228,21 @@ public final class DurableSessions implements RetainedStore.Changes {
         }
     }
 
+    /**
+     * Writes this thread's pending burst now, with its deliveries, unless a route is running:
+     * before the registry lock is taken for a write, so that those deliveries (which may take a
+     * moving session's locks) never run under it.
+     */
+    void writePendingBurst() {
+        if (store == null) {
+            return;
+        }
+        Scope s = scopes.get();
+        if (!s.open) {
+            s.commitBurst();
+        }
+    }
+
     /** Appends {@code m} to the session's queue (in the open scope if any); {@code then} gets the result once written. */
     void append(SubscriberId id, Message m, QueueLimits limits, Consumer<Appended> then) {
         StoredMessage stored = stored(m);

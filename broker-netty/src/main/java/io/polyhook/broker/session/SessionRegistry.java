@@ -140,6 +140,7 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
      */
     public Attached connect(ClientAttachment client, ClientConnection connection) {
         Attached attached;
+        durable.writePendingBurst();
         synchronized (this) {
             Session existing = sessions.get(client.id());
             ClientConnection previous = null;
@@ -173,6 +174,16 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
         return attached;
     }
 
+    /** What became of a session whose connection went away. */
+    private enum Left {
+        /** Another connection had taken it over: what the old one left goes to that one. */
+        TAKEN_OVER,
+        /** Offline, persistent: it keeps what the connection left for the next one. */
+        KEPT,
+        /** Not persistent: it ended with its connection. */
+        ENDED
+    }
+
     /**
      * The connection of {@code session} went away. {@code inflight} are its QoS 1/2 messages
      * that were sent and not fully acknowledged, {@code pending} those that never went out; both
@@ -180,54 +191,97 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
      */
     public void disconnected(Session session, ClientConnection connection, List<InFlight> inflight,
                              List<Message> pending) {
-        if (!session.detach(connection)) {
-            // Taken over: the session lives on with another connection, which resends the
-            // unacknowledged ones with their packet ids (the client may have them half-done) and
-            // then sends the ones that never went out.
-            if (!session.isDiscarded()) {
-                ClientConnection successor = session.connection();
-                if (successor != null) {
-                    successor.resendTakenOver(inflight);
-                } else {
-                    session.keepInFlight(inflight);
-                }
-                pending.forEach(session::deliver);
-            }
-            session.connectionReturned();
-            return;
+        Left left;
+        durable.writePendingBurst();
+        // Under the lock connect() attaches with, from the detach until the session holds what the
+        // connection left: a connection attaching meanwhile either took the session over before
+        // (and gets it below, as the successor) or finds all of it in the session. Never a session
+        // that is attached again when the rest is queued in it, where no connection would take it.
+        synchronized (this) {
+            left = leave(session, connection, inflight, pending);
         }
         ClientLane lane = session.lane();
-        if (session.isPersistent()) {
-            session.keepInFlight(inflight);
-            int max = session.maxOffline(settings.maxOfflineMessages());
-            long maxBytes = settings.limits().maxOfflineBytes();
-            if (session.durability() == Session.Durability.STORE) {
-                DurableLifecycle.detached(durable, session);
-                pending.forEach(m -> durable.append(session.id, m, offlineDelivery.limits(session),
-                        a -> offlineDelivery.countDrops(a.dropped())));
-            } else {
-                pending.forEach(m -> session.enqueue(m, max, maxBytes, stats::messageDropped));
+        switch (left) {
+            case TAKEN_OVER -> {
+                // The session lives on with another connection, which resends the unacknowledged
+                // ones with their packet ids (the client may have them half-done) and then sends
+                // the ones that never went out.
+                if (!session.isDiscarded()) {
+                    ClientConnection successor = session.connection();
+                    if (successor != null) {
+                        successor.resendTakenOver(inflight);
+                    } else {
+                        session.keepInFlight(inflight);
+                    }
+                    pending.forEach(session::deliver);
+                }
+                session.connectionReturned();
             }
-            long expiry = session.expirySeconds();
-            if (expiry != Session.NEVER) {
-                session.expiryTimer(schedule("session expiry", () -> expire(session), expiry, TimeUnit.SECONDS));
-            }
-            if (dispatcher.has(Hooks.ON_CLIENT_OFFLINE)) {
-                dispatcher.notify(lane, Hooks.ON_CLIENT_OFFLINE, new ClientContext(session.id.mountpoint(),
-                        session.id.clientId()));
-            }
-        } else {
-            synchronized (this) {
-                if (sessions.remove(session.id, session)) {
-                    drop(session);
-                    cluster.released(session.id);
+            case KEPT -> {
+                if (session.durability() == Session.Durability.STORE) {
+                    // Appends to the stored queue, which the next connection's journal reads whenever it attaches.
+                    pending.forEach(m -> durable.append(session.id, m, offlineDelivery.limits(session),
+                            a -> offlineDelivery.countDrops(a.dropped())));
+                }
+                if (dispatcher.has(Hooks.ON_CLIENT_OFFLINE)) {
+                    dispatcher.notify(lane, Hooks.ON_CLIENT_OFFLINE, new ClientContext(session.id.mountpoint(),
+                            session.id.clientId()));
                 }
             }
-            if (dispatcher.has(Hooks.ON_CLIENT_GONE)) {
-                dispatcher.notify(lane, Hooks.ON_CLIENT_GONE, new ClientContext(session.id.mountpoint(),
-                        session.id.clientId()));
+            case ENDED -> {
+                if (dispatcher.has(Hooks.ON_CLIENT_GONE)) {
+                    dispatcher.notify(lane, Hooks.ON_CLIENT_GONE, new ClientContext(session.id.mountpoint(),
+                            session.id.clientId()));
+                }
             }
         }
+    }
+
+    /** Detaches {@code connection} and keeps (or ends) the session. Caller holds the registry lock. */
+    private Left leave(Session session, ClientConnection connection, List<InFlight> inflight, List<Message> pending) {
+        if (session.durability() == Session.Durability.STORE) {
+            if (!session.detach(connection)) {
+                return Left.TAKEN_OVER;
+            }
+            if (!session.isPersistent()) {
+                return end(session);
+            }
+            session.keepInFlight(inflight);
+            // Before any later connect's record of the session: the store never sees it offline while attached.
+            DurableLifecycle.detached(durable, session);
+        } else {
+            boolean persistent;
+            // The session's lock too: a message routed to it now queues behind those the connection left.
+            synchronized (session) {
+                if (!session.detach(connection)) {
+                    return Left.TAKEN_OVER;
+                }
+                persistent = session.isPersistent();
+                if (persistent) {
+                    session.keepInFlight(inflight);
+                    int max = session.maxOffline(settings.maxOfflineMessages());
+                    long maxBytes = settings.limits().maxOfflineBytes();
+                    pending.forEach(m -> session.enqueue(m, max, maxBytes, stats::messageDropped));
+                }
+            }
+            if (!persistent) {
+                return end(session);
+            }
+        }
+        long expiry = session.expirySeconds();
+        if (expiry != Session.NEVER) {
+            session.expiryTimer(schedule("session expiry", () -> expire(session), expiry, TimeUnit.SECONDS));
+        }
+        return Left.KEPT;
+    }
+
+    /** A session that is not persistent ends with its connection. Caller holds the registry lock. */
+    private Left end(Session session) {
+        if (sessions.remove(session.id, session)) {
+            drop(session);
+            cluster.released(session.id);
+        }
+        return Left.ENDED;
     }
 
     // ---------------------------------------------------------------- recovery (DurableRecovery)
