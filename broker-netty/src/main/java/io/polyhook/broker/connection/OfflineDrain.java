@@ -92,7 +92,7 @@ final class OfflineDrain {
                 out.slowConsumer("stays behind: its offline queue and what came since exceed the bounds");
                 return;
             }
-            backlog.pollFirst();
+            out.outbox().gone(backlog.pollFirst());
             out.connection().services.stats.messageDropped();
         }
         backlog.addLast(m);

@@ -219,7 +219,7 @@ final class Outbox {
             }
             // A slow consumer: the bounds hold, the oldest go, and they are counted.
             do {
-                dropOldest();
+                drop(poll());
             } while (!waiting.isEmpty() && waitingBytes + size > budget.maxBytes());
             if (dropped == 1) {
                 LOG.warn("a subscriber stays behind: dropping its oldest queued messages beyond {} messages or {} bytes",
@@ -234,8 +234,7 @@ final class Outbox {
                 fellBehind();
                 return;
             }
-            stats.messageDropped();
-            dropped++;
+            drop(m);
             return;
         }
         add(m, size);
@@ -273,10 +272,11 @@ final class Outbox {
         return m;
     }
 
-    private void dropOldest() {
-        poll();
+    /** Counted, and out of the stored queue: what the journal tracks stays within this queue's bounds. */
+    private void drop(Message m) {
         stats.messageDropped();
         dropped++;
+        gone(m);
     }
 
     private void fellBehind() {
@@ -298,7 +298,7 @@ final class Outbox {
                 fellBehind();
                 return;
             }
-            dropOldest();
+            drop(poll());
         }
         if (since != null && delayTimer == null) {
             delayTimer = ctx.executor().schedule(() -> {
@@ -489,7 +489,8 @@ final class Outbox {
         write(publishPacket(wire, id, false));
     }
 
-    private void gone(Message m) {
+    /** {@code m} will not be sent (also one a drain's backlog dropped): out of the stored queue. */
+    void gone(Message m) {
         if (journal != null) {
             journal.gone(m);
             scheduleFlush();

@@ -144,6 +144,11 @@ public final class OutboundJournal {
         return queued.containsKey(m);
     }
 
+    /** How many messages of the stored queue it tracks: handed to the connection and not yet sent or dropped. */
+    synchronized int tracked() {
+        return queuedSeqs.size();
+    }
+
     /** {@code m} goes out as {@code packetId}: from the queue to the in-flight records, in one write. */
     public void sent(Message m, int packetId) {
         Long seq;
