@@ -26,14 +26,29 @@ import java.util.function.Consumer;
 
 /**
  * An in-memory store whose commits fail as on a full disk while {@link #failing} is set, and
- * whose commits' durability stages wait for {@link #durable} while it is set (an fsync that has
- * not happened yet): what tests of write failures and of acknowledgement timing run the broker on.
+ * whose commits' durability stages wait between {@link #holdDurability()} and
+ * {@link #releaseDurability()} (an fsync that has not happened yet): what tests of write failures
+ * and of acknowledgement timing run the broker on.
  */
 final class FailingStore implements BrokerStore {
 
     private final InMemoryBrokerStore store = new InMemoryBrokerStore();
     volatile boolean failing;
-    volatile CompletableFuture<Void> durable;
+    private volatile CompletableFuture<Void> durable;
+
+    /** From now on a commit is written but not durable until {@link #releaseDurability()}. */
+    void holdDurability() {
+        durable = new CompletableFuture<>();
+    }
+
+    /** The held fsync happens: the commits since {@link #holdDurability()} are durable, later ones at once. */
+    void releaseDurability() {
+        CompletableFuture<Void> held = durable;
+        durable = null;
+        if (held != null) {
+            held.complete(null);
+        }
+    }
 
     @Override
     public StoreBatch batch() {

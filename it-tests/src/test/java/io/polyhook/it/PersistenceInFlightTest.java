@@ -3,7 +3,6 @@ package io.polyhook.it;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import io.polyhook.broker.config.PersistenceSettings;
 import io.polyhook.broker.config.SyncMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -14,9 +13,11 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import static io.polyhook.it.PersistenceFixtures.fromConfigFile;
+import static io.polyhook.it.PersistenceFixtures.storeIn;
+import static io.polyhook.it.PersistenceFixtures.storeWrites;
 import static io.polyhook.it.PublishSubscribeTest.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,8 +39,7 @@ class PersistenceInFlightTest {
     Path dir;
 
     private TestBroker start() {
-        return TestBroker.configured(c -> c.withPersistence(new PersistenceSettings(true, dir, SyncMode.BATCH,
-                Duration.ofMillis(10))));
+        return TestBroker.configured(storeIn(dir, SyncMode.BATCH));
     }
 
     /** An MQTT 3.1.1 PUBLISH at QoS {@code qos} with packet id {@code id}. */
@@ -165,26 +165,10 @@ class PersistenceInFlightTest {
         }
     }
 
-    /** The store's commits so far, from the broker's /metrics. */
-    private static long storeWrites(TestBroker broker) throws Exception {
-        String metrics = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
-                        + broker.broker.adminPort() + "/metrics")).GET().build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines().filter(l -> l.startsWith("polyhook_store_write_latency_seconds_count "))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
-    }
-
     @Test
     void aBurstOfAcknowledgementsIsOneStoreWriteMadeBeforeTheNextPacketLeaves() throws Exception {
-        String yaml = """
-                broker: { allow_anonymous: true }
-                listeners: [{ type: tcp, address: "127.0.0.1:0" }]
-                admin: { address: "127.0.0.1:0" }
-                persistence: { dir: "%s" }
-                """.formatted(dir.toString().replace("\\", "/"));
         int n = 20;
-        try (TestBroker broker = TestBroker.configured(c -> io.polyhook.broker.config.BrokerConfig.parse(yaml))) {
+        try (TestBroker broker = fromConfigFile(dir)) {
             try (RawMqtt r = RawMqtt.open(broker.port())) {
                 r.connectPersistent311("burst");
                 r.send(RawMqtt.subscribePacket311("b", 1));
@@ -218,14 +202,8 @@ class PersistenceInFlightTest {
 
     @Test
     void publishesReadInOneBurstShareOneStoreWriteAndEachIsAcknowledgedAfterIt() throws Exception {
-        String yaml = """
-                broker: { allow_anonymous: true }
-                listeners: [{ type: tcp, address: "127.0.0.1:0" }]
-                admin: { address: "127.0.0.1:0" }
-                persistence: { dir: "%s" }
-                """.formatted(dir.toString().replace("\\", "/"));
         int n = 20;
-        try (TestBroker broker = TestBroker.configured(c -> io.polyhook.broker.config.BrokerConfig.parse(yaml))) {
+        try (TestBroker broker = fromConfigFile(dir)) {
             try (RawMqtt r = RawMqtt.open(broker.port())) {
                 r.connectPersistent311("queue");
                 r.send(RawMqtt.subscribePacket311("q", 1));

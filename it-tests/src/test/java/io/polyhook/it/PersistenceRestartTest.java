@@ -4,7 +4,6 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import io.polyhook.broker.config.PersistenceSettings;
 import io.polyhook.broker.store.StoreException;
 import io.polyhook.broker.config.SyncMode;
 import org.junit.jupiter.api.Test;
@@ -12,12 +11,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import static io.polyhook.it.PersistenceFixtures.fromConfigFile;
+import static io.polyhook.it.PersistenceFixtures.metrics;
+import static io.polyhook.it.PersistenceFixtures.storeIn;
+import static io.polyhook.it.PersistenceFixtures.storeWrites;
+import static io.polyhook.it.PersistenceFixtures.subscribeAndLeave;
 import static io.polyhook.it.PublishSubscribeTest.bytes;
 import static io.polyhook.it.PublishSubscribeTest.text;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,14 +37,7 @@ class PersistenceRestartTest {
     Path dir;
 
     private TestBroker start(SyncMode sync) {
-        return TestBroker.configured(c -> c.withPersistence(new PersistenceSettings(true, dir, sync, Duration.ofMillis(10))));
-    }
-
-    private static void subscribeAndLeave(TestBroker broker, String id, String filter, MqttQos qos) {
-        Mqtt5BlockingClient c = broker.v5Unconnected(id);
-        c.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
-        c.subscribeWith().topicFilter(filter).qos(qos).send();
-        c.disconnect();
+        return TestBroker.configured(storeIn(dir, sync));
     }
 
     /** The next {@code n} messages' payloads, failing if they do not come within a minute. */
@@ -140,31 +136,18 @@ class PersistenceRestartTest {
 
     @Test
     void metricsShowTheStoreOnDiskItsQueuedMessagesAndItsWriteLatency() throws Exception {
-        String yaml = """
-                broker: { allow_anonymous: true }
-                listeners: [{ type: tcp, address: "127.0.0.1:0" }]
-                admin: { address: "127.0.0.1:0" }
-                persistence: { dir: "%s" }
-                """.formatted(dir.toString().replace("\\", "/"));
-        try (TestBroker broker = TestBroker.configured(c -> io.polyhook.broker.config.BrokerConfig.parse(yaml))) {
+        try (TestBroker broker = fromConfigFile(dir)) {
             subscribeAndLeave(broker, "offline", "m/#", MqttQos.AT_LEAST_ONCE);
             Mqtt5BlockingClient pub = broker.v5("pub");
             for (int i = 0; i < 10; i++) {
                 pub.publishWith().topic("m/1").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("x")).send();
             }
-            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
-                            + broker.broker.adminPort() + "/metrics")).GET().build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            String metrics = r.body();
-            assertThat(metrics).contains("polyhook_store_queued_messages 10.0", "polyhook_store_disk_bytes ",
+            assertThat(metrics(broker)).contains("polyhook_store_queued_messages 10.0", "polyhook_store_disk_bytes ",
                     "# TYPE polyhook_store_write_latency_seconds histogram",
                     "polyhook_store_write_latency_seconds_bucket{le=\"0.001\"}",
                     "# TYPE polyhook_store_sync_latency_seconds histogram",
                     "polyhook_store_sync_latency_seconds_bucket{le=\"+Inf\"}");
-            double writes = metrics.lines().filter(l -> l.startsWith("polyhook_store_write_latency_seconds_count "))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(0);
-            assertThat(writes).isGreaterThanOrEqualTo(10);
+            assertThat(storeWrites(broker)).isGreaterThanOrEqualTo(10);
         }
     }
 
@@ -183,8 +166,7 @@ class PersistenceRestartTest {
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - left);
         Thread.sleep(Math.max(0, 3_500 - waited));
         NotificationHooksTest.Recorder hooks = new NotificationHooksTest.Recorder();
-        try (TestBroker broker = TestBroker.configured(c -> c.withPersistence(new PersistenceSettings(true, dir,
-                SyncMode.BATCH, Duration.ofMillis(10))), hooks)) {
+        try (TestBroker broker = TestBroker.configured(storeIn(dir, SyncMode.BATCH), hooks)) {
             Await.until("on_session_expired for the expired session", () -> hooks.events.contains("on_session_expired:short"));
             assertThat(broker.broker.sessionCount()).isEqualTo(1);
             assertThat(broker.broker.subscriptionCount("")).isEqualTo(1);
@@ -197,8 +179,7 @@ class PersistenceRestartTest {
     @Test
     void aDelayedWillPendingAtShutdownIsPublishedAfterTheRestart() throws Exception {
         NotificationHooksTest.Recorder hooks = new NotificationHooksTest.Recorder();
-        try (TestBroker broker = TestBroker.configured(c -> c.withPersistence(new PersistenceSettings(true, dir,
-                SyncMode.BATCH, Duration.ofMillis(10))), hooks)) {
+        try (TestBroker broker = TestBroker.configured(storeIn(dir, SyncMode.BATCH), hooks)) {
             Mqtt5BlockingClient w = broker.v5Builder("leaver").willPublish().topic("wills/leaver").payload(bytes("gone"))
                     .qos(MqttQos.AT_LEAST_ONCE).delayInterval(5).applyWillPublish().buildBlocking();
             w.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
@@ -242,9 +223,8 @@ class PersistenceRestartTest {
 
     @Test
     void theOfflineQueueBoundDropsTheOldestStoredMessagesAsInMemory() throws Exception {
-        java.util.function.UnaryOperator<io.polyhook.broker.config.BrokerConfig> bounded = c -> c
-                .withPersistence(new PersistenceSettings(true, dir, SyncMode.BATCH, Duration.ofMillis(10)))
-                .withBroker(c.broker().withMaxOfflineMessages(5));
+        java.util.function.UnaryOperator<io.polyhook.broker.config.BrokerConfig> bounded = c -> storeIn(dir, SyncMode.BATCH)
+                .apply(c).withBroker(c.broker().withMaxOfflineMessages(5));
         try (TestBroker broker = TestBroker.configured(bounded)) {
             subscribeAndLeave(broker, "bounded", "d/#", MqttQos.AT_LEAST_ONCE);
             Mqtt5BlockingClient pub = broker.v5("pub");

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
+import static io.polyhook.it.PersistenceFixtures.subscribeAndLeave;
 import static io.polyhook.it.PublishSubscribeTest.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,64 +26,47 @@ class PersistenceWriteFailureTest {
 
     @Test
     void pubacksWaitForTheStoresDurabilityAndKeepThePublishOrder() throws Exception {
-        FailingStore store = new FailingStore();
-        try (TestBroker broker = TestBroker.onStore(store)) {
-            Mqtt5BlockingClient offline = broker.v5Unconnected("offline");
-            offline.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
-            offline.subscribeWith().topicFilter("kept/#").qos(MqttQos.EXACTLY_ONCE).send();
-            offline.disconnect();
-
-            Mqtt5BlockingClient watcher = broker.v5("watcher");
-            try (Mqtt5BlockingClient.Mqtt5Publishes seen = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
-                watcher.subscribeWith().topicFilter("elsewhere").qos(MqttQos.AT_LEAST_ONCE).send();
-                CompletableFuture<Void> fsync = new CompletableFuture<>();
-                store.durable = fsync;
-                Mqtt5BlockingClient pub = broker.v5("pub");
-                CompletableFuture<Mqtt5PublishResult> first = pub.toAsync().publishWith().topic("kept/1")
-                        .qos(MqttQos.AT_LEAST_ONCE).payload(bytes("1")).send();
-                // Reaches no persistent session: nothing to wait for, but its PUBACK must not overtake the first one's.
-                CompletableFuture<Mqtt5PublishResult> second = pub.toAsync().publishWith().topic("elsewhere")
-                        .qos(MqttQos.AT_LEAST_ONCE).payload(bytes("2")).send();
-                assertThat(PersistenceRestartTest.receive(seen, 1)).as("both were routed").containsExactly("2");
-                assertThat(first).as("PUBACK before the write is durable").isNotDone();
-                assertThat(second).as("a later PUBACK overtaking it").isNotDone();
-                store.durable = null;
-                fsync.complete(null);
-                first.get(30, TimeUnit.SECONDS);
-                second.get(30, TimeUnit.SECONDS);
-            }
-        }
+        // Reaches no persistent session: nothing to wait for, but its PUBACK must not overtake the first one's.
+        aLaterPubackWaitsForOneThatWaitsForTheStore(pub -> pub.toAsync().publishWith().topic("elsewhere")
+                .qos(MqttQos.AT_LEAST_ONCE).payload(bytes("2")).send(), "2");
     }
 
     @Test
     void aRefusalsPubackWaitsBehindAnEarlierOneThatWaitsForTheStore() throws Exception {
+        aLaterPubackWaitsForOneThatWaitsForTheStore(pub -> {
+            // Refused at once ($SYS belongs to the broker): its negative PUBACK must not overtake the first one's.
+            CompletableFuture<Object> refused = pub.toAsync().publishWith().topic("$SYS/forged")
+                    .qos(MqttQos.AT_LEAST_ONCE).payload(bytes("2")).send().handle((r, e) -> e == null ? r : e);
+            // Routed after the refusal's verdict (verdicts apply in order), and sent after its PUBACK would be.
+            pub.toAsync().publishWith().topic("elsewhere").payload(bytes("3")).send();
+            return refused;
+        }, "3");
+    }
+
+    /**
+     * A QoS 1 PUBLISH to an offline persistent session while the store's fsync is held, then
+     * {@code later} from the same publisher, of which a watcher of "elsewhere" sees
+     * {@code routed}: neither PUBACK goes out before the fsync, and both do after it.
+     */
+    private static void aLaterPubackWaitsForOneThatWaitsForTheStore(
+            Function<Mqtt5BlockingClient, CompletableFuture<?>> later, String routed) throws Exception {
         FailingStore store = new FailingStore();
         try (TestBroker broker = TestBroker.onStore(store)) {
-            Mqtt5BlockingClient offline = broker.v5Unconnected("offline");
-            offline.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
-            offline.subscribeWith().topicFilter("kept/#").qos(MqttQos.AT_LEAST_ONCE).send();
-            offline.disconnect();
-
+            subscribeAndLeave(broker, "offline", "kept/#", MqttQos.EXACTLY_ONCE);
             Mqtt5BlockingClient watcher = broker.v5("watcher");
             try (Mqtt5BlockingClient.Mqtt5Publishes seen = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
-                watcher.subscribeWith().topicFilter("elsewhere").send();
-                CompletableFuture<Void> fsync = new CompletableFuture<>();
-                store.durable = fsync;
+                watcher.subscribeWith().topicFilter("elsewhere").qos(MqttQos.AT_LEAST_ONCE).send();
+                store.holdDurability();
                 Mqtt5BlockingClient pub = broker.v5("pub");
                 CompletableFuture<Mqtt5PublishResult> first = pub.toAsync().publishWith().topic("kept/1")
                         .qos(MqttQos.AT_LEAST_ONCE).payload(bytes("1")).send();
-                // Refused at once ($SYS belongs to the broker): its negative PUBACK must not overtake the first one's.
-                CompletableFuture<Object> refused = pub.toAsync().publishWith().topic("$SYS/forged")
-                        .qos(MqttQos.AT_LEAST_ONCE).payload(bytes("2")).send().handle((r, e) -> e == null ? r : e);
-                // Routed after the refusal's verdict (verdicts apply in order), and sent after its PUBACK would be.
-                pub.toAsync().publishWith().topic("elsewhere").payload(bytes("3")).send();
-                assertThat(PersistenceRestartTest.receive(seen, 1)).containsExactly("3");
+                CompletableFuture<?> second = later.apply(pub);
+                assertThat(PersistenceRestartTest.receive(seen, 1)).as("both were routed").containsExactly(routed);
                 assertThat(first).as("PUBACK before the write is durable").isNotDone();
-                assertThat(refused).as("the refusal's PUBACK overtaking the first one's").isNotDone();
-                store.durable = null;
-                fsync.complete(null);
+                assertThat(second).as("a later PUBACK overtaking it").isNotDone();
+                store.releaseDurability();
                 first.get(30, TimeUnit.SECONDS);
-                refused.get(30, TimeUnit.SECONDS);
+                second.get(30, TimeUnit.SECONDS);
             }
         }
     }
@@ -90,10 +75,7 @@ class PersistenceWriteFailureTest {
     void aPublishTheStoreCannotKeepIsNotAcknowledgedAndOtherClientsAreServed() throws Exception {
         FailingStore store = new FailingStore();
         try (TestBroker broker = TestBroker.onStore(store)) {
-            Mqtt5BlockingClient offline = broker.v5Unconnected("offline");
-            offline.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
-            offline.subscribeWith().topicFilter("kept/#").qos(MqttQos.AT_LEAST_ONCE).send();
-            offline.disconnect();
+            subscribeAndLeave(broker, "offline", "kept/#", MqttQos.AT_LEAST_ONCE);
 
             store.failing = true;
             Mqtt5BlockingClient pub = broker.v5("pub");
