@@ -31,8 +31,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -73,21 +71,7 @@ class ConnectionHandlerTest {
      * 15 s for each), without sleeping.
      */
     private List<Object> outbound(EmbeddedChannel ch, int n) throws InterruptedException {
-        return outbound(core, ch, n);
-    }
-
-    private static List<Object> outbound(EmbeddedCore core, EmbeddedChannel ch, int n) throws InterruptedException {
-        List<Object> out = new ArrayList<>();
-        while (true) {
-            ch.runPendingTasks();
-            Object o;
-            while ((o = ch.readOutbound()) != null) {
-                out.add(o);
-            }
-            if (out.size() >= n || !core.awaitHandBack(Duration.ofSeconds(15))) {
-                return out;
-            }
-        }
+        return core.outbound(ch, n);
     }
 
     @Test
@@ -236,7 +220,7 @@ class ConnectionHandlerTest {
         });
         EmbeddedChannel ch = smallCore.channel();
         ch.writeInbound(connect("c1", MqttVersion.MQTT_3_1_1));
-        outbound(smallCore, ch, 1);
+        smallCore.outbound(ch, 1);
         ch.writeInbound(publish("a", 0, 0, "first"));
         for (int i = 0; i < 4; i++) {
             ch.writeInbound(MqttMessage.PINGREQ);
@@ -245,7 +229,7 @@ class ConnectionHandlerTest {
         ch.writeInbound(MqttMessage.PINGREQ);
         assertThat(ch.config().isAutoRead()).isFalse();
         release.countDown();
-        assertThat(outbound(smallCore, ch, 5)).hasSize(5);
+        assertThat(smallCore.outbound(ch, 5)).hasSize(5);
         assertThat(ch.config().isAutoRead()).isTrue();
         smallCore.close();
     }

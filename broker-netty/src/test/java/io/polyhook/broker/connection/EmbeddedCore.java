@@ -98,6 +98,25 @@ public final class EmbeddedCore implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Runs {@code ch}'s tasks until {@code n} outbound packets are there: hooks answer on their own
+     * threads, and the test thread waits for each answer to be handed back (at most 15 s for
+     * each), without sleeping. Fewer than {@code n} if no answer came in time.
+     */
+    public List<Object> outbound(EmbeddedChannel ch, int n) throws InterruptedException {
+        List<Object> out = new ArrayList<>();
+        while (true) {
+            ch.runPendingTasks();
+            Object o;
+            while ((o = ch.readOutbound()) != null) {
+                out.add(o);
+            }
+            if (out.size() >= n || !awaitHandBack(Duration.ofSeconds(15))) {
+                return out;
+            }
+        }
+    }
+
     private void runHandedBack() {
         // Never nested: EmbeddedChannel runs its pending tasks after a flush, so a hand-back that
         // delivers to another channel of the core would otherwise run the next hand-backs inside

@@ -15,8 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,10 +43,10 @@ class StoredQueueBehindASlowSubscriberTest {
         EmbeddedChannel subscriber = core.channel();
         subscriber.writeInbound(MqttMessageBuilders.connect().clientId(SLOW.clientId())
                 .protocolVersion(MqttVersion.MQTT_3_1_1).cleanSession(false).build());
-        release(outbound(subscriber, 1));
+        release(core.outbound(subscriber, 1));
         subscriber.writeInbound(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_LEAST_ONCE, "t")
                 .build());
-        release(outbound(subscriber, 1));
+        release(core.outbound(subscriber, 1));
         journal = core.sessions.lookup(SLOW).journal();
         assertThat(journal).isNotNull();
         // The socket takes nothing more: every message waits in the outbox, beyond its bound the oldest are dropped.
@@ -58,12 +56,12 @@ class StoredQueueBehindASlowSubscriberTest {
         EmbeddedChannel publisher = core.channel();
         publisher.writeInbound(MqttMessageBuilders.connect().clientId("publisher").protocolVersion(MqttVersion.MQTT_3_1_1)
                 .cleanSession(true).build());
-        release(outbound(publisher, 1));
+        release(core.outbound(publisher, 1));
         for (int i = 1; i <= PUBLISHED; i++) {
             publisher.writeInbound(MqttMessageBuilders.publish().topicName("t").qos(MqttQoS.AT_LEAST_ONCE).messageId(i)
                     .payload(Unpooled.copiedBuffer("m" + i, StandardCharsets.UTF_8)).build());
         }
-        assertThat(release(outbound(publisher, PUBLISHED))).as("every PUBACK, after its store write").isEqualTo(PUBLISHED);
+        assertThat(release(core.outbound(publisher, PUBLISHED))).as("every PUBACK, after its store write").isEqualTo(PUBLISHED);
         // The drops' store changes are written with the subscriber's next flush.
         subscriber.runPendingTasks();
     }
@@ -83,21 +81,6 @@ class StoredQueueBehindASlowSubscriberTest {
     void whatItDroppedLeavesTheStoredQueue() {
         assertThat(store.queueSize(SLOW).messages()).isLessThanOrEqualTo(MAX_ONLINE);
         assertThat(core.stats.messagesDropped()).isEqualTo(PUBLISHED - MAX_ONLINE);
-    }
-
-    /** Runs the channel's tasks until {@code n} packets went out (waiting up to 15 s for each hand-back). */
-    private List<Object> outbound(EmbeddedChannel ch, int n) throws InterruptedException {
-        List<Object> out = new ArrayList<>();
-        while (true) {
-            ch.runPendingTasks();
-            Object o;
-            while ((o = ch.readOutbound()) != null) {
-                out.add(o);
-            }
-            if (out.size() >= n || !core.awaitHandBack(Duration.ofSeconds(15))) {
-                return out;
-            }
-        }
     }
 
     private static int release(List<Object> packets) {

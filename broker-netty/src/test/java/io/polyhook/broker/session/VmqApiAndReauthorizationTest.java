@@ -25,8 +25,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,17 +74,7 @@ class VmqApiAndReauthorizationTest {
 
     /** Runs the channel's tasks until {@code n} packets went out, waiting for answers from hook threads (at most 15 s each). */
     private List<Object> outbound(EmbeddedChannel ch, int n) throws InterruptedException {
-        List<Object> out = new ArrayList<>();
-        while (true) {
-            ch.runPendingTasks();
-            Object o;
-            while ((o = ch.readOutbound()) != null) {
-                out.add(o);
-            }
-            if (out.size() >= n || !core.awaitHandBack(Duration.ofSeconds(15))) {
-                return out;
-            }
-        }
+        return core.outbound(ch, n);
     }
 
     private static Map<String, Object> sid(String clientId) {
