@@ -193,10 +193,9 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
                              List<Message> pending) {
         Left left;
         durable.writePendingBurst();
-        // Under the lock connect() attaches with, from the detach until the session holds what the
-        // connection left: a connection attaching meanwhile either took the session over before
-        // (and gets it below, as the successor) or finds all of it in the session. Never a session
-        // that is attached again when the rest is queued in it, where no connection would take it.
+        // Under the lock connect() attaches with, from the detach until the session holds what the connection
+        // left: a connection attaching meanwhile took the session over before (and gets it below, as the
+        // successor) or finds all of it in the session, never an attached session the rest is queued in.
         synchronized (this) {
             left = leave(session, connection, inflight, pending);
         }
@@ -239,49 +238,40 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
 
     /** Detaches {@code connection} and keeps (or ends) the session. Caller holds the registry lock. */
     private Left leave(Session session, ClientConnection connection, List<InFlight> inflight, List<Message> pending) {
-        if (session.durability() == Session.Durability.STORE) {
+        boolean persistent;
+        // The session's lock too: a message routed to it now queues behind those the connection left.
+        synchronized (session) {
             if (!session.detach(connection)) {
                 return Left.TAKEN_OVER;
             }
-            if (!session.isPersistent()) {
-                return end(session);
-            }
-            session.keepInFlight(inflight);
-            // Before any later connect's record of the session: the store never sees it offline while attached.
-            DurableLifecycle.detached(durable, session);
-        } else {
-            boolean persistent;
-            // The session's lock too: a message routed to it now queues behind those the connection left.
-            synchronized (session) {
-                if (!session.detach(connection)) {
-                    return Left.TAKEN_OVER;
-                }
-                persistent = session.isPersistent();
-                if (persistent) {
-                    session.keepInFlight(inflight);
+            persistent = session.isPersistent();
+            if (persistent) {
+                session.keepInFlight(inflight);
+                if (session.durability() == Session.Durability.MEMORY) {
                     int max = session.maxOffline(settings.maxOfflineMessages());
                     long maxBytes = settings.limits().maxOfflineBytes();
                     pending.forEach(m -> session.enqueue(m, max, maxBytes, stats::messageDropped));
                 }
             }
-            if (!persistent) {
-                return end(session);
+        }
+        if (!persistent) {
+            // It ends with its connection.
+            if (sessions.remove(session.id, session)) {
+                drop(session);
+                cluster.released(session.id);
             }
+            return Left.ENDED;
+        }
+        if (session.durability() == Session.Durability.STORE) {
+            // Not under the session's lock (a store write), but before any later connect's record of the
+            // session: the store never sees it offline while attached, nor clears a later connection's journal.
+            DurableLifecycle.detached(durable, session);
         }
         long expiry = session.expirySeconds();
         if (expiry != Session.NEVER) {
             session.expiryTimer(schedule("session expiry", () -> expire(session), expiry, TimeUnit.SECONDS));
         }
         return Left.KEPT;
-    }
-
-    /** A session that is not persistent ends with its connection. Caller holds the registry lock. */
-    private Left end(Session session) {
-        if (sessions.remove(session.id, session)) {
-            drop(session);
-            cluster.released(session.id);
-        }
-        return Left.ENDED;
     }
 
     // ---------------------------------------------------------------- recovery (DurableRecovery)
