@@ -1,6 +1,7 @@
 package io.polyhook.broker.clusterbridge;
 
 import io.polyhook.broker.cluster.Cluster;
+import io.polyhook.broker.cluster.MessageId;
 import io.polyhook.broker.cluster.RemoteDelivery;
 import io.polyhook.broker.cluster.RemoteMatch;
 import io.polyhook.broker.routing.Message;
@@ -70,6 +71,16 @@ final class ClusterRouting implements RemoteRoutes, SubscriptionTree.Listener {
         }
     }
 
+    @Override
+    public boolean publishing() {
+        return forwarding.publishing();
+    }
+
+    @Override
+    public void published() {
+        forwarding.done();
+    }
+
     /** Stops following whether the shared groups' members are online. */
     void close() {
         presence.close();
@@ -115,7 +126,9 @@ final class ClusterRouting implements RemoteRoutes, SubscriptionTree.Listener {
 
     private void sendToNodes(String mountpoint, Message message, RemoteMatch match,
                              Map<String, List<String>> groupsByNode) {
-        var id = cluster.dataPlane().newId();
+        // The identity this node's forwarders gave it, if any: a copy that reaches a moved session twice is told apart.
+        MessageId given = forwarding.current();
+        MessageId id = given != null ? given : cluster.dataPlane().newId();
         for (String node : match.nodes()) {
             send(node, new RemoteDelivery(id, mountpoint, message, true, groupsByNode.getOrDefault(node, List.of())));
         }
@@ -140,7 +153,7 @@ final class ClusterRouting implements RemoteRoutes, SubscriptionTree.Listener {
             router.deliverFromPeer(delivery.mountpoint(), delivery.message(), delivery.subscribers(), delivery.groups());
         } finally {
             if (marked) {
-                forwarding.received();
+                forwarding.done();
             }
         }
     }

@@ -3,8 +3,9 @@ package io.polyhook.broker.clusterbridge;
 import io.polyhook.broker.cluster.Cluster;
 import io.polyhook.broker.cluster.ForwardedMessage;
 import io.polyhook.broker.cluster.MessageId;
-import io.polyhook.broker.session.MovedTarget;
 import io.polyhook.broker.routing.Message;
+import io.polyhook.broker.session.MovedTarget;
+import io.polyhook.broker.session.RepeatCheck;
 import io.polyhook.broker.session.SessionHandover;
 import io.polyhook.spi.SubscriberId;
 import org.slf4j.Logger;
@@ -14,75 +15,121 @@ import java.util.LinkedHashSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Messages for sessions that moved to another node. On the old owner, a session that left has a
- * {@link #forwarder} as its target for a while: what other nodes still route here for it (their
- * routes travel asynchronously) goes on to the new owner, keeping the message's identity. On the
- * new owner, a forwarded message whose identity already came here by a route is dropped, so a
- * message that took both ways reaches the session once; the identities of messages received from
- * other nodes are remembered only while a session recently moved here (a bounded set), at the
- * cost of a clock read per message then and of a field read otherwise.
+ * Messages for sessions that moved to another node, sent to each session once. On the old owner,
+ * a session that left has a {@link #forwarder} as its target for a while: everything that still
+ * reaches this node for it goes on to the new owner, whether or not a route of the new owner
+ * brings it there too (the new owner may have a route for other subscribers before the session
+ * is installed there, so a route is no proof the session gets the message). On the new owner, a
+ * session that arrived checks its deliveries for a while ({@link #arriving}): a message whose
+ * identity reached it already, by the other way, is dropped.
+ *
+ * <p>Both copies carry the same identity: a message received from another node keeps the one
+ * it came with; a message published here gets one before this node's subscribers have it
+ * ({@link #publishing}), which the sends to other nodes use too. Only while a forwarder or an
+ * arrival may exist here does a delivery carry its identity on the thread (a thread-local set
+ * and removed per message); otherwise the cost is a field read per message.
  */
 final class MessageForwarding {
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageForwarding.class);
+    /** How many (session, message) pairs the arrivals remember in all: both copies of a message come close together. */
     private static final int REMEMBERED = 1 << 16;
-    // The identity of the message from another node being delivered on this thread (forwarders keep it).
-    private static final ThreadLocal<MessageId> RECEIVING = new ThreadLocal<>();
+    // The identity of the message being delivered on this thread (received from another node, or published here).
+    private static final ThreadLocal<MessageId> CURRENT = new ThreadLocal<>();
+
+    private record Reached(SubscriberId client, MessageId id) {
+    }
 
     private final Cluster cluster;
     private final SessionHandover sessions;
-    private final LinkedHashSet<MessageId> received = new LinkedHashSet<>();
-    // Until when (System.nanoTime) identities are remembered; 0: not at all.
-    private volatile long rememberUntil;
-    // Until when a forwarder may exist here: only then does a received message carry its identity on the thread.
-    private volatile long forwardUntil;
+    // What reached sessions that arrived here recently, oldest first.
+    private final LinkedHashSet<Reached> reached = new LinkedHashSet<>();
+    // Until when (System.nanoTime) deliveries carry their identity on the thread; 0: never so far.
+    private volatile long markUntil;
 
     MessageForwarding(Cluster cluster, SessionHandover sessions) {
         this.cluster = cluster;
         this.sessions = sessions;
     }
 
-    /**
-     * A message another node sent here is about to be delivered on this thread: its identity is
-     * remembered if a session moved here recently, and kept on the thread for forwarders if any
-     * may exist. Returns whether {@link #received()} must follow the delivery.
-     */
-    boolean receiving(MessageId id) {
-        long until = rememberUntil;
-        if (until != 0 && System.nanoTime() - until < 0) {
-            synchronized (received) {
-                if (received.add(id) && received.size() > REMEMBERED) {
-                    received.removeFirst();
-                }
+    private boolean marking() {
+        long until = markUntil;
+        return until != 0 && System.nanoTime() - until < 0;
+    }
+
+    private void markFor(long nanos) {
+        long until = System.nanoTime() + nanos;
+        synchronized (reached) {
+            if (markUntil == 0 || until - markUntil > 0) {
+                markUntil = until;
             }
         }
-        long forwarding = forwardUntil;
-        if (forwarding == 0 || System.nanoTime() - forwarding > 0) {
+    }
+
+    /**
+     * A message another node sent here is about to be delivered on this thread: it carries
+     * {@code id} if a forwarder or an arrival may exist here. Returns whether {@link #done()}
+     * must follow the delivery.
+     */
+    boolean receiving(MessageId id) {
+        if (!marking()) {
             return false;
         }
-        RECEIVING.set(id);
+        CURRENT.set(id);
         return true;
     }
 
-    /** The delivery that {@link #receiving} announced is done. */
-    void received() {
-        RECEIVING.remove();
+    /**
+     * A message published here is about to reach this node's subscribers, then other nodes:
+     * it gets its identity now if a forwarder or an arrival may exist here. Returns whether
+     * {@link #done()} must follow.
+     */
+    boolean publishing() {
+        if (!marking()) {
+            return false;
+        }
+        CURRENT.set(cluster.dataPlane().newId());
+        return true;
     }
 
-    /** A session moved here: forwarded copies of what comes by routes are recognised for a while. */
-    void sessionArrived() {
-        rememberUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    /** The identity of the message being delivered on this thread, if it carries one. */
+    MessageId current() {
+        return markUntil == 0 ? null : CURRENT.get();
     }
 
-    /** A message another node forwarded to a session that moved here. */
-    void forwarded(ForwardedMessage f) {
-        if (rememberUntil != 0) {
-            synchronized (received) {
-                if (!received.add(f.id())) {
-                    LOG.debug("forwarded message {} to {} came by a route already", f.id(), f.client());
-                    return;
-                }
+    /** The delivery that {@link #receiving} or {@link #publishing} announced is done. */
+    void done() {
+        CURRENT.remove();
+    }
+
+    /** Session {@code id} is moving here: the check of its deliveries against repeats. */
+    RepeatCheck arriving(SubscriberId id) {
+        // Held messages, then the forwarding time after the commit; the session drops its check before this ends.
+        markFor(TimeUnit.MINUTES.toNanos(15));
+        return () -> {
+            MessageId m = CURRENT.get();
+            return m != null && !reached(id, m);
+        };
+    }
+
+    /** Remembers that message {@code m} reached session {@code id}: false if it did already. */
+    private boolean reached(SubscriberId id, MessageId m) {
+        synchronized (reached) {
+            if (!reached.add(new Reached(id, m))) {
+                return false;
             }
+            if (reached.size() > REMEMBERED) {
+                reached.removeFirst();
+            }
+            return true;
+        }
+    }
+
+    /** A message another node forwarded to a session that moved here: to it, unless it came by a route already. */
+    void forwarded(ForwardedMessage f) {
+        if (!reached(f.client(), f.id())) {
+            LOG.debug("forwarded message {} to {} came by a route already", f.id(), f.client());
+            return;
         }
         sessions.forwarded(f.client(), f.message());
     }
@@ -90,7 +137,7 @@ final class MessageForwarding {
     /** The target of session {@code id} here once it moved to {@code node}: sends what reaches it on. */
     MovedTarget forwarder(SubscriberId id, String node) {
         // The move itself, then the forwarding time after it, with room for a long queue.
-        forwardUntil = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
+        markFor(TimeUnit.MINUTES.toNanos(15));
         return new Forwarder(id, node);
     }
 
@@ -105,15 +152,9 @@ final class MessageForwarding {
 
         @Override
         public void deliver(Message message) {
-            MessageId from = RECEIVING.get();
-            if (from == null) {
-                if (cluster.routes().match(id.mountpoint(), message.topic()).nodes().contains(node)) {
-                    // Published here, and the new owner's routes are known: routing sends it there itself.
-                    return;
-                }
-                from = cluster.dataPlane().newId();
-            }
-            send(from, message);
+            MessageId from = CURRENT.get();
+            // Without an identity on the thread no route sent it on (none was read for it): a new one.
+            send(from != null ? from : cluster.dataPlane().newId(), message);
         }
 
         @Override

@@ -94,8 +94,7 @@ final class SessionMoves {
     CompletionStage<Void> adopt(IncomingSession in, Consumer<Claim> reclaimed) {
         Adoption adoption = null;
         try {
-            adoption = sessions.adopt(handover(in.head()));
-            forwarding.sessionArrived();
+            adoption = sessions.adopt(handover(in.head()), forwarding.arriving(in.head().id()));
             adoption.begin();
         } catch (RuntimeException e) {
             LOG.warn("moving {} here failed: {}", in.head().id().clientId(), e.getMessage());

@@ -24,4 +24,18 @@ public interface RemoteRoutes {
      */
     void publish(String mountpoint, Message message, PublishOrigin origin,
                  Map<String, Map<SubscriberId, TopicSubscription>> localGroups, SharedSubscriptionPolicy policy);
+
+    /**
+     * A message published here is about to reach this node's subscribers, then {@link #publish}:
+     * the cluster may give it its identity now, so that a target here that sends it on (a
+     * session that moved to another node) and the sends to other nodes use the same one. Returns
+     * whether {@link #published()} must follow, on this thread, once both are done.
+     */
+    default boolean publishing() {
+        return false;
+    }
+
+    /** The publish that {@link #publishing()} announced is done on this thread. */
+    default void published() {
+    }
 }

@@ -75,14 +75,22 @@ public final class Router {
             retained.retain(mountpoint, message);
         }
         SubscriptionTree.Matches matches = tree.matchAll(mountpoint, message.topic());
-        deliverToSubscribers(matches, message, origin);
         RemoteRoutes others = remote;
         if (others != null) {
-            // After local delivery: the other nodes, and the shared groups that may span them.
-            others.publish(mountpoint, message, origin, matches.shared(), origin.sharedSubscriptionPolicy() != null
-                    ? origin.sharedSubscriptionPolicy() : settings.delivery().sharedSubscriptionPolicy());
+            boolean marked = others.publishing();
+            try {
+                deliverToSubscribers(matches, message, origin);
+                // After local delivery: the other nodes, and the shared groups that may span them.
+                others.publish(mountpoint, message, origin, matches.shared(), origin.sharedSubscriptionPolicy() != null
+                        ? origin.sharedSubscriptionPolicy() : settings.delivery().sharedSubscriptionPolicy());
+            } finally {
+                if (marked) {
+                    others.published();
+                }
+            }
             return;
         }
+        deliverToSubscribers(matches, message, origin);
         for (Map<SubscriberId, TopicSubscription> group : matches.shared().values()) {
             deliverToGroup(group, message, origin);
         }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A session another node gives up, written here: its state first ({@link #begin}), its queue a
@@ -51,11 +52,12 @@ public final class Adoption {
     private final List<Message> held = new ArrayList<>();
     private Phase phase = Phase.WRITING;
 
-    Adoption(SessionHandover handover, SessionRegistry registry, Handover head) {
+    Adoption(SessionHandover handover, SessionRegistry registry, Handover head, RepeatCheck repeats) {
         this.handover = handover;
         this.registry = registry;
         this.head = head;
         this.session = registry.newSession(head.id());
+        session.repeats(repeats);
         this.store = registry.durable().enabled() ? registry.durable().store() : null;
     }
 
@@ -140,11 +142,16 @@ public final class Adoption {
         return store.barrier();
     }
 
-    /** Makes the session this node's, offline; the messages held meanwhile go into it after its queue. */
+    /**
+     * Makes the session this node's, offline; the messages held meanwhile go into it after its
+     * queue. Its deliveries are checked for repeats until the previous owner forwards no more.
+     */
     public void install() {
         session.keepInFlight(head.inflight());
         session.inboundQos2(head.inboundQos2());
         registry.install(session, head.expirySeconds());
+        registry.schedule("end of the repeat check", () -> session.repeats(null), SessionHandover.REPEAT_SECONDS,
+                TimeUnit.SECONDS);
         // Registered first: a message forwarded from now on is held and delivered here, in order, or finds the session.
         synchronized (this) {
             held.forEach(session::deliver);

@@ -56,6 +56,8 @@ public final class Session implements DeliveryTarget {
     private volatile OutboundJournal journal;
     // While the session moves to another node out of the store: where a message routed to it before the seal goes.
     private volatile Surrender surrender;
+    // For a while after the session moved here: drops a message that came both by a route and forwarded.
+    private volatile RepeatCheck repeats;
     private List<Integer> inboundQos2 = List.of();
     private long expirySeconds;
     private ClientLane lane;
@@ -93,6 +95,10 @@ public final class Session implements DeliveryTarget {
 
     @Override
     public void deliver(Message message) {
+        RepeatCheck r = repeats;
+        if (r != null && r.repeated()) {
+            return;
+        }
         if (durability == Durability.STORE && message.qos() > 0) {
             // Into the store's queue first; the journal hands it to a live connection once written.
             offlineDelivery.queue(this, message);
@@ -163,6 +169,11 @@ public final class Session implements DeliveryTarget {
 
     void journal(OutboundJournal value) {
         journal = value;
+    }
+
+    /** Checks each delivery against {@code check} (null: no more) while copies of a message may come twice. */
+    void repeats(RepeatCheck check) {
+        repeats = check;
     }
 
     Surrender surrender() {

@@ -27,6 +27,11 @@ public final class SessionHandover {
     private static final Logger LOG = LoggerFactory.getLogger(SessionHandover.class);
     /** How long a node forwards what reaches it for a session that left: far above route propagation. */
     static final long FORWARD_SECONDS = 30;
+    /**
+     * How long a session that moved here checks its deliveries for repeats: the previous owner's
+     * forwarding time, and the time its forwarded copies may spend on the way after it.
+     */
+    static final long REPEAT_SECONDS = 4 * FORWARD_SECONDS;
 
     private final SessionRegistry registry;
     // Sessions that left, by identity: their forwarder while their subscriptions stay in the tree.
@@ -162,11 +167,12 @@ public final class SessionHandover {
     /**
      * Starts writing here a session another node gives up ({@code head}; its queue follows in
      * pages, {@link Adoption#append}). A local session of that identity with no connection is
-     * replaced; one with a connection is kept and the adoption refused (it comes too late).
+     * replaced; one with a connection is kept and the adoption refused (it comes too late). Its
+     * deliveries go through {@code repeats} for a while once it is installed.
      *
      * @throws IllegalStateException if the identity is connected here
      */
-    public Adoption adopt(Handover head) {
+    public Adoption adopt(Handover head, RepeatCheck repeats) {
         synchronized (registry) {
             Session existing = registry.lookup(head.id());
             if (existing != null) {
@@ -176,7 +182,7 @@ public final class SessionHandover {
                 registry.remove(existing);
             }
             endForwarding(head.id());
-            Adoption adoption = new Adoption(this, registry, head);
+            Adoption adoption = new Adoption(this, registry, head, repeats);
             adopting.put(head.id(), adoption);
             return adoption;
         }
