@@ -45,17 +45,7 @@ final class BrokerCluster implements AutoCloseable {
 
     /** As {@link #of(int)}, each node with its durable store (RocksDB) in {@code stores}/node<i>. */
     static BrokerCluster persistent(int count, java.nio.file.Path stores) {
-        BrokerCluster c = new BrokerCluster(UnaryOperator.identity(), stores);
-        try {
-            for (int i = 1; i <= count; i++) {
-                c.add("node" + i);
-            }
-            c.awaitMembers(count);
-            return c;
-        } catch (RuntimeException | Error e) {
-            c.close();
-            throw e;
-        }
+        return start(count, new BrokerCluster(UnaryOperator.identity(), stores));
     }
 
     /** Starts {@code count} brokers named node1.. and waits until each sees all of them. */
@@ -65,7 +55,10 @@ final class BrokerCluster implements AutoCloseable {
 
     /** Starts {@code count} brokers named node1.., each with the tests' config changed by {@code config}. */
     static BrokerCluster of(int count, UnaryOperator<BrokerConfig> config) {
-        BrokerCluster c = new BrokerCluster(config, null);
+        return start(count, new BrokerCluster(config, null));
+    }
+
+    private static BrokerCluster start(int count, BrokerCluster c) {
         try {
             for (int i = 1; i <= count; i++) {
                 c.add("node" + i);

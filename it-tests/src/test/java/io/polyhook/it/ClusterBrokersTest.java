@@ -136,11 +136,7 @@ class ClusterBrokersTest {
         away.subscribeWith().topicFilter("trip").qos(MqttQos.EXACTLY_ONCE).send();
         away.disconnect();
         cluster.awaitRoute(3, "trip", 1);
-        Mqtt5BlockingClient pub = cluster.v5(3, "trip-pub");
-        for (int i = 0; i < N; i++) {
-            pub.publishWith().topic("trip").qos(i % 2 == 0 ? MqttQos.AT_LEAST_ONCE : MqttQos.EXACTLY_ONCE)
-                    .payload(bytes(Integer.toString(i))).send();
-        }
+        NumberedMessages.publish(cluster, 3, "trip", 0, N);
         // The queue is on node 1 once node 1 has them all; the client comes back on node 2.
         Mqtt5BlockingClient back = cluster.track(cluster.builder(2, "traveller").buildBlocking());
         List<String> got = new ArrayList<>();
@@ -153,39 +149,14 @@ class ClusterBrokersTest {
             }
             assertThat(in.receive(2, TimeUnit.SECONDS)).as("nothing twice").isEmpty();
         }
-        assertThat(got).containsExactlyElementsOf(java.util.stream.IntStream.range(0, N).mapToObj(Integer::toString).toList());
+        assertThat(got).containsExactlyElementsOf(NumberedMessages.numbers(0, N));
         assertThat(cluster.node(1).queuedBytes()).as("nothing left behind on the old node").isZero();
         back.disconnect();
     }
 
     @Test
     void aQos2MessageHalfwayThroughMovesAsItsPubrelAndIsNotDeliveredTwice() throws Exception {
-        try (RawMqtt first = RawMqtt.open(cluster.port(1))) {
-            assertThat(first.connectPersistent311("halfway").type()).isEqualTo(2);
-            first.send(RawMqtt.subscribePacket311("half/#", 2));
-            assertThat(first.read().type()).isEqualTo(9);
-            cluster.awaitRoute(3, "half/x", 1);
-            cluster.v5(3, "half-pub").publishWith().topic("half/x").qos(MqttQos.EXACTLY_ONCE).payload(bytes("once"))
-                    .send();
-            RawMqtt.Packet publish = first.read();
-            assertThat(publish.type()).isEqualTo(3);
-            int id = RawMqtt.publishPacketId(publish);
-            first.send(RawMqtt.packet(0x50, new byte[] {(byte) (id >> 8), (byte) id}));   // PUBREC, and no PUBCOMP
-            assertThat(first.read().type()).as("PUBREL").isEqualTo(6);
-
-            try (RawMqtt second = RawMqtt.open(cluster.port(2))) {
-                RawMqtt.Packet connAck = second.connectPersistent311("halfway");
-                assertThat(connAck.type()).isEqualTo(2);
-                assertThat(connAck.body()[0] & 1).as("session present").isEqualTo(1);
-                RawMqtt.Packet rel = second.read();
-                assertThat(rel.type()).as("only the PUBREL again, not the message").isEqualTo(6);
-                assertThat(((rel.body()[0] & 0xFF) << 8) | (rel.body()[1] & 0xFF)).isEqualTo(id);
-                second.send(RawMqtt.packet(0x70, new byte[] {(byte) (id >> 8), (byte) id}));   // PUBCOMP
-                second.send(new byte[] {(byte) 0xC0, 0});                                       // PINGREQ
-                assertThat(second.read().type()).as("PINGRESP next: nothing delivered twice").isEqualTo(13);
-            }
-            assertThat(first.readUntilClosed()).as("the first connection was taken over").isEmpty();
-        }
+        HalfwayQos2Move.check(cluster, "halfway", 1, 3, 2);
     }
 
     @Test
