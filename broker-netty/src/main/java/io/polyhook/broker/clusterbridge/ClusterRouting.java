@@ -126,7 +126,7 @@ final class ClusterRouting implements RemoteRoutes, SubscriptionTree.Listener {
 
     private void sendToNodes(String mountpoint, Message message, RemoteMatch match,
                              Map<String, List<String>> groupsByNode) {
-        // The identity this node's forwarders gave it, if any: a copy that reaches a moved session twice is told apart.
+        // The identity the publish got before local delivery while sessions move: a forwarded copy carries it too.
         MessageId given = forwarding.current();
         MessageId id = given != null ? given : cluster.dataPlane().newId();
         for (String node : match.nodes()) {
