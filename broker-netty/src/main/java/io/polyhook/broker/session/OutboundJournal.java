@@ -132,11 +132,28 @@ public final class OutboundJournal {
      * connection unless a page brings it (while the queue is read, or it was read already).
      */
     synchronized void routed(Message m, long seq) {
-        if (phase != Phase.LIVE || seq <= highestRead) {
+        if (phase != Phase.LIVE || queuedSeqs.contains(seq)) {
             return;
         }
+        if (seq <= highestRead && !stillQueued(seq)) {
+            // A page brought it, and it has left the queue since.
+            return;
+        }
+        // Either appended after everything read, or its batch committed after the reading had passed its
+        // number (batches commit in any order): no page brings it, so it goes out now, not at the next connection.
         tag(m, seq);
         connection.deliver(m);
+    }
+
+    /**
+     * Whether message {@code seq} is in the store's queue. Asked only for a number at or below the
+     * highest read (rare: a batch that committed late, or one read while its routing was on its way),
+     * so the point read costs nothing on the usual path. A message a page brought is in
+     * {@link #queuedSeqs} until the batch that removes it from the queue is written.
+     */
+    private boolean stillQueued(long seq) {
+        List<QueuedMessage> at = store.readQueue(id, QueueOrder.OLDEST_FIRST, seq - 1, 1);
+        return !at.isEmpty() && at.get(0).seq() == seq;
     }
 
     /** Whether {@code m} is still in the store's queue (so nothing needs to keep it when the connection goes). */
