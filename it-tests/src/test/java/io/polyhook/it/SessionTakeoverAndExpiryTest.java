@@ -2,6 +2,12 @@ package io.polyhook.it;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static io.polyhook.it.PublishSubscribeTest.bytes;
@@ -35,6 +41,59 @@ class SessionTakeoverAndExpiryTest {
                     assertThat(RawMqtt.publishPacketId(resent)).isEqualTo(id);
                 }
                 assertThat(first.readUntilClosed()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void messagesRoutedDuringATakeoverNeitherTakeNorOvertakeThePacketIdsOfTheOldConnection() throws Exception {
+        try (TestBroker broker = TestBroker.start()) {
+            try (RawMqtt first = RawMqtt.open(broker.port())) {
+                assertThat(first.connectPersistent311("busy").type()).isEqualTo(2);
+                first.send(RawMqtt.subscribePacket311("job", 2));
+                assertThat(first.read().type()).isEqualTo(9);
+                var producer = broker.v5("producer");
+                producer.publishWith().topic("job").qos(MqttQos.EXACTLY_ONCE).payload(bytes("old")).send();
+                RawMqtt.Packet sent = first.read();
+                int oldId = RawMqtt.publishPacketId(sent);
+                // No PUBREC for it; while the same client id takes the session over, messages keep coming.
+                AtomicBoolean publishing = new AtomicBoolean(true);
+                Thread load = Thread.ofPlatform().start(() -> {
+                    for (int i = 0; publishing.get() && i < 20_000; i++) {
+                        producer.publishWith().topic("job").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("new" + i)).send();
+                    }
+                });
+                try (RawMqtt second = RawMqtt.open(broker.port())) {
+                    assertThat(second.connectPersistent311("busy").type()).isEqualTo(2);
+                    List<String> order = new ArrayList<>();
+                    Set<Integer> resentIds = new HashSet<>();
+                    int fresh = 0;
+                    while (fresh < 50) {
+                        RawMqtt.Packet p = second.read();
+                        assertThat(p).as("a packet after " + order).isNotNull();
+                        if (p.type() != PUBLISH) {
+                            continue;
+                        }
+                        int id = RawMqtt.publishPacketId(p);
+                        boolean dup = (p.header() & 0x08) != 0;
+                        order.add((dup ? "dup#" : "new#") + id);
+                        if (dup) {
+                            assertThat(fresh).as("a resent message after a new one: " + order).isZero();
+                            resentIds.add(id);
+                        } else {
+                            assertThat(resentIds).as("new message took a packet id still in flight: " + order)
+                                    .doesNotContain(id);
+                            fresh++;
+                        }
+                        if ((p.header() & 0x06) == 0x02) {
+                            second.send(RawMqtt.packet(0x40, new byte[] {(byte) (id >> 8), (byte) id}));
+                        }
+                    }
+                    assertThat(order.get(0)).as("the first packet after CONNACK").isEqualTo("dup#" + oldId);
+                } finally {
+                    publishing.set(false);
+                    load.join(30_000);
+                }
             }
         }
     }

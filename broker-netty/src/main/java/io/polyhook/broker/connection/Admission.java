@@ -46,6 +46,9 @@ record Admission(Connection c, boolean cleanStart, MqttProperties properties, in
                  boolean assignedId) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
+    // How long a connection that took over a live one waits for its in-flight messages: the old
+    // connection hands them over as soon as its event loop runs its close, within milliseconds.
+    private static final long HANDOVER_WAIT_MILLIS = 5_000;
 
     void run() {
         BrokerSettings settings = c.services.settings;
@@ -76,6 +79,9 @@ record Admission(Connection c, boolean cleanStart, MqttProperties properties, in
         LOG.debug("client {} connected ({}, mountpoint \"{}\", session present {})", c.clientId, c.version, c.mountpoint,
                 attached.sessionPresent());
         notifyRegistered();
+        if (attached.previous() != null && attached.sessionPresent()) {
+            c.outbound.awaitHandover(HANDOVER_WAIT_MILLIS);
+        }
         c.outbound.start(attached.resend(), attached.queued(), attached.journal(),
                 policy.drainStep() > 0 ? policy.drainStep() : delivery.maxMsgsPerDrainStep(),
                 policy.drainMillis() >= 0 ? policy.drainMillis() : delivery.maxDrainTime().toMillis(), maxOnline);

@@ -291,9 +291,7 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
 
     @Override
     public void resendTakenOver(List<InFlight> entries) {
-        if (entries.isEmpty()) {
-            return;
-        }
+        // Even with none: what this connection sends waits for them (OutboundFlow.awaitHandover).
         onLoop(() -> outbound.resendTakenOver(entries));
     }
 

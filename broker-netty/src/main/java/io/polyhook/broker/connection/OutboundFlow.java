@@ -24,6 +24,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -244,7 +245,31 @@ final class OutboundFlow implements DeliveryTarget {
             entries.stream().filter(f -> !f.released()).forEach(f -> handBack(f.message()));
             return;
         }
-        outbox.resend(entries);
+        outbox.handedOver(entries);
+    }
+
+    /**
+     * This connection took over a live one: what it sends waits for that connection's in-flight
+     * messages ({@link #resendTakenOver}), which keep their packet ids and go first. A connection
+     * that never hands them over (its event loop stuck) holds this one up for {@code maxWaitMillis}
+     * at most; what it hands over later goes out as new messages.
+     */
+    void awaitHandover(long maxWaitMillis) {
+        outbox.awaitHandover();
+        c.ctx.executor().schedule(this::handoverOverdue, maxWaitMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void handoverOverdue() {
+        if (!c.ctx.executor().inEventLoop()) {
+            // The channel moved to another event loop meanwhile.
+            c.ctx.executor().execute(this::handoverOverdue);
+            return;
+        }
+        if (c.state().isOpen() && outbox.awaitingHandover()) {
+            LOG.warn("client {}: the connection it took over did not hand over its in-flight messages in time; sending on",
+                    c.clientId);
+            outbox.handedOver(List.of());
+        }
     }
 
     /** A successful PUBACK or PUBREC for the client, flushed with the current burst. */

@@ -64,6 +64,7 @@ final class Outbox {
     private final ArrayDeque<Message> waiting = new ArrayDeque<>();
     private final int highWater;
     private int nextPacketId = 1;
+    private Handover handover = Handover.NONE;
     // A persistent session in the durable store: what goes out and comes back is written there; else null.
     private OutboundJournal journal;
     private boolean flushScheduled;
@@ -85,6 +86,20 @@ final class Outbox {
     private final Budget budget;
     private long waitingBytes;
     private final Ticker clock;
+
+    /**
+     * Where this connection stands with the in-flight messages of a connection it took over: until
+     * they arrive nothing new goes out, since a new message would take a packet id the client may
+     * still hold for one of them (and would overtake them).
+     */
+    private enum Handover {
+        /** Nothing to wait for. */
+        NONE,
+        /** A live connection was taken over: its in-flight messages are on their way. */
+        AWAITED,
+        /** They arrived (possibly before anyone waited for them). */
+        DONE
+    }
 
     /**
      * What a subscriber that stays behind gets.
@@ -188,6 +203,34 @@ final class Outbox {
                 inflight.put(f.packetId(), f);
                 write(publishPacket(f.message().withRemainingExpiry(now), f.packetId(), true));
             }
+        }
+    }
+
+    /**
+     * This connection took a live one over: nothing goes out until {@link #handedOver} brings that
+     * connection's in-flight messages (at once if they came already).
+     */
+    void awaitHandover() {
+        if (handover == Handover.NONE) {
+            handover = Handover.AWAITED;
+        }
+    }
+
+    /** Whether it still waits for the in-flight messages of the connection it took over. */
+    boolean awaitingHandover() {
+        return handover == Handover.AWAITED;
+    }
+
+    /**
+     * The in-flight messages of the connection this one took over: resent first with their packet
+     * ids, then what waited for them goes out.
+     */
+    void handedOver(List<InFlight> entries) {
+        boolean held = handover == Handover.AWAITED;
+        handover = Handover.DONE;
+        resend(entries);
+        if (held) {
+            pump();
         }
     }
 
@@ -451,7 +494,7 @@ final class Outbox {
     }
 
     private boolean canSend(Message m) {
-        return ctx.channel().isWritable() && (m.qos() == 0 || inflight.size() < window);
+        return handover != Handover.AWAITED && ctx.channel().isWritable() && (m.qos() == 0 || inflight.size() < window);
     }
 
     private void transmit(Message m) {

@@ -318,4 +318,27 @@ class OutboxTest {
         box.send(Message.of("small", 0, Bytes.utf8("x"), false, MqttProperties.EMPTY, "p"));
         assertThat(topicsAndAliases()).containsExactly("small@1", "@1");
     }
+
+    @Test
+    void afterATakeoverNothingNewGoesOutBeforeTheOldConnectionsInFlightMessagesWithTheirPacketIds() {
+        Outbox box = new Outbox(ctx, false, 10, 0, 10, new io.polyhook.broker.sys.BrokerStats());
+        box.awaitHandover();
+        box.send(msg("new", 2));
+        assertThat(written()).isEmpty();
+
+        box.handedOver(List.of(new InFlight(1, msg("old", 2), false)));
+
+        assertThat(written()).containsExactly("old#1", "new#2");
+    }
+
+    @Test
+    void inFlightMessagesHandedOverBeforeAnyoneWaitedForThemDoNotHoldTheConnectionUp() {
+        Outbox box = new Outbox(ctx, false, 10, 0, 10, new io.polyhook.broker.sys.BrokerStats());
+        box.handedOver(List.of(new InFlight(7, msg("old", 1), false)));
+        box.awaitHandover();
+
+        box.send(msg("new", 1));
+
+        assertThat(written()).containsExactly("old#7", "new#1");
+    }
 }

@@ -1,0 +1,82 @@
+package io.polyhook.broker.connection;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.util.ReferenceCountUtil;
+import io.polyhook.broker.config.BrokerSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A connection that takes over a live one of the same persistent session: the old connection's
+ * unacknowledged messages keep their packet ids and go out first, whatever is routed to the new
+ * connection while the old one is still closing on its event loop.
+ */
+class TakeoverHandoverTest {
+
+    private final EmbeddedCore core = new EmbeddedCore(BrokerSettings.DEFAULT.withAllowAnonymous(true));
+
+    @AfterEach
+    void tearDown() {
+        core.close();
+    }
+
+    private static MqttMessage connect(String clientId, boolean cleanSession) {
+        return MqttMessageBuilders.connect().clientId(clientId).protocolVersion(MqttVersion.MQTT_3_1_1)
+                .cleanSession(cleanSession).build();
+    }
+
+    private static MqttPublishMessage publish(int qos, int id, String payload) {
+        return MqttMessageBuilders.publish().topicName("t").qos(MqttQoS.valueOf(qos)).messageId(id)
+                .payload(Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8)).build();
+    }
+
+    /** The PUBLISH packets {@code ch} wrote so far, as payload#packetId with "dup " before resent ones. */
+    private static List<String> published(EmbeddedChannel ch) {
+        ch.runPendingTasks();
+        List<String> out = new ArrayList<>();
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            if (o instanceof MqttPublishMessage p) {
+                out.add((p.fixedHeader().isDup() ? "dup " : "") + p.payload().toString(StandardCharsets.UTF_8)
+                        + "#" + p.variableHeader().packetId());
+            }
+            ReferenceCountUtil.release(o);
+        }
+        return out;
+    }
+
+    @Test
+    void aMessageRoutedToTheNewConnectionBeforeTheOldOneClosedWaitsForTheOldOnesInFlightMessages() {
+        EmbeddedChannel first = core.channel();
+        first.writeInbound(connect("c", false));
+        first.writeInbound(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.EXACTLY_ONCE, "t").build());
+        published(first);
+        EmbeddedChannel publisher = core.channel();
+        publisher.writeInbound(connect("p", true));
+        publisher.writeInbound(publish(2, 1, "old"));
+        publisher.runPendingTasks();
+        assertThat(published(first)).containsExactly("old#1");    // no PUBREC from the client
+
+        EmbeddedChannel second = core.channel();
+        second.writeInbound(connect("c", false));                 // takes over; the first closes on its own loop, later
+        published(second);
+        publisher.writeInbound(publish(1, 2, "new"));
+        publisher.runPendingTasks();
+        assertThat(published(second)).as("before the old connection handed over").isEmpty();
+
+        first.runPendingTasks();                                  // the old connection closes and hands over
+        assertThat(published(second)).containsExactly("dup old#1", "new#2");
+    }
+}
