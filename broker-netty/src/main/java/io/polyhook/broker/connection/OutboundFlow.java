@@ -73,11 +73,11 @@ final class OutboundFlow implements DeliveryTarget {
         this.c = connection;
         DeliverySettings delivery = connection.services.settings.delivery();
         this.outbox = new Outbox(connection.ctx, connection.isMqtt5(), window, maxPacketSize, maxOnline, ONLINE_HIGH_WATER,
-                connection.services.stats, new Outbox.Behind(
+                connection.services.stats, new BehindPolicy(
                         delivery.slowConsumerPolicy() == DeliverySettings.SlowConsumerPolicy.DISCONNECT,
                         delivery.slowConsumerMaxDelay().toNanos(),
                         () -> slowConsumer("stays behind: its outgoing queue is full or too old")),
-                new Outbox.Budget(connection.services.settings.limits().maxOnlineBytes(),
+                new OutboxBudget(connection.services.settings.limits().maxOnlineBytes(),
                         connection.services.sessions.queuedBytes()), connection.services.clock);
         outbox.topicAliases(topicAliases);
         this.affinity = new LoopAffinity(connection);

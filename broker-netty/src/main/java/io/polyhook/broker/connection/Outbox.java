@@ -8,9 +8,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.polyhook.broker.codec.Mqtt3Encoding;
 import io.polyhook.broker.codec.Packets;
-import io.polyhook.broker.codec.SharedQos0Encoding;
 import io.polyhook.broker.routing.Message;
-import io.polyhook.broker.session.ByteBudget;
 import io.polyhook.broker.session.InFlight;
 import io.polyhook.broker.session.OutboundJournal;
 import io.polyhook.broker.sys.BrokerStats;
@@ -42,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * that; so a subscriber that is merely slower than its publishers loses nothing, and only one that
  * stays behind (the publishers resume after a bounded pause) reaches {@code maxQueued} and drops.
  *
- * <p>Slow consumers ({@link Behind}): a subscriber whose queue is full, or whose oldest waiting
+ * <p>Slow consumers ({@link BehindPolicy}): a subscriber whose queue is full, or whose oldest waiting
  * message waited longer than a bound, either loses its oldest messages (counted) or is reported
  * once to its connection, which disconnects it; the queue then keeps the overflowing message so
  * the session can keep it.
@@ -54,7 +52,7 @@ final class Outbox {
     private final ChannelHandlerContext ctx;
     private final boolean v5;
     private final int window;
-    private final long maxPacketSize;
+    private final PublishEncoding encoding;
     private final int maxQueued;
     private final BrokerStats stats;
     // retry_interval (MQTT 3 only): the in-flight entries seen at the previous tick are resent at this one.
@@ -73,17 +71,15 @@ final class Outbox {
     // Read by publishers on other event loops.
     private volatile boolean congested;
     private final Queue<Runnable> relief = new ConcurrentLinkedQueue<>();
-    private final Behind behind;
+    private final BehindPolicy behind;
     // With a time bound: when each waiting message started waiting (on the clock), in queue order.
     private final ArrayDeque<Long> waitingSince = new ArrayDeque<>();
     private ScheduledFuture<?> delayTimer;
     private boolean reportedBehind;
     // Runs once at most half of highWater messages wait (event loop only): the next step of a drain.
     private Runnable onRoom;
-    // MQTT 5 topic aliases toward the client; null when it takes none.
-    private OutgoingTopicAliases aliases;
     // The bytes the waiting messages hold (Message.heapBytes), against budget.
-    private final Budget budget;
+    private final OutboxBudget budget;
     private long waitingBytes;
     private final Ticker clock;
 
@@ -102,29 +98,6 @@ final class Outbox {
     }
 
     /**
-     * What a subscriber that stays behind gets.
-     *
-     * @param disconnect   report it to {@code onBehind} (once) instead of dropping its oldest messages
-     * @param maxDelayNanos how long a message may wait in the queue, 0 for no time bound
-     * @param onBehind     called on the event loop when a {@code disconnect} consumer falls behind
-     */
-    record Behind(boolean disconnect, long maxDelayNanos, Runnable onBehind) {
-        static final Behind DROP = new Behind(false, 0, () -> { });
-    }
-
-    /**
-     * What the waiting messages may hold in bytes.
-     *
-     * @param maxBytes this queue's bound ({@code broker.max_online_bytes}); a queue has room for one message whatever its size
-     * @param total    the broker's budget over all queues ({@code broker.max_total_queued_bytes})
-     */
-    record Budget(long maxBytes, ByteBudget total) {
-        static Budget unbounded() {
-            return new Budget(Long.MAX_VALUE, ByteBudget.unbounded());
-        }
-    }
-
-    /**
      * @param window        unacknowledged QoS 1/2 messages allowed at once
      * @param maxPacketSize the client's Maximum Packet Size, 0 for none
      * @param maxQueued     messages that may wait before the oldest is dropped
@@ -136,24 +109,24 @@ final class Outbox {
     /** @param highWater waiting messages above which publishers are asked to pause */
     Outbox(ChannelHandlerContext ctx, boolean v5, int window, long maxPacketSize, int maxQueued, int highWater,
            BrokerStats stats) {
-        this(ctx, v5, window, maxPacketSize, maxQueued, highWater, stats, Behind.DROP);
+        this(ctx, v5, window, maxPacketSize, maxQueued, highWater, stats, BehindPolicy.DROP);
     }
 
     /** @param behind what happens to this subscriber when it stays behind */
     Outbox(ChannelHandlerContext ctx, boolean v5, int window, long maxPacketSize, int maxQueued, int highWater,
-           BrokerStats stats, Behind behind) {
-        this(ctx, v5, window, maxPacketSize, maxQueued, highWater, stats, behind, Budget.unbounded());
+           BrokerStats stats, BehindPolicy behind) {
+        this(ctx, v5, window, maxPacketSize, maxQueued, highWater, stats, behind, OutboxBudget.unbounded());
     }
 
     /** @param budget the bytes the waiting messages may hold */
     Outbox(ChannelHandlerContext ctx, boolean v5, int window, long maxPacketSize, int maxQueued, int highWater,
-           BrokerStats stats, Behind behind, Budget budget) {
+           BrokerStats stats, BehindPolicy behind, OutboxBudget budget) {
         this(ctx, v5, window, maxPacketSize, maxQueued, highWater, stats, behind, budget, Ticker.system());
     }
 
     /** @param clock the time of message expiry and of how long a message waited */
     Outbox(ChannelHandlerContext ctx, boolean v5, int window, long maxPacketSize, int maxQueued, int highWater,
-           BrokerStats stats, Behind behind, Budget budget, Ticker clock) {
+           BrokerStats stats, BehindPolicy behind, OutboxBudget budget, Ticker clock) {
         this.clock = clock;
         this.budget = budget;
         this.behind = behind;
@@ -162,14 +135,10 @@ final class Outbox {
         this.highWater = Math.max(1, Math.min(highWater, maxQueued));
         this.v5 = v5;
         this.window = Math.max(1, window);
-        this.maxPacketSize = maxPacketSize;
+        this.encoding = new PublishEncoding(ctx, v5, maxPacketSize);
         this.maxQueued = Math.max(1, maxQueued);
     }
 
-    /**
-     * Sets topic aliases toward the client (MQTT 5): at most {@code maximum}, none if 0. Called
-     * once, before anything is sent.
-     */
     void journal(OutboundJournal value) {
         journal = value;
         if (value != null) {
@@ -178,8 +147,12 @@ final class Outbox {
         }
     }
 
+    /**
+     * Sets topic aliases toward the client (MQTT 5): at most {@code maximum}, none if 0. Called
+     * once, before anything is sent.
+     */
     void topicAliases(int maximum) {
-        aliases = v5 && maximum > 0 ? new OutgoingTopicAliases(maximum) : null;
+        encoding.topicAliases(maximum);
     }
 
     /**
@@ -201,7 +174,7 @@ final class Outbox {
                 write(Packets.pubReply(MqttMessageType.PUBREL, f.packetId(), Packets.SUCCESS));
             } else if (!f.message().isExpired(now)) {
                 inflight.put(f.packetId(), f);
-                write(publishPacket(f.message().withRemainingExpiry(now), f.packetId(), true));
+                write(encoding.publish(f.message().withRemainingExpiry(now), f.packetId(), true));
             }
         }
     }
@@ -508,7 +481,7 @@ final class Outbox {
             }
             wire = m.withRemainingExpiry(now);
         }
-        if (maxPacketSize > 0 && Packets.publishSize(wire, v5, aliasFor(wire.topic(), false)) > maxPacketSize) {
+        if (encoding.tooLarge(wire)) {
             // MQTT 5 §3.1.2.11.4: a packet the client cannot take is discarded as if it had been delivered.
             LOG.debug("dropping a message above the client's maximum packet size");
             stats.messageDropped();
@@ -517,9 +490,7 @@ final class Outbox {
         }
         stats.messageSent();
         if (m.qos() == 0) {
-            // An MQTT 3 QoS 0 PUBLISH is the same bytes for every subscriber: encoded once per fan-out.
-            write(v5 ? Packets.publish(wire, 0, false, aliasFor(wire.topic(), true))
-                    : SharedQos0Encoding.encode(wire, ctx.alloc()));
+            write(encoding.publishQos0(wire));
             return;
         }
         int id = nextPacketId();
@@ -529,7 +500,7 @@ final class Outbox {
             // In the write-ahead log before the PUBLISH goes out: a restart resends it with this id.
             journal.sent(m, id);
         }
-        write(publishPacket(wire, id, false));
+        write(encoding.publish(wire, id, false));
     }
 
     /** {@code m} will not be sent (also one a drain's backlog dropped): out of the stored queue. */
@@ -540,28 +511,6 @@ final class Outbox {
         }
     }
 
-    /** The PUBLISH of {@code m} with a packet id: MQTT 3 straight into a buffer, MQTT 5 through Netty's encoder. */
-    private Object publishPacket(Message m, int packetId, boolean dup) {
-        return v5 ? Packets.publish(m, packetId, dup, aliasFor(m.topic(), true))
-                : Mqtt3Encoding.publish(m, packetId, dup, ctx.alloc());
-    }
-
-    /**
-     * The topic alias for a PUBLISH on {@code topic}, as {@link Packets#publish(Message, int, boolean, int)}
-     * takes it: positive if the client knows it, negative if it is set by this PUBLISH, 0 for none.
-     * Only with {@code assign} is a new alias taken; without, it is what sending now would use.
-     */
-    private int aliasFor(String topic, boolean assign) {
-        if (aliases == null) {
-            return 0;
-        }
-        int known = aliases.known(topic);
-        if (known != 0) {
-            return known;
-        }
-        return -(assign ? aliases.assign(topic) : aliases.next());
-    }
-
     /** MQTT 3 retry_interval: resends what stays unacknowledged for a whole interval, with DUP set. */
     void retryEvery(long seconds) {
         retryTimer = new LoopTimer(ctx, seconds, () -> {
@@ -569,7 +518,7 @@ final class Outbox {
             for (InFlight f : inflight.values()) {
                 if (seenAtLastTick.contains(f)) {
                     write(f.released() ? Packets.pubReply(MqttMessageType.PUBREL, f.packetId(), Packets.SUCCESS)
-                            : publishPacket(f.message(), f.packetId(), true));
+                            : encoding.publish(f.message(), f.packetId(), true));
                 }
             }
             seenAtLastTick = now;

@@ -102,7 +102,7 @@ class OutboxTest {
         io.polyhook.broker.sys.BrokerStats stats = new io.polyhook.broker.sys.BrokerStats();
         long size = msg("a", 1).heapBytes();
         ByteBudget total = ByteBudget.unbounded();
-        Outbox box = new Outbox(ctx, false, 1, 0, 100, 100, stats, Outbox.Behind.DROP, new Outbox.Budget(2 * size, total));
+        Outbox box = new Outbox(ctx, false, 1, 0, 100, 100, stats, BehindPolicy.DROP, new OutboxBudget(2 * size, total));
         box.send(msg("a", 1));
         box.send(msg("b", 1));
         box.send(msg("c", 1));
@@ -121,7 +121,7 @@ class OutboxTest {
         long size = msg("a", 1).heapBytes();
         ByteBudget total = new ByteBudget(size);
         Outbox dropping = new Outbox(ctx, false, 1, 0, 100, 100, new io.polyhook.broker.sys.BrokerStats(),
-                Outbox.Behind.DROP, new Outbox.Budget(Long.MAX_VALUE, total));
+                BehindPolicy.DROP, new OutboxBudget(Long.MAX_VALUE, total));
         dropping.send(msg("a", 1));
         dropping.send(msg("b", 1));
         dropping.send(msg("c", 1));
@@ -129,7 +129,7 @@ class OutboxTest {
         assertThat(dropping.droppedCount()).isEqualTo(1);
         AtomicInteger reported = new AtomicInteger();
         Outbox disconnecting = new Outbox(ctx, false, 1, 0, 100, 100, new io.polyhook.broker.sys.BrokerStats(),
-                new Outbox.Behind(true, 0, reported::incrementAndGet), new Outbox.Budget(Long.MAX_VALUE, total));
+                new BehindPolicy(true, 0, reported::incrementAndGet), new OutboxBudget(Long.MAX_VALUE, total));
         disconnecting.send(msg("x", 1));
         disconnecting.send(msg("y", 1));
         assertThat(reported).hasValue(1);
@@ -223,7 +223,7 @@ class OutboxTest {
         AtomicInteger reported = new AtomicInteger();
         var stats = new io.polyhook.broker.sys.BrokerStats();
         Outbox box = new Outbox(ctx, false, 1, 0, 2, 2, stats,
-                new Outbox.Behind(true, 0, reported::incrementAndGet));
+                new BehindPolicy(true, 0, reported::incrementAndGet));
         for (int i = 0; i < 4; i++) {
             box.send(msg("m" + i, 1));
         }
@@ -243,7 +243,7 @@ class OutboxTest {
                 .ticker(time).build();
         var stats = new io.polyhook.broker.sys.BrokerStats();
         Outbox box = new Outbox(frozen.pipeline().lastContext(), false, 1, 0, 100, 100, stats,
-                new Outbox.Behind(false, TimeUnit.MILLISECONDS.toNanos(20), () -> { }), Outbox.Budget.unbounded(),
+                new BehindPolicy(false, TimeUnit.MILLISECONDS.toNanos(20), () -> { }), OutboxBudget.unbounded(),
                 time::nanoTime);
         box.send(msg("a", 1));
         box.send(msg("b", 1));
