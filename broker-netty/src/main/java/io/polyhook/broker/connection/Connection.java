@@ -290,9 +290,9 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
     }
 
     @Override
-    public void resendTakenOver(List<InFlight> entries) {
+    public void resendTakenOver(List<InFlight> entries, List<Message> pending) {
         // Even with none: what this connection sends waits for them (OutboundFlow.awaitHandover).
-        onLoop(() -> outbound.resendTakenOver(entries));
+        onLoop(() -> outbound.resendTakenOver(entries, pending));
     }
 
     // ---------------------------------------------------------------- the end of a connection

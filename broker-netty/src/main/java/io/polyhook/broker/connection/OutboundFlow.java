@@ -19,6 +19,7 @@ import io.polyhook.spi.DeliverModifiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -61,6 +62,10 @@ final class OutboundFlow implements DeliveryTarget {
     private final Runnable drainIncoming = () -> drainIncoming(null);
     private final LoopAffinity affinity;
     private OfflineDrain drain;
+    // Messages routed while this connection waits for the hand-over of the one it took over: they go
+    // out after that connection's unsent ones, through on_deliver then. Null when not waiting.
+    private ArrayDeque<Message> heldForHandover;
+    private final int maxOnline;
     private OutboundJournal journal;
 
     /**
@@ -71,6 +76,7 @@ final class OutboundFlow implements DeliveryTarget {
      */
     OutboundFlow(Connection connection, int window, long maxPacketSize, int maxOnline, int topicAliases) {
         this.c = connection;
+        this.maxOnline = maxOnline;
         DeliverySettings delivery = connection.services.settings.delivery();
         this.outbox = new Outbox(connection.ctx, connection.isMqtt5(), window, maxPacketSize, maxOnline, ONLINE_HIGH_WATER,
                 connection.services.stats, new BehindPolicy(
@@ -192,6 +198,8 @@ final class OutboundFlow implements DeliveryTarget {
     void deliverOnLoop(Message m) {
         if (!c.state().isOpen()) {
             handBack(m);
+        } else if (heldForHandover != null) {
+            holdForHandover(m);
         } else if (drain != null) {
             drain.behind(m);
         } else {
@@ -239,13 +247,34 @@ final class OutboundFlow implements DeliveryTarget {
         }
     }
 
-    /** What a taken-over connection left unacknowledged: resent with their ids, or handed back if closing. */
-    void resendTakenOver(List<InFlight> entries) {
+    /**
+     * What a taken-over connection left: {@code entries} unacknowledged, resent first with their
+     * packet ids; then {@code pending}, which it never sent; then what was routed here meanwhile.
+     * All handed back if this connection is closing.
+     */
+    void resendTakenOver(List<InFlight> entries, List<Message> pending) {
         if (!c.state().isOpen()) {
             entries.stream().filter(f -> !f.released()).forEach(f -> handBack(f.message()));
+            pending.forEach(this::handBack);
             return;
         }
         outbox.handedOver(entries);
+        ArrayDeque<Message> held = heldForHandover;
+        heldForHandover = null;
+        pending.forEach(this::deliverOnLoop);
+        if (held != null) {
+            held.forEach(this::deliverOnLoop);
+        }
+    }
+
+    /** Bounded as the outgoing queue is: beyond {@code maxOnline} messages the oldest is dropped (counted). */
+    private void holdForHandover(Message m) {
+        if (heldForHandover.size() >= Math.max(1, maxOnline)) {
+            Message oldest = heldForHandover.pollFirst();
+            c.services.stats.messageDropped();
+            outbox.gone(oldest);
+        }
+        heldForHandover.add(m);
     }
 
     /**
@@ -256,6 +285,7 @@ final class OutboundFlow implements DeliveryTarget {
      */
     void awaitHandover(long maxWaitMillis) {
         outbox.awaitHandover();
+        heldForHandover = new ArrayDeque<>();
         c.ctx.executor().schedule(this::handoverOverdue, maxWaitMillis, TimeUnit.MILLISECONDS);
     }
 
@@ -268,7 +298,7 @@ final class OutboundFlow implements DeliveryTarget {
         if (c.state().isOpen() && outbox.awaitingHandover()) {
             LOG.warn("client {}: the connection it took over did not hand over its in-flight messages in time; sending on",
                     c.clientId);
-            outbox.handedOver(List.of());
+            resendTakenOver(List.of(), List.of());
         }
     }
 
@@ -343,12 +373,19 @@ final class OutboundFlow implements DeliveryTarget {
         return outbox.takeInFlight();
     }
 
-    /** What never went out, in order: the outbox's queue, then what was left of the offline backlog. */
+    /**
+     * What never went out, in order: the outbox's queue, then what was left of the offline backlog,
+     * then what waited for the hand-over of a connection this one took over.
+     */
     List<Message> takeUndelivered() {
         List<Message> out = outbox.takeWaiting();
         if (drain != null) {
             drain.takeRest(out);
             drain = null;
+        }
+        if (heldForHandover != null) {
+            out.addAll(heldForHandover);
+            heldForHandover = null;
         }
         if (journal != null) {
             // What the store still queues stays there for the next connection.

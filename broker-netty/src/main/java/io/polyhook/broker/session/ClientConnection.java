@@ -1,6 +1,7 @@
 package io.polyhook.broker.session;
 
 import io.polyhook.broker.routing.DeliveryTarget;
+import io.polyhook.broker.routing.Message;
 
 import java.util.List;
 
@@ -22,6 +23,9 @@ public interface ClientConnection {
     /** The broker is shutting down: MQTT 5 clients get DISCONNECT 0x8B. */
     void shutdown();
 
-    /** What a taken-over connection left unacknowledged, to resend with the same packet ids. */
-    void resendTakenOver(List<InFlight> entries);
+    /**
+     * What a taken-over connection left: {@code entries} unacknowledged, to resend with the same
+     * packet ids, then {@code pending}, which it never sent, in order, before anything newer.
+     */
+    void resendTakenOver(List<InFlight> entries, List<Message> pending);
 }

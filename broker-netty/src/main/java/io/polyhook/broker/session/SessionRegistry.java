@@ -208,11 +208,11 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
                 if (!session.isDiscarded()) {
                     ClientConnection successor = session.connection();
                     if (successor != null) {
-                        successor.resendTakenOver(inflight);
+                        successor.resendTakenOver(inflight, pending);
                     } else {
                         session.keepInFlight(inflight);
+                        pending.forEach(session::deliver);
                     }
-                    pending.forEach(session::deliver);
                 }
                 session.connectionReturned();
             }

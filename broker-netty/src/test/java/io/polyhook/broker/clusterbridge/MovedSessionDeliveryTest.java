@@ -349,7 +349,7 @@ class MovedSessionDeliveryTest {
         }
 
         @Override
-        public void resendTakenOver(List<InFlight> entries) {
+        public void resendTakenOver(List<InFlight> entries, List<Message> pending) {
         }
     }
 }

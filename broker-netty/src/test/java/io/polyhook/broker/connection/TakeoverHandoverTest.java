@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
@@ -78,5 +79,41 @@ class TakeoverHandoverTest {
 
         first.runPendingTasks();                                  // the old connection closes and hands over
         assertThat(published(second)).containsExactly("dup old#1", "new#2");
+    }
+
+    /** An MQTT 5 CONNECT that keeps its session and takes one unacknowledged message at a time. */
+    private static MqttMessage connectWithWindowOfOne(String clientId) {
+        MqttProperties props = new MqttProperties();
+        props.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(), 600));
+        props.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM.value(), 1));
+        return MqttMessageBuilders.connect().clientId(clientId).protocolVersion(MqttVersion.MQTT_5).cleanSession(false)
+                .properties(props).build();
+    }
+
+    @Test
+    void messagesTheOldConnectionNeverSentGoOutBeforeThoseRoutedToTheNewOneMeanwhile() {
+        EmbeddedChannel first = core.channel();
+        first.writeInbound(connectWithWindowOfOne("c"));
+        first.writeInbound(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_LEAST_ONCE, "t").build());
+        published(first);
+        EmbeddedChannel publisher = core.channel();
+        publisher.writeInbound(connect("p", true));
+        publisher.writeInbound(publish(1, 1, "a"), publish(1, 2, "b"));
+        publisher.runPendingTasks();
+        assertThat(published(first)).as("b waits behind a, unsent").containsExactly("a#1");
+
+        EmbeddedChannel second = core.channel();
+        second.writeInbound(connectWithWindowOfOne("c"));
+        published(second);
+        publisher.writeInbound(publish(1, 3, "c"));
+        publisher.runPendingTasks();
+        first.runPendingTasks();                                  // the old connection closes and hands over
+        List<String> out = new ArrayList<>(published(second));
+        second.writeInbound(MqttMessageBuilders.pubAck().packetId((short) 1).build());
+        out.addAll(published(second));
+        second.writeInbound(MqttMessageBuilders.pubAck().packetId((short) 1).build());
+        out.addAll(published(second));
+
+        assertThat(out).containsExactly("dup a#1", "b#1", "c#2");
     }
 }

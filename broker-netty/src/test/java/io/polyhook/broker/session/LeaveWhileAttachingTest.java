@@ -260,8 +260,9 @@ class LeaveWhileAttachingTest {
         }
 
         @Override
-        public void resendTakenOver(List<InFlight> entries) {
+        public void resendTakenOver(List<InFlight> entries, List<Message> pending) {
             resent.addAll(entries);
+            delivered.addAll(pending);
         }
     }
 
