@@ -19,8 +19,8 @@ import java.util.Map;
 /**
  * A loaded script whose hook functions run on a {@link StatePool}: what every engine's script
  * does that is not about its language. It builds one handler per declared hook; a call turns
- * the context into model arguments, then into the engine's ({@link #arguments}), borrows a
- * state, calls, gives the state back, and only then turns what was returned into a verdict: that
+ * the context into the engine's arguments ({@link #arguments}), borrows a state, calls, gives
+ * the state back, and only then turns what was returned into a verdict: that
  * needs no interpreter, and an invalid modifier goes up as the dispatcher expects it.
  *
  * <p>The engine supplies the language: {@link #arguments}, {@link #callChain} (and
@@ -69,10 +69,12 @@ public abstract class PooledScript<S, A> implements LoadedScript {
     }
 
     /**
-     * The engine's arguments for a call, from the model ({@link HookArguments}); runs before a
-     * state is borrowed, so it must not need one.
+     * The engine's arguments for a call of {@code hook} with {@code context}: the table of
+     * {@link HookArguments}, which an engine builds with {@link HookArguments#write} straight
+     * into its own values (or, if it needs a state for that, the context itself, converted in
+     * {@link #callChain}). Runs before a state is borrowed, so it must not need one.
      */
-    protected abstract A arguments(Map<String, Object> model);
+    protected abstract A arguments(Hook<?> hook, HookContext context);
 
     /**
      * Calls the function of a chain hook on {@code state}, which is the caller's alone until this
@@ -112,7 +114,7 @@ public abstract class PooledScript<S, A> implements LoadedScript {
 
     private <C extends HookContext, M extends Modifiers> HandlerSpec chain(ChainHook<C, M> hook) {
         ChainHandler<C, M> handler = context -> {
-            A arguments = arguments(HookArguments.of(hook, context));
+            A arguments = arguments(hook, context);
             Object returned;
             S state = pool.borrow();
             try {
@@ -128,7 +130,7 @@ public abstract class PooledScript<S, A> implements LoadedScript {
 
     private <C extends HookContext> HandlerSpec notification(NotificationHook<C> hook) {
         NotificationHandler<C> handler = context -> {
-            A arguments = arguments(HookArguments.of(hook, context));
+            A arguments = arguments(hook, context);
             S state = pool.borrow();
             try {
                 callNotification(state, hook, context, arguments);

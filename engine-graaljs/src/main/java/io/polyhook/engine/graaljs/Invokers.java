@@ -1,6 +1,12 @@
 package io.polyhook.engine.graaljs;
 
-import io.polyhook.spi.Hooks;
+import io.polyhook.core.hook.HookIndex;
+import io.polyhook.core.script.model.ArgumentKey;
+import io.polyhook.core.script.model.ArgumentSink;
+import io.polyhook.core.script.model.HookArguments;
+import io.polyhook.spi.Bytes;
+import io.polyhook.spi.Hook;
+import io.polyhook.spi.HookContext;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
@@ -8,35 +14,46 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * The functions of one context that make a hook call in one crossing from Java into JavaScript:
  * {@code (function (f, restore, a0, a1, ...) { let r; try { r = f({"k0": a0, "k1": a1, ...}); }
- * catch (e) { restore(); throw e; } restore(); return r; })}, one per set of argument keys, made on
- * first use. (Not {@code finally}: an interrupt or a limit passes a {@code catch} but runs a
+ * catch (e) { restore(); throw e; } restore(); return r; })}, one per sequence of argument keys,
+ * made on first use. (Not {@code finally}: an interrupt or a limit passes a {@code catch} but runs a
  * {@code finally}, which would then be interrupted in turn and reported as the failing place.)
  * Building the argument object from an object literal, calling the hook and undoing global changes
  * in the same guest call costs one host-to-guest transition instead of one per key plus two, and
  * lets the optimizing runtime compile the three together.
  *
- * <p>The argument object is a plain object whose keys are in the map's order, null values left
- * out, exactly as filling a new object key by key would make it; bytes are converted on first
- * read ({@link LazyBytes}), after which their key is a plain data property.
+ * <p>The values come straight from the hook's context ({@link HookArguments#write}, this class is
+ * the sink), into arrays of the context's own, reused by every call: no map and no key text per
+ * call. The argument object is a plain object whose keys are in {@link HookArguments#of}'s order,
+ * absent values left out, exactly as filling a new object key by key would make it; bytes are
+ * converted on first read ({@link LazyBytes}), after which their key is a plain data property.
+ *
+ * <p>Not thread-safe: a context serves one call at a time, and so do its invokers.
  */
-final class Invokers {
+final class Invokers implements ArgumentSink {
 
     private static final int MAX_KEY_SETS = 64;
+    private static final int MAX_KEYS = ArgumentKey.values().length;
 
     private final Context context;
     private final JsValues.Constructors constructors;
-    // The last key set used per hook: the map of a hook nearly always has the same keys, and
-    // comparing them by identity first costs no hashing.
-    private final String[][] lastKeys = new String[Hooks.all().size()][];
-    private final boolean[][] lastLazy = new boolean[Hooks.all().size()][];
-    private final Value[] lastInvoker = new Value[Hooks.all().size()];
-    private final Map<List<String>, Value> byKeys = new HashMap<>();
+    // The last key sequence used per hook: a hook nearly always has the same keys, compared by
+    // identity without hashing.
+    private final ArgumentKey[][] lastKeys = new ArgumentKey[HookIndex.COUNT][];
+    private final boolean[][] lastLazy = new boolean[HookIndex.COUNT][];
+    private final Value[] lastInvoker = new Value[HookIndex.COUNT];
+    // The argument array of each hook's last call, kept for its next call of the same size.
+    private final Object[][] lastArguments = new Object[HookIndex.COUNT][];
+    private final Map<String, Value> byKeys = new HashMap<>();
+    // The call being filled (ArgumentSink): its keys, whether each is lazy bytes, its values.
+    private final ArgumentKey[] keys = new ArgumentKey[MAX_KEYS];
+    private final boolean[] lazy = new boolean[MAX_KEYS];
+    private final Object[] values = new Object[MAX_KEYS];
+    private int count;
 
     Invokers(Context context, JsValues.Constructors constructors) {
         this.context = context;
@@ -44,85 +61,114 @@ final class Invokers {
     }
 
     /**
-     * Calls {@code function} with the argument object of {@code arguments}, then {@code restore}
-     * (also when the hook threw).
+     * Calls {@code function} with the argument object of {@code hook} for {@code hookContext}, then
+     * {@code restore} (also when the hook threw).
      */
-    Value call(int hookId, Value function, Value restore, Map<String, Object> arguments) {
-        int n = 0;
-        for (Object v : arguments.values()) {
-            if (v != null) {
-                n++;
+    Value call(Hook<?> hook, Value function, Value restore, HookContext hookContext) {
+        int hookId = HookIndex.of(hook);
+        count = 0;
+        Object[] args;
+        try {
+            HookArguments.write(hook, hookContext, this);
+            int n = count;
+            ArgumentKey[] last = lastKeys[hookId];
+            boolean same = last != null && last.length == n;
+            for (int i = 0; same && i < n; i++) {
+                same = last[i] == keys[i] && lastLazy[hookId][i] == lazy[i];
+            }
+            Value invoker = same ? lastInvoker[hookId] : invoker(hookId, n);
+            args = lastArguments[hookId];
+            if (args == null || args.length != n + 2) {
+                args = new Object[n + 2];
+                lastArguments[hookId] = args;
+            }
+            args[0] = function;
+            args[1] = restore;
+            System.arraycopy(values, 0, args, 2, n);
+            return invoker.execute(args);
+        } finally {
+            // Nothing of this call (a payload, a client id) stays reachable from the context.
+            Arrays.fill(values, 0, count, null);
+            args = lastArguments[hookId];
+            if (args != null) {
+                Arrays.fill(args, null);
             }
         }
-        Object[] args = new Object[n + 2];
-        args[0] = function;
-        args[1] = restore;
-        String[] last = lastKeys[hookId];
-        boolean[] lazy = lastLazy[hookId];
-        boolean same = last != null && last.length == n;
-        int i = 0;
-        for (Map.Entry<String, Object> e : arguments.entrySet()) {
-            Object value = e.getValue();
-            if (value != null) {
-                boolean bytes = value instanceof byte[];
-                same = same && lazy[i] == bytes && (last[i] == e.getKey() || last[i].equals(e.getKey()));
-                args[i + 2] = bytes ? new LazyBytes(constructors, (byte[]) value) : JsValues.toJs(constructors, value);
-                i++;
-            }
-        }
-        Value invoker = same ? lastInvoker[hookId] : invoker(hookId, arguments, n);
-        return invoker.execute(args);
+    }
+
+    @Override
+    public void text(ArgumentKey key, String value) {
+        add(key, value, false);
+    }
+
+    @Override
+    public void integer(ArgumentKey key, long value) {
+        add(key, value, false);
+    }
+
+    @Override
+    public void bool(ArgumentKey key, boolean value) {
+        add(key, value, false);
+    }
+
+    @Override
+    public void bytes(ArgumentKey key, Bytes value) {
+        add(key, new LazyBytes(constructors, value), true);
+    }
+
+    @Override
+    public void table(ArgumentKey key, Object value) {
+        add(key, JsValues.toJs(constructors, value), false);
+    }
+
+    private void add(ArgumentKey key, Object value, boolean bytes) {
+        keys[count] = key;
+        lazy[count] = bytes;
+        values[count] = value;
+        count++;
     }
 
     /**
-     * Bytes (payload, password, correlation data) are converted when the script first reads them,
-     * not per call: a hook that looks at the topic only never pays for its payload (a binary one
-     * is a {@code Uint8Array} made over a host buffer, several interop calls).
+     * Bytes (payload, password, client certificate) are converted when the script first reads
+     * them, not per call: a hook that looks at the topic only never pays for its payload (a binary
+     * one is a {@code Uint8Array} made over a host buffer, several interop calls).
      */
-    private record LazyBytes(JsValues.Constructors constructors, byte[] bytes) implements ProxyExecutable {
+    private record LazyBytes(JsValues.Constructors constructors, Bytes bytes) implements ProxyExecutable {
         @Override
         public Object execute(Value... ignored) {
-            return JsValues.toJs(constructors, bytes);
+            return JsValues.toJs(constructors, bytes.toByteArray());
         }
     }
 
-    private Value invoker(int hookId, Map<String, Object> arguments, int n) {
-        String[] keys = new String[n];
-        boolean[] lazy = new boolean[n];
-        // The cache key: the keys, a lazily converted one marked with a leading NUL (no hook has one).
-        List<String> key = new java.util.ArrayList<>(n);
-        int i = 0;
-        for (Map.Entry<String, Object> e : arguments.entrySet()) {
-            if (e.getValue() != null) {
-                keys[i] = e.getKey();
-                lazy[i] = e.getValue() instanceof byte[];
-                key.add(lazy[i] ? "\0" + keys[i] : keys[i]);
-                i++;
-            }
+    private Value invoker(int hookId, int n) {
+        ArgumentKey[] sequence = Arrays.copyOf(keys, n);
+        boolean[] lazyOnes = Arrays.copyOf(lazy, n);
+        // The cache key: a character per key, upper case for a lazily converted one.
+        StringBuilder key = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            key.append((char) ((lazyOnes[i] ? 'A' : 'a') + sequence[i].ordinal()));
         }
-        Value invoker = byKeys.get(key);
+        Value invoker = byKeys.get(key.toString());
         if (invoker == null) {
-            if (byKeys.size() >= MAX_KEY_SETS) {
-                // Not a hook's argument map (those have a few key sets each): no cache, still correct.
-                return context.eval(source(keys, lazy));
+            invoker = context.eval(source(sequence, lazyOnes));
+            if (byKeys.size() < MAX_KEY_SETS) {
+                byKeys.put(key.toString(), invoker);
             }
-            invoker = context.eval(source(keys, lazy));
-            byKeys.put(key, invoker);
         }
-        lastKeys[hookId] = keys;
-        lastLazy[hookId] = lazy;
+        lastKeys[hookId] = sequence;
+        lastLazy[hookId] = lazyOnes;
         lastInvoker[hookId] = invoker;
         return invoker;
     }
 
-    private static Source source(String[] keys, boolean[] lazy) {
+    private static Source source(ArgumentKey[] keys, boolean[] lazy) {
         StringBuilder src = new StringBuilder("(function (f, restore");
         for (int i = 0; i < keys.length; i++) {
             src.append(", a").append(i);
         }
         src.append(") { let r; try { r = f({");
         for (int i = 0; i < keys.length; i++) {
-            String k = jsString(keys[i]);
+            String k = jsString(keys[i].scriptName());
             src.append(i == 0 ? "" : ", ");
             if (lazy[i]) {
                 // Read once, then a plain data property as if it had been one all along.
@@ -161,5 +207,6 @@ final class Invokers {
         Arrays.fill(lastKeys, null);
         Arrays.fill(lastLazy, null);
         Arrays.fill(lastInvoker, null);
+        Arrays.fill(lastArguments, null);
     }
 }

@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +32,7 @@ import java.util.regex.Pattern;
  * own {@code __SCRIPT_INSTANCE_ID__}. The file is parsed once for all contexts (a cached
  * {@link Source} on the shared engine).
  */
-final class JsScript extends PooledScript<JsState, Map<String, Object>> {
+final class JsScript extends PooledScript<JsState, HookContext> {
 
     private static final Logger LOG = LoggerFactory.getLogger(JsScript.class);
     private static final Pattern STATEMENT_LIMIT = Pattern.compile("Statement count limit of (\\d+) exceeded.*",
@@ -95,13 +94,13 @@ final class JsScript extends PooledScript<JsState, Map<String, Object>> {
     }
 
     @Override
-    protected Map<String, Object> arguments(Map<String, Object> model) {
-        // The argument object is built inside the context: it needs the context's constructors.
-        return model;
+    protected HookContext arguments(Hook<?> hook, HookContext context) {
+        // The argument object is built inside the context, from the typed context (Invokers).
+        return context;
     }
 
     @Override
-    protected Object callChain(JsState state, Hook<?> hook, HookContext context, Map<String, Object> arguments)
+    protected Object callChain(JsState state, Hook<?> hook, HookContext context, HookContext arguments)
             throws ScriptCallException {
         try {
             return state.call(hook, arguments);

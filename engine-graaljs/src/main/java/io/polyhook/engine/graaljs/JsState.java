@@ -9,6 +9,7 @@ import io.polyhook.core.provider.DataProvider;
 import io.polyhook.core.provider.ProviderFunction;
 import io.polyhook.core.script.model.HookResults;
 import io.polyhook.spi.Hook;
+import io.polyhook.spi.HookContext;
 import io.polyhook.spi.Hooks;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.EnvironmentAccess;
@@ -259,14 +260,14 @@ final class JsState {
     }
 
     /**
-     * Calls the hook function of {@code hook} with the argument object built from {@code arguments}.
+     * Calls the hook function of {@code hook} with the argument object of {@code hookContext}.
      *
      * @return what it returned as a model value, or {@link HookResults#values} of a {@code deny()}
      * @throws PolyglotException               if the script throws, breaks a limit or is interrupted
      * @throws JsValues.ConversionException    if it returned something without a model value
      * @throws ScriptCallException             if the context is broken and cannot be rebuilt
      */
-    Object call(Hook<?> hook, Map<String, Object> arguments) throws ScriptCallException {
+    Object call(Hook<?> hook, HookContext hookContext) throws ScriptCallException {
         if (condition == Condition.REBUILD) {
             rebuild();
         }
@@ -279,11 +280,7 @@ final class JsState {
             slot.begin(context);
         }
         try {
-            Value returned = invokers.call(HookIndex.of(hook), f, restore, arguments);
-            if (returned.isProxyObject() && returned.asProxyObject() instanceof Denial d) {
-                return HookResults.values(Boolean.FALSE, d.more());
-            }
-            return JsValues.toModel(returned);
+            return result(invokers.call(hook, f, restore, hookContext));
         } catch (PolyglotException e) {
             // A thrown JavaScript error ran the restore (a catch block); a stopped call may not
             // have, and a cancelled context is closed.
@@ -299,6 +296,20 @@ final class JsState {
                 slot.end();
             }
         }
+    }
+
+    /** What a hook returned as a model value; the common answers (a boolean, nothing) first. */
+    private static Object result(Value returned) {
+        if (returned.isBoolean()) {
+            return returned.asBoolean();
+        }
+        if (returned.isNull()) {
+            return null;
+        }
+        if (returned.isProxyObject() && returned.asProxyObject() instanceof Denial d) {
+            return HookResults.values(Boolean.FALSE, d.more());
+        }
+        return JsValues.toModel(returned);
     }
 
     /** Why the watchdog stopped the last call, if it did. */

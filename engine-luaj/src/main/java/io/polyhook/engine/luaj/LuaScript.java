@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -93,8 +92,8 @@ final class LuaScript extends PooledScript<LuaState, LuaTable> {
     }
 
     @Override
-    protected LuaTable arguments(Map<String, Object> model) {
-        return LuaValues.arguments(model);
+    protected LuaTable arguments(Hook<?> hook, HookContext context) {
+        return LuaArguments.of(hook, context);
     }
 
     @Override

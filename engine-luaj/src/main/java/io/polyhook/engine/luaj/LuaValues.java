@@ -39,7 +39,7 @@ final class LuaValues {
     private static final LuaBudget UNMETERED = new LuaBudget(LuaSettings.of(
             java.util.Map.of("sandbox", java.util.Map.of("limit_execution", false))), ScriptEnvironment.DEFAULT_STATE_WAIT);
 
-    // The argument keys of every hook, made once instead of once per call.
+    // The keys of the argument tables' subtables (properties, subopts), made once instead of once per call.
     private static final Map<String, LuaString> KEYS = new HashMap<>();
 
     static {
@@ -92,21 +92,6 @@ final class LuaValues {
             case Map<?, ?> map -> table(map, meter);
             default -> throw new IllegalArgumentException("not a model value: " + value.getClass().getName());
         };
-    }
-
-    /**
-     * The argument table of a hook. The byte arrays in it were made for this call, so they are
-     * used without a copy.
-     */
-    static LuaTable arguments(Map<String, Object> arguments) {
-        LuaTable t = new LuaTable(0, arguments.size());
-        for (Map.Entry<String, Object> e : arguments.entrySet()) {
-            Object v = e.getValue();
-            if (v != null) {
-                t.rawset(key(e.getKey()), v instanceof byte[] b ? LuaString.valueUsing(b) : toLua(v));
-            }
-        }
-        return t;
     }
 
     private static LuaTable array(List<?> list, Meter meter) {

@@ -6,11 +6,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaError;
-import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,22 +92,6 @@ class LuaValuesTest {
     void modelToLua(Object model, String check) {
         LuaValue f = LUA.load("local v = ... return " + check, "=check");
         assertThat(f.call(LuaValues.toLua(model)).toboolean()).isTrue();
-    }
-
-    @Test
-    void absent_values_are_left_out_of_tables() {
-        Map<String, Object> args = new LinkedHashMap<>();
-        args.put("username", null);
-        args.put("client_id", "c");
-        LuaTable t = LuaValues.arguments(args);
-        assertThat(t.get("username").isnil()).isTrue();
-        assertThat(t.get("client_id").tojstring()).isEqualTo("c");
-    }
-
-    @Test
-    void argument_bytes_become_lua_strings_of_those_bytes() {
-        LuaTable t = LuaValues.arguments(Map.of("payload", "hello world".getBytes(StandardCharsets.UTF_8)));
-        assertThat(t.get("payload")).isEqualTo(LuaString.valueOf("hello world"));
     }
 
     @Test

@@ -127,4 +127,44 @@ class HookArgumentsTest {
         assertThat(p).containsEntry("p_payload_format_indicator", "utf8").containsEntry("p_response_topic", "response/topic")
                 .containsEntry("p_subscription_id", List.of(1L, 2L));
     }
+
+    @Test
+    void writeGivesTheKeysInTheMapsOrderWithTypedValuesAndTheContextsOwnBytes() {
+        PublishContext context = publish();
+        List<String> calls = new java.util.ArrayList<>();
+        List<Object> bytes = new java.util.ArrayList<>();
+        HookArguments.write(Hooks.AUTH_ON_PUBLISH_M5, context, new ArgumentSink() {
+            @Override
+            public void text(ArgumentKey key, String value) {
+                calls.add("text " + key.scriptName());
+            }
+
+            @Override
+            public void integer(ArgumentKey key, long value) {
+                calls.add("integer " + key.scriptName());
+            }
+
+            @Override
+            public void bool(ArgumentKey key, boolean value) {
+                calls.add("bool " + key.scriptName());
+            }
+
+            @Override
+            public void bytes(ArgumentKey key, Bytes value) {
+                calls.add("bytes " + key.scriptName());
+                bytes.add(value);
+            }
+
+            @Override
+            public void table(ArgumentKey key, Object value) {
+                calls.add("table " + key.scriptName());
+            }
+        });
+
+        assertThat(calls).containsExactly("text username", "text mountpoint", "text client_id", "integer qos",
+                "text topic", "bytes payload", "bool retain", "table properties");
+        assertThat(calls).extracting(c -> c.substring(c.indexOf(' ') + 1))
+                .containsExactlyElementsOf(HookArguments.of(Hooks.AUTH_ON_PUBLISH_M5, context).keySet());
+        assertThat(bytes).singleElement().isSameAs(context.payload());
+    }
 }

@@ -13,15 +13,19 @@ import io.polyhook.core.script.ScriptLoadException;
 import io.polyhook.core.script.ScriptSource;
 import io.polyhook.core.script.internal.ScriptEngines;
 import io.polyhook.core.script.internal.ScriptManager;
+import io.polyhook.core.script.model.HookArguments;
 import io.polyhook.spi.AuthModifiers;
 import io.polyhook.spi.Bytes;
+import io.polyhook.spi.ChainHandler;
 import io.polyhook.spi.ChainHook;
 import io.polyhook.spi.DeliverModifiers;
+import io.polyhook.spi.Hook;
 import io.polyhook.spi.HookContext;
 import io.polyhook.spi.Hooks;
 import io.polyhook.spi.Modifiers;
 import io.polyhook.spi.MqttProperties;
 import io.polyhook.spi.MqttVersion;
+import io.polyhook.spi.NotificationHandler;
 import io.polyhook.spi.NotificationHook;
 import io.polyhook.spi.PublishModifiers;
 import io.polyhook.spi.RegisterModifiers;
@@ -36,6 +40,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URISyntaxException;
@@ -47,6 +53,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static io.polyhook.core.script.scenarios.InlineScripts.handler;
 import static io.polyhook.core.script.scenarios.VmqFixtures.ALLOWED;
@@ -489,6 +496,37 @@ public abstract class EngineScenarios {
     void providers_exchange_model_values() throws Exception {
         load("providers");
         assertAllowedUnchanged(chain(Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish(ALLOWED)));
+    }
+
+    // ---- what a script sees: every hook's argument table ----
+
+    static Stream<Arguments> everyHookWithEveryFieldAndWithout() {
+        return Hooks.all().stream().flatMap(hook -> Stream.of(
+                Arguments.of(hook, "every field", ArgumentFixtures.full(hook)),
+                Arguments.of(hook, "absent fields", ArgumentFixtures.sparse(hook))));
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("everyHookWithEveryFieldAndWithout")
+    @SuppressWarnings("unchecked")
+    void every_hook_gives_the_script_exactly_its_argument_table(Hook<?> hook, String fixture, HookContext context)
+            throws Exception {
+        LoadedScript script = loadDirectly("every_argument");
+        try {
+            Object handler = script.handlers().stream().filter(h -> h.hook() == hook).findFirst().orElseThrow().handler();
+            if (handler instanceof ChainHandler<?, ?> chain) {
+                ((ChainHandler<HookContext, ?>) chain).handle(context);
+            } else {
+                ((NotificationHandler<HookContext>) handler).handle(context);
+            }
+        } finally {
+            script.close();
+        }
+        assertThat(probe.hits()).singleElement().satisfies(hit -> {
+            assertThat(hit.name()).isEqualTo(hook.name());
+            assertThat(ArgumentFixtures.roundTripped(hit.value()))
+                    .isEqualTo(ArgumentFixtures.roundTripped(HookArguments.of(hook, context)));
+        });
     }
 
     private String scriptName(String name) {
