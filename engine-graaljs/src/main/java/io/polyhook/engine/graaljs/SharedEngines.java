@@ -32,7 +32,25 @@ final class SharedEngines {
     /** {@link Engine#getImplementationName()} of Truffle's fallback runtime. */
     static final String INTERPRETED = "Interpreted";
 
+    /** Truffle's execution mode, a stable engine option; {@link #mode()} says which one and why. */
+    static final String MODE_OPTION = "engine.Mode";
+
     private SharedEngines() {
+    }
+
+    /**
+     * The execution mode of the engines: {@code latency} unless the operator chose another with
+     * {@code -Dpolyglot.engine.Mode=default|throughput}. Hook functions are small and called
+     * from the first message on; on a stock JDK the Graal compiler that compiles them is itself
+     * Java code that the JVM must first compile, so what a broker pays in its first minutes is
+     * mostly compilation. In latency mode Truffle compiles each function by itself with the
+     * economy configuration (no inlining of guest functions, no splitting), which needs far less
+     * of the Graal compiler to be compiled first (engine-graaljs/README.md, "Optimizing runtime",
+     * has the measurement), at the price of peak speed in long-running script code. (The
+     * interpreter, without the optimizing runtime, has no modes.)
+     */
+    static String mode() {
+        return System.getProperty("polyglot." + MODE_OPTION, "latency");
     }
 
     /** The engine for contexts with {@code statementLimit} (0 for none). */
@@ -43,17 +61,34 @@ final class SharedEngines {
         }
         synchronized (SharedEngines.class) {
             installShutdownHook();
-            return ENGINES.computeIfAbsent(statementLimit, k -> report(Engine.newBuilder("js")
-                    // Truffle's own warning is several lines without the reason: ours replaces it.
-                    .option("engine.WarnInterpreterOnly", "false")
-                    // Hook calls run on virtual threads by design (DESIGN.md, Threading). The
-                    // warning is about tools that write caller frames; no script can reach them.
-                    // (An experimental option: allowing those lets only this code and the
-                    // operator's -Dpolyglot.* system properties set any.)
-                    .allowExperimentalOptions(true)
-                    .option("engine.WarnVirtualThreadSupport", "false")
-                    .build()));
+            return ENGINES.computeIfAbsent(statementLimit, k -> report(build()));
         }
+    }
+
+    private static Engine build() {
+        try {
+            return builder().option(MODE_OPTION, mode()).build();
+        } catch (IllegalArgumentException e) {
+            // The interpreter has no compilation and so no engine.Mode; a mode the operator
+            // misspelt is said once, and the engine runs in Truffle's default mode.
+            if (System.getProperty("polyglot." + MODE_OPTION) != null) {
+                LOG.warn("-Dpolyglot.{} ignored: {}", MODE_OPTION, e.getMessage());
+                System.clearProperty("polyglot." + MODE_OPTION);
+            }
+            return builder().build();
+        }
+    }
+
+    private static Engine.Builder builder() {
+        return Engine.newBuilder("js")
+                // Truffle's own warning is several lines without the reason: ours replaces it.
+                .option("engine.WarnInterpreterOnly", "false")
+                // Hook calls run on virtual threads by design (DESIGN.md, Threading). The
+                // warning is about tools that write caller frames; no script can reach them.
+                // (An experimental option: allowing those lets only this code and the
+                // operator's -Dpolyglot.* system properties set any.)
+                .allowExperimentalOptions(true)
+                .option("engine.WarnVirtualThreadSupport", "false");
     }
 
     /** Whether this JVM compiles JavaScript (Truffle's optimizing runtime), from the first engine. */

@@ -44,6 +44,17 @@ class GraalJsOptimizingRuntimeTest {
     }
 
     @Test
+    void engines_compile_in_latency_mode_unless_the_operator_chose_another() {
+        assertThat(SharedEngines.mode()).isEqualTo("latency");
+        System.setProperty("polyglot.engine.Mode", "throughput");
+        try {
+            assertThat(SharedEngines.mode()).isEqualTo("throughput");
+        } finally {
+            System.clearProperty("polyglot.engine.Mode");
+        }
+    }
+
+    @Test
     void a_compiled_hook_keeps_the_statement_limit_the_interrupt_and_the_sandbox() throws Exception {
         LoadedScript script = scripts.load("""
                 var num_states = 1;
