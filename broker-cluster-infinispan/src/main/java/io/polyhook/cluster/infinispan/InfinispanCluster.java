@@ -16,6 +16,7 @@ import io.polyhook.cluster.infinispan.internal.JGroupsStack;
 import io.polyhook.cluster.infinispan.internal.JoinPhases;
 import io.polyhook.cluster.infinispan.internal.NettyDataPlane;
 import io.polyhook.cluster.infinispan.internal.NodeDirectory;
+import io.polyhook.cluster.infinispan.internal.OwnerAvailability;
 import io.polyhook.cluster.infinispan.internal.OwnershipRegistry;
 import io.polyhook.cluster.infinispan.internal.ProvidedChannel;
 import io.polyhook.cluster.infinispan.internal.ReplicatedRetained;
@@ -66,6 +67,7 @@ public final class InfinispanCluster implements Cluster {
     private final NodeDirectory directory;
     private final ReplicatedRoutes routes;
     private final OwnershipRegistry ownership;
+    private final OwnerAvailability ownersAvailable;
     private final ReplicatedRetained retained;
     private final InfinispanTables tables;
     private final BroadcastCommands commands;
@@ -109,10 +111,13 @@ public final class InfinispanCluster implements Cluster {
             retained = new ReplicatedRetained(self, manager.getCache(CacheLayout.RETAINED), events, writer);
             ownership = new OwnershipRegistry(settings, manager.getCache(CacheLayout.OWNERS), directory, dataPlane, workers,
                     tuning.requestTimeout());
+            ownersAvailable = new OwnerAvailability(manager.getCache(CacheLayout.OWNERS), directory, workers,
+                    () -> ownership.reconcile(false));
             tables = new InfinispanTables(manager.getCache(CacheLayout.KV), workers);
             commands = new BroadcastCommands(self, directory, dataPlane);
             directory.onChange(change -> {
                 change.left().forEach(dataPlane::peerGone);
+                ownersAvailable.check();
                 routes.onView(change);
                 retained.onView(change);
                 if (change.merge()) {
@@ -122,6 +127,7 @@ public final class InfinispanCluster implements Cluster {
                 }
             });
             directory.start(dataPlane.boundAddress());
+            ownersAvailable.start();
             routes.start();
             retained.start();
             long every = tuning.reconcileInterval().toMillis();
@@ -130,6 +136,7 @@ public final class InfinispanCluster implements Cluster {
                 try {
                     routes.reconcile();
                     workers.execute(() -> ownership.reconcile(false));
+                    ownersAvailable.check();
                 } catch (RuntimeException e) {
                     LOG.warn("reconciling this node's cluster state failed (tried again in {} ms): {}", every, e.toString());
                 }

@@ -7,13 +7,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,27 +36,7 @@ class CrashTest {
 
     @Test
     void aKilledNodesRoutesArePurgedAndItsClientsCanConnectElsewhere() throws Exception {
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, "-Djava.net.preferIPv4Stack=true", "--enable-native-access=ALL-UNNAMED",
-                "-XX:TieredStopAtLevel=1", ChildNode.class.getName(), "node3"));
-        cluster.seeds().forEach(s -> cmd.add(Integer.toString(s.port())));
-        child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (line.equals("READY")) {
-                        ready.complete(null);
-                    }
-                }
-            } catch (Exception e) {
-                ready.completeExceptionally(e);
-            }
-            ready.completeExceptionally(new IllegalStateException("the child node ended before it was ready"));
-        });
-        ready.get(120, TimeUnit.SECONDS);
+        child = ChildNode.launch("node3", cluster.seeds(), null).process();
         cluster.awaitMembers(3);
         TestCluster.await("the child's route is seen", () -> !cluster.node(1).routes().match("", "child/x").isEmpty()
                 && !cluster.node(2).routes().match("", "child/x").isEmpty());

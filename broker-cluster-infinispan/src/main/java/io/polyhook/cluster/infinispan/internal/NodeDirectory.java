@@ -133,8 +133,11 @@ public final class NodeDirectory implements Membership {
         nodes.put(self, dataPlane.getHostString() + ":" + dataPlane.getPort());
     }
 
-    private void recompute(boolean merge) {
-        ClusterView before = view;
+    /**
+     * The view as it is at this moment, from the JGroups members and this node's copy of the
+     * node records: {@link #view()} may not have caught up with a change yet.
+     */
+    public ClusterView viewNow() {
         List<String> members = memberNames();
         Set<String> known = new LinkedHashSet<>(members);
         // The replicated cache's own copy: no cluster-wide iteration on the event thread.
@@ -143,9 +146,15 @@ public final class NodeDirectory implements Membership {
         }
         Set<String> missing = new HashSet<>(known);
         members.forEach(missing::remove);
-        long viewId = viewIds.getAsLong();
-        ClusterView next = new ClusterView(self, members, missing, ClusterView.stateOf(members.size(), missing.size()),
-                viewId);
+        return new ClusterView(self, members, missing, ClusterView.stateOf(members.size(), missing.size()),
+                viewIds.getAsLong());
+    }
+
+    private void recompute(boolean merge) {
+        ClusterView before = view;
+        ClusterView next = viewNow();
+        List<String> members = next.members();
+        long viewId = next.viewId();
         if (next.equals(before) && !merge) {
             return;
         }
@@ -155,7 +164,7 @@ public final class NodeDirectory implements Membership {
         Set<String> joined = new HashSet<>(members);
         before.members().forEach(joined::remove);
         if (!left.isEmpty() || !joined.isEmpty() || merge) {
-            LOG.info("cluster view {}: members {}, missing {}, netsplit {}{}", viewId, members, missing,
+            LOG.info("cluster view {}: members {}, missing {}, netsplit {}{}", viewId, members, next.missing(),
                     next.netsplit(), merge ? " (merged)" : "");
         }
         ViewChange change = new ViewChange(next, left, joined, merge);
