@@ -1,7 +1,6 @@
 package io.polyhook.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -10,12 +9,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,31 +25,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ClusterProcessesTest {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     @TempDir
     Path dir;
 
     @Test
     void threeProcessesDeliverAcrossNodesAndSurviveAKilledNode() throws Exception {
-        List<BrokerProcess> nodes = new ArrayList<>();
-        List<Mqtt5BlockingClient> clients = new ArrayList<>();
-        try {
-            nodes.add(BrokerProcess.start(dir, "node1", List.of()));
-            int seed1 = nodes.get(0).jgroupsPort();
-            nodes.add(BrokerProcess.start(dir, "node2", List.of(seed1)));
-            int seed2 = nodes.get(1).jgroupsPort();
-            nodes.add(BrokerProcess.start(dir, "node3", List.of(seed1, seed2)));
-            for (BrokerProcess n : nodes) {
+        try (ProcessCluster cluster = new ProcessCluster(dir)) {
+            BrokerProcess node1 = cluster.start("node1", List.of());
+            BrokerProcess node2 = cluster.start("node2", List.of(node1.jgroupsPort()));
+            BrokerProcess node3 = cluster.start("node3", List.of(node1.jgroupsPort(), node2.jgroupsPort()));
+            for (BrokerProcess n : List.of(node1, node2, node3)) {
                 System.out.println(n.name + " joined in " + n.joinMillis() + " ms");
             }
-            BrokerCluster.await("node2 sees three members", () -> status(nodes.get(1)).path("members").size() == 3);
+            cluster.await("node2 sees three members", () -> cluster.members(node2) == 3);
 
-            Mqtt5BlockingClient sub = client(nodes.get(1), "proc-sub", clients);
+            Mqtt5BlockingClient sub = cluster.connect(node2, "proc-sub", false);
             try (var in = sub.publishes(MqttGlobalPublishFilter.ALL)) {
                 sub.subscribeWith().topicFilter("proc/#").qos(MqttQos.AT_LEAST_ONCE).send();
-                BrokerCluster.await("node1 has node2's route", () -> status(nodes.get(0)).path("routes").path("node2").asInt() >= 1);
-                Mqtt5BlockingClient pub = client(nodes.get(0), "proc-pub", clients);
+                cluster.await("node1 has node2's route", () -> cluster.routes(node1, "node2") >= 1);
+                Mqtt5BlockingClient pub = cluster.connect(node1, "proc-pub", false);
                 for (int i = 0; i < 10; i++) {
                     pub.publishWith().topic("proc/a").qos(MqttQos.AT_LEAST_ONCE).payload(bytes(Integer.toString(i))).send();
                 }
@@ -68,56 +56,26 @@ class ClusterProcessesTest {
             // A client of node1 that loses its node reconnects to node3 and goes on there.
             CompletableFuture<MqttClientDisconnectedContext> lost = new CompletableFuture<>();
             Mqtt5BlockingClient survivor = MqttClient.builder().useMqttVersion5().identifier("survivor")
-                    .serverHost("127.0.0.1").serverPort(nodes.get(0).mqttPort()).addDisconnectedListener(lost::complete)
+                    .serverHost("127.0.0.1").serverPort(node1.mqttPort()).addDisconnectedListener(lost::complete)
                     .buildBlocking();
             survivor.connect();
             survivor.subscribeWith().topicFilter("back/#").qos(MqttQos.AT_LEAST_ONCE).send();
-            BrokerCluster.await("node2 has node1's route", () -> status(nodes.get(1)).path("routes").path("node1").asInt() >= 1);
+            cluster.await("node2 has node1's route", () -> cluster.routes(node2, "node1") >= 1);
 
-            nodes.get(0).kill();
+            node1.kill();
             lost.get(60, TimeUnit.SECONDS);
-            BrokerCluster.await("node2 counts node1 missing and purged its routes", () -> {
-                JsonNode s = status(nodes.get(1));
+            cluster.await("node2 counts node1 missing and purged its routes", () -> {
+                JsonNode s = cluster.status(node2);
                 return s.path("missing").toString().contains("node1") && !s.path("routes").has("node1");
             });
-            Mqtt5BlockingClient again = client(nodes.get(2), "survivor", clients);
+            Mqtt5BlockingClient again = cluster.connect(node3, "survivor", false);
             try (var in = again.publishes(MqttGlobalPublishFilter.ALL)) {
                 again.subscribeWith().topicFilter("back/#").qos(MqttQos.AT_LEAST_ONCE).send();
-                BrokerCluster.await("node2 has node3's route", () -> status(nodes.get(1)).path("routes").path("node3").asInt() >= 1);
-                client(nodes.get(1), "back-pub", clients).publishWith().topic("back/x").qos(MqttQos.AT_LEAST_ONCE)
+                cluster.await("node2 has node3's route", () -> cluster.routes(node2, "node3") >= 1);
+                cluster.connect(node2, "back-pub", false).publishWith().topic("back/x").qos(MqttQos.AT_LEAST_ONCE)
                         .payload(bytes("still here")).send();
                 assertThat(text(in.receive(60, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes())).isEqualTo("still here");
             }
-        } finally {
-            for (Mqtt5BlockingClient c : clients) {
-                try {
-                    c.disconnect();
-                } catch (RuntimeException e) {
-                    // Its node is gone.
-                }
-            }
-            for (BrokerProcess n : nodes) {
-                n.close();
-            }
-        }
-    }
-
-    private static Mqtt5BlockingClient client(BrokerProcess node, String id, List<Mqtt5BlockingClient> clients)
-            throws Exception {
-        Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(id).serverHost("127.0.0.1")
-                .serverPort(node.mqttPort()).buildBlocking();
-        c.connect();
-        clients.add(c);
-        return c;
-    }
-
-    private static JsonNode status(BrokerProcess node) {
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort()
-                    + "/api/v1/cluster")).build(), HttpResponse.BodyHandlers.ofString());
-            return new ObjectMapper().readTree(r.body());
-        } catch (Exception e) {
-            throw new AssertionError("admin API of " + node.name + ": " + e, e);
         }
     }
 }
