@@ -85,6 +85,45 @@ class OwnershipTest {
     }
 
     @Test
+    void aRestartedNodeReclaimsThousandsOfStoredSessionsAndLeavesThoseClaimedElsewhere() {
+        // Two chunks and a bit: ids nobody holds, ids this node held at some epoch, ids another node took meanwhile.
+        int n = 2 * 1024 + 17;
+        List<SubscriberId> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(new SubscriberId("", "stored-" + i));
+        }
+        // Set up (and checked below) with many calls in flight at once: one at a time, it takes long on a busy machine.
+        List<CompletableFuture<Claim>> setUp = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            SubscriberId id = ids.get(i);
+            if (i % 3 == 1) {
+                setUp.add(on(1).claim(id).thenCompose(c -> on(1).claim(id)).toCompletableFuture());
+            } else if (i % 3 == 2) {
+                setUp.add(on(1).claim(id).thenCompose(c -> on(3).claim(id)).toCompletableFuture());
+            }
+        }
+        setUp.forEach(OwnershipTest::join);
+
+        java.util.Map<SubscriberId, Owner> now = join(on(1).reclaim(ids));
+
+        assertThat(now).hasSize(n);
+        List<CompletableFuture<Optional<Owner>>> entries = ids.stream()
+                .map(id -> on(2).owner(id).toCompletableFuture()).toList();
+        for (int i = 0; i < n; i++) {
+            Owner expected = switch (i % 3) {
+                case 0 -> new Owner("node1", 1);
+                case 1 -> new Owner("node1", 3);
+                default -> new Owner("node3", 2);
+            };
+            assertThat(now.get(ids.get(i))).as(ids.get(i).clientId()).isEqualTo(expected);
+            assertThat(join(entries.get(i))).as("the owner entry of " + ids.get(i).clientId()).contains(expected);
+        }
+        // What node1 re-claimed is a claim like any other: the next claim elsewhere takes it over from node1.
+        Claim taken = join(on(2).claim(ids.get(1)));
+        assertThat(taken.previous()).contains(new Owner("node1", 3));
+    }
+
+    @Test
     void racingClaimsFromEveryNodeGetDistinctEpochsAndOneOwnerRemains() {
         SubscriberId id = new SubscriberId("", "race");
         List<CompletableFuture<Claim>> claims = new ArrayList<>();

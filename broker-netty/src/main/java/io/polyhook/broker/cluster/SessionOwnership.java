@@ -3,6 +3,8 @@ package io.polyhook.broker.cluster;
 import io.polyhook.spi.Registration;
 import io.polyhook.spi.SubscriberId;
 
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -19,6 +21,15 @@ public interface SessionOwnership {
      * registration is not allowed here (a minority side with {@code allow_register_during_netsplit: false}).
      */
     CompletionStage<Claim> claim(SubscriberId id);
+
+    /**
+     * At start-up, for the sessions {@code ids} of this node's durable store: claims each again
+     * (the next epoch) unless another node holds it, in a few round trips however many there are.
+     * The owner each has then: this node, or the node that claimed it meanwhile (the stored copy
+     * is stale). An id the cluster could not answer for is left out. Fails with
+     * {@link ClusterException.Reason#UNAVAILABLE} as {@link #claim} does.
+     */
+    CompletionStage<Map<SubscriberId, Owner>> reclaim(Collection<SubscriberId> ids);
 
     /** The current owner of {@code id}, if any. */
     CompletionStage<Optional<Owner>> owner(SubscriberId id);

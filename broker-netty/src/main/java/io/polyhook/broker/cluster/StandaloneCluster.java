@@ -5,6 +5,8 @@ import io.polyhook.broker.routing.Message;
 import io.polyhook.spi.Registration;
 import io.polyhook.spi.SubscriberId;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -176,6 +178,15 @@ public final class StandaloneCluster implements Cluster {
                 return new Owner(settings.nodeName(), old == null ? 1 : old.epoch() + 1);
             });
             return CompletableFuture.completedFuture(new Claim(id, next, Optional.ofNullable(previous.get())));
+        }
+
+        @Override
+        public CompletionStage<Map<SubscriberId, Owner>> reclaim(Collection<SubscriberId> ids) {
+            Map<SubscriberId, Owner> now = new HashMap<>();
+            for (SubscriberId id : ids) {
+                now.put(id, claim(id).toCompletableFuture().join().owner());
+            }
+            return CompletableFuture.completedFuture(now);
         }
 
         @Override

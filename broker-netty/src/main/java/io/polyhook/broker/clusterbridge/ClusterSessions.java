@@ -16,9 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -84,22 +87,37 @@ final class ClusterSessions implements ClusterSeam, TakeoverHandler {
     }
 
     @Override
-    public boolean ownsRecovered(SubscriberId id) {
+    public Set<SubscriberId> staleRecovered(Collection<SubscriberId> ids) {
+        Map<SubscriberId, Owner> now;
         try {
-            Optional<Owner> owner = cluster.ownership().owner(id).toCompletableFuture().get(30, TimeUnit.SECONDS);
-            if (owner.isPresent() && !owner.get().node().equals(cluster.nodeName())) {
-                LOG.warn("session {} in the store is stale: {} owns it at epoch {}; this node's copy is dropped",
-                        id.clientId(), owner.get().node(), owner.get().epoch());
-                return false;
-            }
-            claims.put(id, cluster.ownership().claim(id).toCompletableFuture().get(30, TimeUnit.SECONDS));
+            now = cluster.ownership().reclaim(ids).toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return Set.of();
         } catch (Exception e) {
-            // The cluster cannot say: the session stays (a later takeover fences it as any other).
-            LOG.warn("could not check who owns {} ({}); it stays on this node", id, cause(e).toString());
+            // The cluster cannot say: the sessions stay (a later takeover fences each as any other).
+            LOG.warn("could not check who owns {} stored sessions ({}); they stay on this node", ids.size(),
+                    cause(e).toString());
+            return Set.of();
         }
-        return true;
+        Set<SubscriberId> stale = new HashSet<>();
+        int unanswered = 0;
+        for (SubscriberId id : ids) {
+            Owner owner = now.get(id);
+            if (owner == null) {
+                unanswered++;
+            } else if (owner.node().equals(cluster.nodeName())) {
+                claims.put(id, new Claim(id, owner, Optional.empty()));
+            } else {
+                LOG.warn("session {} in the store is stale: {} owns it at epoch {}; this node's copy is dropped",
+                        id.clientId(), owner.node(), owner.epoch());
+                stale.add(id);
+            }
+        }
+        if (unanswered > 0) {
+            LOG.warn("could not check who owns {} stored sessions; they stay on this node", unanswered);
+        }
+        return stale;
     }
 
     @Override

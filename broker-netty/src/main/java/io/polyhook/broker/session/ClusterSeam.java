@@ -2,7 +2,9 @@ package io.polyhook.broker.session;
 
 import io.polyhook.spi.SubscriberId;
 
+import java.util.Collection;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -54,13 +56,13 @@ public interface ClusterSeam {
     CompletionStage<Void> claim(SubscriberId id, boolean cleanStart);
 
     /**
-     * At start-up, before the listeners bind: whether this node still owns the session {@code id}
-     * found in its durable store, claiming it again if nobody holds it. False when another node
-     * claimed the client id meanwhile (its owner epoch moved on): the stored copy is stale and is
-     * dropped. May block on the cluster.
+     * At start-up, before the listeners bind: which of the sessions {@code ids} found in the
+     * durable store another node claimed meanwhile (its owner epoch moved on). Their stored copies
+     * are stale and are dropped; this node claims the others again, the whole batch in a few
+     * round trips. May block on the cluster.
      */
-    default boolean ownsRecovered(SubscriberId id) {
-        return true;
+    default Set<SubscriberId> staleRecovered(Collection<SubscriberId> ids) {
+        return Set.of();
     }
 
     /** The session of {@code id} ended on this node (a clean session, expiry, an administrator). */

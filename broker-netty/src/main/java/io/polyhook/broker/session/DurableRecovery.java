@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The start-up of a broker with a durable store, before its listeners bind: every persistent
@@ -26,6 +27,7 @@ import java.util.List;
 public final class DurableRecovery {
 
     private static final Logger LOG = LoggerFactory.getLogger(DurableRecovery.class);
+    private static final int CHUNK = 1024;
 
     private DurableRecovery() {
     }
@@ -49,6 +51,24 @@ public final class DurableRecovery {
         store.forEachKv(Adoption.MARKER_TABLE, (key, value) -> incomplete.add(key));
         List<SubscriberId> stale = new ArrayList<>();
         int[] counts = new int[2];
+        // Sessions go to the cluster's ownership check in chunks: a round trip or two each, not one per session.
+        List<RecoveredSession> chunk = new ArrayList<>(CHUNK);
+        Runnable restoreChunk = () -> {
+            Set<SubscriberId> elsewhere = registry.cluster().staleRecovered(chunk.stream().map(r -> r.session().id())
+                    .toList());
+            for (RecoveredSession r : chunk) {
+                SubscriberId id = r.session().id();
+                if (elsewhere.contains(id)) {
+                    stale.add(id);
+                } else if (r.session().isExpired(startMillis, startMillis)) {
+                    expired.add(id);
+                } else {
+                    restore(registry, r, startMillis, nowNanos);
+                    counts[0]++;
+                }
+            }
+            chunk.clear();
+        };
         store.recover(r -> {
             SubscriberId id = r.session().id();
             if (incomplete.contains(Adoption.markerKey(id))) {
@@ -57,17 +77,14 @@ public final class DurableRecovery {
                 stale.add(id);
                 return;
             }
-            if (!registry.cluster().ownsRecovered(id)) {
-                stale.add(id);
-                return;
+            chunk.add(r);
+            if (chunk.size() == CHUNK) {
+                restoreChunk.run();
             }
-            if (r.session().isExpired(startMillis, startMillis)) {
-                expired.add(id);
-                return;
-            }
-            restore(registry, r, startMillis, nowNanos);
-            counts[0]++;
         });
+        if (!chunk.isEmpty()) {
+            restoreChunk.run();
+        }
         if (!stale.isEmpty() || !incomplete.isEmpty()) {
             try (StoreBatch b = store.batch()) {
                 stale.forEach(b::removeSession);
@@ -81,6 +98,8 @@ public final class DurableRecovery {
                 b.commit();
             }
             expired.forEach(registry::expiredWhileDown);
+            // Claimed again with the others above: an expired session holds its client id no longer.
+            expired.forEach(registry.cluster()::released);
         }
         List<String[]> staleRetained = new ArrayList<>();
         store.forEachRetained((mountpoint, m) -> {

@@ -21,7 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -53,6 +58,8 @@ public final class OwnershipRegistry implements SessionOwnership {
     static final int OP_COMMIT = 5;
     static final int OP_ABANDON = 6;
     private static final int MAX_ATTEMPTS = 32;
+    // Owner entries read and written at once when a node re-claims its stored sessions at start-up.
+    static final int RECLAIM_CHUNK = 1024;
 
     private final String self;
     private final ClusterSettings settings;
@@ -85,25 +92,94 @@ public final class OwnershipRegistry implements SessionOwnership {
     @Override
     public CompletionStage<Claim> claim(SubscriberId id) {
         return async(() -> {
-            if (!settings.allowRegisterDuringNetsplit() && directory.view().netsplit() == NetsplitState.MINORITY) {
-                throw unavailable();
-            }
-            String key = key(id);
-            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-                String current = owners.get(key);
-                Owner previous = current == null ? null : OwnerValue.decode(current);
-                Owner next = new Owner(self, previous == null ? 1 : previous.epoch() + 1);
-                String value = OwnerValue.encode(next);
-                boolean won = current == null ? owners.putIfAbsent(key, value) == null
-                        : owners.replace(key, current, value);
-                if (won) {
-                    held.put(id, next);
-                    return new Claim(id, next, Optional.ofNullable(previous));
-                }
-            }
-            throw new ClusterException(ClusterException.Reason.REFUSED,
-                    "claim of " + id.clientId() + " lost " + MAX_ATTEMPTS + " races in a row");
+            checkRegistering();
+            return claimNow(id);
         });
+    }
+
+    /**
+     * One {@code getAll} per chunk, then every conditional write of the chunk in flight at once:
+     * a round trip or two per chunk instead of two per session. An entry that changed in between
+     * is claimed the one-at-a-time way.
+     */
+    @Override
+    public CompletionStage<Map<SubscriberId, Owner>> reclaim(Collection<SubscriberId> ids) {
+        return async(() -> {
+            checkRegistering();
+            Map<SubscriberId, Owner> now = new HashMap<>();
+            List<SubscriberId> all = List.copyOf(ids);
+            for (int from = 0; from < all.size(); from += RECLAIM_CHUNK) {
+                reclaimChunk(all.subList(from, Math.min(all.size(), from + RECLAIM_CHUNK)), now);
+            }
+            return now;
+        });
+    }
+
+    private void reclaimChunk(List<SubscriberId> ids, Map<SubscriberId, Owner> now) {
+        Map<String, SubscriberId> byKey = new LinkedHashMap<>();
+        ids.forEach(id -> byKey.put(key(id), id));
+        Map<String, String> found = owners.getAdvancedCache().getAll(byKey.keySet());
+        Map<SubscriberId, Owner> proposed = new HashMap<>();
+        Map<SubscriberId, CompletableFuture<Boolean>> writes = new HashMap<>();
+        byKey.forEach((key, id) -> {
+            String current = found.get(key);
+            Owner previous = current == null ? null : OwnerValue.decode(current);
+            if (previous != null && !previous.node().equals(self)) {
+                now.put(id, previous);
+                return;
+            }
+            Owner next = new Owner(self, previous == null ? 1 : previous.epoch() + 1);
+            String value = OwnerValue.encode(next);
+            proposed.put(id, next);
+            writes.put(id, current == null ? owners.putIfAbsentAsync(key, value).thenApply(Objects::isNull)
+                    : owners.replaceAsync(key, current, value));
+        });
+        writes.forEach((id, write) -> {
+            try {
+                if (write.join()) {
+                    held.put(id, proposed.get(id));
+                    now.put(id, proposed.get(id));
+                } else {
+                    now.put(id, claimOrOwner(id));
+                }
+            } catch (RuntimeException e) {
+                // Left out: the caller keeps the session, as when the cluster cannot say.
+                LOG.debug("claiming {} again failed: {}", id.clientId(), e.toString());
+            }
+        });
+    }
+
+    /** The owner of {@code id} after claiming it, unless another node holds it. */
+    private Owner claimOrOwner(SubscriberId id) {
+        String current = owners.get(key(id));
+        if (current != null && !OwnerValue.decode(current).node().equals(self)) {
+            return OwnerValue.decode(current);
+        }
+        return claimNow(id).owner();
+    }
+
+    private Claim claimNow(SubscriberId id) {
+        String key = key(id);
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            String current = owners.get(key);
+            Owner previous = current == null ? null : OwnerValue.decode(current);
+            Owner next = new Owner(self, previous == null ? 1 : previous.epoch() + 1);
+            String value = OwnerValue.encode(next);
+            boolean won = current == null ? owners.putIfAbsent(key, value) == null
+                    : owners.replace(key, current, value);
+            if (won) {
+                held.put(id, next);
+                return new Claim(id, next, Optional.ofNullable(previous));
+            }
+        }
+        throw new ClusterException(ClusterException.Reason.REFUSED,
+                "claim of " + id.clientId() + " lost " + MAX_ATTEMPTS + " races in a row");
+    }
+
+    private void checkRegistering() {
+        if (!settings.allowRegisterDuringNetsplit() && directory.view().netsplit() == NetsplitState.MINORITY) {
+            throw unavailable();
+        }
     }
 
     @Override
