@@ -80,7 +80,16 @@ final class LeanClient {
     static CompletableFuture<LeanClient> subscriber(EventLoopGroup loops, String host, int port, String clientId,
                                                     String username, byte[] password, String filter, int qos,
                                                     Sink sink) {
-        return connect(loops, host, port, new Protocol(clientId, username, password, filter, qos, sink, null, 0, 0));
+        return subscriber(loops, host, port, clientId, username, password, filter, qos, sink, null);
+    }
+
+    /** A {@link #subscriber} that also hands each message's stamps to {@code outliers} (null: none). */
+    static CompletableFuture<LeanClient> subscriber(EventLoopGroup loops, String host, int port, String clientId,
+                                                    String username, byte[] password, String filter, int qos,
+                                                    Sink sink, Outliers outliers) {
+        Protocol protocol = new Protocol(clientId, username, password, filter, qos, sink, null, 0, 0);
+        protocol.outliers = outliers;
+        return connect(loops, host, port, protocol);
     }
 
     /**
@@ -182,6 +191,8 @@ final class LeanClient {
         volatile boolean closing;
         // Acknowledgements of one read burst, written together when the burst ends.
         private ByteBuf replies;
+        // Subscriber: where slow messages go (null: nowhere); set before the connection is made.
+        Outliers outliers;
 
         Protocol(String clientId, String username, byte[] password, String filter, int qos, Sink sink,
                  String topic, int payloadSize, int windowSize) {
@@ -241,6 +252,10 @@ final class LeanClient {
             // While the socket takes them: a broker that reads slower makes the pacing thread wait.
             while (channel.isWritable() && (packet = outgoing.poll()) != null) {
                 sink.delivered(now - packet.getLong(stampAt));
+                if (template.length - stampAt >= 2 * Long.BYTES) {
+                    // The second stamp: when the packet went to the socket (Outliers splits the latency there).
+                    packet.setLong(stampAt + Long.BYTES, now);
+                }
                 channel.write(packet, channel.voidPromise());
                 if (qos == 0) {
                     window.release();
@@ -368,7 +383,12 @@ final class LeanClient {
             }
             long now = System.nanoTime();
             if (body + length - payload >= Long.BYTES) {
-                sink.delivered(now - in.getLong(payload));
+                long sent = in.getLong(payload);
+                sink.delivered(now - sent);
+                if (outliers != null) {
+                    outliers.delivered(sent, body + length - payload >= 2 * Long.BYTES ? in.getLong(payload + Long.BYTES) : 0,
+                            now);
+                }
             }
             received.lazySet(received.get() + 1);
             lastDelivery.lazySet(now);

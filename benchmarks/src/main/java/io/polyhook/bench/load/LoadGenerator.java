@@ -42,6 +42,12 @@ import java.util.Locale;
  * also get the colder client. {@code --rounds n} makes n measured runs in a row (one line each),
  * to see how a broker's rate grows while its compilers catch up.
  *
+ * <p>{@code --outliers FILE} appends to FILE, for every measured run, the messages slower than
+ * {@code --outlier-micros} (default 1,000) with their wall-clock send times and the split of their
+ * latency into the generator's part and the broker's ({@link Outliers}), labelled {@code ours} or
+ * {@code mosquitto} with the run's number, so that stalls can be matched by time to the broker's
+ * GC log or flight recording.
+ *
  * <p>The scenario {@code connect} measures the connection rate instead ({@link ConnectRun}):
  * {@code --clients} clients connect, {@code --concurrency} CONNECTs in flight at a time, each
  * with the client id {@code --client-id-pattern} (a {@link String#format} pattern given the
@@ -87,6 +93,8 @@ public final class LoadGenerator {
         String username = null;
         String password = System.getenv(PASSWORD_ENV);
         ProcessCpu brokerCpu = null;
+        Path outlierFile = null;
+        long outlierMicros = 1_000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--host" -> host = args[++i];
@@ -108,6 +116,8 @@ public final class LoadGenerator {
                 case "--username-pattern" -> usernamePattern = args[++i];
                 case "--username" -> username = args[++i];
                 case "--password" -> password = args[++i];
+                case "--outliers" -> outlierFile = Path.of(args[++i]);
+                case "--outlier-micros" -> outlierMicros = Long.parseLong(args[++i]);
                 case "--broker-pid" -> brokerCpu = new ProcessCpu(Long.parseLong(args[++i]));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -161,8 +171,10 @@ public final class LoadGenerator {
                     }
                     long cpuBefore = brokerCpu == null ? 0 : brokerCpu.nanos();
                     long wakeBefore = brokerCpu == null ? 0 : brokerCpu.wakeups();
-                    LoadRun.Result ours = new LoadRun(host, port, scenario, qos, payload, username, password)
-                            .subscribersAt(subPort, settleMillis).run(messages, rate, limit);
+                    OutlierLog log = new OutlierLog(outlierFile, outlierMicros, name + " qos " + qos);
+                    LoadRun.Result ours = log.ours(new LoadRun(host, port, scenario, qos, payload, username, password)
+                            .subscribersAt(subPort, settleMillis)).run(messages, rate, limit);
+                    log.flush();
                     long cpuUsed = brokerCpu == null ? 0 : brokerCpu.nanos() - cpuBefore;
                     long wakeups = brokerCpu == null ? 0 : brokerCpu.wakeups() - wakeBefore;
                     LoadRun.Result theirs = null;
@@ -170,12 +182,16 @@ public final class LoadGenerator {
                         // Measured in the order ours, theirs, theirs, ours: neither broker always
                         // gets the client that is a little colder or a little warmer.
                         LoadRun mosquittoRun = new LoadRun("127.0.0.1", otherPort, scenario, qos, payload);
-                        theirs = mosquittoRun.run(messages, rate, limit).and(mosquittoRun.run(messages, rate, limit));
+                        theirs = log.theirs(mosquittoRun).run(messages, rate, limit);
+                        log.flush();
+                        theirs = theirs.and(log.theirs(mosquittoRun).run(messages, rate, limit));
+                        log.flush();
                         cpuBefore = brokerCpu == null ? 0 : brokerCpu.nanos();
                         wakeBefore = brokerCpu == null ? 0 : brokerCpu.wakeups();
-                        ours = ours.and(new LoadRun(host, port, scenario, qos, payload, username, password)
-                                .subscribersAt(subPort, settleMillis)
+                        ours = ours.and(log.ours(new LoadRun(host, port, scenario, qos, payload, username, password)
+                                .subscribersAt(subPort, settleMillis))
                                 .run(messages, rate, limit));
+                        log.flush();
                         cpuUsed += brokerCpu == null ? 0 : brokerCpu.nanos() - cpuBefore;
                         wakeups += brokerCpu == null ? 0 : brokerCpu.wakeups() - wakeBefore;
                     }
@@ -202,6 +218,47 @@ public final class LoadGenerator {
         }
         if (!allAdmitted) {
             System.exit(2);
+        }
+    }
+
+    /** Where the measured runs' outliers go: a fresh {@link Outliers} per run, appended to the file after it. */
+    private static final class OutlierLog {
+        private final Path file;
+        private final long micros;
+        private final String scenario;
+        private Outliers current;
+        private String label;
+        private int ours;
+        private int theirs;
+
+        OutlierLog(Path file, long micros, String scenario) {
+            this.file = file;
+            this.micros = micros;
+            this.scenario = scenario;
+        }
+
+        LoadRun ours(LoadRun run) {
+            return next(run, "ours-" + ++ours);
+        }
+
+        LoadRun theirs(LoadRun run) {
+            return next(run, "mosquitto-" + ++theirs);
+        }
+
+        private LoadRun next(LoadRun run, String name) {
+            if (file == null) {
+                return run;
+            }
+            current = new Outliers(micros);
+            label = name;
+            return run.recordingOutliers(current);
+        }
+
+        void flush() {
+            if (current != null) {
+                current.appendTo(file, label + " " + scenario.replace(' ', '-'));
+                current = null;
+            }
         }
     }
 

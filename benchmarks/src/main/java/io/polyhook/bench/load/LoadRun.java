@@ -72,6 +72,7 @@ final class LoadRun {
     // Across cluster nodes: where the subscribers connect, and how long their routes get to reach the publishers' node.
     private int subscriberPort = -1;
     private long settleMillis;
+    private Outliers outliers;
 
     LoadRun(String host, int port, Scenario scenario, int qos, int payloadSize) {
         this(host, port, scenario, qos, payloadSize, null, null);
@@ -108,6 +109,12 @@ final class LoadRun {
         return this;
     }
 
+    /** This run with the subscribers' slow messages recorded in {@code outliers}. */
+    LoadRun recordingOutliers(Outliers outliers) {
+        this.outliers = outliers;
+        return this;
+    }
+
     static void requireLoopback(String host) {
         if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
             throw new IllegalArgumentException("load runs only against loopback, not " + host);
@@ -126,7 +133,7 @@ final class LoadRun {
             for (int s = 0; s < scenario.subscribers(); s++) {
                 subscribers.add(LeanClient.subscriber(loops, host, subscriberPort > 0 ? subscriberPort : port,
                         "bench-sub-" + run + "-" + s,
-                        username, password, scenario.subscribeFilter(s), qos, latency::record)
+                        username, password, scenario.subscribeFilter(s), qos, latency::record, outliers)
                         .get(30, TimeUnit.SECONDS));
             }
             if (settleMillis > 0) {

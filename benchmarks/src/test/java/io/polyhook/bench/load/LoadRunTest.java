@@ -7,8 +7,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -57,6 +60,44 @@ class LoadRunTest {
 
             // Every delivery of a message waited at least as long as its write: so do the percentiles.
             assertThat(r.sendLagP99Micros()).isPositive().isLessThanOrEqualTo(r.p99Micros());
+        }
+    }
+
+    @Test
+    void withAThresholdOfZeroEveryMessageIsAnOutlierWithItsSendTimeAndBothParts() throws Exception {
+        Path file = scripts.resolve("outliers.txt");
+        try (PolyhookBroker broker = broker(true)) {
+            Outliers outliers = new Outliers(0);
+            new LoadRun("127.0.0.1", broker.boundPort("tcp"), Scenario.named("1to1"), 1, 64)
+                    .recordingOutliers(outliers).run(200, 0, Duration.ofSeconds(30));
+            outliers.appendTo(file, "ours-1");
+        }
+
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines.getFirst()).startsWith("# ours-1: 200 messages over 0 us");
+        assertThat(lines).hasSize(201);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(" ");
+            assertThat(f[0]).isEqualTo("ours-1");
+            assertThat(Instant.parse(f[1])).isBetween(Instant.now().minusSeconds(120), Instant.now());
+            long total = Long.parseLong(f[2]);
+            long generator = Long.parseLong(f[3]);
+            long brokerPart = Long.parseLong(f[4]);
+            assertThat(generator).isNotNegative();
+            assertThat(brokerPart).isNotNegative();
+            // Each part is rounded down to whole microseconds on its own.
+            assertThat(generator + brokerPart).isBetween(total - 1, total);
+        }
+    }
+
+    @Test
+    void messagesFasterThanTheThresholdAreNotOutliers() throws Exception {
+        try (PolyhookBroker broker = broker(true)) {
+            Outliers outliers = new Outliers(Duration.ofMinutes(10).toNanos() / 1_000);
+            new LoadRun("127.0.0.1", broker.boundPort("tcp"), Scenario.named("1to1"), 1, 64)
+                    .recordingOutliers(outliers).run(100, 0, Duration.ofSeconds(30));
+
+            assertThat(outliers.count()).isZero();
         }
     }
 
