@@ -14,6 +14,8 @@
 # (--broker-pid; GEN's generator must have the wake/msg column). throughput: the scenario table of
 # docs/benchmarks.md (1to1, fanin, fanout, 100to100 at QoS 0 and 1, 50,000 messages after 150,000
 # of warm-up, with CPU and wake-ups per message), rounds (default 1) of every build in turn.
+# OUTLIERS=DIR keeps each latency row's slow messages (over 1 ms; LoadGenerator --outliers) in
+# DIR/<rate>-<round>-<label>.txt, with their send times, to match stalls to broker-side events.
 # Broker JVM options per build: OPTS_<label> (dashes as underscores), e.g.
 #   OPTS_one_loop="-Dio.netty.eventLoopThreads=1" benchmarks/run-ab.sh latency "default:J one-loop:J"
 set -euo pipefail
@@ -53,7 +55,8 @@ case $MODE in
           broker "${b%%:*}" "${b#*:}"
           generate --scenarios "$SCENARIO" --qos "$QOS" --messages 50000 --warmup 100000 --limit-seconds 60 > /dev/null
           line=$(generate --scenarios "$SCENARIO" --qos "$QOS" --messages $((rate * 5)) --warmup $((rate * 3)) \
-              --rate "$rate" --limit-seconds 60 --mosquitto --broker-pid "$(cat "$WORK/pid")" | tail -1)
+              --rate "$rate" --limit-seconds 60 --mosquitto --broker-pid "$(cat "$WORK/pid")" \
+              ${OUTLIERS:+--outliers "$OUTLIERS/$rate-$round-${b%%:*}.txt"} | tail -1)
           echo "$(stamp) rate $rate round $round ${b%%:*}: $line"
           stop
         done

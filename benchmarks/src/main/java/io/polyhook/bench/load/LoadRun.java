@@ -152,6 +152,9 @@ final class LoadRun {
                 subscribers.forEach(c -> c.disconnect(5_000));
             }
             long start = System.nanoTime();
+            if (outliers != null) {
+                outliers.started(start);
+            }
             long deadline = start + limit.toNanos();
             long sent = publish(publishers, messages, ratePerSecond, start, deadline);
             long target = Math.min(expected, sent * scenario.fanOut());

@@ -33,12 +33,18 @@ final class Outliers {
     private final long[] arrived = new long[CAPACITY];
     private int kept;
     private long counted;
+    private long startNanos;
 
     Outliers(long thresholdMicros) {
         this.thresholdNanos = thresholdMicros * 1_000;
         Instant now = Instant.now();
         this.nanoTimeAtStart = System.nanoTime();
         this.wallNanosAtStart = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** The run's first message is about to be sent ({@link System#nanoTime()}). */
+    synchronized void started(long nanos) {
+        startNanos = nanos;
     }
 
     /** A delivery: stamps are {@link System#nanoTime()}; {@code writtenNanos} 0 if the payload had no room for it. */
@@ -69,11 +75,10 @@ final class Outliers {
     synchronized void appendTo(Path file, String label) {
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
-            out.printf(Locale.ROOT, "# %s: %d messages over %d us (%d kept)%n", label, counted, thresholdNanos / 1_000,
-                    kept);
+            out.printf(Locale.ROOT, "# %s: %d messages over %d us (%d kept), first sent at %s%n", label, counted,
+                    thresholdNanos / 1_000, kept, wallClock(startNanos));
             for (int i = 0; i < kept; i++) {
-                long wall = wallNanosAtStart + (sent[i] - nanoTimeAtStart);
-                Instant at = Instant.ofEpochSecond(Math.floorDiv(wall, 1_000_000_000L), Math.floorMod(wall, 1_000_000_000L));
+                Instant at = wallClock(sent[i]);
                 long generator = written[i] == 0 ? -1 : (written[i] - sent[i]) / 1_000;
                 long broker = written[i] == 0 ? -1 : (arrived[i] - written[i]) / 1_000;
                 out.printf(Locale.ROOT, "%s %s %d %d %d%n", label, at, (arrived[i] - sent[i]) / 1_000, generator, broker);
@@ -81,5 +86,10 @@ final class Outliers {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the outliers to " + file, e);
         }
+    }
+
+    private Instant wallClock(long nanoTime) {
+        long wall = wallNanosAtStart + (nanoTime - nanoTimeAtStart);
+        return Instant.ofEpochSecond(Math.floorDiv(wall, 1_000_000_000L), Math.floorMod(wall, 1_000_000_000L));
     }
 }
