@@ -75,7 +75,10 @@ class LoadRunTest {
 
         List<String> lines = Files.readAllLines(file);
         assertThat(lines.getFirst()).startsWith("# ours-1: 200 messages over 0 us (200 kept), first sent at ");
-        Instant first = Instant.parse(lines.getFirst().substring(lines.getFirst().lastIndexOf(' ') + 1));
+        String header = lines.getFirst();
+        assertThat(header).matches(".*, \\d+ of them in the first 200 ms");
+        int at = header.indexOf("first sent at ") + "first sent at ".length();
+        Instant first = Instant.parse(header.substring(at, header.indexOf(", ", at)));
         assertThat(lines).hasSize(201);
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(" ");
