@@ -71,10 +71,12 @@ final class SharedPresence implements AutoCloseable {
         synchronized (groups) {
             Group g = groups.computeIfAbsent(new GroupKey(mountpoint, filter), k -> new Group());
             g.members.add(member);
-            routes.add(mountpoint, filter, false);
-            if (!g.online && isOnline.test(member)) {
+            // One change, online or not: as an add then an online, the other nodes could see the
+            // route offline first and take that for the member's state (the writes are replicated apart).
+            boolean goesOnline = !g.online && isOnline.test(member);
+            routes.add(mountpoint, filter, goesOnline);
+            if (goesOnline) {
                 g.online = true;
-                routes.online(mountpoint, filter, true);
             }
         }
     }
