@@ -155,6 +155,11 @@ class ClusterBrokersTest {
     }
 
     @Test
+    void messagesPublishedOnTheOldNodeWhileTheSessionMovesReachTheClientOnTheNewNode() throws Exception {
+        PublishedWhileMoving.check(cluster, "flow", 1, 2);
+    }
+
+    @Test
     void aQos2MessageHalfwayThroughMovesAsItsPubrelAndIsNotDeliveredTwice() throws Exception {
         HalfwayQos2Move.check(cluster, "halfway", 1, 3, 2);
     }

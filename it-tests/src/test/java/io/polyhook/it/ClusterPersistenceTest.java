@@ -2,10 +2,7 @@ package io.polyhook.it;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import io.polyhook.broker.store.QueueOrder;
 import io.polyhook.spi.SubscriberId;
 import org.junit.jupiter.api.AfterAll;
@@ -18,17 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static io.polyhook.it.NumberedMessages.numbers;
 import static io.polyhook.it.PersistenceRestartTest.receive;
-import static io.polyhook.it.PublishSubscribeTest.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -98,53 +90,7 @@ class ClusterPersistenceTest {
     @Test
     @Order(3)
     void messagesPublishedOnTheOldNodeWhileTheSessionMovesReachTheClientOnTheNewNode() throws Exception {
-        publishedWhileMoving("flow", 1, 2);
-    }
-
-    /**
-     * A session of {@code clientId} with {@code before} messages stored on node {@code from} moves
-     * to node {@code to} while a publisher on {@code from} sends {@code during} more: every
-     * message reaches the client once, the stored ones first and in order.
-     */
-    private static void publishedWhileMoving(String clientId, int from, int to) throws Exception {
-        int before = 300;
-        int during = 300;
-        subscribeAndLeave(from, clientId, clientId);
-        NumberedMessages.publish(cluster, from, clientId, 0, before);
-        // A publisher on the old node goes on while the session moves: what it queued comes in the move,
-        // what reaches it after it is forwarded, what the new node's routes bring comes directly.
-        Mqtt5AsyncClient pub = cluster.builder(from, clientId + "-pub").buildAsync();
-        pub.connect().get(60, TimeUnit.SECONDS);
-        List<CompletableFuture<Mqtt5PublishResult>> acks = new ArrayList<>();
-        Thread publisher = Thread.ofVirtual().start(() -> {
-            for (int i = before; i < before + during; i++) {
-                acks.add(pub.publishWith().topic(clientId).qos(MqttQos.EXACTLY_ONCE)
-                        .payload(bytes(Integer.toString(i))).send());
-            }
-        });
-        Mqtt5BlockingClient back = cluster.track(cluster.builder(to, clientId).buildBlocking());
-        try (var in = back.publishes(MqttGlobalPublishFilter.ALL)) {
-            assertThat(back.connectWith().cleanStart(false).sessionExpiryInterval(3600).send().isSessionPresent())
-                    .isTrue();
-            publisher.join();
-            for (CompletableFuture<Mqtt5PublishResult> ack : acks) {
-                assertThat(ack.get(120, TimeUnit.SECONDS).getError()).as("acknowledged").isEmpty();
-            }
-            // And one more, published on the old node once the move is done.
-            cluster.v5(from, clientId + "-last").publishWith().topic(clientId).qos(MqttQos.EXACTLY_ONCE)
-                    .payload(bytes(Integer.toString(before + during))).send();
-            List<String> got = new ArrayList<>();
-            Optional<Mqtt5Publish> p;
-            while (got.size() < before + during + 1 && (p = in.receive(60, TimeUnit.SECONDS)).isPresent()) {
-                got.add(PublishSubscribeTest.text(p.get().getPayloadAsBytes()));
-            }
-            assertThat(in.receive(2, TimeUnit.SECONDS)).as("nothing twice").isEmpty();
-            assertThat(got).as("every message once").containsExactlyInAnyOrderElementsOf(numbers(0, before + during + 1));
-            assertThat(got.subList(0, before)).as("the stored queue first, in order").isEqualTo(numbers(0, before));
-        } finally {
-            pub.disconnect();
-        }
-        back.disconnect();
+        PublishedWhileMoving.check(cluster, "flow", 1, 2);
     }
 
     @Test

@@ -64,7 +64,7 @@ final class ClusterSessions implements ClusterSeam, TakeoverHandler {
                 return CompletableFuture.completedFuture(null);
             }
             String from = claim.previous().map(Owner::node).orElse("?");
-            return cluster.ownership().takeOver(claim, cleanStart).handle((incoming, e) -> {
+            return moves.takeOver(claim, cleanStart).handle((incoming, e) -> {
                 if (e == null) {
                     // A move that fails gives the claim up too: the session stays with the old owner, which
                     // finds itself the owner again (it claimed it back, or it finds no owner when it returns).

@@ -84,6 +84,20 @@ final class SessionMoves {
     }
 
     /**
+     * Asks the previous owner of {@code claim} for the session ({@link
+     * io.polyhook.broker.cluster.SessionOwnership#takeOver}). What it forwards to the session from
+     * the moment it seals it, which may be before its answer arrives, waits for {@link #adopt}.
+     */
+    CompletionStage<Optional<IncomingSession>> takeOver(Claim claim, boolean cleanStart) {
+        sessions.expect(claim.id());
+        return cluster.ownership().takeOver(claim, cleanStart).whenComplete((in, e) -> {
+            if (e != null || in.isEmpty()) {
+                sessions.notComing(claim.id());
+            }
+        });
+    }
+
+    /**
      * Reads {@code in} into this node: state, queue, commit here, commit to the old owner, then
      * installs it. Fails (and keeps nothing of it) when the old owner stops answering before the
      * commit, or refuses the commit because it gave the move up. When the commit's answer does

@@ -34,7 +34,7 @@ public final class Adoption {
     /** The store's table of sessions being written here: present only while one is incomplete. */
     public static final String MARKER_TABLE = "$polyhook.adopting";
     /** How many forwarded messages wait for one session while its queue is written. */
-    private static final int MAX_HELD = 100_000;
+    static final int MAX_HELD = 100_000;
 
     /** How far the adoption is. */
     private enum Phase {

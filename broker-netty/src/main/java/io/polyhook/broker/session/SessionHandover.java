@@ -6,6 +6,7 @@ import io.polyhook.spi.SubscriberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +39,9 @@ public final class SessionHandover {
     private final Map<SubscriberId, Forwarding> forwarding = new ConcurrentHashMap<>();
     // Sessions being written here, by identity: messages forwarded to them meanwhile wait in them.
     private final Map<SubscriberId, Adoption> adopting = new ConcurrentHashMap<>();
+    // Sessions this node asked another node for, until their adoption starts: what that node forwards to them
+    // meanwhile waits here (it may seal the session, and forward, before its answer has reached this node).
+    private final Map<SubscriberId, List<Message>> expected = new ConcurrentHashMap<>();
 
     private record Forwarding(DeliveryTarget target, List<String> filters) {
     }
@@ -165,6 +169,22 @@ public final class SessionHandover {
     }
 
     /**
+     * This node asks another one for the session of {@code id}: what is forwarded to it from now
+     * on waits for its {@link #adopt}, or goes with {@link #notComing}.
+     */
+    public void expect(SubscriberId id) {
+        expected.putIfAbsent(id, new ArrayList<>());
+    }
+
+    /** The session this node asked for with {@link #expect} does not come: what was forwarded to it goes. */
+    public void notComing(SubscriberId id) {
+        List<Message> early = expected.remove(id);
+        if (early != null && !early.isEmpty()) {
+            LOG.debug("{} messages forwarded to {} dropped: its session did not come", early.size(), id);
+        }
+    }
+
+    /**
      * Starts writing here a session another node gives up ({@code head}; its queue follows in
      * pages, {@link Adoption#append}). A local session of that identity with no connection is
      * replaced; one with a connection is kept and the adoption refused (it comes too late). Its
@@ -177,13 +197,21 @@ public final class SessionHandover {
             Session existing = registry.lookup(head.id());
             if (existing != null) {
                 if (existing.connection() != null) {
+                    notComing(head.id());
                     throw new IllegalStateException("session " + head.id().clientId() + " is connected here");
                 }
                 registry.remove(existing);
             }
             endForwarding(head.id());
             Adoption adoption = new Adoption(this, registry, head, repeats);
-            adopting.put(head.id(), adoption);
+            // Atomic with forwarded(): a message finds the expectation, or the adoption it went into.
+            expected.compute(head.id(), (id, early) -> {
+                if (early != null) {
+                    early.forEach(adoption::hold);
+                }
+                adopting.put(id, adoption);
+                return null;
+            });
             return adoption;
         }
     }
@@ -198,6 +226,17 @@ public final class SessionHandover {
      * (after its queue if it is still being written here). Whether a session took it.
      */
     public boolean forwarded(SubscriberId id, Message message) {
+        boolean[] early = {false};
+        expected.computeIfPresent(id, (k, held) -> {
+            if (held.size() < Adoption.MAX_HELD) {
+                held.add(message);
+            }
+            early[0] = true;
+            return held;
+        });
+        if (early[0]) {
+            return true;
+        }
         Adoption adoption = adopting.get(id);
         if (adoption != null && adoption.hold(message)) {
             return true;
