@@ -44,7 +44,8 @@ import java.util.function.Supplier;
  * <p>Takeovers and hand-overs travel on the data plane; the receiving node checks the claim it
  * is shown against the cache before it gives anything up, so a stale or forged claim gets
  * nothing. A session moves as its state, then its queue in pages the new owner asks for one at a
- * time ({@link Transfers}), then a commit once the new owner has written it all; only the commit
+ * time ({@link Transfers}; a takeover's answer carries the first), then a commit once the new
+ * owner has written it all; only the commit
  * lets the old owner delete its copy. A move the new owner stops asking about is given up after
  * twice the request timeout: the old owner claims the client id back and keeps the session.
  */
@@ -208,7 +209,8 @@ public final class OwnershipRegistry implements SessionOwnership {
             }
             ByteBuf in = Unpooled.wrappedBuffer(answer);
             long transfer = in.readLong();
-            return Optional.of(transfers.incoming(from, transfer, SessionStateCodec.read(in, System.nanoTime())));
+            SessionState head = SessionStateCodec.read(in, System.nanoTime());
+            return Optional.of(transfers.incoming(from, transfer, head, Transfers.readFirstPage(in)));
         });
     }
 
@@ -231,8 +233,10 @@ public final class OwnershipRegistry implements SessionOwnership {
                 return new byte[0];
             }
             ByteBuf out = Unpooled.buffer();
-            out.writeLong(transfers.outgoing(from, claim, true, session.get()));
+            long transfer = transfers.outgoing(from, claim, true, session.get());
+            out.writeLong(transfer);
             SessionStateCodec.write(out, session.get().head(), System.nanoTime());
+            transfers.firstPage(transfer, out);
             return bytes(out);
         });
     }
@@ -333,7 +337,7 @@ public final class OwnershipRegistry implements SessionOwnership {
             if (h == null) {
                 throw new ClusterException(ClusterException.Reason.REFUSED, "node " + self + " takes no sessions yet");
             }
-            return h.adopt(c, transfers.incoming(from, transfer, state));
+            return h.adopt(c, transfers.incoming(from, transfer, state, Optional.empty()));
         }).thenApply(v -> new byte[0]);
     }
 

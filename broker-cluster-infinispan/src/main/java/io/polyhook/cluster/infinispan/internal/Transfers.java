@@ -9,17 +9,21 @@ import io.polyhook.broker.cluster.OutgoingSession;
 import io.polyhook.broker.cluster.QueuePage;
 import io.polyhook.broker.cluster.SessionState;
 import io.polyhook.broker.routing.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -28,12 +32,15 @@ import java.util.function.Consumer;
  * ({@code OP_PAGE}: at most {@value #PAGE_MESSAGES} messages or {@value #PAGE_BYTES} bytes of
  * payload, so neither side holds a long queue in its heap) and ends with a commit
  * ({@code OP_COMMIT}) once it has written everything; only then does the old owner delete its
- * copy. A transfer the new owner abandons ({@code OP_ABANDON}), or whose new owner stays silent
+ * copy. A takeover's answer carries the first page already ({@link #firstPage}): a session whose
+ * queue fits in it moves in two round trips, the takeover and the commit. A transfer the new owner abandons ({@code OP_ABANDON}), or whose new owner stays silent
  * for the idle timeout, is given up: whoever removes
  * it from the table first (the commit, or the watchdog) decides its fate, so it is either
  * committed or given up, never both.
  */
 final class Transfers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Transfers.class);
 
     static final int PAGE_MESSAGES = 500;
     static final long PAGE_BYTES = 1L << 20;
@@ -116,21 +123,63 @@ final class Transfers {
 
     private CompletionStage<byte[]> pageRequested(String from, ByteBuf body) {
         return CompletableFuture.supplyAsync(() -> {
-            Outgoing t = asked(from, body);
-            QueuePage page;
-            synchronized (t) {
-                page = t.session().next(PAGE_MESSAGES, PAGE_BYTES);
-            }
-            t.lastAsked().set(System.nanoTime());
             ByteBuf out = Unpooled.buffer();
-            out.writeBoolean(page.last());
-            out.writeInt(page.messages().size());
-            long now = System.nanoTime();
-            for (Message m : page.messages()) {
-                MessageCodec.write(out, m, now, 0);
-            }
+            writePage(asked(from, body), out);
             return bytes(out);
         }, workers);
+    }
+
+    /**
+     * Writes the first page of transfer {@code number} to {@code out}, for the answer that
+     * announces it: the new owner reads it there instead of asking (a round trip less). If it
+     * cannot be read now, the answer says so and the new owner asks for it as for the others
+     * (whose failure gives the move up the usual way).
+     */
+    void firstPage(long number, ByteBuf out) {
+        Outgoing t = outgoing.get(number);
+        int start = out.writerIndex();
+        out.writeBoolean(t != null);
+        if (t == null) {
+            return;
+        }
+        try {
+            writePage(t, out);
+        } catch (RuntimeException e) {
+            LOG.debug("the first page of {} goes separately: {}", t.claim().id().clientId(), e.toString());
+            out.writerIndex(start);
+            out.writeBoolean(false);
+        }
+    }
+
+    /** The first page {@link #firstPage} wrote, if it did. */
+    static Optional<QueuePage> readFirstPage(ByteBuf in) {
+        return in.readBoolean() ? Optional.of(readPage(in)) : Optional.empty();
+    }
+
+    private static void writePage(Outgoing t, ByteBuf out) {
+        QueuePage page;
+        synchronized (t) {
+            page = t.session().next(PAGE_MESSAGES, PAGE_BYTES);
+        }
+        t.lastAsked().set(System.nanoTime());
+        out.writeBoolean(page.last());
+        out.writeInt(page.messages().size());
+        long now = System.nanoTime();
+        for (Message m : page.messages()) {
+            MessageCodec.write(out, m, now, 0);
+        }
+    }
+
+    /** A page as {@link #writePage} wrote it. */
+    static QueuePage readPage(ByteBuf in) {
+        boolean last = in.readBoolean();
+        int n = Wire.readCount(in, MAX_PAGE_ITEMS);
+        List<Message> messages = new ArrayList<>(n);
+        long now = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            messages.add(MessageCodec.read(in, now, 0, false));
+        }
+        return new QueuePage(messages, last);
     }
 
     private CompletionStage<byte[]> commitRequested(String from, ByteBuf body) {
@@ -157,8 +206,13 @@ final class Transfers {
         }, workers);
     }
 
-    /** The session {@code from} gives up as transfer {@code number}, to read here. */
-    IncomingSession incoming(String from, long number, SessionState head) {
+    /**
+     * The session {@code from} gives up as transfer {@code number}, to read here; {@code first}
+     * is its first page if the announcement carried it (else the first {@link IncomingSession#next}
+     * asks for it).
+     */
+    IncomingSession incoming(String from, long number, SessionState head, Optional<QueuePage> first) {
+        AtomicReference<QueuePage> unread = new AtomicReference<>(first.orElse(null));
         return new IncomingSession() {
             @Override
             public SessionState head() {
@@ -167,17 +221,12 @@ final class Transfers {
 
             @Override
             public CompletionStage<QueuePage> next() {
-                return plane.request(from, OwnershipRegistry.OP_PAGE, number(number)).thenApply(answer -> {
-                    ByteBuf in = Unpooled.wrappedBuffer(answer);
-                    boolean last = in.readBoolean();
-                    int n = Wire.readCount(in, MAX_PAGE_ITEMS);
-                    List<Message> messages = new ArrayList<>(n);
-                    long now = System.nanoTime();
-                    for (int i = 0; i < n; i++) {
-                        messages.add(MessageCodec.read(in, now, 0, false));
-                    }
-                    return new QueuePage(messages, last);
-                });
+                QueuePage page = unread.getAndSet(null);
+                if (page != null) {
+                    return CompletableFuture.completedFuture(page);
+                }
+                return plane.request(from, OwnershipRegistry.OP_PAGE, number(number))
+                        .thenApply(answer -> readPage(Unpooled.wrappedBuffer(answer)));
             }
 
             @Override
