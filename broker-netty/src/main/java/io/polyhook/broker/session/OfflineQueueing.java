@@ -82,7 +82,7 @@ final class OfflineQueueing implements Session.OfflineDelivery {
         }
         OutboundJournal journal = session.journal();
         if (journal != null) {
-            journal.routed(m, appended.seq());
+            journal.routed(m, appended.seq(), appended.stored());
         } else {
             offlineMessage(session, m);
         }

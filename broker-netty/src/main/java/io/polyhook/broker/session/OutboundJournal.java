@@ -55,8 +55,8 @@ public final class OutboundJournal {
     private final SubscriberId id;
     private final QueueOrder order;
     private final DeliveryTarget connection;
-    // Messages handed to the connection that are still in the store's queue, by their sequence number.
-    private final Map<Message, Long> queued = new IdentityHashMap<>();
+    // Messages handed to the connection that are still in the store's queue: their sequence number and stored form.
+    private final Map<Message, Tag> queued = new IdentityHashMap<>();
     private final Set<Long> queuedSeqs = new HashSet<>();
     // Numbers of messages sent or gone whose removal from the queue is in the pending batch: a page read meanwhile skips them.
     private final List<Long> leaving = new ArrayList<>();
@@ -106,32 +106,36 @@ public final class OutboundJournal {
                 }
                 highestRead = Math.max(highestRead, q.seq());
                 Message m = q.message().toMessage(nowNanos, nowMillis);
-                tag(m, q.seq());
+                tag(m, q.seq(), q.stored());
                 out.add(m);
             }
         }
         return out;
     }
 
-    private void tag(Message m, long seq) {
-        queued.put(m, seq);
+    /** A message of the stored queue the connection holds: its number, and the store's form of it (may be null). */
+    private record Tag(long seq, Object stored) {
+    }
+
+    private void tag(Message m, long seq, Object stored) {
+        queued.put(m, new Tag(seq, stored));
         queuedSeqs.add(seq);
     }
 
     /** {@code m} leaves the queue: its number stays known to the pages until the batch that removes it is written. */
-    private Long untag(Message m) {
-        Long seq = queued.remove(m);
-        if (seq != null) {
-            leaving.add(seq);
+    private Tag untag(Message m) {
+        Tag t = queued.remove(m);
+        if (t != null) {
+            leaving.add(t.seq());
         }
-        return seq;
+        return t;
     }
 
     /**
      * A message routed to the session was appended to its queue as {@code seq}: hands it to the
      * connection unless a page brings it (while the queue is read, or it was read already).
      */
-    synchronized void routed(Message m, long seq) {
+    synchronized void routed(Message m, long seq, Object stored) {
         if (phase != Phase.LIVE || queuedSeqs.contains(seq)) {
             return;
         }
@@ -141,7 +145,7 @@ public final class OutboundJournal {
         }
         // Either appended after everything read, or its batch committed after the reading had passed its
         // number (batches commit in any order): no page brings it, so it goes out now, not at the next connection.
-        tag(m, seq);
+        tag(m, seq, stored);
         connection.deliver(m);
     }
 
@@ -168,12 +172,12 @@ public final class OutboundJournal {
 
     /** {@code m} goes out as {@code packetId}: from the queue to the in-flight records, in one write. */
     public void sent(Message m, int packetId) {
-        Long seq;
+        Tag t;
         synchronized (this) {
-            seq = untag(m);
+            t = untag(m);
         }
-        if (seq != null) {
-            change(b -> b.moveToInFlight(id, seq, packetId));
+        if (t != null) {
+            change(b -> b.moveToInFlight(id, t.seq(), packetId, t.stored()));
         } else {
             change(b -> b.putInFlight(id, packetId, DurableSessions.stored(m)));
         }
@@ -181,12 +185,12 @@ public final class OutboundJournal {
 
     /** {@code m} left without an acknowledgement to wait for (QoS 0, expired, too large): out of the queue. */
     public void gone(Message m) {
-        Long seq;
+        Tag t;
         synchronized (this) {
-            seq = untag(m);
+            t = untag(m);
         }
-        if (seq != null) {
-            change(b -> b.removeQueued(id, seq));
+        if (t != null) {
+            change(b -> b.removeQueued(id, t.seq()));
         }
     }
 

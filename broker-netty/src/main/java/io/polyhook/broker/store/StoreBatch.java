@@ -54,6 +54,15 @@ public interface StoreBatch extends AutoCloseable {
      */
     boolean moveToInFlight(SubscriberId id, long seq, int packetId);
 
+    /**
+     * {@link #moveToInFlight(SubscriberId, long, int)} of a message whose stored form the store
+     * handed out with it ({@link Appended#stored()}, {@link QueuedMessage#stored()}; null if none):
+     * a store may write its in-flight record from that form instead of reading the message back.
+     */
+    default boolean moveToInFlight(SubscriberId id, long seq, int packetId, Object stored) {
+        return moveToInFlight(id, seq, packetId);
+    }
+
     /** Records a message sent live as {@code packetId}, not acknowledged yet ({@link InFlightStage#SENT}). */
     void putInFlight(SubscriberId id, int packetId, StoredMessage message);
 

@@ -65,7 +65,7 @@ class OutboundJournalTest {
         try (StoreBatch b = appendUncommitted(m, seq)) {
             b.commit();
         }
-        journal.routed(m, seq[0]);
+        journal.routed(m, seq[0], null);
     }
 
     @Test
@@ -80,7 +80,7 @@ class OutboundJournalTest {
         try (lateBatch) {
             lateBatch.commit();
         }
-        journal.routed(late, lateSeq[0]);
+        journal.routed(late, lateSeq[0], null);
 
         assertThat(delivered).containsExactly("late");
         assertThat(journal.inQueue(late)).isTrue();
@@ -97,10 +97,10 @@ class OutboundJournalTest {
         assertThat(topics(page)).containsExactly("once");
         assertThat(journal.page(10)).isEmpty();
 
-        journal.routed(m, seq[0]);                       // still queued, in the page's hands
+        journal.routed(m, seq[0], null);                       // still queued, in the page's hands
         journal.sent(page.get(0), 1);
         journal.commit();                                // moved in flight: out of the queue
-        journal.routed(m, seq[0]);
+        journal.routed(m, seq[0], null);
 
         assertThat(delivered).isEmpty();
     }

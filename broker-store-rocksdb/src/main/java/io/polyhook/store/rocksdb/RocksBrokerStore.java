@@ -114,12 +114,14 @@ public final class RocksBrokerStore implements BrokerStore {
         try {
             if (order == QueueOrder.OLDEST_FIRST) {
                 slot.queue().scan(Math.max(low, cursor + 1), Long.MAX_VALUE, it -> {
-                    out.add(new QueuedMessage(Keys.seqOf(it.key()), Records.queuedMessage(it.value())));
+                    byte[] v = it.value();
+                    out.add(new QueuedMessage(Keys.seqOf(it.key()), Records.queuedMessage(v), v));
                     return out.size() < maxMessages;
                 });
             } else {
                 slot.queue().scanBackwards(cursor, low, it -> {
-                    out.add(new QueuedMessage(Keys.seqOf(it.key()), Records.queuedMessage(it.value())));
+                    byte[] v = it.value();
+                    out.add(new QueuedMessage(Keys.seqOf(it.key()), Records.queuedMessage(v), v));
                     return out.size() < maxMessages;
                 });
             }

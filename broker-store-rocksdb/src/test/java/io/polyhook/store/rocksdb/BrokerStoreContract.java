@@ -260,6 +260,33 @@ abstract class BrokerStoreContract {
     }
 
     @Test
+    void aMessageMovesInFlightWithTheStoredFormHandedOutOnlyWhileItIsQueued() {
+        SubscriberId id = id("s");
+        create(id);
+        List<Appended> appended = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            appended.add(append(id, "m" + i, QueueLimits.NONE));
+        }
+        QueuedMessage read = readAll(store, id, QueueOrder.OLDEST_FIRST, 10).get(2);
+        commit(store, b -> b.removeQueuedThrough(id, appended.get(0).seq()));
+        boolean[] moved = new boolean[3];
+        commit(store, b -> {
+            // Removed by the head removal: its stored form must not bring it back in flight.
+            moved[0] = b.moveToInFlight(id, appended.get(0).seq(), 10, appended.get(0).stored());
+            moved[1] = b.moveToInFlight(id, appended.get(1).seq(), 11, appended.get(1).stored());
+            moved[2] = b.moveToInFlight(id, read.seq(), 12, read.stored());
+        });
+        assertThat(moved).containsExactly(false, true, true);
+        assertThat(payloads(readAll(store, id, QueueOrder.OLDEST_FIRST, 10))).containsExactly("m3");
+        assertThat(store.queueSize(id)).isEqualTo(new QueueSize(1, weight("m3")));
+        store = reopen();
+        assertThat(store.queueSize(id)).isEqualTo(new QueueSize(1, weight("m3")));
+        assertThat(recovered().get(id).inFlight())
+                .extracting(e -> e.packetId() + ":" + e.stage() + ":" + e.message().payload().toUtf8String())
+                .containsExactlyInAnyOrder("11:SENT:m1", "12:SENT:m2");
+    }
+
+    @Test
     void aDiscardedBatchChangesNothing() {
         SubscriberId id = id("d");
         create(id);

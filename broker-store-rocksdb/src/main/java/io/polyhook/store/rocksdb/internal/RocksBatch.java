@@ -134,22 +134,28 @@ public final class RocksBatch implements StoreBatch {
         }
         settle.add(() -> s.ledger().settle(a));
         undo.add(() -> s.ledger().undo(a));
-        return new Appended(a.seq(), a.droppedCount());
+        // The value goes back to the caller: when the message goes out, its in-flight record is made from it, no read.
+        return new Appended(a.seq(), a.droppedCount(), a.seq() >= 0 ? value : null);
     }
 
     @Override
     public boolean removeQueued(SubscriberId id, long seq) {
         open();
-        return takeQueued(queueSlot(id), seq) != null;
+        return takeQueued(queueSlot(id), seq, null) != null;
     }
 
-    /** Reserves and deletes queued message {@code seq}; its record, or null if it is not queued. */
-    private byte[] takeQueued(SessionSlot s, long seq) {
+    /**
+     * Reserves and deletes queued message {@code seq}; its record, or null if it is not queued.
+     * With {@code known}, its record as this store handed it out, nothing is read: the ledger
+     * alone says whether it is still queued (only the owner removes single messages, and every
+     * other removal, drop or session removal is in the ledger before its batch is written).
+     */
+    private byte[] takeQueued(SessionSlot s, long seq, byte[] known) {
         if (s == null || seq < 0) {
             return null;
         }
         byte[] key = Keys.queued(s.no(), seq);
-        byte[] value = d.get(Column.QUEUES, key);
+        byte[] value = known != null ? known : d.get(Column.QUEUES, key);
         if (value == null) {
             return null;
         }
@@ -185,9 +191,14 @@ public final class RocksBatch implements StoreBatch {
 
     @Override
     public boolean moveToInFlight(SubscriberId id, long seq, int packetId) {
+        return moveToInFlight(id, seq, packetId, null);
+    }
+
+    @Override
+    public boolean moveToInFlight(SubscriberId id, long seq, int packetId, Object stored) {
         open();
         SessionSlot s = queueSlot(id);
-        byte[] value = takeQueued(s, seq);
+        byte[] value = takeQueued(s, seq, stored instanceof byte[] b ? b : null);
         if (value == null) {
             return false;
         }
