@@ -190,9 +190,16 @@ public final class QueueLedger {
 
     /** Forgets what low has passed, and moves low past removals that sit right at it. */
     private void pastGone() {
-        gone.headSet(low).clear();
-        while (gone.remove(low)) {
-            low++;
+        // Called for every removal: with nothing remembered (the usual case) it allocates nothing.
+        while (!gone.isEmpty()) {
+            long first = gone.first();
+            if (first > low) {
+                return;
+            }
+            gone.pollFirst();
+            if (first == low) {
+                low++;
+            }
         }
     }
 
