@@ -66,7 +66,9 @@ class SessionTakeoverAndExpiryTest {
                 try (RawMqtt second = RawMqtt.open(broker.port())) {
                     assertThat(second.connectPersistent311("busy").type()).isEqualTo(2);
                     List<String> order = new ArrayList<>();
-                    Set<Integer> resentIds = new HashSet<>();
+                    // Packet ids the client holds unacknowledged: "old" (QoS 2, never PUBREC'd) and each QoS 1
+                    // PUBLISH until the PUBACK below; the broker must not give one of them to another message.
+                    Set<Integer> unacknowledged = new HashSet<>();
                     int fresh = 0;
                     while (fresh < 50) {
                         RawMqtt.Packet p = second.read();
@@ -79,14 +81,15 @@ class SessionTakeoverAndExpiryTest {
                         order.add((dup ? "dup#" : "new#") + id);
                         if (dup) {
                             assertThat(fresh).as("a resent message after a new one: " + order).isZero();
-                            resentIds.add(id);
                         } else {
-                            assertThat(resentIds).as("new message took a packet id still in flight: " + order)
+                            assertThat(unacknowledged).as("new message took a packet id still in flight: " + order)
                                     .doesNotContain(id);
                             fresh++;
                         }
+                        unacknowledged.add(id);
                         if ((p.header() & 0x06) == 0x02) {
                             second.send(RawMqtt.packet(0x40, new byte[] {(byte) (id >> 8), (byte) id}));
+                            unacknowledged.remove(id);
                         }
                     }
                     assertThat(order.get(0)).as("the first packet after CONNACK").isEqualTo("dup#" + oldId);
