@@ -74,7 +74,7 @@ record Admission(Connection c, boolean cleanStart, MqttProperties properties, in
                 policy.maySubscribe()), c);
         c.admitted(attached.session());
         c.publishes().restoreQos2(attached.session().takeInboundQos2());
-        c.ctx.writeAndFlush(Packets.connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED, attached.sessionPresent(),
+        c.send(Packets.connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED, attached.sessionPresent(),
                 v5 ? connAckProperties(expiry) : io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES));
         LOG.debug("client {} connected ({}, mountpoint \"{}\", session present {})", c.clientId, c.version, c.mountpoint,
                 attached.sessionPresent());

@@ -174,7 +174,7 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
             case PUBREL -> publishes.released(packetId(m));
             case SUBSCRIBE -> SubscribeFlow.subscribe(this, (MqttSubscribeMessage) m);
             case UNSUBSCRIBE -> SubscribeFlow.unsubscribe(this, (MqttUnsubscribeMessage) m);
-            case PINGREQ -> ctx.writeAndFlush(Packets.pingResp());
+            case PINGREQ -> send(Packets.pingResp());
             case DISCONNECT -> clientDisconnected(m);
             default -> protocolError("unexpected " + type);
         }
@@ -237,6 +237,19 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
                 onLoop(task);
             }
         });
+    }
+
+    /**
+     * Writes and flushes a reply (CONNACK, SUBACK, PINGRESP, ...) that nothing waits on. With the
+     * void promise, as the deliveries are written: every write of an open connection then carries
+     * one promise class, so a new client's CONNACK and SUBACK do not meet JIT code compiled for
+     * PUBLISH traffic alone with a class it never saw. That deoptimized and recompiled Netty's
+     * whole write path at each wave of new connections (ChannelOutboundBuffer.progress,
+     * safeSuccess; -Xlog:deoptimization=debug), costing latency in the first 200 ms after it.
+     * A failed write reaches exceptionCaught, which closes the connection.
+     */
+    void send(Object packet) {
+        ctx.writeAndFlush(packet, ctx.voidPromise());
     }
 
     /** The socket can take more: what waits for it goes out. */

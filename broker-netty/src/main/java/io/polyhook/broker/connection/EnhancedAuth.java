@@ -119,12 +119,12 @@ final class EnhancedAuth {
         String next = mods.authenticationMethod().orElse(method);
         if (mods.step() == AuthModifiers.Step.CONTINUE_AUTHENTICATION) {
             c.state(reauth ? ConnectionState.REAUTHENTICATING : ConnectionState.AUTHENTICATING);
-            c.ctx.writeAndFlush(Packets.auth(Packets.CONTINUE_AUTHENTICATION, next, mods.authenticationData()));
+            c.send(Packets.auth(Packets.CONTINUE_AUTHENTICATION, next, mods.authenticationData()));
             return;
         }
         if (reauth) {
             c.state(ConnectionState.CONNECTED);
-            c.ctx.writeAndFlush(Packets.auth(Packets.SUCCESS, next, mods.authenticationData()));
+            c.send(Packets.auth(Packets.SUCCESS, next, mods.authenticationData()));
             return;
         }
         c.state(ConnectionState.CONNECTING);

@@ -124,7 +124,7 @@ final class InboundPublishFlow implements PublishOrigin {
                 int id = p.packetId();
                 c.sequencer.afterEarlier(() -> {
                     if (c.state().isOpen()) {
-                        c.ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREC, id, Packets.SUCCESS));
+                        c.send(Packets.pubReply(MqttMessageType.PUBREC, id, Packets.SUCCESS));
                     }
                 });
                 return;
@@ -171,7 +171,7 @@ final class InboundPublishFlow implements PublishOrigin {
             return;
         }
         window.released(packetId);
-        c.ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBCOMP, packetId, Packets.SUCCESS));
+        c.send(Packets.pubReply(MqttMessageType.PUBCOMP, packetId, Packets.SUCCESS));
     }
 
     /** Applies a verdict known now: at once, unless earlier PUBLISHes still wait for theirs. */
@@ -285,14 +285,14 @@ final class InboundPublishFlow implements PublishOrigin {
         if (p.qos() == 1) {
             durable.acknowledge(null, () -> {
                 window.acknowledgedQos1();
-                c.ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBACK, id, code, props));
+                c.send(Packets.pubReply(MqttMessageType.PUBACK, id, code, props));
             });
         } else if (p.qos() == 2) {
             durable.acknowledge(null, () -> {
                 if (code >= 0x80) {
                     window.refusedQos2(id);
                 }
-                c.ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREC, id, code, props));
+                c.send(Packets.pubReply(MqttMessageType.PUBREC, id, code, props));
             });
         }
     }

@@ -420,7 +420,8 @@ final class Outbox {
                 journal.released(packetId);
             }
         }
-        ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREL, packetId, Packets.SUCCESS));
+        // The void promise, as every write of an open connection (Connection.send says why).
+        ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREL, packetId, Packets.SUCCESS), ctx.voidPromise());
     }
 
     /** The connection is gone: stops the retry timer. */

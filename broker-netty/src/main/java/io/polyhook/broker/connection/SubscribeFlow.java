@@ -145,7 +145,7 @@ final class SubscribeFlow {
                 codes.set(i, v5 ? Packets.NOT_AUTHORIZED : Packets.UNSPECIFIED_ERROR);
             }
         }
-        c.ctx.writeAndFlush(Packets.subAck(r.packetId(), codes, reasonString(c, refusal, codes.size())));
+        c.send(Packets.subAck(r.packetId(), codes, reasonString(c, refusal, codes.size())));
         for (Message retained : retainedToSend) {
             c.outbound.deliverOnLoop(retained);
         }
@@ -187,7 +187,7 @@ final class SubscribeFlow {
             // allow_unsubscribe=false: the subscriptions stay; MQTT 5 says so, MQTT 3 has no negative UNSUBACK.
             List<Short> codes = new ArrayList<>(filters.size());
             filters.forEach(f -> codes.add((short) (v5 ? Packets.NOT_AUTHORIZED : Packets.SUCCESS)));
-            c.ctx.writeAndFlush(Packets.unsubAck(packetId, codes));
+            c.send(Packets.unsubAck(packetId, codes));
             return;
         }
         var hook = c.hooks.onUnsubscribe();
@@ -217,7 +217,7 @@ final class SubscribeFlow {
         while (codes.size() < requested.size()) {
             codes.add((short) Packets.SUCCESS);
         }
-        c.ctx.writeAndFlush(Packets.unsubAck(packetId, codes, reasonString(c, refusal, codes.size())));
+        c.send(Packets.unsubAck(packetId, codes, reasonString(c, refusal, codes.size())));
     }
 
     /** The reason string of a refusal for an MQTT 5 SUBACK or UNSUBACK with {@code codes} codes. */
