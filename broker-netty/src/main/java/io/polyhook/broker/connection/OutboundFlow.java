@@ -19,13 +19,12 @@ import io.polyhook.spi.DeliverModifiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -62,10 +61,9 @@ final class OutboundFlow implements DeliveryTarget {
     private final Runnable drainIncoming = () -> drainIncoming(null);
     private final LoopAffinity affinity;
     private OfflineDrain drain;
-    // Messages routed while this connection waits for the hand-over of the one it took over: they go
-    // out after that connection's unsent ones, through on_deliver then. Null when not waiting.
-    private ArrayDeque<Message> heldForHandover;
-    private final int maxOnline;
+    // Messages routed while this connection waits for the hand-over of the one it took over go out
+    // after that connection's unsent ones, through on_deliver then.
+    private final HandoverWait handover;
     private OutboundJournal journal;
 
     /**
@@ -76,7 +74,7 @@ final class OutboundFlow implements DeliveryTarget {
      */
     OutboundFlow(Connection connection, int window, long maxPacketSize, int maxOnline, int topicAliases) {
         this.c = connection;
-        this.maxOnline = maxOnline;
+        this.handover = new HandoverWait(connection.ctx, maxOnline);
         DeliverySettings delivery = connection.services.settings.delivery();
         this.outbox = new Outbox(connection.ctx, connection.isMqtt5(), window, maxPacketSize, maxOnline, ONLINE_HIGH_WATER,
                 connection.services.stats, new BehindPolicy(
@@ -86,6 +84,7 @@ final class OutboundFlow implements DeliveryTarget {
                 new OutboxBudget(connection.services.settings.limits().maxOnlineBytes(),
                         connection.services.sessions.queuedBytes()), connection.services.clock);
         outbox.topicAliases(topicAliases);
+        outbox.handover(handover);
         this.affinity = new LoopAffinity(connection);
     }
 
@@ -198,7 +197,7 @@ final class OutboundFlow implements DeliveryTarget {
     void deliverOnLoop(Message m) {
         if (!c.state().isOpen()) {
             handBack(m);
-        } else if (heldForHandover != null) {
+        } else if (handover.awaited()) {
             holdForHandover(m);
         } else if (drain != null) {
             drain.behind(m);
@@ -258,23 +257,24 @@ final class OutboundFlow implements DeliveryTarget {
             pending.forEach(this::handBack);
             return;
         }
-        outbox.handedOver(entries);
-        ArrayDeque<Message> held = heldForHandover;
-        heldForHandover = null;
-        pending.forEach(this::deliverOnLoop);
-        if (held != null) {
-            held.forEach(this::deliverOnLoop);
+        boolean waited = handover.awaited();
+        Collection<Message> held = handover.arrived();
+        outbox.resend(entries);
+        if (waited) {
+            // What reached the outbox meanwhile (from the offline backlog, or through on_deliver) goes now.
+            outbox.pump();
         }
+        pending.forEach(this::deliverOnLoop);
+        held.forEach(this::deliverOnLoop);
     }
 
     /** Bounded as the outgoing queue is: beyond {@code maxOnline} messages the oldest is dropped (counted). */
     private void holdForHandover(Message m) {
-        if (heldForHandover.size() >= Math.max(1, maxOnline)) {
-            Message oldest = heldForHandover.pollFirst();
+        Message oldest = handover.hold(m);
+        if (oldest != null) {
             c.services.stats.messageDropped();
             outbox.gone(oldest);
         }
-        heldForHandover.add(m);
     }
 
     /**
@@ -284,18 +284,11 @@ final class OutboundFlow implements DeliveryTarget {
      * at most; what it hands over later goes out as new messages.
      */
     void awaitHandover(long maxWaitMillis) {
-        outbox.awaitHandover();
-        heldForHandover = new ArrayDeque<>();
-        c.ctx.executor().schedule(this::handoverOverdue, maxWaitMillis, TimeUnit.MILLISECONDS);
+        handover.await(maxWaitMillis, this::handoverOverdue);
     }
 
     private void handoverOverdue() {
-        if (!c.ctx.executor().inEventLoop()) {
-            // The channel moved to another event loop meanwhile.
-            c.ctx.executor().execute(this::handoverOverdue);
-            return;
-        }
-        if (c.state().isOpen() && outbox.awaitingHandover()) {
+        if (c.state().isOpen()) {
             LOG.warn("client {}: the connection it took over did not hand over its in-flight messages in time; sending on",
                     c.clientId);
             resendTakenOver(List.of(), List.of());
@@ -366,6 +359,7 @@ final class OutboundFlow implements DeliveryTarget {
     /** The connection is gone: its timers stop. */
     void close() {
         outbox.close();
+        handover.close();
     }
 
     /** Empties the window, oldest message first, for the session to keep. */
@@ -383,10 +377,7 @@ final class OutboundFlow implements DeliveryTarget {
             drain.takeRest(out);
             drain = null;
         }
-        if (heldForHandover != null) {
-            out.addAll(heldForHandover);
-            heldForHandover = null;
-        }
+        handover.takeHeld(out);
         if (journal != null) {
             // What the store still queues stays there for the next connection.
             out.removeIf(journal::inQueue);

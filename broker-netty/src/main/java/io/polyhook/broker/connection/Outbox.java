@@ -2,10 +2,6 @@ package io.polyhook.broker.connection;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.util.collection.IntObjectHashMap;
-import io.netty.util.collection.IntObjectMap;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.FastThreadLocal;
 import io.polyhook.broker.codec.Mqtt3Encoding;
 import io.polyhook.broker.codec.Packets;
 import io.polyhook.broker.routing.Message;
@@ -18,18 +14,13 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The outgoing side of one connection: packet ids, the in-flight window of QoS 1/2 messages and
- * the bounded queue of messages that cannot go out yet. Used only on the connection's event loop.
+ * The outgoing side of one connection: the {@link InFlightWindow} of QoS 1/2 messages and the
+ * bounded queue of messages that cannot go out yet. Used only on the connection's event loop.
  *
  * <p>A message goes out at once if the socket is writable and, for QoS 1/2, the window has
  * room; otherwise it waits behind the others, so order is kept, and the oldest waiting message is
@@ -51,26 +42,21 @@ final class Outbox {
 
     private final ChannelHandlerContext ctx;
     private final boolean v5;
-    private final int window;
     private final PublishEncoding encoding;
     private final int maxQueued;
     private final BrokerStats stats;
-    // retry_interval (MQTT 3 only): the in-flight entries seen at the previous tick are resent at this one.
-    private Set<InFlight> seenAtLastTick = Set.of();
     private LoopTimer retryTimer;
-    private final IntObjectMap<InFlight> inflight = new IntObjectHashMap<>();
+    private final InFlightWindow inflight;
     private final ArrayDeque<Message> waiting = new ArrayDeque<>();
     private final int highWater;
-    private int nextPacketId = 1;
-    private Handover handover = Handover.NONE;
+    // After a takeover of a live connection: nothing new goes out while it awaits that one's in-flight messages.
+    private HandoverWait handover;
     // A persistent session in the durable store: what goes out and comes back is written there; else null.
     private OutboundJournal journal;
     private boolean flushScheduled;
     private boolean pumping;
     private long dropped;
-    // Read by publishers on other event loops.
-    private volatile boolean congested;
-    private final Queue<Runnable> relief = new ConcurrentLinkedQueue<>();
+    private final PublisherPause pause = new PublisherPause();
     private final BehindPolicy behind;
     // With a time bound: when each waiting message started waiting (on the clock), in queue order.
     private final ArrayDeque<Long> waitingSince = new ArrayDeque<>();
@@ -82,20 +68,6 @@ final class Outbox {
     private final OutboxBudget budget;
     private long waitingBytes;
     private final Ticker clock;
-
-    /**
-     * Where this connection stands with the in-flight messages of a connection it took over: until
-     * they arrive nothing new goes out, since a new message would take a packet id the client may
-     * still hold for one of them (and would overtake them).
-     */
-    private enum Handover {
-        /** Nothing to wait for. */
-        NONE,
-        /** A live connection was taken over: its in-flight messages are on their way. */
-        AWAITED,
-        /** They arrived (possibly before anyone waited for them). */
-        DONE
-    }
 
     /**
      * @param window        unacknowledged QoS 1/2 messages allowed at once
@@ -134,7 +106,7 @@ final class Outbox {
         this.ctx = ctx;
         this.highWater = Math.max(1, Math.min(highWater, maxQueued));
         this.v5 = v5;
-        this.window = Math.max(1, window);
+        this.inflight = new InFlightWindow(window);
         this.encoding = new PublishEncoding(ctx, v5, maxPacketSize);
         this.maxQueued = Math.max(1, maxQueued);
     }
@@ -155,6 +127,11 @@ final class Outbox {
         encoding.topicAliases(maximum);
     }
 
+    /** Nothing new goes out while {@code wait} awaits the in-flight messages of a connection this one took over. */
+    void handover(HandoverWait wait) {
+        handover = wait;
+    }
+
     /**
      * Resends what the previous connection of the session left unacknowledged, with the same
      * packet ids (MQTT 3.1.1 §4.4, MQTT 5 §4.4): the PUBLISH with DUP set, or only the PUBREL.
@@ -162,7 +139,7 @@ final class Outbox {
     void resend(List<InFlight> entries) {
         long now = clock.read();
         for (InFlight f : entries) {
-            if (inflight.containsKey(f.packetId())) {
+            if (inflight.holds(f.packetId())) {
                 // The id is taken by a message this connection sent meanwhile (a takeover): send it as new.
                 if (!f.released()) {
                     send(f.message());
@@ -170,40 +147,12 @@ final class Outbox {
                 continue;
             }
             if (f.released()) {
-                inflight.put(f.packetId(), f);
+                inflight.restore(f);
                 write(Packets.pubReply(MqttMessageType.PUBREL, f.packetId(), Packets.SUCCESS));
             } else if (!f.message().isExpired(now)) {
-                inflight.put(f.packetId(), f);
+                inflight.restore(f);
                 write(encoding.publish(f.message().withRemainingExpiry(now), f.packetId(), true));
             }
-        }
-    }
-
-    /**
-     * This connection took a live one over: nothing goes out until {@link #handedOver} brings that
-     * connection's in-flight messages (at once if they came already).
-     */
-    void awaitHandover() {
-        if (handover == Handover.NONE) {
-            handover = Handover.AWAITED;
-        }
-    }
-
-    /** Whether it still waits for the in-flight messages of the connection it took over. */
-    boolean awaitingHandover() {
-        return handover == Handover.AWAITED;
-    }
-
-    /**
-     * The in-flight messages of the connection this one took over: resent first with their packet
-     * ids, then what waited for them goes out.
-     */
-    void handedOver(List<InFlight> entries) {
-        boolean held = handover == Handover.AWAITED;
-        handover = Handover.DONE;
-        resend(entries);
-        if (held) {
-            pump();
         }
     }
 
@@ -270,8 +219,8 @@ final class Outbox {
         if (behind.maxDelayNanos() > 0) {
             waitingSince.addLast(clock.read());
         }
-        if (!congested && waiting.size() > highWater) {
-            congested = true;
+        if (waiting.size() > highWater && !pause.congested()) {
+            pause.congest();
         }
     }
 
@@ -339,8 +288,8 @@ final class Outbox {
         } finally {
             pumping = false;
         }
-        if (congested && waiting.size() <= highWater / 2) {
-            relieve();
+        if (pause.congested() && waiting.size() <= highWater / 2) {
+            pause.relieve();
         }
         if (onRoom != null && waiting.size() <= highWater / 2) {
             Runnable r = onRoom;
@@ -373,25 +322,12 @@ final class Outbox {
 
     /** Whether publishers should pause; read from any thread. */
     boolean congested() {
-        return congested;
+        return pause.congested();
     }
 
     /** From any thread: runs {@code r} once this outbox is no longer congested, at once if it is not. */
     void whenRelieved(Runnable r) {
-        relief.add(r);
-        // Checked after adding, so that a concurrent relieve() either sees r or this sees the change.
-        if (!congested && relief.remove(r)) {
-            r.run();
-        }
-    }
-
-    /** Ends congestion (drained, or the connection is gone): the paused publishers resume. */
-    void relieve() {
-        congested = false;
-        Runnable r;
-        while ((r = relief.poll()) != null) {
-            r.run();
-        }
+        pause.whenRelieved(r);
     }
 
     /** Messages dropped because the queue was full. */
@@ -401,7 +337,7 @@ final class Outbox {
 
     /** PUBACK, PUBCOMP, or a PUBREC with an error code: the message is done. */
     void acknowledged(int packetId) {
-        if (inflight.remove(packetId) != null) {
+        if (inflight.done(packetId)) {
             if (journal != null) {
                 journal.acknowledged(packetId);
                 // Written with the burst's next flush, even if nothing else is sent.
@@ -413,12 +349,8 @@ final class Outbox {
 
     /** PUBREC: from now on only the PUBREL may be resent, never the PUBLISH (exactly once). */
     void received(int packetId) {
-        InFlight f = inflight.get(packetId);
-        if (f != null) {
-            inflight.put(packetId, f.release());
-            if (journal != null) {
-                journal.released(packetId);
-            }
+        if (inflight.released(packetId) && journal != null) {
+            journal.released(packetId);
         }
         // The void promise, as every write of an open connection (Connection.send says why).
         ctx.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREL, packetId, Packets.SUCCESS), ctx.voidPromise());
@@ -437,10 +369,7 @@ final class Outbox {
 
     /** Empties the window, oldest message first, for the session to keep. */
     List<InFlight> takeInFlight() {
-        List<InFlight> out = new ArrayList<>(inflight.values());
-        out.sort(Comparator.comparingLong(f -> f.message().receivedNanos()));
-        inflight.clear();
-        return out;
+        return inflight.takeAll();
     }
 
     /** Empties the queue; QoS 0 messages are dropped, the others returned in order. */
@@ -455,12 +384,12 @@ final class Outbox {
         waitingSince.clear();
         budget.total().giveBack(waitingBytes);
         waitingBytes = 0;
-        relieve();
+        pause.relieve();
         return out;
     }
 
     int inFlightCount() {
-        return inflight.size();
+        return inflight.count();
     }
 
     int waitingCount() {
@@ -468,7 +397,8 @@ final class Outbox {
     }
 
     private boolean canSend(Message m) {
-        return handover != Handover.AWAITED && ctx.channel().isWritable() && (m.qos() == 0 || inflight.size() < window);
+        return (handover == null || !handover.awaited()) && ctx.channel().isWritable()
+                && (m.qos() == 0 || inflight.hasRoom());
     }
 
     private void transmit(Message m) {
@@ -494,9 +424,8 @@ final class Outbox {
             write(encoding.publishQos0(wire));
             return;
         }
-        int id = nextPacketId();
         // The original goes in flight: a resend after a reconnect computes its remaining expiry afresh.
-        inflight.put(id, new InFlight(id, m, false));
+        int id = inflight.send(m);
         if (journal != null) {
             // In the write-ahead log before the PUBLISH goes out: a restart resends it with this id.
             journal.sent(m, id);
@@ -514,26 +443,9 @@ final class Outbox {
 
     /** MQTT 3 retry_interval: resends what stays unacknowledged for a whole interval, with DUP set. */
     void retryEvery(long seconds) {
-        retryTimer = new LoopTimer(ctx, seconds, () -> {
-            Set<InFlight> now = new HashSet<>(inflight.values());
-            for (InFlight f : inflight.values()) {
-                if (seenAtLastTick.contains(f)) {
-                    write(f.released() ? Packets.pubReply(MqttMessageType.PUBREL, f.packetId(), Packets.SUCCESS)
-                            : encoding.publish(f.message(), f.packetId(), true));
-                }
-            }
-            seenAtLastTick = now;
-        });
-    }
-
-    private int nextPacketId() {
-        while (true) {
-            int id = nextPacketId;
-            nextPacketId = nextPacketId == 65_535 ? 1 : nextPacketId + 1;
-            if (!inflight.containsKey(id)) {
-                return id;
-            }
-        }
+        retryTimer = new LoopTimer(ctx, seconds, () -> inflight.retryTick(f -> write(f.released()
+                ? Packets.pubReply(MqttMessageType.PUBREL, f.packetId(), Packets.SUCCESS)
+                : encoding.publish(f.message(), f.packetId(), true))));
     }
 
     /** Writes now and flushes once after the current burst, instead of one syscall per message. */
@@ -552,54 +464,13 @@ final class Outbox {
     private void scheduleFlush() {
         if (!flushScheduled) {
             flushScheduled = true;
-            LoopFlushes.get().add(this);
+            LoopFlushes.get().add(this, ctx.executor());
         }
     }
 
-    private void flushNow() {
+    /** The flush {@link LoopFlushes} promised. */
+    void flushNow() {
         flushScheduled = false;
         ctx.flush();
-    }
-
-    /**
-     * The outboxes an event loop wrote to since its last flush task: one task flushes them all
-     * after the current burst, instead of a task per subscriber of a fan-out.
-     */
-    private static final class LoopFlushes {
-        private static final FastThreadLocal<LoopFlushes> LOOP = new FastThreadLocal<>() {
-            @Override
-            protected LoopFlushes initialValue() {
-                return new LoopFlushes();
-            }
-        };
-
-        private final ArrayList<Outbox> outboxes = new ArrayList<>();
-        private final Runnable flushAll = this::flushAll;
-        private EventExecutor executor;
-
-        static LoopFlushes get() {
-            return LOOP.get();
-        }
-
-        void add(Outbox o) {
-            EventExecutor e = o.ctx.executor();
-            if (outboxes.isEmpty()) {
-                executor = e;
-                e.execute(flushAll);
-            } else if (executor != e) {
-                // Several executors on one thread (EmbeddedChannel tests): each flushes its own.
-                e.execute(o::flushNow);
-                return;
-            }
-            outboxes.add(o);
-        }
-
-        private void flushAll() {
-            // By index: a flush that makes a channel writable again may add outboxes meanwhile.
-            for (int i = 0; i < outboxes.size(); i++) {
-                outboxes.get(i).flushNow();
-            }
-            outboxes.clear();
-        }
     }
 }

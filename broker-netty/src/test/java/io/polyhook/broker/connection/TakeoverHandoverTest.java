@@ -9,24 +9,34 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.MockTicker;
+import io.netty.util.concurrent.Ticker;
 import io.polyhook.broker.config.BrokerSettings;
+import io.polyhook.core.hook.internal.HookRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A connection that takes over a live one of the same persistent session: the old connection's
  * unacknowledged messages keep their packet ids and go out first, whatever is routed to the new
- * connection while the old one is still closing on its event loop.
+ * connection while the old one is still closing on its event loop. On frozen time: the
+ * connections' event loops run a timer only when the test moves the clock.
  */
 class TakeoverHandoverTest {
 
-    private final EmbeddedCore core = new EmbeddedCore(BrokerSettings.DEFAULT.withAllowAnonymous(true));
+    /** How long a connection that took over a live one waits for its hand-over (Admission). */
+    private static final long HANDOVER_WAIT_MILLIS = 5_000;
+
+    private final MockTicker time = Ticker.newMockTicker();
+    private final EmbeddedCore core = new EmbeddedCore(BrokerSettings.DEFAULT.withAllowAnonymous(true), new HookRegistry(),
+            time);
 
     @AfterEach
     void tearDown() {
@@ -58,8 +68,17 @@ class TakeoverHandoverTest {
         return out;
     }
 
-    @Test
-    void aMessageRoutedToTheNewConnectionBeforeTheOldOneClosedWaitsForTheOldOnesInFlightMessages() {
+    /** Moves the clock and runs what fell due on {@code ch}. */
+    private void advance(long millis, EmbeddedChannel ch) {
+        time.advance(millis, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+    }
+
+    /** Connections "c" (subscribed to "t", with "old" unacknowledged at QoS 2) and the publisher "p". */
+    private record Takeover(EmbeddedChannel first, EmbeddedChannel publisher) {
+    }
+
+    private Takeover firstConnectionWithAnUnacknowledgedMessage() {
         EmbeddedChannel first = core.channel();
         first.writeInbound(connect("c", false));
         first.writeInbound(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.EXACTLY_ONCE, "t").build());
@@ -69,16 +88,51 @@ class TakeoverHandoverTest {
         publisher.writeInbound(publish(2, 1, "old"));
         publisher.runPendingTasks();
         assertThat(published(first)).containsExactly("old#1");    // no PUBREC from the client
+        return new Takeover(first, publisher);
+    }
+
+    @Test
+    void aMessageRoutedToTheNewConnectionBeforeTheOldOneClosedWaitsForTheOldOnesInFlightMessages() {
+        Takeover t = firstConnectionWithAnUnacknowledgedMessage();
 
         EmbeddedChannel second = core.channel();
         second.writeInbound(connect("c", false));                 // takes over; the first closes on its own loop, later
         published(second);
-        publisher.writeInbound(publish(1, 2, "new"));
-        publisher.runPendingTasks();
+        t.publisher().writeInbound(publish(1, 2, "new"));
+        t.publisher().runPendingTasks();
         assertThat(published(second)).as("before the old connection handed over").isEmpty();
 
-        first.runPendingTasks();                                  // the old connection closes and hands over
+        t.first().runPendingTasks();                              // the old connection closes and hands over
         assertThat(published(second)).containsExactly("dup old#1", "new#2");
+    }
+
+    @Test
+    void afterTheHandOverNoTimerOfTheWaitIsLeftOnTheNewConnectionsEventLoop() {
+        Takeover t = firstConnectionWithAnUnacknowledgedMessage();
+        EmbeddedChannel second = core.channel();
+        second.writeInbound(connect("c", false));
+        published(second);
+
+        t.first().runPendingTasks();                              // the old connection closes and hands over
+        assertThat(published(second)).containsExactly("dup old#1");
+
+        assertThat(second.runScheduledPendingTasks()).as("a task still scheduled on the new connection's loop")
+                .isEqualTo(-1);
+    }
+
+    @Test
+    void whenTheOldConnectionNeverHandsOverTheNewOneSendsOnOnceTheWaitRunsOut() {
+        Takeover t = firstConnectionWithAnUnacknowledgedMessage();
+        EmbeddedChannel second = core.channel();
+        second.writeInbound(connect("c", false));                 // the first connection's loop never runs again
+        published(second);
+        t.publisher().writeInbound(publish(1, 2, "new"));
+        t.publisher().runPendingTasks();
+
+        advance(HANDOVER_WAIT_MILLIS - 1, second);
+        assertThat(published(second)).as("before the wait ran out").isEmpty();
+        advance(1, second);
+        assertThat(published(second)).containsExactly("new#1");
     }
 
     /** An MQTT 5 CONNECT that keeps its session and takes one unacknowledged message at a time. */
