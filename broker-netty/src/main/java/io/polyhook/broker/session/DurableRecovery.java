@@ -97,7 +97,7 @@ public final class DurableRecovery {
                 expired.forEach(b::removeSession);
                 b.commit();
             }
-            expired.forEach(registry::expiredWhileDown);
+            expired.forEach(registry.expiry()::expiredWhileDown);
             // Claimed again with the others above: an expired session holds its client id no longer.
             expired.forEach(registry.cluster()::released);
         }

@@ -2,34 +2,20 @@ package io.polyhook.broker.session;
 
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.failure.ThreadFailures;
-import io.polyhook.broker.hookbridge.ProtocolHooks;
-import io.polyhook.broker.hookbridge.ReasonCodes;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.broker.routing.Router;
 import io.polyhook.broker.routing.SubscriptionTree;
 import io.polyhook.broker.sys.BrokerStats;
 import io.polyhook.broker.sys.SessionCount;
-import io.polyhook.core.hook.ChainOutcome;
-import io.polyhook.core.hook.internal.ClientLane;
 import io.polyhook.core.hook.internal.HookDispatcher;
-import io.polyhook.spi.ChainHook;
-import io.polyhook.spi.ClientContext;
-import io.polyhook.spi.Hooks;
-import io.polyhook.spi.MqttVersion;
-import io.polyhook.spi.SubscribeContext;
-import io.polyhook.spi.SubscribeModifiers;
 import io.polyhook.spi.SubscriberId;
 import io.polyhook.spi.TopicSubscription;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -39,26 +25,27 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Every session of the broker by identity: attaching a connection to its session (taking it over
- * from another one, starting afresh or resuming), detaching it, session expiry, delayed wills, the
- * offline queues, subscriptions and their re-authorization. Each session is its identity's
+ * from another one, starting afresh or resuming), detaching it, the offline queues and the
+ * subscriptions; with {@link SessionExpiry}, {@link DelayedWills} and
+ * {@link SubscriptionReauthorization}. Each session is its identity's
  * {@link io.polyhook.broker.routing.DeliveryTarget} in the {@link Router}.
  */
 @Singleton
 public final class SessionRegistry implements SessionCount, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
-
     private final Map<SubscriberId, Session> sessions = new ConcurrentHashMap<>();
     private final BrokerSettings settings;
-    private final HookDispatcher dispatcher;
     private final Router router;
     private final SubscriptionTree tree;
-    private final BrokerStats stats;
     private final ByteBudget queuedBytes;
     private final OfflineQueueing offlineDelivery;
     private DurableSessions durable = new DurableSessions(Optional.empty());
     private volatile ClusterSeam cluster = ClusterSeam.SINGLE_NODE;
     private final SessionHandover handover = new SessionHandover(this);
+    private final DelayedWills wills = new DelayedWills(this);
+    private final SessionExpiry expiry;
+    private final SessionLeave leave;
+    private final SubscriptionReauthorization reauthorization;
     // One small platform thread for session-expiry and will-delay timers; the tasks only take locks.
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "polyhook-timers");
@@ -70,12 +57,13 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
     @Inject
     public SessionRegistry(BrokerSettings settings, HookDispatcher dispatcher, Router router, BrokerStats stats) {
         this.queuedBytes = new ByteBudget(settings.limits().maxTotalQueuedBytes());
-        this.stats = stats;
         this.settings = settings;
-        this.dispatcher = dispatcher;
         this.router = router;
         this.tree = router.tree();
         this.offlineDelivery = new OfflineQueueing(settings, dispatcher, stats, this::durable);
+        this.reauthorization = new SubscriptionReauthorization(this, settings, dispatcher);
+        this.expiry = new SessionExpiry(this, dispatcher, wills);
+        this.leave = new SessionLeave(this, settings, dispatcher, stats, offlineDelivery);
     }
 
     /** Keeps persistent sessions in {@code store}'s durable store (Guice calls it when one is bound). */
@@ -174,104 +162,27 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
         return attached;
     }
 
-    /** What became of a session whose connection went away. */
-    private enum Left {
-        /** Another connection had taken it over: what the old one left goes to that one. */
-        TAKEN_OVER,
-        /** Offline, persistent: it keeps what the connection left for the next one. */
-        KEPT,
-        /** Not persistent: it ended with its connection. */
-        ENDED
-    }
-
     /**
-     * The connection of {@code session} went away. {@code inflight} are its QoS 1/2 messages
-     * that were sent and not fully acknowledged, {@code pending} those that never went out; both
-     * go back to the session.
+     * The connection of {@code session} went away ({@link SessionLeave}). {@code inflight} are its
+     * QoS 1/2 messages that were sent and not fully acknowledged, {@code pending} those that never
+     * went out; both go back to the session.
      */
     public void disconnected(Session session, ClientConnection connection, List<InFlight> inflight,
                              List<Message> pending) {
-        Left left;
-        durable.writePendingBurst();
-        // Under the lock connect() attaches with, from the detach until the session holds what the connection
-        // left: a connection attaching meanwhile took the session over before (and gets it below, as the
-        // successor) or finds all of it in the session, never an attached session the rest is queued in.
-        synchronized (this) {
-            left = leave(session, connection, inflight, pending);
-        }
-        ClientLane lane = session.lane();
-        switch (left) {
-            case TAKEN_OVER -> {
-                // The session lives on with another connection, which resends the unacknowledged
-                // ones with their packet ids (the client may have them half-done) and then sends
-                // the ones that never went out.
-                if (!session.isDiscarded()) {
-                    ClientConnection successor = session.connection();
-                    if (successor != null) {
-                        successor.resendTakenOver(inflight, pending);
-                    } else {
-                        session.keepInFlight(inflight);
-                        pending.forEach(session::deliver);
-                    }
-                }
-                session.connectionReturned();
-            }
-            case KEPT -> {
-                if (session.durability() == Session.Durability.STORE) {
-                    // Appends to the stored queue, which the next connection's journal reads whenever it attaches.
-                    pending.forEach(m -> durable.append(session.id, m, offlineDelivery.limits(session),
-                            a -> offlineDelivery.countDrops(a.dropped())));
-                }
-                if (dispatcher.has(Hooks.ON_CLIENT_OFFLINE)) {
-                    dispatcher.notify(lane, Hooks.ON_CLIENT_OFFLINE, new ClientContext(session.id.mountpoint(),
-                            session.id.clientId()));
-                }
-            }
-            case ENDED -> {
-                if (dispatcher.has(Hooks.ON_CLIENT_GONE)) {
-                    dispatcher.notify(lane, Hooks.ON_CLIENT_GONE, new ClientContext(session.id.mountpoint(),
-                            session.id.clientId()));
-                }
-            }
-        }
+        leave.disconnected(session, connection, inflight, pending);
     }
 
-    /** Detaches {@code connection} and keeps (or ends) the session. Caller holds the registry lock. */
-    private Left leave(Session session, ClientConnection connection, List<InFlight> inflight, List<Message> pending) {
-        boolean persistent;
-        // The session's lock too: a message routed to it now queues behind those the connection left.
-        synchronized (session) {
-            if (!session.detach(connection)) {
-                return Left.TAKEN_OVER;
-            }
-            persistent = session.isPersistent();
-            if (persistent) {
-                session.keepInFlight(inflight);
-                if (session.durability() == Session.Durability.MEMORY) {
-                    int max = session.maxOffline(settings.maxOfflineMessages());
-                    long maxBytes = settings.limits().maxOfflineBytes();
-                    pending.forEach(m -> session.enqueue(m, max, maxBytes, stats::messageDropped));
-                }
-            }
+    /**
+     * Removes {@code session}, if still registered, with its subscriptions, route and stored copy,
+     * and gives up its ownership in the cluster; returns whether it was registered. Caller holds the lock.
+     */
+    boolean release(Session session) {
+        if (!sessions.remove(session.id, session)) {
+            return false;
         }
-        if (!persistent) {
-            // It ends with its connection.
-            if (sessions.remove(session.id, session)) {
-                drop(session);
-                cluster.released(session.id);
-            }
-            return Left.ENDED;
-        }
-        if (session.durability() == Session.Durability.STORE) {
-            // Not under the session's lock (a store write), but before any later connect's record of the
-            // session: the store never sees it offline while attached, nor clears a later connection's journal.
-            DurableLifecycle.detached(durable, session);
-        }
-        long expiry = session.expirySeconds();
-        if (expiry != Session.NEVER) {
-            session.expiryTimer(schedule("session expiry", () -> expire(session), expiry, TimeUnit.SECONDS));
-        }
-        return Left.KEPT;
+        drop(session);
+        cluster.released(session.id);
+        return true;
     }
 
     // ---------------------------------------------------------------- recovery (DurableRecovery)
@@ -288,43 +199,17 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
         for (TopicSubscription sub : session.subscriptions.values()) {
             tree.subscribe(session.id.mountpoint(), session.id, sub);
         }
-        expireLater(session, expiresInMillis);
+        expiry.after(session, expiresInMillis);
     }
 
-    private void expireLater(Session session, long expiresInMillis) {
-        if (expiresInMillis >= 0) {
-            session.expiryTimer(schedule("session expiry", () -> expire(session), expiresInMillis, TimeUnit.MILLISECONDS));
-        }
+    /** Expiry of the sessions offline here ({@link SessionExpiry}). */
+    SessionExpiry expiry() {
+        return expiry;
     }
 
-    /** A session found expired at start-up was removed from the store: {@code on_session_expired}. */
-    void expiredWhileDown(SubscriberId id) {
-        LOG.debug("session {} expired while the broker was down", id);
-        if (dispatcher.has(Hooks.ON_SESSION_EXPIRED)) {
-            dispatcher.notify(dispatcher.newLane(id.clientId()), Hooks.ON_SESSION_EXPIRED,
-                    new ClientContext(id.mountpoint(), id.clientId()));
-        }
-    }
-
-    private void expire(Session session) {
-        synchronized (this) {
-            if (session.connection() != null || !sessions.remove(session.id, session)) {
-                return;
-            }
-            drop(session);
-            cluster.released(session.id);
-        }
-        // A will whose delay is longer than the session's life is published when the session ends.
-        Runnable will = session.takePendingWill();
-        if (will != null) {
-            will.run();
-        }
-        LOG.debug("session {} expired", session.id);
-        if (dispatcher.has(Hooks.ON_SESSION_EXPIRED)) {
-            ClientLane lane = session.lane() != null ? session.lane() : dispatcher.newLane(session.id.clientId());
-            dispatcher.notify(lane, Hooks.ON_SESSION_EXPIRED,
-                    new ClientContext(session.id.mountpoint(), session.id.clientId()));
-        }
+    /** Removes {@code session} if it is still registered and offline; returns whether it was (its expiry). */
+    synchronized boolean removeOffline(Session session) {
+        return session.connection() == null && release(session);
     }
 
     /**
@@ -385,7 +270,7 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
     void reinstate(Session session) {
         sessions.put(session.id, session);
         router.addTarget(session.id, session);
-        expireLater(session, session.expirySeconds() == Session.NEVER ? -1 : session.expirySeconds() * 1000L);
+        expiry.after(session, session.expirySeconds() == Session.NEVER ? -1 : session.expirySeconds() * 1000L);
     }
 
     /** Drops a session already out of the registry, with its subscriptions and stored copy. Caller holds the lock. */
@@ -407,46 +292,11 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
     }
 
     /**
-     * Publishes {@code will} after {@code delaySeconds} unless the client reconnects to the
-     * session first; at once if the session is not persistent.
-     */
-    public void delayWill(Session session, long delaySeconds, Runnable will) {
-        delayWill(session, delaySeconds, will, null);
-    }
-
-    /**
-     * As {@link #delayWill(Session, long, Runnable)}; a session in the durable store keeps
-     * {@code message}, the will, there too, so that a restart before the delay ends still publishes it.
+     * Publishes {@code will} after {@code delaySeconds} unless the client reconnects to the session
+     * first ({@link DelayedWills}); a session in the durable store keeps {@code message}, the will, there too.
      */
     public void delayWill(Session session, long delaySeconds, Runnable will, Message message) {
-        if (session.movesWithState()) {
-            // Taken over by another node, which resumes the session: as for a takeover here, no will.
-            return;
-        }
-        if (session.isDiscarded() || !session.isPersistent()) {
-            // The session ends now, which comes before the delay.
-            will.run();
-            return;
-        }
-        if (session.connection() != null) {
-            // Taken over by a connection to the same session: "MUST NOT send the Will Message".
-            return;
-        }
-        boolean stored = message != null && session.durability() == Session.Durability.STORE;
-        if (stored) {
-            // Before the timer: a broker shutting down meanwhile (timers stopped) still has it after its restart.
-            durable.putWill(session.id, message, delaySeconds);
-        }
-        Runnable fire = () -> {
-            Runnable w = session.takePendingWill();
-            if (w != null) {
-                if (stored) {
-                    durable.removeWill(session.id);
-                }
-                w.run();
-            }
-        };
-        session.pendingWill(will, schedule("delayed will", fire, delaySeconds, TimeUnit.SECONDS));
+        wills.delay(session, delaySeconds, will, message);
     }
 
     /**
@@ -496,10 +346,7 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
         ClientConnection c = session.connection();
         if (cleanup) {
             synchronized (this) {
-                if (sessions.remove(id, session)) {
-                    drop(session);
-                    cluster.released(id);
-                }
+                release(session);
             }
         }
         if (c != null) {
@@ -509,39 +356,14 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
     }
 
     /**
-     * Re-runs {@code auth_on_subscribe[_m5]} for every stored subscription of {@code id}, one
-     * filter at a time with empty properties, and keeps, rewrites or removes each by the verdict
-     * (vmq_api {@code reauthorize_subscriptions}; also what an auth-cache change triggers). The
-     * chains run on the client's lane, after whatever it is doing. {@code username} empty: the
-     * one the client connected with.
+     * Re-runs {@code auth_on_subscribe[_m5]} for every stored subscription of {@code id} and keeps,
+     * rewrites or removes each by the verdict ({@link SubscriptionReauthorization}). {@code username}
+     * empty: the one the client connected with.
      *
      * @return when every verdict has been applied; at once if there is no such session
      */
     public CompletionStage<Void> reauthorizeSubscriptions(SubscriberId id, Optional<String> username) {
-        Session session = sessions.get(id);
-        if (session == null || session.subscriptions.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        MqttVersion version = session.version();
-        ChainHook<SubscribeContext, SubscribeModifiers> hook = ProtocolHooks.of(version).authOnSubscribe();
-        Optional<String> user = username.isPresent() ? username : session.username();
-        boolean denyAll = !session.maySubscribe() || (!dispatcher.has(hook) && !settings.noMatch().allowsUnhandled());
-        if (!denyAll && !dispatcher.has(hook)) {
-            return CompletableFuture.completedFuture(null);
-        }
-        ClientLane lane = session.lane() != null ? session.lane() : dispatcher.newLane(id.clientId());
-        List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (TopicSubscription sub : List.copyOf(session.subscriptions.values())) {
-            if (denyAll) {
-                unsubscribe(session, sub.filter());
-                continue;
-            }
-            SubscribeContext ctx = new SubscribeContext(version, id.mountpoint(), id.clientId(), user, List.of(sub),
-                    io.polyhook.spi.MqttProperties.EMPTY);
-            all.add(dispatcher.chain(lane, hook, ctx).thenAccept(outcome -> applyReauthorization(session, sub, outcome))
-                    .toCompletableFuture());
-        }
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+        return reauthorization.run(id, username);
     }
 
     /**
@@ -550,32 +372,12 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
      * it only queues the chains on the client's lane.
      */
     public void subscriptionsMayHaveChanged(SubscriberId id) {
-        subscriptionsMayHaveChanged(id, Optional.empty());
+        reauthorization.inBackground(id, Optional.empty());
     }
 
     /** {@link #reauthorizeSubscriptions} without waiting, as {@code username}. */
     public void subscriptionsMayHaveChanged(SubscriberId id, Optional<String> username) {
-        reauthorizeSubscriptions(id, username).exceptionally(e -> {
-            LOG.warn("re-authorizing the subscriptions of {} failed: {}", id, e.toString());
-            return null;
-        });
-    }
-
-    private void applyReauthorization(Session session, TopicSubscription sub, ChainOutcome<SubscribeModifiers> outcome) {
-        if (ReasonCodes.ofAuthorization(outcome, settings.noMatch()) != null) {
-            LOG.debug("subscription {} of {} no longer authorized: removed", sub.filter(), session.id);
-            unsubscribe(session, sub.filter());
-            return;
-        }
-        if (outcome instanceof ChainOutcome.Allowed<SubscribeModifiers> ok && ok.modifiers().isPresent()) {
-            // A rewrite replaces the filter with what the handler returned (rejected entries: nothing).
-            unsubscribe(session, sub.filter());
-            for (TopicSubscription t : ok.modifiers().get().topics()) {
-                if (!t.isRejected()) {
-                    subscribe(session, t);
-                }
-            }
-        }
+        reauthorization.inBackground(id, username);
     }
 
     /**
