@@ -15,17 +15,16 @@ import io.polyhook.broker.cluster.SessionOwnership;
 import io.polyhook.broker.cluster.StandaloneCluster;
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.config.ClusterSettings;
-import io.polyhook.broker.routing.DeliveryTarget;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.broker.routing.RetainedStore;
 import io.polyhook.broker.routing.Router;
 import io.polyhook.broker.routing.SubscriptionTree;
 import io.polyhook.broker.session.Adoption;
 import io.polyhook.broker.session.ClientAttachment;
-import io.polyhook.broker.session.ClientConnection;
 import io.polyhook.broker.session.Handover;
 import io.polyhook.broker.session.InFlight;
 import io.polyhook.broker.session.QueuePolicy;
+import io.polyhook.broker.session.RecordingConnection;
 import io.polyhook.broker.session.SessionRegistry;
 import io.polyhook.broker.sys.BrokerStats;
 import io.polyhook.core.hook.internal.DispatchSettings;
@@ -97,7 +96,7 @@ class MovedSessionDeliveryTest {
     /** What the session holds for its client on the new node, as it connects. */
     private List<String> receivedOnNewNode() {
         var attached = now.registry.connect(new ClientAttachment(S, false, 3600, now.dispatcher.newLane(S.clientId()),
-                MqttVersion.V5, QueuePolicy.DEFAULT, Optional.empty(), true), new Unused());
+                MqttVersion.V5, QueuePolicy.DEFAULT, Optional.empty(), true), new RecordingConnection());
         return attached.queued().stream().map(m -> m.payload().toUtf8String()).toList();
     }
 
@@ -326,30 +325,6 @@ class MovedSessionDeliveryTest {
         @Override
         public void close() {
             alone.close();
-        }
-    }
-
-    /** A connection that is never used: the test reads what the session queued while offline. */
-    private static final class Unused implements ClientConnection {
-        @Override
-        public DeliveryTarget outbound() {
-            return message -> { };
-        }
-
-        @Override
-        public void takenOver() {
-        }
-
-        @Override
-        public void kick(boolean sessionDiscarded) {
-        }
-
-        @Override
-        public void shutdown() {
-        }
-
-        @Override
-        public void resendTakenOver(List<InFlight> entries, List<Message> pending) {
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.polyhook.broker.session;
 
 import io.polyhook.broker.config.BrokerSettings;
-import io.polyhook.broker.routing.DeliveryTarget;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.broker.routing.RetainedStore;
 import io.polyhook.broker.routing.Router;
@@ -32,7 +31,6 @@ import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -101,7 +99,7 @@ class LeaveWhileAttachingTest {
     // ---------------------------------------------------------------- the forced interleaving
 
     /** What the second connection was given: at its attach, and afterwards by the leaving one. */
-    private record Race(SessionRegistry.Attached attached, Recorder second) {
+    private record Race(SessionRegistry.Attached attached, RecordingConnection second) {
         List<InFlight> resent() {
             return Stream.concat(attached.resend().stream(), second.resent.stream()).toList();
         }
@@ -117,8 +115,8 @@ class LeaveWhileAttachingTest {
      * leave goes on once that has attached or waits for the leaving thread.
      */
     private Race leaveWhileAttaching(Gate gate, List<InFlight> unacknowledged, List<Message> neverSent) throws Exception {
-        Recorder first = new Recorder();
-        Recorder second = new Recorder();
+        RecordingConnection first = new RecordingConnection();
+        RecordingConnection second = new RecordingConnection();
         SessionRegistry.Attached firstAttached = registry.connect(persistent(), first);
 
         Thread leaving = start("leaving", () -> registry.disconnected(firstAttached.session(), first, unacknowledged,
@@ -229,40 +227,6 @@ class LeaveWhileAttachingTest {
                     throw new IllegalStateException(e);
                 }
             }
-        }
-    }
-
-    /** A connection as the session layer sees it: what reaches it is recorded. */
-    private static final class Recorder implements ClientConnection, DeliveryTarget {
-        final List<Message> delivered = new CopyOnWriteArrayList<>();
-        final List<InFlight> resent = new CopyOnWriteArrayList<>();
-
-        @Override
-        public DeliveryTarget outbound() {
-            return this;
-        }
-
-        @Override
-        public void deliver(Message message) {
-            delivered.add(message);
-        }
-
-        @Override
-        public void takenOver() {
-        }
-
-        @Override
-        public void kick(boolean sessionDiscarded) {
-        }
-
-        @Override
-        public void shutdown() {
-        }
-
-        @Override
-        public void resendTakenOver(List<InFlight> entries, List<Message> pending) {
-            resent.addAll(entries);
-            delivered.addAll(pending);
         }
     }
 
