@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Messages for sessions that moved to another node, sent to each session once. On the old owner,
@@ -27,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * it came with; a message published here gets one before this node's subscribers have it
  * ({@link #publishing}), which the sends to other nodes use too. Only while a forwarder or an
  * arrival may exist here does a delivery carry its identity on the thread (a thread-local set
- * and removed per message); otherwise the cost is a field read per message.
+ * and removed per message); otherwise the cost is a field read per message: before the first
+ * move, and again once the time of the last one has run out.
  */
 final class MessageForwarding {
 
@@ -44,21 +46,41 @@ final class MessageForwarding {
     private final SessionHandover sessions;
     // What reached sessions that arrived here recently, oldest first.
     private final LinkedHashSet<Reached> reached = new LinkedHashSet<>();
-    // Until when (System.nanoTime) deliveries carry their identity on the thread; 0: never so far.
+    // Until when (on the clock) deliveries carry their identity on the thread; 0: not now.
     private volatile long markUntil;
+    private final LongSupplier clock;
 
     MessageForwarding(Cluster cluster, SessionHandover sessions) {
+        this(cluster, sessions, System::nanoTime);
+    }
+
+    /** @param clock nanoseconds, as {@link System#nanoTime()} */
+    MessageForwarding(Cluster cluster, SessionHandover sessions, LongSupplier clock) {
         this.cluster = cluster;
         this.sessions = sessions;
+        this.clock = clock;
     }
 
     private boolean marking() {
         long until = markUntil;
-        return until != 0 && System.nanoTime() - until < 0;
+        if (until == 0) {
+            return false;
+        }
+        if (clock.getAsLong() - until < 0) {
+            return true;
+        }
+        // The time of the last move ran out: back to a field read per message (no clock, no
+        // thread-local), unless a new move marked meanwhile.
+        synchronized (reached) {
+            if (markUntil == until) {
+                markUntil = 0;
+            }
+        }
+        return false;
     }
 
     private void markFor(long nanos) {
-        long until = System.nanoTime() + nanos;
+        long until = clock.getAsLong() + nanos;
         synchronized (reached) {
             if (markUntil == 0 || until - markUntil > 0) {
                 markUntil = until;
