@@ -62,8 +62,9 @@ final class OutboundFlow implements DeliveryTarget {
     private final LoopAffinity affinity;
     private OfflineDrain drain;
     // Messages routed while this connection waits for the hand-over of the one it took over go out
-    // after that connection's unsent ones, through on_deliver then.
-    private final HandoverWait handover;
+    // after that connection's unsent ones, through on_deliver then. Null until a takeover needs it.
+    private HandoverWait handover;
+    private final int maxOnline;
     private OutboundJournal journal;
 
     /**
@@ -74,7 +75,7 @@ final class OutboundFlow implements DeliveryTarget {
      */
     OutboundFlow(Connection connection, int window, long maxPacketSize, int maxOnline, int topicAliases) {
         this.c = connection;
-        this.handover = new HandoverWait(connection.ctx, maxOnline);
+        this.maxOnline = maxOnline;
         DeliverySettings delivery = connection.services.settings.delivery();
         this.outbox = new Outbox(connection.ctx, connection.isMqtt5(), window, maxPacketSize, maxOnline, ONLINE_HIGH_WATER,
                 connection.services.stats, new BehindPolicy(
@@ -84,7 +85,6 @@ final class OutboundFlow implements DeliveryTarget {
                 new OutboxBudget(connection.services.settings.limits().maxOnlineBytes(),
                         connection.services.sessions.queuedBytes()), connection.services.clock);
         outbox.topicAliases(topicAliases);
-        outbox.handover(handover);
         this.affinity = new LoopAffinity(connection);
     }
 
@@ -197,7 +197,7 @@ final class OutboundFlow implements DeliveryTarget {
     void deliverOnLoop(Message m) {
         if (!c.state().isOpen()) {
             handBack(m);
-        } else if (handover.awaited()) {
+        } else if (handover != null && handover.awaited()) {
             holdForHandover(m);
         } else if (drain != null) {
             drain.behind(m);
@@ -257,8 +257,9 @@ final class OutboundFlow implements DeliveryTarget {
             pending.forEach(this::handBack);
             return;
         }
-        boolean waited = handover.awaited();
-        Collection<Message> held = handover.arrived();
+        HandoverWait wait = handover();
+        boolean waited = wait.awaited();
+        Collection<Message> held = wait.arrived();
         outbox.resend(entries);
         if (waited) {
             // What reached the outbox meanwhile (from the offline backlog, or through on_deliver) goes now.
@@ -284,7 +285,16 @@ final class OutboundFlow implements DeliveryTarget {
      * at most; what it hands over later goes out as new messages.
      */
     void awaitHandover(long maxWaitMillis) {
-        handover.await(maxWaitMillis, this::handoverOverdue);
+        handover().await(maxWaitMillis, this::handoverOverdue);
+    }
+
+    /** The wait for a taken-over connection's hand-over, made at the first takeover (an idle client holds none). */
+    private HandoverWait handover() {
+        if (handover == null) {
+            handover = new HandoverWait(c.ctx, maxOnline);
+            outbox.handover(handover);
+        }
+        return handover;
     }
 
     private void handoverOverdue() {
@@ -359,7 +369,9 @@ final class OutboundFlow implements DeliveryTarget {
     /** The connection is gone: its timers stop. */
     void close() {
         outbox.close();
-        handover.close();
+        if (handover != null) {
+            handover.close();
+        }
     }
 
     /** Empties the window, oldest message first, for the session to keep. */
@@ -377,7 +389,9 @@ final class OutboundFlow implements DeliveryTarget {
             drain.takeRest(out);
             drain = null;
         }
-        handover.takeHeld(out);
+        if (handover != null) {
+            handover.takeHeld(out);
+        }
         if (journal != null) {
             // What the store still queues stays there for the next connection.
             out.removeIf(journal::inQueue);
