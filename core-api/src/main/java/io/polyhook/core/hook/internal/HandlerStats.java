@@ -8,17 +8,19 @@ import java.util.concurrent.atomic.LongAdder;
  * the requests its failures denied, and the latency of each call. Survives a script reload, so numbers are per path, not per version.
  * A shortcut's calls (the auth cache's answers on the event loop) are all counted, but only a
  * random sample of them is timed: timing costs more than such a call.
+ *
+ * <p>A timed call is one recording ({@link CallLatencies}: one cell and the sum); the number of
+ * calls is derived from it with the untimed calls and the timeouts added, not counted apart.
  */
 public final class HandlerStats {
 
     private final HandlerOrigin origin;
     private final String hook;
-    private final LongAdder calls = new LongAdder();
+    private final LongAdder untimedCalls = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder failedClosed = new LongAdder();
-    private final LatencyHistogram latency = new LatencyHistogram();
-    private final LatencyBuckets buckets = new LatencyBuckets();
+    private final CallLatencies latency = new CallLatencies();
 
     HandlerStats(HandlerOrigin origin, String hook) {
         this.origin = origin;
@@ -26,22 +28,20 @@ public final class HandlerStats {
     }
 
     void recordCall(long nanos) {
-        calls.increment();
         latency.record(nanos);
-        buckets.record(nanos);
     }
 
     /** A call that was not timed: its latency is known from a sample of the others. */
     void recordUntimedCall() {
-        calls.increment();
+        untimedCalls.increment();
     }
 
     void recordError() {
         errors.increment();
     }
 
+    /** A call that missed its deadline: counted as a call, not timed. */
     void recordTimeout() {
-        calls.increment();
         timeouts.increment();
     }
 
@@ -62,9 +62,11 @@ public final class HandlerStats {
 
     /** A consistent-enough copy of the counters for display. */
     public Snapshot snapshot() {
-        return new Snapshot(origin, hook, calls.sum(), errors.sum(), timeouts.sum(), failedClosed.sum(),
-                latency.meanNanos() / 1000.0, latency.percentileNanos(0.5) / 1000.0,
-                latency.percentileNanos(0.99) / 1000.0, buckets.snapshot());
+        CallLatencies.Summary timed = latency.summary();
+        long timedOut = timeouts.sum();
+        return new Snapshot(origin, hook, timed.count() + untimedCalls.sum() + timedOut, errors.sum(), timedOut,
+                failedClosed.sum(), timed.meanNanos() / 1000.0, timed.p50Nanos() / 1000.0, timed.p99Nanos() / 1000.0,
+                timed.buckets());
     }
 
     /**

@@ -1,16 +1,14 @@
 package io.polyhook.core.hook.internal;
 
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts of durations by fixed upper bounds, 10 µs to 10 s in steps of 1, 2.5 and 5 per decade:
  * the buckets of a Prometheus histogram. The bounds are the same on every broker, so the buckets
  * of several nodes add up ({@code sum by (le)}), which percentiles computed per node never do.
- * Recording is a binary search over the bounds and two atomic additions; nothing is reset on read.
+ * The durations are recorded by {@link CallLatencies}; nothing is reset on read.
  */
 public final class LatencyBuckets {
 
@@ -21,24 +19,18 @@ public final class LatencyBuckets {
     private static final long[] BOUNDS_NANOS = UPPER_BOUNDS_SECONDS.stream()
             .mapToLong(s -> Math.round(s * 1_000_000_000L)).toArray();
 
-    private final AtomicLongArray counts = new AtomicLongArray(BOUNDS_NANOS.length + 1);
-    private final LongAdder sumNanos = new LongAdder();
-
-    /** Records one duration; negative values count as 0. */
-    public void record(long nanos) {
-        long v = Math.max(0, nanos);
-        int i = Arrays.binarySearch(BOUNDS_NANOS, v);
-        counts.incrementAndGet(i >= 0 ? i : -i - 1);
-        sumNanos.add(v);
+    private LatencyBuckets() {
     }
 
-    /** The counts at this moment. */
-    public Counts snapshot() {
-        List<Long> perBucket = new ArrayList<>(counts.length());
-        for (int i = 0; i < counts.length(); i++) {
-            perBucket.add(counts.get(i));
-        }
-        return new Counts(perBucket, sumNanos.sum() / 1e9);
+    /** The bucket of a duration: the first whose bound it does not exceed; negative values count as 0. */
+    static int bucketOf(long nanos) {
+        int i = Arrays.binarySearch(BOUNDS_NANOS, Math.max(0, nanos));
+        return i >= 0 ? i : -i - 1;
+    }
+
+    /** The upper bound of bucket {@code i} (not the last, open one) in nanoseconds. */
+    static long upperBoundNanos(int i) {
+        return BOUNDS_NANOS[i];
     }
 
     /**
@@ -51,7 +43,7 @@ public final class LatencyBuckets {
     public record Counts(List<Long> perBucket, double sumSeconds) {
 
         /** No duration recorded. */
-        public static final Counts EMPTY = new LatencyBuckets().snapshot();
+        public static final Counts EMPTY = new Counts(Collections.nCopies(UPPER_BOUNDS_SECONDS.size() + 1, 0L), 0);
 
         /** Copies the counts. */
         public Counts {

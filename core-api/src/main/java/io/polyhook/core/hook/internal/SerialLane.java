@@ -173,9 +173,10 @@ final class SerialLane {
         Ticker ticker = dispatcher.ticker();
         HandlerEntry[] handlers = call.handlers;
         long deadline = dispatcher.settings().deadlineNanos(call.hook);
+        // One clock read per handler and one more: a handler's end is the next one's start.
+        long start = ticker.read();
         for (int i = from; i < handlers.length; i++) {
             HandlerEntry entry = handlers[i];
-            long start = ticker.read();
             InFlight mine = new InFlight(call, i, start + deadline, Thread.currentThread());
             inFlight.set(mine);
             Object result = null;
@@ -189,7 +190,9 @@ final class SerialLane {
                 return false;
             }
             Thread.interrupted();
-            entry.stats.recordCall(ticker.read() - start);
+            long end = ticker.read();
+            entry.stats.recordCall(end - start);
+            start = end;
             if (call.onResult(entry, result, failure)) {
                 return true;
             }
