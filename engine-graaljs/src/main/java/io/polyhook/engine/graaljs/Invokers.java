@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * The functions of one context that make a hook call in one crossing from Java into JavaScript:
- * {@code (function (f, restore, a0, a1, ...) { let r; try { r = f({"k0": a0, "k1": a1, ...}); }
+ * {@code (function (f, restore, begin, a0, a1, ...) { begin(); let r; try { r = f({"k0": a0, "k1": a1, ...}); }
  * catch (e) { restore(); throw e; } restore(); return r; })}, one per sequence of argument keys,
  * made on first use. (Not {@code finally}: an interrupt or a limit passes a {@code catch} but runs a
  * {@code finally}, which would then be interrupted in turn and reported as the failing place.)
@@ -61,10 +61,10 @@ final class Invokers implements ArgumentSink {
     }
 
     /**
-     * Calls {@code function} with the argument object of {@code hook} for {@code hookContext}, then
-     * {@code restore} (also when the hook threw).
+     * Calls {@code begin}, then {@code function} with the argument object of {@code hook} for
+     * {@code hookContext}, then {@code restore} (also when the hook threw).
      */
-    Value call(Hook<?> hook, Value function, Value restore, HookContext hookContext) {
+    Value call(Hook<?> hook, Value function, Value restore, Object begin, HookContext hookContext) {
         int hookId = HookIndex.of(hook);
         count = 0;
         Object[] args;
@@ -78,13 +78,14 @@ final class Invokers implements ArgumentSink {
             }
             Value invoker = same ? lastInvoker[hookId] : invoker(hookId, n);
             args = lastArguments[hookId];
-            if (args == null || args.length != n + 2) {
-                args = new Object[n + 2];
+            if (args == null || args.length != n + 3) {
+                args = new Object[n + 3];
                 lastArguments[hookId] = args;
             }
             args[0] = function;
             args[1] = restore;
-            System.arraycopy(values, 0, args, 2, n);
+            args[2] = begin;
+            System.arraycopy(values, 0, args, 3, n);
             return invoker.execute(args);
         } finally {
             // Nothing of this call (a payload, a client id) stays reachable from the context.
@@ -162,11 +163,11 @@ final class Invokers implements ArgumentSink {
     }
 
     private static Source source(ArgumentKey[] keys, boolean[] lazy) {
-        StringBuilder src = new StringBuilder("(function (f, restore");
+        StringBuilder src = new StringBuilder("(function (f, restore, begin");
         for (int i = 0; i < keys.length; i++) {
             src.append(", a").append(i);
         }
-        src.append(") { let r; try { r = f({");
+        src.append(") { begin(); let r; try { r = f({");
         for (int i = 0; i < keys.length; i++) {
             String k = jsString(keys[i].scriptName());
             src.append(i == 0 ? "" : ", ");

@@ -84,6 +84,8 @@ final class JsState {
     private Invokers invokers;
     private Value support;
     private Value restore;
+    // Runs first in the guest call of every hook call (Invokers): the statement limit's reset, or nothing.
+    private Object begin;
     private Condition condition = Condition.READY;
 
     JsState(int id, String script, Source file, JsSettings settings, List<DataProvider> providers) {
@@ -169,6 +171,15 @@ final class JsState {
             this.constructors = ctors;
             this.support = helpers;
             this.restore = helpers.getMember("noRestore");
+            // The statement limit restarts from inside the call's own guest call: Context.resetLimits
+            // from Java enters the context on its own, and an enter on a thread other than the
+            // context's last one takes Truffle's slow path (a lock, thread bookkeeping); the lanes'
+            // virtual threads change from call to call. Inside the call the context is entered
+            // already. The invoker is strict internal code: the script sees neither it nor its arguments.
+            this.begin = settings.limitExecution() ? (ProxyExecutable) args -> {
+                c.resetLimits();
+                return null;
+            } : restore;
             this.invokers = new Invokers(c, ctors);
         } catch (RuntimeException e) {
             c.close(true);
@@ -276,11 +287,10 @@ final class JsState {
             throw new ScriptCallException(script + ": context " + id + " has no function for " + hook.name());
         }
         if (slot != null) {
-            context.resetLimits();
             slot.begin(context);
         }
         try {
-            return result(invokers.call(hook, f, restore, hookContext));
+            return result(invokers.call(hook, f, restore, begin, hookContext));
         } catch (PolyglotException e) {
             // A thrown JavaScript error ran the restore (a catch block); a stopped call may not
             // have, and a cancelled context is closed.

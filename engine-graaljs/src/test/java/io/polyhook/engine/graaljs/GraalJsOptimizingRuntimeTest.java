@@ -73,6 +73,25 @@ class GraalJsOptimizingRuntimeTest {
     }
 
     @Test
+    void a_compiled_call_counts_its_statements_alone_and_a_runaway_one_is_still_stopped() throws Exception {
+        scripts.settings(Map.of("sandbox", Map.of("statement_limit", 1_000L)));
+        LoadedScript script = scripts.load("""
+                var num_states = 1;
+                var hooks = { auth_on_publish(pub) {
+                    if (pub.client_id === "spin") { for (;;) { } }
+                    let n = 0;
+                    for (let i = 0; i < 100; i++) { n++; }
+                    return {topic: "n/" + n};
+                } };
+                """);
+        // Thousands of calls of some 200 statements each: together far past the limit of 1,000.
+        assertThat(callUntilCompiled(script, "a", "auth_on_publish")).isTrue();
+        assertThatThrownBy(() -> call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("spin")))
+                .hasMessageContaining("statement limit of 1000 exceeded");
+        assertThat(answer(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a")))).isEqualTo("n/100");
+    }
+
+    @Test
     void a_compiled_loop_stops_when_its_call_is_interrupted() throws Exception {
         scripts.settings(Map.of("sandbox", Map.of("statement_limit", Long.MAX_VALUE / 2)));
         LoadedScript script = scripts.load("""

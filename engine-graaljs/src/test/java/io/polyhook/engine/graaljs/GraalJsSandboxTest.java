@@ -145,6 +145,36 @@ class GraalJsSandboxTest {
     }
 
     @Test
+    void the_statement_limit_counts_each_call_alone_whichever_thread_makes_it() throws Exception {
+        scripts.settings(Map.of("sandbox", Map.of("statement_limit", 1_000L)));
+        LoadedScript script = scripts.load("""
+                var num_states = 1;
+                var hooks = { auth_on_publish(pub) {
+                    if (pub.client_id === "spin") { for (;;) { } }
+                    let n = 0;
+                    for (let i = 0; i < 300; i++) { n++; }
+                    return true;
+                } };
+                """);
+        // Each call runs some 600 statements: two in a row would pass a limit that carried over.
+        for (int i = 0; i < 6; i++) {
+            CompletableFuture<Verdict<PublishModifiers>> answer = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    answer.complete(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("c")));
+                } catch (Throwable e) {
+                    answer.completeExceptionally(e);
+                }
+            });
+            assertThat(answer.get(60, TimeUnit.SECONDS)).isEqualTo(Verdict.ok());
+            if (i == 3) {
+                assertThatThrownBy(() -> call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("spin")))
+                        .hasMessageContaining("statement limit of 1000 exceeded");
+            }
+        }
+    }
+
+    @Test
     void the_limit_cannot_be_caught_by_the_script() throws Exception {
         LoadedScript script = scripts.load("""
                 var hooks = { auth_on_publish(pub) {
