@@ -13,11 +13,18 @@
 # RUNS picks and orders the brokers (default: all but js-interpreter, JavaScript on GraalJS's
 # interpreter instead of its optimizing runtime). Each line of results is preceded by the
 # machine's load (uptime), since the two cores are shared.
+# ROUNDS=n (default 1) runs the brokers of RUNS n times, the order rotated by one each round
+# (round 2 of "none java lua" runs java lua none), so that the first run's penalty (a cold
+# machine, page cache, CPU frequency) does not always fall on the same broker. After the runs
+# (not with CHUNKS) it prints each broker's rate per round as a fraction of the no-hook ("none")
+# rate of the same round, then per broker the median over the rounds of its rate, its CPU µs per
+# message and that fraction. Quote the median, not one round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MESSAGES=${1:-50000}
 SCENARIOS=${2:-1to1}
 RUNS=${RUNS:-none java lua js cache}
+ROUNDS=${ROUNDS:-1}
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA=$JAVA_HOME/bin/java
 # As bin/polyhook runs the broker (bin/jvm-options): Netty's Unsafe on JDK 24+, GraalJS's optimizing runtime.
@@ -93,7 +100,41 @@ cat > "$WORK/js/prefix.js" <<'JS'
 var hooks = { auth_on_publish(pub) { if (pub.topic.startsWith("bench/")) return true; } };
 JS
 
-for run in $RUNS; do
+# Results for the summary: round, broker, scenario, QoS, msgs/s, broker CPU µs per message.
+: > "$WORK/results"
+record() { # round, broker; reads the generator's table
+  awk -v round="$1" -v run="$2" '{ print } NF >= 9 && $2 ~ /^[0-9]+$/ && $5 ~ /^[0-9]+$/ {
+        print round, run, $1, $2, $5, $9 >> results }' results="$WORK/results"
+}
+# Median of the numbers on one line, printed with format $1; "-" for none.
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk -v fmt="$1" '{ v[NR] = $1 } END {
+    if (NR == 0) print "-"; else printf fmt "\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+summary() {
+  [ -s "$WORK/results" ] || return 0
+  echo "== msgs/s as a fraction of the no-hook rate of the same round (\"of none\"; - without a none run)"
+  printf '%-6s %-15s %-9s %4s %10s %11s %8s\n' round broker scenario qos msgs/s "cpu us/msg" "of none"
+  awk '{ key = $1 " " $3 " " $4; if ($2 == "none") none[key] = $5; line[NR] = $0 }
+       END { for (i = 1; i <= NR; i++) { split(line[i], f, " "); key = f[1] " " f[3] " " f[4]
+               frac = (key in none) && none[key] > 0 ? sprintf("%.2f", f[5] / none[key]) : "-"
+               printf "%-6s %-15s %-9s %4s %10s %11s %8s\n", f[1], f[2], f[3], f[4], f[5], f[6], frac } }' \
+      "$WORK/results" | tee "$WORK/fractions"
+  echo "== median over $ROUNDS round(s)"
+  printf '%-15s %-9s %4s %10s %11s %8s\n' broker scenario qos msgs/s "cpu us/msg" "of none"
+  for run in $RUNS; do
+    for sq in $(awk -v run="$run" '$2 == run { print $3 ":" $4 }' "$WORK/fractions" | sort -u); do
+      sel() { awk -v run="$run" -v s="${sq%%:*}" -v q="${sq##*:}" -v col="$1" \
+                '$2 == run && $3 == s && $4 == q && $col != "-" { printf "%s ", $col }' "$WORK/fractions"; }
+      printf '%-15s %-9s %4s %10s %11s %8s\n' "$run" "${sq%%:*}" "${sq##*:}" \
+          "$(sel 5 | median %.0f)" "$(sel 6 | median %.2f)" "$(sel 7 | median %.2f)"
+    done
+  done
+}
+
+read -r -a ORDER <<< "$RUNS"
+for round in $(seq "$ROUNDS"); do
+[ "$ROUNDS" -gt 1 ] && echo "=== round $round of $ROUNDS"
+for i in "${!ORDER[@]}"; do
+  run=${ORDER[$(( (i + round - 1) % ${#ORDER[@]} ))]}
   echo "== $run  (load before: $(uptime | sed 's/.*load average/load average/'))"
   case $run in
     none) broker none "$common
@@ -114,8 +155,10 @@ broker: { allow_anonymous: false }
 scripts: { dir: $WORK/cache }" ;;
     *) echo "unknown run $run" >&2; exit 1 ;;
   esac
-  load
+  load | record "$round" "$run"
   details "$(cat "$WORK/pid")"
   echo "   load after: $(uptime | sed 's/.*load average: //')"
   stop
 done
+done
+[ -n "${CHUNKS:-}" ] || summary
