@@ -17,7 +17,8 @@ import org.luaj.vm2.LuaValue;
 /**
  * The argument table of a hook call, filled straight from the typed context
  * ({@link HookArguments#write}): the keys are Lua strings made once, the table is sized for the
- * hook's keys, and no model map is built in between. The values are those
+ * hook's keys, no model map is built in between, and the text values come from
+ * {@link ArgumentStrings}. The values are those
  * {@link LuaValues#toLua} makes of {@link HookArguments#of}'s; bytes are copied once, into the
  * Lua string that owns them.
  */
@@ -51,7 +52,7 @@ final class LuaArguments implements ArgumentSink {
 
     @Override
     public void text(ArgumentKey key, String value) {
-        table.rawset(KEYS[key.ordinal()], LuaString.valueOf(value));
+        table.rawset(KEYS[key.ordinal()], ArgumentStrings.of(value));
     }
 
     @Override
