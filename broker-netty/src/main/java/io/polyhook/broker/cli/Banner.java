@@ -4,6 +4,7 @@ import io.polyhook.broker.BoundListener;
 import io.polyhook.broker.Version;
 import io.polyhook.broker.config.BrokerConfig;
 import io.polyhook.broker.config.ListenerConfig;
+import io.polyhook.broker.config.PersistenceSettings;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -31,11 +32,13 @@ record Banner(List<String> lines, List<String> warnings) {
 
     /**
      * The banner of a broker started from {@code configFile} (empty: none) with {@code config},
-     * bound to {@code listeners}, its admin API on {@code adminHost:adminPort} (empty port: none)
-     * and its durable data in {@code dataDir} (empty: kept in memory).
+     * bound to {@code listeners}, its admin API on {@code adminHost:adminPort} (empty port: none).
+     * The data folder is the one the broker opened its store in: {@code persistence.dir} as the
+     * config resolved it (the working folder without a config file), or none with
+     * {@code persistence.enabled: false}.
      */
     static Banner of(Optional<Path> configFile, BrokerConfig config, List<BoundListener> listeners, String adminHost,
-                     OptionalInt adminPort, Optional<Path> dataDir) {
+                     OptionalInt adminPort) {
         List<String> lines = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         lines.add("Polyhook " + Version.version() + " on Java " + Runtime.version() + " (pid " + ProcessHandle.current().pid() + ")");
@@ -71,8 +74,9 @@ record Banner(List<String> lines, List<String> warnings) {
             lines.add("admin API: off");
         }
         lines.add("scripts folder: " + Path.of(config.scripts().dir()).toAbsolutePath().normalize());
-        lines.add(dataDir.map(d -> "data folder: " + d.toAbsolutePath().normalize())
-                .orElse("data folder: none (sessions and retained messages are kept in memory)"));
+        PersistenceSettings persistence = config.persistence();
+        lines.add(persistence.enabled() ? "data folder: " + persistence.folder(Path.of(""))
+                : "data folder: none (sessions and retained messages are kept in memory)");
         return new Banner(lines, warnings);
     }
 

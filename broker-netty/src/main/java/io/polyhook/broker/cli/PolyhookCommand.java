@@ -148,7 +148,7 @@ public final class PolyhookCommand implements Callable<Integer> {
                 return fail(err, e.getMessage(), EXIT_SCRIPT);
             }
             Banner banner = Banner.of(Optional.ofNullable(config), cfg, broker.listeners(),
-                    cfg.adminHost().orElse(DEFAULT_ADMIN_HOST), OptionalInt.of(broker.adminPort()), Optional.empty());
+                    cfg.adminHost().orElse(DEFAULT_ADMIN_HOST), OptionalInt.of(broker.adminPort()));
             banner.lines().forEach(BANNER::info);
             banner.warnings().forEach(BANNER::warn);
             BANNER.info("started in {} ms", (System.nanoTime() - started) / 1_000_000);
