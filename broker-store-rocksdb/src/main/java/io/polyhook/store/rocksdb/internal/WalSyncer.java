@@ -15,12 +15,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * The one thread that fsyncs the write-ahead log; commits only write it (to the page cache).
  *
  * <ul>
- *   <li>{@link SyncMode#BATCH}: every {@code sync_interval}, if anything was written since the last fsync.</li>
+ *   <li>{@link SyncMode#BATCH}: once something was written, {@code sync_interval} after the last
+ *       fsync (at once after a quiet spell), so a write is fsync'd at most {@code sync_interval}
+ *       after it; while nothing is written the thread sleeps without waking.</li>
  *   <li>{@link SyncMode#ALWAYS}: as soon as a commit waits for it; the commits that arrive while
  *       an fsync runs share the next one (group commit), so one fsync covers many messages.</li>
  *   <li>{@link SyncMode#NONE}: no thread; only {@link #close()} syncs.</li>
@@ -32,9 +35,16 @@ public final class WalSyncer implements AutoCloseable {
 
     private enum State { RUNNING, STOPPING, STOPPED }
 
-    private final RocksDB db;
+    /** The fsync of the log. */
+    @FunctionalInterface
+    interface Fsync {
+        void run() throws RocksDBException;
+    }
+
+    private final Fsync fsync;
     private final SyncMode mode;
     private final long intervalNanos;
+    private final LongSupplier clock;
     private final LongConsumer synced;
     private final Path folder;
     private final ReentrantLock lock = new ReentrantLock();
@@ -47,16 +57,22 @@ public final class WalSyncer implements AutoCloseable {
 
     /** Starts the thread the mode needs; {@code synced} gets the duration of each fsync. */
     public WalSyncer(RocksDB db, SyncMode mode, Duration interval, LongConsumer synced, Path folder) {
-        this.db = db;
+        this(db::syncWal, mode, interval, System::nanoTime, synced, folder);
+    }
+
+    /** As above, with the fsync and the clock ({@link System#nanoTime()}'s) given: tests move time. */
+    WalSyncer(Fsync fsync, SyncMode mode, Duration interval, LongSupplier clock, LongConsumer synced, Path folder) {
+        this.fsync = fsync;
         this.mode = mode;
         this.intervalNanos = interval.toNanos();
+        this.clock = clock;
         this.synced = synced;
         this.folder = folder;
         if (mode == SyncMode.NONE) {
             thread = null;
         } else {
             thread = Thread.ofPlatform().daemon().name("polyhook-store-sync").unstarted(
-                    mode == SyncMode.ALWAYS ? this::syncOnDemand : this::syncEveryInterval);
+                    mode == SyncMode.ALWAYS ? this::syncOnDemand : this::syncWhenDue);
             thread.start();
         }
     }
@@ -64,7 +80,16 @@ public final class WalSyncer implements AutoCloseable {
     /** A commit wrote the log. */
     public void written() {
         if (!dirty) {
+            // The first write since the last fsync (at most one per interval): wake the batch thread.
             dirty = true;
+            if (mode == SyncMode.BATCH) {
+                lock.lock();
+                try {
+                    wake.signal();
+                } finally {
+                    lock.unlock();
+                }
+            }
         }
     }
 
@@ -95,14 +120,24 @@ public final class WalSyncer implements AutoCloseable {
         return w;
     }
 
-    private void syncEveryInterval() {
+    private void syncWhenDue() {
+        // So that the first write is fsync'd at once.
+        long lastSync = clock.getAsLong() - intervalNanos;
         while (true) {
             lock.lock();
             try {
-                if (state != State.RUNNING) {
-                    return;
+                // Nothing written: sleep until a commit signals (an idle broker costs no wake-up).
+                while (!dirty && state == State.RUNNING) {
+                    wake.awaitUninterruptibly();
                 }
-                wake.awaitNanos(intervalNanos);
+                // Written: the fsync is due an interval after the last one, so that one covers
+                // everything written meanwhile; a write comes after the last fsync began, so it
+                // waits at most the interval.
+                long due = lastSync + intervalNanos;
+                long left;
+                while (state == State.RUNNING && (left = due - clock.getAsLong()) > 0) {
+                    wake.awaitNanos(left);
+                }
                 if (state != State.RUNNING) {
                     return;
                 }
@@ -111,9 +146,8 @@ public final class WalSyncer implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            if (dirty) {
-                sync();
-            }
+            lastSync = clock.getAsLong();
+            sync();
         }
     }
 
@@ -150,7 +184,7 @@ public final class WalSyncer implements AutoCloseable {
         dirty = false;
         long start = System.nanoTime();
         try {
-            db.syncWal();
+            fsync.run();
             synced.accept(System.nanoTime() - start);
             return null;
         } catch (RocksDBException e) {
@@ -158,6 +192,11 @@ public final class WalSyncer implements AutoCloseable {
             failure = f;
             return f;
         }
+    }
+
+    /** What the fsync thread does now (none with {@code sync: none}). */
+    Thread.State threadState() {
+        return thread == null ? Thread.State.TERMINATED : thread.getState();
     }
 
     /** Stops the thread after it served every waiter, then fsyncs once more. */

@@ -42,7 +42,9 @@ import java.util.concurrent.locks.LockSupport;
  *       ({@link DispatchSettings#lingerRounds()}).</li>
  *   <li><b>Deadlines</b>: each handler call has the deadline of its hook
  *       ({@link DispatchSettings}); a call that misses it counts as the hook's
- *       {@link TimeoutFallback} and its thread is interrupted and abandoned.</li>
+ *       {@link TimeoutFallback} and its thread is interrupted and abandoned. The watchdog checks
+ *       them every {@link DispatchSettings#watchdogInterval()} while some lane has a thread, and
+ *       sleeps without waking while none has (an idle broker).</li>
  *   <li><b>Shortcuts</b>: a {@link ChainShortcut} (the authorization cache) may answer a chain
  *       on the caller's thread before any handler runs.</li>
  *   <li><b>Zero cost</b>: a hook point with no handler answers at once on the caller's thread,
@@ -65,6 +67,9 @@ public final class HookDispatcher implements AutoCloseable {
     private final ThreadFactory threads = Thread.ofVirtual().name("polyhook-hook-", 0).factory();
     private final Thread watchdog;
     private volatile boolean closed;
+    // The watchdog sleeps without a timeout: no lane has a thread, so there is no deadline or linger
+    // to watch (an idle broker costs no wake-up every interval). activate wakes it.
+    private volatile boolean watchdogIdle;
     // Completed watchdog rounds: the clock of lingering lane threads (SerialLane), which needs no
     // timer of its own and is not the ticker (tests freeze that one).
     private volatile long rounds;
@@ -239,6 +244,10 @@ public final class HookDispatcher implements AutoCloseable {
 
     void activate(SerialLane lane) {
         active.add(lane);
+        // Read after the add: the watchdog sets the flag before it looks at the set, so one of us sees the other.
+        if (watchdogIdle) {
+            LockSupport.unpark(watchdog);
+        }
     }
 
     void deactivate(SerialLane lane) {
@@ -254,6 +263,11 @@ public final class HookDispatcher implements AutoCloseable {
         return rounds;
     }
 
+    /** What the watchdog thread does now (parked without a timeout while no lane has a thread). */
+    Thread.State watchdogState() {
+        return watchdog.getState();
+    }
+
     boolean isClosed() {
         return closed;
     }
@@ -265,6 +279,14 @@ public final class HookDispatcher implements AutoCloseable {
     private void watch() {
         long interval = settings.watchdogInterval().toNanos();
         while (!closed) {
+            if (active.isEmpty()) {
+                watchdogIdle = true;
+                if (active.isEmpty() && !closed) {
+                    LockSupport.park(this);
+                }
+                watchdogIdle = false;
+                continue;
+            }
             LockSupport.parkNanos(interval);
             // An Error too (an OutOfMemoryError while starting a thread): a round holds no state, so
             // the next one is whole; a dead watchdog would let every later call run past its deadline.

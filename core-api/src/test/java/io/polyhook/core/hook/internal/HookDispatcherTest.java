@@ -172,6 +172,8 @@ class HookDispatcherTest {
             return Verdict.ok();
         });
         ClientLane lane = dispatcher.newLane("c");
+        // The watchdog sleeps while no lane has a thread: the call must wake it.
+        await(() -> dispatcher.watchdogState() == Thread.State.WAITING);
         var pending = dispatcher.chain(lane, Hooks.AUTH_ON_PUBLISH, Contexts.publish("c", "t")).toCompletableFuture();
         assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 

@@ -143,6 +143,21 @@ class LaneThreadsTest {
         assertThat(lastThread.get()).isSameAs(first);
     }
 
+    @Test
+    void withNoLaneThreadTheWatchdogSleepsUntilALaneStartsOne() {
+        ClientLane lane = dispatcher(Duration.ofMillis(20)).newLane("c");
+        // Parked without a timeout (WAITING), not woken every interval (TIMED_WAITING).
+        await(() -> dispatcher.watchdogState() == Thread.State.WAITING);
+        long rounds = dispatcher.rounds();
+
+        publish(lane);
+        await(() -> dispatcher.lanesWithThreads() == 0);
+
+        // The lane's linger ended, so rounds ran again while it had a thread; then the watchdog sleeps again.
+        assertThat(dispatcher.rounds()).isGreaterThan(rounds);
+        await(() -> dispatcher.watchdogState() == Thread.State.WAITING);
+    }
+
     private static void await(BooleanSupplier condition) {
         long end = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
