@@ -1,5 +1,7 @@
 package io.polyhook.broker.session;
 
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
 import io.polyhook.broker.routing.DeliveryTarget;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.broker.store.BrokerStore;
@@ -36,6 +38,14 @@ import java.util.function.Consumer;
  * acknowledgements costs one write, not one each. An acknowledgement's removal may wait for the
  * next flush: lost by a crash, it only means the message is sent again (DUP), as QoS 1 allows and
  * QoS 2 receivers recognise (its PUBREL stage was written before the PUBREL left).
+ *
+ * <p>A QoS 1 message of the queue is an exception: sending it writes nothing. It stays in the
+ * store's queue while the client holds it, and its acknowledgement removes it from there (one
+ * delete instead of a move in flight with the whole message, then a delete); only when the
+ * connection goes are those still unacknowledged moved in flight with their packet ids. A crash
+ * before then finds them queued and delivers them again, with new packet ids: at least once, as
+ * QoS 1 promises, in queue order. QoS 2 needs its packet id in the log before the PUBLISH leaves
+ * (exactly once), so it moves at once.
  */
 public final class OutboundJournal {
 
@@ -60,6 +70,10 @@ public final class OutboundJournal {
     private final Set<Long> queuedSeqs = new HashSet<>();
     // Numbers of messages sent or gone whose removal from the queue is in the pending batch: a page read meanwhile skips them.
     private final List<Long> leaving = new ArrayList<>();
+    // QoS 1 messages of the queue sent and not acknowledged, by packet id: still in the store's queue
+    // (their numbers stay in queuedSeqs), moved in flight only when the connection goes. At most the
+    // client's receive maximum.
+    private final IntObjectMap<Tag> sentFromQueue = new IntObjectHashMap<>();
     private Phase phase = Phase.READING;
     // Changes of the current burst, not written yet: touched on the connection's event loop only.
     private StoreBatch pending;
@@ -170,10 +184,18 @@ public final class OutboundJournal {
         return queuedSeqs.size();
     }
 
-    /** {@code m} goes out as {@code packetId}: from the queue to the in-flight records, in one write. */
+    /**
+     * {@code m} goes out as {@code packetId}: from the queue to the in-flight records, in one write;
+     * a QoS 1 message of the queue stays queued until it is acknowledged (see above).
+     */
     public void sent(Message m, int packetId) {
         Tag t;
         synchronized (this) {
+            Tag qos1 = m.qos() == 1 && phase != Phase.CLOSED ? queued.remove(m) : null;
+            if (qos1 != null) {
+                sentFromQueue.put(packetId, qos1);
+                return;
+            }
             t = untag(m);
         }
         if (t != null) {
@@ -201,7 +223,18 @@ public final class OutboundJournal {
 
     /** PUBACK or PUBCOMP: done. */
     public void acknowledged(int packetId) {
-        change(b -> b.removeInFlight(id, packetId));
+        Tag t;
+        synchronized (this) {
+            t = sentFromQueue.remove(packetId);
+            if (t != null) {
+                leaving.add(t.seq());
+            }
+        }
+        if (t == null) {
+            change(b -> b.removeInFlight(id, packetId));
+        } else {
+            change(b -> b.removeQueued(id, t.seq()));
+        }
     }
 
     /**
@@ -243,8 +276,23 @@ public final class OutboundJournal {
         }
     }
 
-    /** The connection is gone: its last changes are written; what it held of the queue stays in the store for the next one. */
+    /**
+     * The connection is gone: its last changes are written, the QoS 1 messages it sent from the
+     * queue and were not acknowledged move in flight with their packet ids (the session resends
+     * them so); what it held of the queue unsent stays in the store for the next one.
+     */
     public void close() {
+        List<Runnable> moves = new ArrayList<>(0);
+        synchronized (this) {
+            for (IntObjectMap.PrimitiveEntry<Tag> e : sentFromQueue.entries()) {
+                int packetId = e.key();
+                Tag t = e.value();
+                leaving.add(t.seq());
+                moves.add(() -> change(b -> b.moveToInFlight(id, t.seq(), packetId, t.stored())));
+            }
+            sentFromQueue.clear();
+        }
+        moves.forEach(Runnable::run);
         commit();
         synchronized (this) {
             phase = Phase.CLOSED;

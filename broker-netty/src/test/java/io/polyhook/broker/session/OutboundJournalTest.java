@@ -116,4 +116,61 @@ class OutboundJournalTest {
         routedNow(msg("c"));
         assertThat(delivered).containsExactly("c");
     }
+
+    private Message sentFromQueue(String topic, int qos, int packetId) {
+        Message m = qos == 1 ? msg(topic) : Message.of(topic, qos, Bytes.wrap(new byte[] {2}), false, MqttProperties.EMPTY, "p");
+        long[] seq = new long[1];
+        try (StoreBatch b = appendUncommitted(m, seq)) {
+            b.commit();
+        }
+        List<Message> page = journal.page(10);
+        assertThat(topics(page)).containsExactly(topic);
+        journal.sent(page.get(0), packetId);
+        journal.commit();                                // the flush that sends the PUBLISH
+        return page.get(0);
+    }
+
+    private List<Integer> inFlightIds() {
+        List<Integer> ids = new ArrayList<>();
+        store.recover(r -> r.inFlight().forEach(e -> ids.add(e.packetId())));
+        return ids;
+    }
+
+    private long storedQueue() {
+        return store.queueSize(ID).messages();
+    }
+
+    @Test
+    void aQos1MessageSentFromTheQueueStaysQueuedUntilItsAcknowledgementRemovesIt() {
+        sentFromQueue("q1", 1, 7);
+
+        // A crash now finds it queued: delivered again, at least once.
+        assertThat(inFlightIds()).isEmpty();
+        assertThat(storedQueue()).isEqualTo(1);
+
+        journal.acknowledged(7);
+        journal.commit();
+
+        assertThat(inFlightIds()).isEmpty();
+        assertThat(storedQueue()).isZero();
+        assertThat(journal.page(10)).isEmpty();
+    }
+
+    @Test
+    void aQos1MessageStillUnacknowledgedWhenTheConnectionGoesMovesInFlightWithItsPacketId() {
+        sentFromQueue("q1", 1, 7);
+
+        journal.close();
+
+        assertThat(inFlightIds()).containsExactly(7);
+        assertThat(storedQueue()).isZero();
+    }
+
+    @Test
+    void aQos2MessageMovesInFlightBeforeItsPublishLeaves() {
+        sentFromQueue("q2", 2, 9);
+
+        assertThat(inFlightIds()).containsExactly(9);
+        assertThat(storedQueue()).isZero();
+    }
 }
