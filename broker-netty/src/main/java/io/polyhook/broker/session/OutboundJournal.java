@@ -212,7 +212,7 @@ public final class OutboundJournal {
             t = untag(m);
         }
         if (t != null) {
-            change(b -> b.removeQueued(id, t.seq()));
+            change(b -> b.removeQueued(id, t.seq(), t.stored()));
         }
     }
 
@@ -233,7 +233,7 @@ public final class OutboundJournal {
         if (t == null) {
             change(b -> b.removeInFlight(id, packetId));
         } else {
-            change(b -> b.removeQueued(id, t.seq()));
+            change(b -> b.removeQueued(id, t.seq(), t.stored()));
         }
     }
 

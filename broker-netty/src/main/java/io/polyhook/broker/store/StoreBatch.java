@@ -41,8 +41,17 @@ public interface StoreBatch extends AutoCloseable {
      */
     Appended append(SubscriberId id, StoredMessage message, QueueLimits limits);
 
-    /** Removes one queued message (sent as QoS 0, or expired); whether it was there. */
+    /** Removes one queued message (sent as QoS 0, expired, or acknowledged); whether it was there. */
     boolean removeQueued(SubscriberId id, long seq);
+
+    /**
+     * {@link #removeQueued(SubscriberId, long)} of a message whose stored form the store handed out
+     * with it ({@link Appended#stored()}, {@link QueuedMessage#stored()}; null if none): a store may
+     * take what it needs (its weight) from that form instead of reading the message back.
+     */
+    default boolean removeQueued(SubscriberId id, long seq, Object stored) {
+        return removeQueued(id, seq);
+    }
 
     /** Removes every queued message up to and including {@code seq} (the head of the queue); how many. */
     long removeQueuedThrough(SubscriberId id, long seq);

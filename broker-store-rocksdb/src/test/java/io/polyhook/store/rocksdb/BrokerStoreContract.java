@@ -287,6 +287,28 @@ abstract class BrokerStoreContract {
     }
 
     @Test
+    void aMessageIsRemovedWithTheStoredFormHandedOutOnlyWhileItIsQueued() {
+        SubscriberId id = id("r");
+        create(id);
+        List<Appended> appended = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            appended.add(append(id, "m" + i, QueueLimits.NONE));
+        }
+        commit(store, b -> b.removeQueuedThrough(id, appended.get(0).seq()));
+        boolean[] removed = new boolean[2];
+        commit(store, b -> {
+            // Removed by the head removal already: its stored form does not make it count twice.
+            removed[0] = b.removeQueued(id, appended.get(0).seq(), appended.get(0).stored());
+            removed[1] = b.removeQueued(id, appended.get(1).seq(), appended.get(1).stored());
+        });
+        assertThat(removed).containsExactly(false, true);
+        assertThat(payloads(readAll(store, id, QueueOrder.OLDEST_FIRST, 10))).containsExactly("m2");
+        assertThat(store.queueSize(id)).isEqualTo(new QueueSize(1, weight("m2")));
+        store = reopen();
+        assertThat(store.queueSize(id)).isEqualTo(new QueueSize(1, weight("m2")));
+    }
+
+    @Test
     void aDiscardedBatchChangesNothing() {
         SubscriberId id = id("d");
         create(id);

@@ -140,8 +140,13 @@ public final class RocksBatch implements StoreBatch {
 
     @Override
     public boolean removeQueued(SubscriberId id, long seq) {
+        return removeQueued(id, seq, null);
+    }
+
+    @Override
+    public boolean removeQueued(SubscriberId id, long seq, Object stored) {
         open();
-        return takeQueued(queueSlot(id), seq, null) != null;
+        return takeQueued(queueSlot(id), seq, stored instanceof byte[] b ? b : null) != null;
     }
 
     /**
