@@ -427,7 +427,8 @@ final class Outbox {
         // The original goes in flight: a resend after a reconnect computes its remaining expiry afresh.
         int id = inflight.send(m);
         if (journal != null) {
-            // In the write-ahead log before the PUBLISH goes out: a restart resends it with this id.
+            // QoS 2: in the write-ahead log with this id before the PUBLISH goes out (exactly once).
+            // QoS 1 from the stored queue: stays queued until its PUBACK (OutboundJournal.sent).
             journal.sent(m, id);
         }
         write(encoding.publish(wire, id, false));
