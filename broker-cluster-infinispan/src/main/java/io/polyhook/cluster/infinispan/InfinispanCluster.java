@@ -189,6 +189,11 @@ public final class InfinispanCluster implements Cluster {
         return routes.flushed();
     }
 
+    /** Runs the periodic check of this node's owner entries now, on the caller's thread: for tests. */
+    void reconcileOwnersNow() {
+        ownership.reconcile(false);
+    }
+
     /** The fault injection of tests ({@link ClusterTuning#faultInjection()}). */
     public Faults faults() {
         DISCARD discard = channel.getProtocolStack().findProtocol(DISCARD.class);

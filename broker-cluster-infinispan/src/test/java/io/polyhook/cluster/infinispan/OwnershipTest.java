@@ -205,7 +205,22 @@ class OwnershipTest {
         assertThat(brokers.get(2).adopted).doesNotContainKey(id);
         assertThat(join(on(3).owner(id))).contains(current.owner());
         assertThat(join(on(2).release(current))).isTrue();
+        // The periodic check on the former owner, which ran here at times and wrote its stale claim back.
+        cluster.node(1).reconcileOwnersNow();
         assertThat(join(on(3).owner(id))).isEmpty();
+    }
+
+    @Test
+    void aClaimSeenSupersededIsNeverWrittenBackOnceTheNewerOneIsReleased() {
+        SubscriberId id = new SubscriberId("", "superseded");
+        join(on(1).claim(id));
+        Claim newer = join(on(2).claim(id));
+        cluster.node(1).reconcileOwnersNow();
+        assertThat(join(on(2).release(newer))).isTrue();
+
+        cluster.node(1).reconcileOwnersNow();
+
+        assertThat(join(on(3).owner(id))).as("node1's superseded claim is not written back").isEmpty();
     }
 
     @Test

@@ -190,7 +190,8 @@ final class ClusterSessions implements ClusterSeam, TakeoverHandler {
         for (Map.Entry<SubscriberId, Claim> e : Map.copyOf(claims).entrySet()) {
             String to = peers.get(next++ % peers.size());
             Claim claim = e.getValue();
-            all.add(moves.surrender(e.getKey(), to, false, reclaimed -> { }).thenCompose(out -> out.isEmpty()
+            // A hand-over given up claims the client id back above the target's epoch: this node holds that claim.
+            all.add(moves.surrender(e.getKey(), to, false, reclaimed -> claims.put(e.getKey(), reclaimed)).thenCompose(out -> out.isEmpty()
                     ? CompletableFuture.completedFuture(null)
                     : cluster.ownership().transfer(claim, to, out.get()).thenAccept(c -> claims.remove(e.getKey(), claim)))
                     .exceptionally(x -> {

@@ -132,18 +132,20 @@ public final class OwnershipRegistry implements SessionOwnership {
             Owner next = new Owner(self, previous == null ? 1 : previous.epoch() + 1);
             String value = OwnerValue.encode(next);
             proposed.put(id, next);
+            hold(id, next);
             writes.put(id, current == null ? owners.putIfAbsentAsync(key, value).thenApply(Objects::isNull)
                     : owners.replaceAsync(key, current, value));
         });
         writes.forEach((id, write) -> {
             try {
                 if (write.join()) {
-                    held.put(id, proposed.get(id));
                     now.put(id, proposed.get(id));
                 } else {
+                    held.remove(id, proposed.get(id));
                     now.put(id, claimOrOwner(id));
                 }
             } catch (RuntimeException e) {
+                held.remove(id, proposed.get(id));
                 // Left out: the caller keeps the session, as when the cluster cannot say.
                 LOG.debug("claiming {} again failed: {}", id.clientId(), e.toString());
             }
@@ -166,12 +168,14 @@ public final class OwnershipRegistry implements SessionOwnership {
             Owner previous = current == null ? null : OwnerValue.decode(current);
             Owner next = new Owner(self, previous == null ? 1 : previous.epoch() + 1);
             String value = OwnerValue.encode(next);
+            // Held before the write: a takeover request may follow the write at once, and must find it to drop.
+            hold(id, next);
             boolean won = current == null ? owners.putIfAbsent(key, value) == null
                     : owners.replace(key, current, value);
             if (won) {
-                held.put(id, next);
                 return new Claim(id, next, Optional.ofNullable(previous));
             }
+            held.remove(id, next);
         }
         throw new ClusterException(ClusterException.Reason.REFUSED,
                 "claim of " + id.clientId() + " lost " + MAX_ATTEMPTS + " races in a row");
@@ -222,7 +226,7 @@ public final class OwnershipRegistry implements SessionOwnership {
             if (!claim.owner().node().equals(from) || !current(claim)) {
                 throw stale(claim);
             }
-            held.remove(claim.id());
+            dropUpTo(claim.id(), claim.epoch());
             return claim;
         }).thenCompose(c -> {
             TakeoverHandler h = handler;
@@ -246,31 +250,11 @@ public final class OwnershipRegistry implements SessionOwnership {
      * back (only if the new owner's claim is still the current one) and keeps the session.
      */
     private void giveUp(Transfers.Outgoing t) {
-        Optional<Claim> back = Optional.empty();
-        if (t.takeover()) {
-            try {
-                Owner theirs = t.claim().owner();
-                Owner mine = new Owner(self, theirs.epoch() + 1);
-                if (owners.replace(key(t.claim().id()), OwnerValue.encode(theirs), OwnerValue.encode(mine))) {
-                    held.put(t.claim().id(), mine);
-                    back = Optional.of(new Claim(t.claim().id(), mine, Optional.of(theirs)));
-                }
-                // Else another claim came meanwhile: this copy is stale (the new owner, if it is the one that
-                // gave up, left the entry as it was, so the replace above succeeds in that case).
-            } catch (RuntimeException e) {
-                LOG.debug("claiming {} back failed: {}", t.claim().id().clientId(), e.toString());
-            }
-        } else {
-            // A hand-over: the entry names the target at the next epoch; this node's claim comes back.
-            Owner theirs = new Owner(t.to(), t.claim().epoch() + 1);
-            try {
-                owners.replace(key(t.claim().id()), OwnerValue.encode(theirs), OwnerValue.encode(t.claim().owner()));
-                held.put(t.claim().id(), t.claim().owner());
-            } catch (RuntimeException e) {
-                LOG.debug("claiming {} back failed: {}", t.claim().id().clientId(), e.toString());
-            }
-            back = Optional.of(t.claim());
-        }
+        // A takeover: the entry names the new owner under its claim (if the new owner is the one that gave
+        // up, it left the entry as it was). A hand-over: the entry names the target at the next epoch.
+        // Either way this node claims it back above that, unless another claim came meanwhile.
+        Optional<Claim> back = claimBack(t.claim().id(),
+                t.takeover() ? t.claim().owner() : new Owner(t.to(), t.claim().epoch() + 1));
         LOG.warn("moving {} to {} was given up ({}); {}", t.claim().id().clientId(), t.to(), t.why(),
                 back.isPresent() ? "it stays on this node" : "another node owns it now, this copy is dropped");
         t.session().abandoned(back);
@@ -279,11 +263,9 @@ public final class OwnershipRegistry implements SessionOwnership {
     @Override
     public CompletionStage<Boolean> release(Claim claim) {
         return async(() -> {
-            boolean released = owners.remove(key(claim.id()), OwnerValue.encode(claim.owner()));
-            if (released) {
-                held.remove(claim.id(), claim.owner());
-            }
-            return released;
+            // Released or not (a later claim took it), this node no longer holds this claim.
+            held.remove(claim.id(), claim.owner());
+            return owners.remove(key(claim.id()), OwnerValue.encode(claim.owner()));
         });
     }
 
@@ -311,10 +293,8 @@ public final class OwnershipRegistry implements SessionOwnership {
                     return adopted;
                 }
                 if (transfers.drop(transfer)) {
-                    // The target did not commit it: the session stays here, under the claim it had.
-                    owners.replace(key(claim.id()), OwnerValue.encode(adopted.owner()), OwnerValue.encode(claim.owner()));
-                    held.put(claim.id(), claim.owner());
-                    session.abandoned(Optional.of(claim));
+                    // The target did not commit it: the session stays here, under a claim above the target's.
+                    session.abandoned(claimBack(claim.id(), adopted.owner()));
                 }
                 throw e instanceof RuntimeException r ? r : new ClusterException(ClusterException.Reason.REFUSED, e.toString());
             });
@@ -358,6 +338,10 @@ public final class OwnershipRegistry implements SessionOwnership {
      * {@code allow_register_during_netsplit: true} can both sides have claimed). Not
      * periodically: between a claim and its takeover request the entry names the new owner
      * already, and that session must wait for the request that carries its state away.
+     *
+     * <p>Only a claim this node still holds is put back: a claim it has seen superseded (an
+     * entry of another claim, a takeover, a release or a move) is no longer held, so a
+     * superseded epoch is never written again once the entry of the newer one is gone.
      */
     public void reconcile(boolean afterMerge) {
         for (Map.Entry<SubscriberId, Owner> e : held.entrySet()) {
@@ -366,8 +350,19 @@ public final class OwnershipRegistry implements SessionOwnership {
                 String mine = OwnerValue.encode(e.getValue());
                 String current = owners.get(key);
                 if (current == null) {
-                    owners.putIfAbsent(key, mine);
-                } else if (afterMerge && !current.equals(mine)) {
+                    // A release drops the claim from held before it removes the entry: if it did so meanwhile, the
+                    // entry written here is taken back, whichever came first.
+                    if (held.get(e.getKey()) == e.getValue() && owners.putIfAbsent(key, mine) == null
+                            && held.get(e.getKey()) != e.getValue()) {
+                        owners.remove(key, mine);
+                    }
+                } else if (current.equals(mine) || OwnerValue.decode(current).epoch() < e.getValue().epoch()) {
+                    // Still this claim, or this node's claim is being written (the merge keeps the highest epoch).
+                    continue;
+                } else if (!afterMerge) {
+                    // A later claim took it: the takeover request (if any) carries the session away, not this.
+                    held.remove(e.getKey(), e.getValue());
+                } else {
                     Owner winner = OwnerValue.decode(current);
                     if (held.remove(e.getKey(), e.getValue())) {
                         LOG.info("client {} is held by {} at epoch {} after the merge: closing it here",
@@ -384,6 +379,34 @@ public final class OwnershipRegistry implements SessionOwnership {
                 LOG.debug("reconciling the owner of {} failed: {}", e.getKey().clientId(), ex.toString());
             }
         }
+    }
+
+    /** Records a claim of this node; a claim never replaces a held one of a higher epoch. */
+    private void hold(SubscriberId id, Owner claim) {
+        held.merge(id, claim, (had, next) -> next.epoch() >= had.epoch() ? next : had);
+    }
+
+    /** Forgets this node's claim on {@code id} if it is not above {@code epoch}: a newer claim holds it now. */
+    private void dropUpTo(SubscriberId id, long epoch) {
+        held.computeIfPresent(id, (k, had) -> had.epoch() <= epoch ? null : had);
+    }
+
+    /**
+     * Claims {@code id} back for this node above {@code theirs}, the entry a move given up left;
+     * empty if another claim replaced that entry meanwhile (this copy is stale then).
+     */
+    private Optional<Claim> claimBack(SubscriberId id, Owner theirs) {
+        Owner back = new Owner(self, theirs.epoch() + 1);
+        hold(id, back);
+        try {
+            if (owners.replace(key(id), OwnerValue.encode(theirs), OwnerValue.encode(back))) {
+                return Optional.of(new Claim(id, back, Optional.of(theirs)));
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("claiming {} back failed: {}", id.clientId(), e.toString());
+        }
+        held.remove(id, back);
+        return Optional.empty();
     }
 
     private boolean current(Claim claim) {
