@@ -26,7 +26,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -64,7 +63,7 @@ public final class OwnershipRegistry implements SessionOwnership {
 
     private final String self;
     private final ClusterSettings settings;
-    private final Cache<String, String> owners;
+    private final OwnerEntries owners;
     private final NodeDirectory directory;
     private final NettyDataPlane plane;
     private final ExecutorService workers;
@@ -81,7 +80,7 @@ public final class OwnershipRegistry implements SessionOwnership {
                              NettyDataPlane plane, ExecutorService workers, Duration requestTimeout) {
         this.self = settings.nodeName();
         this.settings = settings;
-        this.owners = owners;
+        this.owners = new OwnerEntries(self, owners);
         this.directory = directory;
         this.plane = plane;
         this.workers = workers;
@@ -119,7 +118,7 @@ public final class OwnershipRegistry implements SessionOwnership {
     private void reclaimChunk(List<SubscriberId> ids, Map<SubscriberId, Owner> now) {
         Map<String, SubscriberId> byKey = new LinkedHashMap<>();
         ids.forEach(id -> byKey.put(key(id), id));
-        Map<String, String> found = owners.getAdvancedCache().getAll(byKey.keySet());
+        Map<String, String> found = owners.getAll(byKey.keySet());
         Map<SubscriberId, Owner> proposed = new HashMap<>();
         Map<SubscriberId, CompletableFuture<Boolean>> writes = new HashMap<>();
         byKey.forEach((key, id) -> {
@@ -133,7 +132,7 @@ public final class OwnershipRegistry implements SessionOwnership {
             String value = OwnerValue.encode(next);
             proposed.put(id, next);
             hold(id, next);
-            writes.put(id, current == null ? owners.putIfAbsentAsync(key, value).thenApply(Objects::isNull)
+            writes.put(id, current == null ? owners.putIfAbsentAsync(key, value)
                     : owners.replaceAsync(key, current, value));
         });
         writes.forEach((id, write) -> {
