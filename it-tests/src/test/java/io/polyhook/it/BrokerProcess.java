@@ -44,6 +44,12 @@ final class BrokerProcess implements AutoCloseable {
 
     /** As {@link #start(Path, String, List)}, with its durable store in {@code store} (null: persistence off). */
     static BrokerProcess start(Path dir, String name, List<Integer> seeds, Path store) throws IOException {
+        return start(dir, name, seeds, store, "");
+    }
+
+    /** As {@link #start(Path, String, List, Path)}, with {@code moreConfig} (top-level YAML lines) added. */
+    static BrokerProcess start(Path dir, String name, List<Integer> seeds, Path store, String moreConfig)
+            throws IOException {
         Path scripts = Files.createDirectories(dir.resolve("no-scripts"));
         StringBuilder seedList = new StringBuilder();
         for (int p : seeds) {
@@ -64,7 +70,7 @@ final class BrokerProcess implements AutoCloseable {
                   data_plane: "127.0.0.1:0"
                 """.formatted(scripts.toString().replace("\\", "/"),
                         store == null ? "{ enabled: false }" : "{ dir: \"" + store.toString().replace("\\", "/") + "\" }",
-                        name, seedList));
+                        name, seedList) + moreConfig);
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.net.preferIPv4Stack=true", "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),

@@ -43,7 +43,12 @@ final class ProcessCluster implements AutoCloseable {
 
     /** Starts node {@code name} with the JGroups ports {@code seeds} and its durable store in {@code store}. */
     BrokerProcess start(String name, List<Integer> seeds, Path store) throws IOException {
-        BrokerProcess node = BrokerProcess.start(dir, name, seeds, store);
+        return start(name, seeds, store, "");
+    }
+
+    /** As {@link #start(String, List, Path)}, with {@code moreConfig} (top-level YAML lines) in its config file. */
+    BrokerProcess start(String name, List<Integer> seeds, Path store, String moreConfig) throws IOException {
+        BrokerProcess node = BrokerProcess.start(dir, name, seeds, store, moreConfig);
         nodes.add(node);
         return node;
     }

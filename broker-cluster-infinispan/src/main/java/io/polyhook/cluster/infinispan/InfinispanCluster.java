@@ -117,6 +117,7 @@ public final class InfinispanCluster implements Cluster {
             commands = new BroadcastCommands(self, directory, dataPlane);
             directory.onChange(change -> {
                 change.left().forEach(dataPlane::peerGone);
+                change.left().forEach(ownership::peerGone);
                 ownersAvailable.check();
                 routes.onView(change);
                 retained.onView(change);

@@ -31,6 +31,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -60,6 +62,8 @@ public final class OwnershipRegistry implements SessionOwnership {
     private static final int MAX_ATTEMPTS = 32;
     // Owner entries read and written at once when a node re-claims its stored sessions at start-up.
     static final int RECLAIM_CHUNK = 1024;
+    // How often a move given up while the owner cache cannot answer is settled again.
+    private static final long SETTLE_RETRY_MILLIS = 1_000;
 
     private final String self;
     private final ClusterSettings settings;
@@ -252,11 +256,40 @@ public final class OwnershipRegistry implements SessionOwnership {
         // A takeover: the entry names the new owner under its claim (if the new owner is the one that gave
         // up, it left the entry as it was). A hand-over: the entry names the target at the next epoch.
         // Either way this node claims it back above that, unless another claim came meanwhile.
-        Optional<Claim> back = claimBack(t.claim().id(),
-                t.takeover() ? t.claim().owner() : new Owner(t.to(), t.claim().epoch() + 1));
-        LOG.warn("moving {} to {} was given up ({}); {}", t.claim().id().clientId(), t.to(), t.why(),
-                back.isPresent() ? "it stays on this node" : "another node owns it now, this copy is dropped");
-        t.session().abandoned(back);
+        settle(t.claim().id(), t.takeover() ? t.claim().owner() : new Owner(t.to(), t.claim().epoch() + 1),
+                t.session(), "moving " + t.claim().id().clientId() + " to " + t.to() + " was given up (" + t.why() + ")", 0);
+    }
+
+    /**
+     * Keeps {@code session} here under a claim above {@code theirs}, or drops it if another claim
+     * came meanwhile. While the owner registry cannot say (a degraded cache, as right after the
+     * node it moved to crashed), the session stays sealed here and this is tried again: dropping
+     * it then could lose the only copy.
+     */
+    private void settle(SubscriberId id, Owner theirs, OutgoingSession session, String what, int attempt) {
+        Optional<Claim> back;
+        try {
+            back = claimBack(id, theirs);
+        } catch (RuntimeException e) {
+            if (attempt == 0) {
+                LOG.warn("{}; the owner registry cannot say who holds it now ({}): the session stays here, sealed,"
+                        + " and this is tried again every {} ms", what, e.getClass().getSimpleName(), SETTLE_RETRY_MILLIS);
+            }
+            try {
+                CompletableFuture.delayedExecutor(SETTLE_RETRY_MILLIS, TimeUnit.MILLISECONDS, workers)
+                        .execute(() -> settle(id, theirs, session, what, attempt + 1));
+            } catch (RejectedExecutionException stopping) {
+                // This node is stopping: the session stays in its store.
+            }
+            return;
+        }
+        LOG.warn("{}; {}", what, back.isPresent() ? "it stays on this node" : "another node owns it now, this copy is dropped");
+        session.abandoned(back);
+    }
+
+    /** {@code node} left the view: the sessions moving to it stay here ({@link Transfers#peerGone}). */
+    public void peerGone(String node) {
+        transfers.peerGone(node);
     }
 
     @Override
@@ -293,7 +326,8 @@ public final class OwnershipRegistry implements SessionOwnership {
                 }
                 if (transfers.drop(transfer)) {
                     // The target did not commit it: the session stays here, under a claim above the target's.
-                    session.abandoned(claimBack(claim.id(), adopted.owner()));
+                    settle(claim.id(), adopted.owner(), session, "handing " + claim.id().clientId() + " to " + to
+                            + " failed (" + (e.getCause() == null ? e : e.getCause()).getMessage() + ")", 0);
                 }
                 throw e instanceof RuntimeException r ? r : new ClusterException(ClusterException.Reason.REFUSED, e.toString());
             });
@@ -392,20 +426,21 @@ public final class OwnershipRegistry implements SessionOwnership {
 
     /**
      * Claims {@code id} back for this node above {@code theirs}, the entry a move given up left;
-     * empty if another claim replaced that entry meanwhile (this copy is stale then).
+     * empty if another claim replaced that entry meanwhile (this copy is stale then); throws if the
+     * owner cache cannot say.
      */
     private Optional<Claim> claimBack(SubscriberId id, Owner theirs) {
         Owner back = new Owner(self, theirs.epoch() + 1);
         hold(id, back);
+        boolean won = false;
         try {
-            if (owners.replace(key(id), OwnerValue.encode(theirs), OwnerValue.encode(back))) {
-                return Optional.of(new Claim(id, back, Optional.of(theirs)));
+            won = owners.replace(key(id), OwnerValue.encode(theirs), OwnerValue.encode(back));
+            return won ? Optional.of(new Claim(id, back, Optional.of(theirs))) : Optional.empty();
+        } finally {
+            if (!won) {
+                held.remove(id, back);
             }
-        } catch (RuntimeException e) {
-            LOG.debug("claiming {} back failed: {}", id.clientId(), e.toString());
         }
-        held.remove(id, back);
-        return Optional.empty();
     }
 
     private boolean current(Claim claim) {

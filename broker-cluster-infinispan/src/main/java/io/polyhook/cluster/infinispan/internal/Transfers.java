@@ -96,6 +96,24 @@ final class Transfers {
         return outgoing.remove(number) != null;
     }
 
+    /**
+     * Gives up at once every session moving to {@code node}, which left the view: if it crashed,
+     * it would never ask again, and its restart must find this node holding the session again
+     * (its own copy is half-written and dropped), not wait for the idle timeout.
+     */
+    void peerGone(String node) {
+        outgoing.forEach((number, t) -> {
+            if (t.to().equals(node) && outgoing.remove(number, t)) {
+                t.reason()[0] = node + " left the view";
+                try {
+                    workers.execute(() -> giveUp.accept(t));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // This node is stopping: its sessions stay in its store.
+                }
+            }
+        });
+    }
+
     private void watch(long number) {
         CompletableFuture.delayedExecutor(idleTimeout.toMillis(), TimeUnit.MILLISECONDS, workers).execute(() -> {
             Outgoing t = outgoing.get(number);
@@ -225,6 +243,7 @@ final class Transfers {
                 if (page != null) {
                     return CompletableFuture.completedFuture(page);
                 }
+                LOG.debug("asking {} for the next page of transfer {}", from, number);
                 return plane.request(from, OwnershipRegistry.OP_PAGE, number(number))
                         .thenApply(answer -> readPage(Unpooled.wrappedBuffer(answer)));
             }
