@@ -64,7 +64,10 @@ class CrashDuringJoinTest {
 
         // A client that was never anywhere, and the crashed node's client: both are taken (the latter fresh).
         Claim fresh = claim(node2, "after-the-crash");
-        assertThat(fresh.previous()).isEmpty();
+        // No other node held it. While the owner cache settles, a write Infinispan retries after a
+        // topology change can find its own first attempt (or a refused attempt can have been
+        // applied): then the claim wins again over node2's own entry, which is no takeover.
+        assertThat(fresh.previous().map(p -> p.node())).isIn(Optional.empty(), Optional.of("node2"));
         Claim orphan = claim(node2, "child-client");
         assertThat(orphan.previous().map(p -> p.node())).contains("node1");
         assertThat(node2.ownership().takeOver(orphan, false).toCompletableFuture().get(60, TimeUnit.SECONDS))
