@@ -191,7 +191,7 @@ final class ClusterSessions implements ClusterSeam, TakeoverHandler {
             String to = peers.get(next++ % peers.size());
             Claim claim = e.getValue();
             // A hand-over given up claims the client id back above the target's epoch: this node holds that claim.
-            all.add(moves.surrender(e.getKey(), to, false, reclaimed -> claims.put(e.getKey(), reclaimed)).thenCompose(out -> out.isEmpty()
+            all.add(moves.handOver(e.getKey(), to, reclaimed -> claims.put(e.getKey(), reclaimed)).thenCompose(out -> out.isEmpty()
                     ? CompletableFuture.completedFuture(null)
                     : cluster.ownership().transfer(claim, to, out.get()).thenAccept(c -> claims.remove(e.getKey(), claim)))
                     .exceptionally(x -> {

@@ -11,8 +11,11 @@ import io.polyhook.spi.SubscriberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -30,12 +33,18 @@ import java.util.function.LongSupplier;
  * arrival may exist here does a delivery carry its identity on the thread (a thread-local set
  * and removed per message); otherwise the cost is a field read per message: before the first
  * move, and again once the time of the last one has run out.
+ *
+ * <p>A session this node hands over on its own (a clean leave) has a forwarder that holds what
+ * reaches it ({@link #handingOver}) until the new owner reads the queue: before that the new
+ * owner has nothing to put a forwarded message in, and would drop it.
  */
 final class MessageForwarding {
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageForwarding.class);
     /** How many (session, message) pairs the arrivals remember in all: both copies of a message come close together. */
     private static final int REMEMBERED = 1 << 16;
+    /** How many messages a session being handed over keeps for its new owner until it reads the queue. */
+    static final int MAX_HELD = 100_000;
     // The identity of the message being delivered on this thread (received from another node, or published here).
     private static final ThreadLocal<MessageId> CURRENT = new ThreadLocal<>();
 
@@ -153,40 +162,126 @@ final class MessageForwarding {
             LOG.debug("forwarded message {} to {} came by a route already", f.id(), f.client());
             return;
         }
-        sessions.forwarded(f.client(), f.message());
+        if (!sessions.forwarded(f.client(), f.message())) {
+            // Its session is neither here, nor expected, nor being written here: nothing can take it.
+            LOG.warn("message {} forwarded to {} is dropped: no session of it here", f.id(), f.client().clientId());
+        }
     }
 
     /** The target of session {@code id} here once it moved to {@code node}: sends what reaches it on. */
-    MovedTarget forwarder(SubscriberId id, String node) {
+    Forwarder forwarder(SubscriberId id, String node) {
         // The move itself, then the forwarding time after it, with room for a long queue.
         markFor(TimeUnit.MINUTES.toNanos(15));
-        return new Forwarder(id, node);
+        return new Forwarder(id, node, Stage.FORWARDING);
     }
 
-    private final class Forwarder implements MovedTarget {
+    /**
+     * The target of session {@code id} here while this node hands it to {@code node} on its own
+     * initiative (a clean leave): what reaches it waits here until {@link Forwarder#release()},
+     * since the new owner has no session to put it in before it starts reading the queue (in a
+     * takeover the new owner asked, and holds what comes from the start).
+     */
+    Forwarder handingOver(SubscriberId id, String node) {
+        markFor(TimeUnit.MINUTES.toNanos(15));
+        return new Forwarder(id, node, Stage.HOLDING);
+    }
+
+    /** Where a forwarder sends what reaches it. */
+    private enum Stage {
+        /** Kept here, in order, until the new owner can take it. */
+        HOLDING,
+        /** Sent on to the new owner as it comes. */
+        FORWARDING,
+        /** The session stayed here after all: back into it. */
+        RETURNED
+    }
+
+    private record Held(MessageId id, Message message) {
+    }
+
+    /** Sends what reaches a session that moves, or moved, to another node on to that node. */
+    final class Forwarder implements MovedTarget {
         private final SubscriberId id;
         private final String node;
+        private volatile Stage stage;
+        // HOLDING only; guarded by this.
+        private List<Held> held = new ArrayList<>();
+        private long overflow;
+        // Messages this forwarder could not pass on: the first is logged, the data plane counts the rest.
+        private final AtomicLong lost = new AtomicLong();
 
-        Forwarder(SubscriberId id, String node) {
+        private Forwarder(SubscriberId id, String node, Stage stage) {
             this.id = id;
             this.node = node;
+            this.stage = stage;
         }
 
         @Override
         public void deliver(Message message) {
             MessageId from = CURRENT.get();
             // Without an identity on the thread no route sent it on (none was read for it): a new one.
-            send(from != null ? from : cluster.dataPlane().newId(), message);
+            pass(from != null ? from : cluster.dataPlane().newId(), message);
         }
 
         @Override
         public void deliverQueued(Message message) {
-            send(cluster.dataPlane().newId(), message);
+            pass(cluster.dataPlane().newId(), message);
+        }
+
+        private void pass(MessageId from, Message message) {
+            if (stage != Stage.FORWARDING) {
+                synchronized (this) {
+                    if (stage == Stage.HOLDING) {
+                        if (held.size() < MAX_HELD) {
+                            held.add(new Held(from, message));
+                        } else if (overflow++ == 0) {
+                            LOG.warn("session {} is being handed to {}: more than {} messages for it wait, the next are dropped",
+                                    id.clientId(), node, MAX_HELD);
+                        }
+                        return;
+                    }
+                    if (stage == Stage.RETURNED) {
+                        back(message);
+                        return;
+                    }
+                }
+            }
+            send(from, message);
+        }
+
+        /** The new owner reads the queue: what waited goes to it first, in order, and what comes later after it. */
+        synchronized void release() {
+            if (stage != Stage.HOLDING) {
+                return;
+            }
+            held.forEach(h -> send(h.id(), h.message()));
+            held = List.of();
+            stage = Stage.FORWARDING;
+        }
+
+        /** The hand-over was given up: what waited, and what comes later, goes to the session here, if it stayed. */
+        synchronized void returnHere() {
+            if (stage == Stage.RETURNED) {
+                return;
+            }
+            List<Held> waiting = stage == Stage.HOLDING ? held : List.of();
+            held = List.of();
+            stage = Stage.RETURNED;
+            waiting.forEach(h -> back(h.message()));
+        }
+
+        private void back(Message message) {
+            if (!sessions.forwarded(id, message) && lost.getAndIncrement() == 0) {
+                LOG.warn("messages for {} are dropped: its hand-over to {} was given up and its session is not here",
+                        id.clientId(), node);
+            }
         }
 
         private void send(MessageId from, Message message) {
-            if (!cluster.dataPlane().forward(node, new ForwardedMessage(from, id, message))) {
-                LOG.debug("message for {} not forwarded to {}: link unavailable", id, node);
+            if (!cluster.dataPlane().forward(node, new ForwardedMessage(from, id, message))
+                    && lost.getAndIncrement() == 0) {
+                LOG.warn("messages for {} are dropped: the link to its new owner {} is unavailable (the data plane "
+                        + "counts them)", id.clientId(), node);
             }
         }
 

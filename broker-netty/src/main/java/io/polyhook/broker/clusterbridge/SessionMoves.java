@@ -53,10 +53,24 @@ final class SessionMoves {
     CompletionStage<Optional<OutgoingSession>> surrender(SubscriberId id, String node, boolean cleanStart,
                                                          Consumer<Claim> reclaimed) {
         return sessions.surrender(id, cleanStart, forwarding.forwarder(id, node))
-                .thenApply(s -> s.map(surrender -> outgoing(surrender, reclaimed)));
+                .thenApply(s -> s.map(surrender -> outgoing(surrender, reclaimed, null)));
     }
 
-    private static OutgoingSession outgoing(Surrender surrender, Consumer<Claim> reclaimed) {
+    /**
+     * Gives the session of {@code id} to {@code node}, which has not asked for it (this node
+     * leaves). What reaches this node for the session waits here until {@code node} reads its
+     * queue, and then goes to it after the queue; if the move is given up it goes back into the
+     * session here. {@code reclaimed} as for {@link #surrender}.
+     */
+    CompletionStage<Optional<OutgoingSession>> handOver(SubscriberId id, String node, Consumer<Claim> reclaimed) {
+        MessageForwarding.Forwarder forwarder = forwarding.handingOver(id, node);
+        return sessions.surrender(id, false, forwarder)
+                .thenApply(s -> s.map(surrender -> outgoing(surrender, reclaimed, forwarder)));
+    }
+
+    /** {@code handingOver}: the holding forwarder of a hand-over, null in a takeover (its forwarder sends at once). */
+    private static OutgoingSession outgoing(Surrender surrender, Consumer<Claim> reclaimed,
+                                            MessageForwarding.Forwarder handingOver) {
         SessionState head = state(surrender.head());
         return new OutgoingSession() {
             @Override
@@ -66,12 +80,20 @@ final class SessionMoves {
 
             @Override
             public QueuePage next(int maxMessages, long maxBytes) {
+                // The new owner reads the queue, so it holds the session: what waited here for it can go now
+                // (ahead of this page's answer on the link, and held there until the queue is written).
+                if (handingOver != null) {
+                    handingOver.release();
+                }
                 var page = surrender.next(maxMessages, maxBytes);
                 return page.isEmpty() ? QueuePage.END : new QueuePage(page, false);
             }
 
             @Override
             public void committed() {
+                if (handingOver != null) {
+                    handingOver.release();
+                }
                 surrender.committed();
             }
 
@@ -79,6 +101,9 @@ final class SessionMoves {
             public void abandoned(Optional<Claim> claim) {
                 claim.ifPresent(reclaimed);
                 surrender.abandoned(claim.isPresent());
+                if (handingOver != null) {
+                    handingOver.returnHere();
+                }
             }
         };
     }

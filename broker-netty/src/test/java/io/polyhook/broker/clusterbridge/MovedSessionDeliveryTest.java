@@ -169,6 +169,40 @@ class MovedSessionDeliveryTest {
         assertThat(receivedOnNewNode()).containsExactly("1");
     }
 
+    @Test
+    void whatReachesASessionHandedOverBeforeTheNewNodeStartsWritingItWaitsAndReachesItAfterItsQueue() {
+        // A clean leave: the old node hands the session over on its own, and its queue is sealed at once.
+        old.router.tree().subscribe("", S, TopicSubscription.of(TOPIC, 2));
+        MessageForwarding.Forwarder forwarder = old.forwarding.handingOver(S, now.name);
+        old.router.addTarget(S, forwarder);
+
+        old.router.publish("", message("1"));
+        old.link.deliverTo(now);                // the new node has no session to put it in yet
+        Adoption adoption = adoptOnNewNode();
+        forwarder.release();                    // the new node reads the queue
+        old.router.publish("", message("2"));
+        old.link.deliverTo(now);
+        adoption.install();
+
+        assertThat(receivedOnNewNode()).containsExactly("1", "2");
+    }
+
+    @Test
+    void whatWaitedForAHandOverThatWasGivenUpGoesBackIntoTheSessionHere() {
+        MessageForwarding.Forwarder forwarder = old.forwarding.handingOver(S, now.name);
+        forwarder.deliver(message("1"));
+        // The session is this node's again (here with its client connected, to see what it gets).
+        RecordingConnection client = new RecordingConnection();
+        old.registry.connect(new ClientAttachment(S, false, 3600, old.dispatcher.newLane(S.clientId()),
+                MqttVersion.V5, QueuePolicy.DEFAULT, Optional.empty(), true), client);
+
+        forwarder.returnHere();
+        forwarder.deliver(message("2"));
+
+        assertThat(old.link.sent).isEmpty();
+        assertThat(client.delivered).extracting(m -> m.payload().toUtf8String()).containsExactly("1", "2");
+    }
+
     /** One node: its router, sessions, routing and forwarding, over a cluster whose link records what it sends. */
     private static final class Node {
         final String name;
