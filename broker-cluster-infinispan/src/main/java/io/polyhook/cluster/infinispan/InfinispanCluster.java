@@ -18,6 +18,7 @@ import io.polyhook.cluster.infinispan.internal.NettyDataPlane;
 import io.polyhook.cluster.infinispan.internal.NodeDirectory;
 import io.polyhook.cluster.infinispan.internal.OwnerAvailability;
 import io.polyhook.cluster.infinispan.internal.OwnershipRegistry;
+import io.polyhook.cluster.infinispan.internal.PeerBarrier;
 import io.polyhook.cluster.infinispan.internal.ProvidedChannel;
 import io.polyhook.cluster.infinispan.internal.ReplicatedRetained;
 import io.polyhook.cluster.infinispan.internal.ReplicatedRoutes;
@@ -35,8 +36,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,6 +74,7 @@ public final class InfinispanCluster implements Cluster {
     private final ReplicatedRetained retained;
     private final InfinispanTables tables;
     private final BroadcastCommands commands;
+    private final PeerBarrier barrier;
     private final long joinMillis;
 
     private InfinispanCluster(ClusterSettings settings, ClusterTuning tuning) throws Exception {
@@ -115,6 +119,7 @@ public final class InfinispanCluster implements Cluster {
                     () -> ownership.reconcile(false));
             tables = new InfinispanTables(manager.getCache(CacheLayout.KV), workers);
             commands = new BroadcastCommands(self, directory, dataPlane);
+            barrier = new PeerBarrier(dataPlane, events);
             directory.onChange(change -> {
                 change.left().forEach(dataPlane::peerGone);
                 change.left().forEach(ownership::peerGone);
@@ -264,9 +269,46 @@ public final class InfinispanCluster implements Cluster {
         return commands;
     }
 
+    /**
+     * Withdraws this node's routes, then passes a barrier with every peer twice: once the
+     * withdrawal is written, every peer has it (the routes' cache replicates synchronously) and
+     * has queued it for its event thread, so the first answer says that the peer no longer routes
+     * here and that what it routed here before has been handled here, forwarded on if it was for a
+     * session that moved; the second says that those forwards have reached their new owners.
+     */
+    @Override
+    public void withdrawRoutes(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            routes.withdrawAll();
+            // The writer is one thread: a task queued after the withdrawal runs once it is written.
+            writer.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!routes.flushed()) {
+                LOG.warn("withdrawing this node's routes is not written yet (retried): the others may route here until "
+                        + "this node has left");
+            }
+            List<String> peers = directory.view().peers();
+            for (int round = 1; round <= 2; round++) {
+                List<String> late = barrier.pass(peers, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                if (!late.isEmpty()) {
+                    LOG.warn("{} did not confirm within {} ms that they stopped routing here: what they still route "
+                            + "here until this node has left is lost", late, timeout.toMillis());
+                    return;
+                }
+            }
+            LOG.debug("{} route nothing more here, {} ms after this node withdrew its routes", peers,
+                    (System.nanoTime() - deadline + timeout.toNanos()) / 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("withdrawing this node's routes before leaving did not finish: {}", e.toString());
+        }
+    }
+
     /** Leaves cleanly: withdraws this node's routes and record, then leaves the JGroups view. */
     @Override
     public void close() {
+        long started = System.nanoTime();
         try {
             routes.withdrawAll();
             // The writer is one thread: a task queued after the withdrawal runs once it is written.
@@ -275,7 +317,10 @@ public final class InfinispanCluster implements Cluster {
         } catch (Exception e) {
             LOG.warn("leaving the cluster cleanly failed: {}", e.toString());
         }
+        long left = System.nanoTime();
         shutdown();
+        LOG.debug("node {} left the cluster in {} ms, and stopped its engine in {} ms", settings.nodeName(),
+                (left - started) / 1_000_000, (System.nanoTime() - left) / 1_000_000);
     }
 
     private void shutdown() {

@@ -11,6 +11,7 @@ import io.polyhook.spi.Registration;
 import io.polyhook.provider.authcache.AuthCache;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -104,11 +105,15 @@ public final class ClusterBridge implements AutoCloseable {
 
     /**
      * Leaves the cluster cleanly, once the broker's clients are gone: hands the persistent
-     * sessions to the other nodes (waiting up to {@code timeoutMillis}), then leaves.
+     * sessions to the other nodes (waiting up to {@code timeoutMillis}), withdraws this node's
+     * routes and waits until the peers route nothing more here (up to {@code timeoutMillis}
+     * again), then leaves. Until then this node still takes what the peers route here and
+     * forwards it to the sessions' new owners: unplugged earlier, it would drop it.
      */
     public void leave(long timeoutMillis) {
         if (owners != null) {
             owners.handOverAll(timeoutMillis);
+            cluster.withdrawRoutes(Duration.ofMillis(timeoutMillis));
         }
         close();
     }

@@ -264,6 +264,8 @@ public final class NettyDataPlane implements DataPlane, AutoCloseable {
     private final class Inbound extends SimpleChannelInboundHandler<ByteBuf> {
 
         private String peer;
+        // Whether this link has logged a message that nothing here could take (this node is leaving).
+        private boolean toldUnhandled;
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
@@ -303,6 +305,9 @@ public final class NettyDataPlane implements DataPlane, AutoCloseable {
                     Message m = MessageCodec.read(in, now, 0, false);
                     counters.received.increment();
                     RemoteDelivery d = new RemoteDelivery(id, mountpoint, m, subscribers, groups);
+                    if (deliveryHandlers.isEmpty()) {
+                        unhandled();
+                    }
                     for (Consumer<RemoteDelivery> h : deliveryHandlers) {
                         try {
                             h.accept(d);
@@ -318,6 +323,9 @@ public final class NettyDataPlane implements DataPlane, AutoCloseable {
                     Message m = MessageCodec.read(in, now, 0, false);
                     counters.received.increment();
                     ForwardedMessage f = new ForwardedMessage(id, client, m);
+                    if (forwardHandlers.isEmpty()) {
+                        unhandled();
+                    }
                     for (Consumer<ForwardedMessage> h : forwardHandlers) {
                         try {
                             h.accept(f);
@@ -351,6 +359,16 @@ public final class NettyDataPlane implements DataPlane, AutoCloseable {
                     }
                 }
                 default -> throw new Wire.WireException("item kind " + kind);
+            }
+        }
+
+        /** A message came that no handler takes: the broker is unplugged (leaving), or not plugged in yet. */
+        private void unhandled() {
+            counters.dropped.increment();
+            if (!toldUnhandled) {
+                toldUnhandled = true;
+                LOG.warn("messages from {} are dropped: this node's broker takes none now (it is leaving or "
+                        + "starting); the data plane counts them", peer);
             }
         }
 
