@@ -47,14 +47,23 @@ final class OfflineQueueing implements Session.OfflineDelivery {
         if (m.qos() == 0 || !session.isPersistent()) {
             return;
         }
-        Surrender surrender = session.surrender();
-        if (surrender != null && surrender.landedLate(m, -1)) {
-            // Routed to the session before its seal, reaching it after the commit deleted its stored copy.
-            return;
-        }
-        if (session.enqueue(m, session.maxOffline(settings.maxOfflineMessages()), settings.limits().maxOfflineBytes(),
-                stats::messageDropped)) {
-            offlineMessage(session, m);
+        while (true) {
+            Surrender surrender = session.surrender();
+            if (surrender != null && surrender.landedLate(m, -1)) {
+                // Routed to the session before its seal: its queue is gone with the move (heap), or the
+                // commit deleted its stored copy; the new owner gets it.
+                return;
+            }
+            Session.Offered offered = session.enqueue(m, session.maxOffline(settings.maxOfflineMessages()),
+                    settings.limits().maxOfflineBytes(), stats::messageDropped);
+            if (offered == Session.Offered.QUEUED) {
+                offlineMessage(session, m);
+            }
+            if (offered != Session.Offered.MOVING) {
+                return;
+            }
+            // A move took the heap queue between the look above and the offer: landedLate takes it now
+            // (or, should the move have been given up meanwhile, the queue takes it: no second MOVING).
         }
     }
 

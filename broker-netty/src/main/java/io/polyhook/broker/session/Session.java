@@ -54,7 +54,8 @@ public final class Session implements DeliveryTarget {
     private volatile Durability durability = Durability.MEMORY;
     // With Durability.STORE and a connection: what that connection does with the stored queue.
     private volatile OutboundJournal journal;
-    // While the session moves to another node out of the store: where a message routed to it before the seal goes.
+    // While the session moves to another node: where a message routed to it before the seal goes
+    // (stored), or that reaches it after its heap queue was taken (set with the taking, under the lock).
     private volatile Surrender surrender;
     // For a while after the session moved here: drops a message that came both by a route and forwarded.
     private volatile RepeatCheck repeats;
@@ -294,12 +295,25 @@ public final class Session implements DeliveryTarget {
      *
      * @return whether the message was queued
      */
-    synchronized boolean enqueue(Message m, int max, long maxBytes, Runnable onDrop) {
+    synchronized Offered enqueue(Message m, int max, long maxBytes, Runnable onDrop) {
         if (discarded) {
             onDrop.run();
-            return false;
+            return Offered.DROPPED;
         }
-        return offline.add(m, max, maxBytes, onDrop);
+        Surrender move = surrender;
+        if (move != null && durability == Durability.MEMORY && move.takesLateMessages()) {
+            // The heap queue went with a move: the move takes it (Surrender.landedLate), not a queue nobody reads.
+            return Offered.MOVING;
+        }
+        return offline.add(m, max, maxBytes, onDrop) ? Offered.QUEUED : Offered.DROPPED;
+    }
+
+    /** What became of a message offered to the heap queue. */
+    enum Offered {
+        QUEUED,
+        DROPPED,
+        /** The queue was taken by a move: hand the message to the session's {@link #surrender()}. */
+        MOVING
     }
 
     /** Keeps the unacknowledged messages of a connection that went away, for the next one. */
@@ -367,9 +381,26 @@ public final class Session implements DeliveryTarget {
         return new Handover(id, expirySeconds, List.copyOf(subscriptions.values()), unacknowledged, inbound);
     }
 
-    /** Takes the queue held on the heap (a session that is not in the durable store), oldest first. */
-    synchronized List<Message> takeQueued() {
+    /**
+     * Takes the queue held on the heap (a session that is not in the durable store), oldest first,
+     * for {@code move}: from now on a message offered to the queue goes to the move instead
+     * ({@link Offered#MOVING}). In one step under the lock, so that no message lands in the queue
+     * after it was taken, where no one would read it again.
+     */
+    synchronized List<Message> takeQueued(Surrender move) {
+        surrender = move;
         return offline.takeAll();
+    }
+
+    /**
+     * A move given up: the taken queue comes back, ahead of what was queued since the move was
+     * given up (offered after it, those found the queue taking them again).
+     */
+    synchronized void restoreQueued(List<Message> queue) {
+        surrender = null;
+        List<Message> since = offline.takeAll();
+        queue.forEach(m -> offline.add(m, Integer.MAX_VALUE, Long.MAX_VALUE, () -> { }));
+        since.forEach(m -> offline.add(m, Integer.MAX_VALUE, Long.MAX_VALUE, () -> { }));
     }
 
     /**

@@ -133,10 +133,10 @@ public final class SessionHandover {
                 registry.dropUnregistered(session);
                 return;
             }
-            session.surrender(null);
             session.keepInFlight(head.inflight());
             session.keepInboundQos2(head.inboundQos2());
-            heapQueue.forEach(m -> session.enqueue(m, Integer.MAX_VALUE, Long.MAX_VALUE, () -> { }));
+            // The move's mark off and the queue back in one step, ahead of what came since the give-up.
+            session.restoreQueued(heapQueue);
             session.handingOver(false, false);
             registry.reinstate(session);
         }

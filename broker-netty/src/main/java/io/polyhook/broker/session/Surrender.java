@@ -52,7 +52,8 @@ public final class Surrender {
     private final java.util.Set<Long> sentBelow = new java.util.HashSet<>();
     private long firstSeq = -1;
     private long cursor = QueueOrder.OLDEST_FIRST.start();
-    private Phase phase = Phase.READING;
+    // Volatile: a session offering a message to its heap queue reads it without this lock (takesLateMessages).
+    private volatile Phase phase = Phase.READING;
 
     Surrender(SessionHandover owner, Session session, Handover head, MovedTarget forwarder, BrokerStore store) {
         this.owner = owner;
@@ -60,9 +61,13 @@ public final class Surrender {
         this.head = head;
         this.forwarder = forwarder;
         this.store = store;
-        this.heapQueue = store == null ? session.takeQueued() : List.of();
         if (store == null) {
+            // Routes go to the forwarder first; what reached the session before that and comes after
+            // the taking goes there too (landedLate), since the session knows it is moving from then on.
             seal();
+            this.heapQueue = session.takeQueued(this);
+        } else {
+            this.heapQueue = List.of();
         }
     }
 
@@ -157,6 +162,12 @@ public final class Surrender {
             forwarder.deliverQueued(m);
         }
         return true;
+    }
+
+    /** Whether {@link #landedLate} takes a message now: the queue was read to its end or taken, and the move goes on. */
+    boolean takesLateMessages() {
+        Phase p = phase;
+        return p == Phase.SEALED || p == Phase.COMMITTED;
     }
 
     private void seal() {
