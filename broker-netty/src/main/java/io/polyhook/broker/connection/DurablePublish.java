@@ -8,9 +8,11 @@ import io.polyhook.broker.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The durable side of a client's PUBLISHes: routes a QoS 1/2 (or retained) message inside one
@@ -27,8 +29,10 @@ final class DurablePublish {
 
     private final Connection c;
     private final DurableSessions durable;
-    // The last acknowledgement waiting for a commit; later ones queue behind it. Null when none waits.
-    private CompletableFuture<Void> waiting;
+    // Acknowledgements waiting for their write or for an earlier one, in PUBLISH order. Event loop only.
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private final AtomicBoolean releaseScheduled = new AtomicBoolean();
+    private final Runnable release = this::release;
 
     DurablePublish(Connection connection) {
         this.c = connection;
@@ -69,14 +73,15 @@ final class DurablePublish {
 
     /** Whether no acknowledgement waits for the store. */
     boolean settled() {
-        return waiting == null;
+        return waiting.isEmpty();
     }
 
     /** Runs {@code ack} once {@code stored} (null: nothing) and every earlier acknowledgement are done. */
     void acknowledge(CompletionStage<Void> stored, Runnable ack) {
-        if (waiting == null && (stored == null || stored.toCompletableFuture().isDone())) {
-            // The usual case with sync batch or nothing written: no hop.
-            Throwable error = stored == null ? null : stored.toCompletableFuture().handle((v, e) -> e).join();
+        CompletableFuture<Void> f = stored == null ? null : stored.toCompletableFuture();
+        if (waiting.isEmpty() && (f == null || f.isDone())) {
+            // Nothing written, or written already: no hop.
+            Throwable error = f == null ? null : errorOf(f);
             if (error != null) {
                 failed(error);
             } else {
@@ -84,22 +89,47 @@ final class DurablePublish {
             }
             return;
         }
-        CompletableFuture<Void> done = stored == null ? CompletableFuture.completedFuture(null) : stored.toCompletableFuture();
-        CompletableFuture<Void> before = waiting == null ? CompletableFuture.completedFuture(null) : waiting;
-        CompletableFuture<Void> next = new CompletableFuture<>();
-        waiting = next;
-        before.thenCombine(done.handle((v, e) -> e), (x, error) -> error)
-                .thenAcceptAsync(error -> {
-                    if (waiting == next) {
-                        waiting = null;
-                    }
-                    if (error != null) {
-                        failed(error);
-                    } else if (c.state().isOpen()) {
-                        ack.run();
-                    }
-                    next.complete(null);
-                }, c.ctx.executor());
+        waiting.addLast(new Waiting(f, ack));
+        if (f != null && !f.isDone()) {
+            // One that is done already goes out when the ones before it do.
+            f.whenComplete((v, e) -> scheduleRelease());
+        }
+    }
+
+    /** From any thread (an fsync completes on the store's): one task per burst of commits. */
+    private void scheduleRelease() {
+        if (releaseScheduled.compareAndSet(false, true)) {
+            c.ctx.executor().execute(release);
+        }
+    }
+
+    /**
+     * The acknowledgements whose writes are done, in PUBLISH order, in one pass: written together,
+     * they leave in one flush. (A task per acknowledgement, each queued behind the one before it,
+     * flushed every PUBACK on its own: 1.2 send calls per message of a persistent fan-in against
+     * 0.05 in memory, `perf stat -e syscalls:sys_enter_sendto`.)
+     */
+    private void release() {
+        // Cleared before looking, so that a write completing meanwhile schedules another pass.
+        releaseScheduled.set(false);
+        Waiting head;
+        while ((head = waiting.peekFirst()) != null && (head.stored == null || head.stored.isDone())) {
+            waiting.pollFirst();
+            if (!c.state().isOpen()) {
+                continue;
+            }
+            Throwable error = head.stored == null ? null : errorOf(head.stored);
+            if (error != null) {
+                // Once: the connection closes, and the later acknowledgements are not sent.
+                failed(error);
+            } else {
+                head.ack.run();
+            }
+        }
+    }
+
+    private static Throwable errorOf(CompletableFuture<Void> done) {
+        return done.handle((v, e) -> e).join();
     }
 
     /** The store could not keep a message: no acknowledgement; the client goes and resends it later. */
@@ -109,5 +139,9 @@ final class DurablePublish {
         if (c.state().isOpen()) {
             c.disconnect(Packets.UNSPECIFIED_ERROR, "the broker could not store the message");
         }
+    }
+
+    /** An acknowledgement and the write it waits for (null: none). */
+    private record Waiting(CompletableFuture<Void> stored, Runnable ack) {
     }
 }
