@@ -113,7 +113,7 @@ public final class Adoption {
         }
         if (store == null) {
             // Moved, not received: the limits were applied where they were queued, and nothing acknowledged may drop.
-            page.forEach(m -> session.enqueue(m, Integer.MAX_VALUE, Long.MAX_VALUE, () -> { }));
+            page.forEach(m -> session.offerOrMove(m, Integer.MAX_VALUE, Long.MAX_VALUE, () -> { }));
             return;
         }
         try (StoreBatch b = store.batch()) {

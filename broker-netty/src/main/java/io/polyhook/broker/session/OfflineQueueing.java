@@ -47,23 +47,12 @@ final class OfflineQueueing implements Session.OfflineDelivery {
         if (m.qos() == 0 || !session.isPersistent()) {
             return;
         }
-        while (true) {
-            Surrender surrender = session.surrender();
-            if (surrender != null && surrender.landedLate(m, -1)) {
-                // Routed to the session before its seal: its queue is gone with the move (heap), or the
-                // commit deleted its stored copy; the new owner gets it.
-                return;
-            }
-            Session.Offered offered = session.enqueue(m, session.maxOffline(settings.maxOfflineMessages()),
-                    settings.limits().maxOfflineBytes(), stats::messageDropped);
-            if (offered == Session.Offered.QUEUED) {
-                offlineMessage(session, m);
-            }
-            if (offered != Session.Offered.MOVING) {
-                return;
-            }
-            // A move took the heap queue between the look above and the offer: landedLate takes it now
-            // (or, should the move have been given up meanwhile, the queue takes it: no second MOVING).
+        switch (session.offerOrMove(m, session.maxOffline(settings.maxOfflineMessages()),
+                settings.limits().maxOfflineBytes(), stats::messageDropped)) {
+            case Session.Kept.QUEUED -> offlineMessage(session, m);
+            case Session.Kept.DROPPED -> { }
+            // Its heap queue went with a move (or the move committed): the new owner gets it.
+            case Session.Moving(Surrender move) -> move.takeLate(m);
         }
     }
 

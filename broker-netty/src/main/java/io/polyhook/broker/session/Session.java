@@ -290,30 +290,41 @@ public final class Session implements DeliveryTarget {
     }
 
     /**
-     * Queues {@code m} for an offline session within {@code max} messages and {@code maxBytes}
-     * (see {@link OfflineQueue#add}).
-     *
-     * @return whether the message was queued
+     * Offers {@code m}, for this offline session, to its heap queue within {@code max} messages and
+     * {@code maxBytes} (see {@link OfflineQueue#add}; {@code onDrop} runs per drop). The one rule for a
+     * message that reaches a session while it moves away: once a move took the heap queue
+     * ({@link #takeQueued}), or committed, the message is the move's ({@link Moving}; hand it to
+     * {@link Surrender#takeLate} after this returns, outside this lock), never a queue no one reads again.
      */
-    synchronized Offered enqueue(Message m, int max, long maxBytes, Runnable onDrop) {
+    synchronized Offer offerOrMove(Message m, int max, long maxBytes, Runnable onDrop) {
+        Surrender move = surrender;
+        if (move != null && move.takesLateMessages()) {
+            return new Moving(move);
+        }
         if (discarded) {
             onDrop.run();
-            return Offered.DROPPED;
+            return Kept.DROPPED;
         }
-        Surrender move = surrender;
-        if (move != null && durability == Durability.MEMORY && move.takesLateMessages()) {
-            // The heap queue went with a move: the move takes it (Surrender.landedLate), not a queue nobody reads.
-            return Offered.MOVING;
-        }
-        return offline.add(m, max, maxBytes, onDrop) ? Offered.QUEUED : Offered.DROPPED;
+        return offline.add(m, max, maxBytes, onDrop) ? Kept.QUEUED : Kept.DROPPED;
     }
 
-    /** What became of a message offered to the heap queue. */
-    enum Offered {
+    /** What became of a message offered to the heap queue ({@link #offerOrMove}). */
+    sealed interface Offer permits Kept, Moving {
+    }
+
+    /** The queue took the message, or it was dropped (and counted). */
+    enum Kept implements Offer {
         QUEUED,
-        DROPPED,
-        /** The queue was taken by a move: hand the message to the session's {@link #surrender()}. */
-        MOVING
+        DROPPED
+    }
+
+    /** The queue went with {@code move}: the message goes to it ({@link Surrender#takeLate}). */
+    record Moving(Surrender move) implements Offer {
+    }
+
+    /** A message a move handed back (given up after {@link #offerOrMove} chose it): offered to the session again. */
+    void offerAgain(Message m) {
+        offlineDelivery.queue(this, m);
     }
 
     /** Keeps the unacknowledged messages of a connection that went away, for the next one. */
@@ -384,7 +395,7 @@ public final class Session implements DeliveryTarget {
     /**
      * Takes the queue held on the heap (a session that is not in the durable store), oldest first,
      * for {@code move}: from now on a message offered to the queue goes to the move instead
-     * ({@link Offered#MOVING}). In one step under the lock, so that no message lands in the queue
+     * ({@link Moving}). In one step under the lock, so that no message lands in the queue
      * after it was taken, where no one would read it again.
      */
     synchronized List<Message> takeQueued(Surrender move) {

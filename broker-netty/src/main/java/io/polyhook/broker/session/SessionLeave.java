@@ -111,7 +111,7 @@ final class SessionLeave {
                 if (session.durability() == Session.Durability.MEMORY) {
                     int max = session.maxOffline(settings.maxOfflineMessages());
                     long maxBytes = settings.limits().maxOfflineBytes();
-                    pending.forEach(m -> session.enqueue(m, max, maxBytes, stats::messageDropped));
+                    pending.forEach(m -> session.offerOrMove(m, max, maxBytes, stats::messageDropped));
                 }
             }
         }

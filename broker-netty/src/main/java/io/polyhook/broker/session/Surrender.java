@@ -164,7 +164,22 @@ public final class Surrender {
         return true;
     }
 
-    /** Whether {@link #landedLate} takes a message now: the queue was read to its end or taken, and the move goes on. */
+    /**
+     * A message {@link Session#offerOrMove} gave this move: the session's heap queue went with it,
+     * or the move committed. It goes to the new owner (a route may have brought it there too, the
+     * new owner drops the second copy). Should the move have been given up since offerOrMove chose
+     * it, the give-up has put the queue back first (under this lock, which this call waited for):
+     * the message is offered to the session again, behind that queue, as any message after a give-up.
+     */
+    synchronized void takeLate(Message m) {
+        if (phase == Phase.ABANDONED) {
+            session.offerAgain(m);
+            return;
+        }
+        forwarder.deliver(m);
+    }
+
+    /** Whether {@link #landedLate} and {@link #takeLate} take a message now: the queue was read to its end or taken, and the move goes on. */
     boolean takesLateMessages() {
         Phase p = phase;
         return p == Phase.SEALED || p == Phase.COMMITTED;

@@ -112,4 +112,22 @@ class HeapSessionSurrenderTest {
         var attached = registry.connect(persistent(), new RecordingConnection());
         assertThat(topics(attached.queued())).containsExactly("1", "2");
     }
+
+    @Test
+    void aMessageTheMoveWasChosenForButThatWasGivenUpBeforeTakingItGoesBehindTheQueueItGaveBack() throws Exception {
+        Session session = offlineWith("1");
+        Forwarder forwarder = new Forwarder();
+        Surrender move = surrender(forwarder);
+        Message late = msg("2");
+        Session.Offer offer = session.offerOrMove(late, 1000, Long.MAX_VALUE, () -> { });
+
+        // Given up between the choice (under the session's lock) and the hand-over (under the move's).
+        move.abandoned(true);
+        assertThat(offer).isEqualTo(new Session.Moving(move));
+        move.takeLate(late);
+
+        assertThat(forwarder.sent).isEmpty();
+        var attached = registry.connect(persistent(), new RecordingConnection());
+        assertThat(topics(attached.queued())).containsExactly("1", "2");
+    }
 }
