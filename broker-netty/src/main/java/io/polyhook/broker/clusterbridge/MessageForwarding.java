@@ -4,6 +4,7 @@ import io.polyhook.broker.cluster.Cluster;
 import io.polyhook.broker.cluster.ForwardedMessage;
 import io.polyhook.broker.cluster.MessageId;
 import io.polyhook.broker.routing.Message;
+import io.polyhook.broker.session.HandoverHold;
 import io.polyhook.broker.session.MovedTarget;
 import io.polyhook.broker.session.RepeatCheck;
 import io.polyhook.broker.session.SessionHandover;
@@ -11,7 +12,6 @@ import io.polyhook.spi.SubscriberId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -36,15 +36,14 @@ import java.util.function.LongSupplier;
  *
  * <p>A session this node hands over on its own (a clean leave) has a forwarder that holds what
  * reaches it ({@link #handingOver}) until the new owner reads the queue: before that the new
- * owner has nothing to put a forwarded message in, and would drop it.
+ * owner has nothing to put a forwarded message in, and would drop it. The hold stands in for the
+ * session's offline queue ({@link HandoverHold}): its bounds, its drops, the broker's queued bytes.
  */
 final class MessageForwarding {
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageForwarding.class);
     /** How many (session, message) pairs the arrivals remember in all: both copies of a message come close together. */
     private static final int REMEMBERED = 1 << 16;
-    /** How many messages a session being handed over keeps for its new owner until it reads the queue. */
-    static final int MAX_HELD = 100_000;
     // The identity of the message being delivered on this thread (received from another node, or published here).
     private static final ThreadLocal<MessageId> CURRENT = new ThreadLocal<>();
 
@@ -172,18 +171,19 @@ final class MessageForwarding {
     Forwarder forwarder(SubscriberId id, String node) {
         // The move itself, then the forwarding time after it, with room for a long queue.
         markFor(TimeUnit.MINUTES.toNanos(15));
-        return new Forwarder(id, node, Stage.FORWARDING);
+        return new Forwarder(id, node, Stage.FORWARDING, null);
     }
 
     /**
      * The target of session {@code id} here while this node hands it to {@code node} on its own
      * initiative (a clean leave): what reaches it waits here until {@link Forwarder#release()},
      * since the new owner has no session to put it in before it starts reading the queue (in a
-     * takeover the new owner asked, and holds what comes from the start).
+     * takeover the new owner asked, and holds what comes from the start). It waits within the
+     * bounds of the session's offline queue, which it stands in for.
      */
     Forwarder handingOver(SubscriberId id, String node) {
         markFor(TimeUnit.MINUTES.toNanos(15));
-        return new Forwarder(id, node, Stage.HOLDING);
+        return new Forwarder(id, node, Stage.HOLDING, sessions.hold(id, node, (Held h) -> h.message().heapBytes()));
     }
 
     /** Where a forwarder sends what reaches it. */
@@ -204,16 +204,16 @@ final class MessageForwarding {
         private final SubscriberId id;
         private final String node;
         private volatile Stage stage;
-        // HOLDING only; guarded by this.
-        private List<Held> held = new ArrayList<>();
-        private long overflow;
+        // What waits while HOLDING (null for a forwarder that sends at once); added to under this forwarder's lock.
+        private final HandoverHold<Held> held;
         // Messages this forwarder could not pass on: the first is logged, the data plane counts the rest.
         private final AtomicLong lost = new AtomicLong();
 
-        private Forwarder(SubscriberId id, String node, Stage stage) {
+        private Forwarder(SubscriberId id, String node, Stage stage, HandoverHold<Held> held) {
             this.id = id;
             this.node = node;
             this.stage = stage;
+            this.held = held;
         }
 
         @Override
@@ -232,12 +232,7 @@ final class MessageForwarding {
             if (stage != Stage.FORWARDING) {
                 synchronized (this) {
                     if (stage == Stage.HOLDING) {
-                        if (held.size() < MAX_HELD) {
-                            held.add(new Held(from, message));
-                        } else if (overflow++ == 0) {
-                            LOG.warn("session {} is being handed to {}: more than {} messages for it wait, the next are dropped",
-                                    id.clientId(), node, MAX_HELD);
-                        }
+                        held.add(new Held(from, message));
                         return;
                     }
                     if (stage == Stage.RETURNED) {
@@ -254,8 +249,7 @@ final class MessageForwarding {
             if (stage != Stage.HOLDING) {
                 return;
             }
-            held.forEach(h -> send(h.id(), h.message()));
-            held = List.of();
+            held.takeAll().forEach(h -> send(h.id(), h.message()));
             stage = Stage.FORWARDING;
         }
 
@@ -264,8 +258,7 @@ final class MessageForwarding {
             if (stage == Stage.RETURNED) {
                 return;
             }
-            List<Held> waiting = stage == Stage.HOLDING ? held : List.of();
-            held = List.of();
+            List<Held> waiting = stage == Stage.HOLDING ? held.takeAll() : List.of();
             stage = Stage.RETURNED;
             waiting.forEach(h -> back(h.message()));
         }

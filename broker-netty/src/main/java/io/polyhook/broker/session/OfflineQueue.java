@@ -5,6 +5,7 @@ import io.polyhook.broker.routing.Message;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * The QoS 1/2 messages an offline persistent session keeps for its next connection, bounded in
@@ -12,17 +13,27 @@ import java.util.List;
  * broker's total ({@code broker.max_total_queued_bytes}). Past its own bounds the queue drops its
  * oldest messages; when the broker's total is spent the new message is dropped, so that one
  * client's queue never eats into what the others already hold. Every drop is counted.
- * Not thread-safe: guarded by its session's lock.
+ * Not thread-safe: guarded by its session's lock (or its {@link HandoverHold}'s).
+ *
+ * @param <T> what it holds: a message, or a message with what travels with it
  */
-final class OfflineQueue {
+final class OfflineQueue<T> {
 
-    private final ArrayDeque<Message> messages = new ArrayDeque<>();
+    private final ArrayDeque<T> messages = new ArrayDeque<>();
     private final ArrayDeque<Long> sizes = new ArrayDeque<>();
     private final ByteBudget budget;
+    private final ToLongFunction<T> heapBytes;
     private long bytes;
 
-    OfflineQueue(ByteBudget budget) {
+    /** A queue of {@code T}s that each hold {@code heapBytes} of the heap, drawing on {@code budget}. */
+    OfflineQueue(ByteBudget budget, ToLongFunction<T> heapBytes) {
         this.budget = budget;
+        this.heapBytes = heapBytes;
+    }
+
+    /** A queue of messages drawing on {@code budget}. */
+    static OfflineQueue<Message> of(ByteBudget budget) {
+        return new OfflineQueue<>(budget, Message::heapBytes);
     }
 
     /**
@@ -31,12 +42,12 @@ final class OfflineQueue {
      *
      * @return whether {@code m} was queued
      */
-    boolean add(Message m, int maxMessages, long maxBytes, Runnable onDrop) {
+    boolean add(T m, int maxMessages, long maxBytes, Runnable onDrop) {
         if (maxMessages <= 0) {
             onDrop.run();
             return false;
         }
-        long size = m.heapBytes();
+        long size = heapBytes.applyAsLong(m);
         while (!messages.isEmpty() && (messages.size() >= maxMessages || bytes + size > maxBytes)) {
             removeOldest();
             onDrop.run();
@@ -59,8 +70,8 @@ final class OfflineQueue {
     }
 
     /** Empties the queue; returns its messages, oldest first. */
-    List<Message> takeAll() {
-        List<Message> out = new ArrayList<>(messages);
+    List<T> takeAll() {
+        List<T> out = new ArrayList<>(messages);
         clear();
         return out;
     }

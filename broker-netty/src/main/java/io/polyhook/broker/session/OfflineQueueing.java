@@ -9,6 +9,7 @@ import io.polyhook.broker.sys.BrokerStats;
 import io.polyhook.core.hook.internal.ClientLane;
 import io.polyhook.core.hook.internal.HookDispatcher;
 import io.polyhook.spi.Hooks;
+import io.polyhook.spi.SubscriberId;
 
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -90,6 +91,15 @@ final class OfflineQueueing implements Session.OfflineDelivery {
         for (int i = 0; i < dropped; i++) {
             stats.messageDropped();
         }
+    }
+
+    /**
+     * The hold of a session handed over ({@code session}, null if it is gone: the broker's bounds),
+     * in {@code queue}: the bounds and drop counting of its heap queue.
+     */
+    <T> HandoverHold<T> hold(SubscriberId id, Session session, String node, OfflineQueue<T> queue) {
+        int max = session != null ? session.maxOffline(settings.maxOfflineMessages()) : settings.maxOfflineMessages();
+        return new HandoverHold<>(id, node, queue, max, settings.limits().maxOfflineBytes(), stats::messageDropped);
     }
 
     /** The bounds of the session's stored queue: {@code max_offline_messages} and {@code max_offline_bytes}. */

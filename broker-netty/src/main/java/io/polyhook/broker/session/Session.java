@@ -44,7 +44,7 @@ public final class Session implements DeliveryTarget {
 
     final SubscriberId id;
     final Map<String, TopicSubscription> subscriptions = new ConcurrentHashMap<>();
-    private final OfflineQueue offline;
+    private final OfflineQueue<Message> offline;
     private List<InFlight> inflight = List.of();
     // What the kept in-flight messages hold, counted in the broker's total while the session is offline.
     private long inflightBytes;
@@ -80,7 +80,7 @@ public final class Session implements DeliveryTarget {
 
     Session(SubscriberId id, ByteBudget budget, OfflineDelivery offlineDelivery) {
         this.id = id;
-        this.offline = new OfflineQueue(budget);
+        this.offline = OfflineQueue.of(budget);
         this.budget = budget;
         this.offlineDelivery = offlineDelivery;
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 /**
  * Sessions moving between this node and another one: {@link #surrender} gives one up (the
@@ -93,6 +94,16 @@ public final class SessionHandover {
                 return Optional.of(surrender);
             }
         });
+    }
+
+    /**
+     * Where what reaches the session of {@code id} waits while this node hands it to {@code node}
+     * on its own: bounded as that session's offline queue, and drawing on the broker's queued bytes
+     * ({@code heapBytes}: what one entry holds).
+     */
+    public <T> HandoverHold<T> hold(SubscriberId id, String node, ToLongFunction<T> heapBytes) {
+        return registry.offlineQueueing().hold(id, registry.lookup(id), node,
+                new OfflineQueue<>(registry.queuedBytes(), heapBytes));
     }
 
     /** The queue of {@code session} has been read: what reaches this node for it goes to {@code forwarder}. */

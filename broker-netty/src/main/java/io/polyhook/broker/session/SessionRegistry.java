@@ -97,6 +97,11 @@ public final class SessionRegistry implements SessionCount, AutoCloseable {
         return queuedBytes;
     }
 
+    /** Where messages for offline sessions go, within their bounds. */
+    OfflineQueueing offlineQueueing() {
+        return offlineDelivery;
+    }
+
     /** The number of sessions, online or offline. */
     @Override
     public int size() {

@@ -21,7 +21,7 @@ class OfflineQueueTest {
     @Test
     void pastItsBytesTheOldestMessagesAreDroppedAndCounted() {
         long size = msg("a", 1000).heapBytes();
-        OfflineQueue q = new OfflineQueue(ByteBudget.unbounded());
+        OfflineQueue<Message> q = OfflineQueue.of(ByteBudget.unbounded());
         for (String name : new String[] {"a", "b", "c", "d"}) {
             q.add(msg(name, 1000), 1000, 2 * size, dropped::incrementAndGet);
         }
@@ -31,7 +31,7 @@ class OfflineQueueTest {
 
     @Test
     void aMessageLargerThanTheBoundStillFitsAnEmptyQueue() {
-        OfflineQueue q = new OfflineQueue(ByteBudget.unbounded());
+        OfflineQueue<Message> q = OfflineQueue.of(ByteBudget.unbounded());
         assertThat(q.add(msg("big", 10_000), 1000, 100, dropped::incrementAndGet)).isTrue();
         assertThat(q.add(msg("next", 10), 1000, 100, dropped::incrementAndGet)).isTrue();
         assertThat(q.takeAll()).extracting(Message::topic).containsExactly("t/next");
@@ -42,8 +42,8 @@ class OfflineQueueTest {
     void whenTheBrokersTotalIsSpentTheNewMessageIsDroppedAndTheOthersKeepTheirs() {
         long size = msg("a", 1000).heapBytes();
         ByteBudget total = new ByteBudget(3 * size);
-        OfflineQueue first = new OfflineQueue(total);
-        OfflineQueue second = new OfflineQueue(total);
+        OfflineQueue<Message> first = OfflineQueue.of(total);
+        OfflineQueue<Message> second = OfflineQueue.of(total);
         first.add(msg("a", 1000), 1000, Long.MAX_VALUE, dropped::incrementAndGet);
         first.add(msg("b", 1000), 1000, Long.MAX_VALUE, dropped::incrementAndGet);
         second.add(msg("c", 1000), 1000, Long.MAX_VALUE, dropped::incrementAndGet);
