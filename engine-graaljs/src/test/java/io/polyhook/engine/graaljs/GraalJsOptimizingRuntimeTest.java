@@ -4,15 +4,11 @@ import io.polyhook.core.script.LoadedScript;
 import io.polyhook.core.script.scenarios.InlineScripts;
 import io.polyhook.core.script.scenarios.VmqFixtures;
 import io.polyhook.spi.Hooks;
-import io.polyhook.spi.Verdict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -74,49 +70,18 @@ class GraalJsOptimizingRuntimeTest {
 
     @Test
     void a_compiled_call_counts_its_statements_alone_and_a_runaway_one_is_still_stopped() throws Exception {
-        scripts.settings(Map.of("sandbox", Map.of("statement_limit", 1_000L)));
-        LoadedScript script = scripts.load("""
-                var num_states = 1;
-                var hooks = { auth_on_publish(pub) {
-                    if (pub.client_id === "spin") { for (;;) { } }
-                    let n = 0;
-                    for (let i = 0; i < 100; i++) { n++; }
-                    return {topic: "n/" + n};
-                } };
-                """);
+        LoadedScript script = SpinningHooks.counting(scripts, 100);
         // Thousands of calls of some 200 statements each: together far past the limit of 1,000.
         assertThat(callUntilCompiled(script, "a", "auth_on_publish")).isTrue();
-        assertThatThrownBy(() -> call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("spin")))
-                .hasMessageContaining("statement limit of 1000 exceeded");
-        assertThat(answer(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a")))).isEqualTo("n/100");
+        SpinningHooks.spinIsStoppedByTheLimit(script);
+        assertThat(SpinningHooks.counted(script, "a")).isEqualTo("n/100");
     }
 
     @Test
     void a_compiled_loop_stops_when_its_call_is_interrupted() throws Exception {
-        scripts.settings(Map.of("sandbox", Map.of("statement_limit", Long.MAX_VALUE / 2)));
-        LoadedScript script = scripts.load("""
-                var num_states = 1;
-                function spin(n) { let x = 0; for (let i = 0; i < n; i++) { x = (x + i) | 0; } return x; }
-                var hooks = { auth_on_publish(pub) {
-                    if (pub.client_id === "spin") { probe.hit("spinning", 1); while (true) { spin(1000); } }
-                    return {topic: "s/" + spin(1000)};
-                } };
-                """);
+        LoadedScript script = SpinningHooks.interruptible(scripts);
         assertThat(callUntilCompiled(script, "a", "spin")).isTrue();
-        CompletableFuture<Object> spinning = new CompletableFuture<>();
-        Thread thread = Thread.ofVirtual().start(() -> {
-            try {
-                spinning.complete(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("spin")));
-            } catch (Throwable e) {
-                spinning.completeExceptionally(e);
-            }
-        });
-        assertThat(scripts.probe().awaitHit("spinning", 1L)).isTrue();
-        thread.interrupt();
-        assertThatThrownBy(() -> spinning.get(120, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class)
-                .cause().hasMessageMatching(".*test\\.js(:\\d+)?: interrupted.*");
-        assertThat(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a"))).isNotEqualTo(Verdict.next());
+        SpinningHooks.interruptStopsTheSpin(scripts, script);
     }
 
     /**

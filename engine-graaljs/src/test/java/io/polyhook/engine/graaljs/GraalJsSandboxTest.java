@@ -7,8 +7,6 @@ import io.polyhook.core.script.LoadedScript;
 import io.polyhook.core.script.ScriptLoadException;
 import io.polyhook.core.script.scenarios.VmqFixtures;
 import io.polyhook.spi.Hooks;
-import io.polyhook.spi.PublishModifiers;
-import io.polyhook.spi.Verdict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,9 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static io.polyhook.core.script.scenarios.InlineScripts.answer;
 import static io.polyhook.core.script.scenarios.InlineScripts.call;
@@ -146,30 +142,20 @@ class GraalJsSandboxTest {
 
     @Test
     void the_statement_limit_counts_each_call_alone_whichever_thread_makes_it() throws Exception {
-        scripts.settings(Map.of("sandbox", Map.of("statement_limit", 1_000L)));
-        LoadedScript script = scripts.load("""
-                var num_states = 1;
-                var hooks = { auth_on_publish(pub) {
-                    if (pub.client_id === "spin") { for (;;) { } }
-                    let n = 0;
-                    for (let i = 0; i < 300; i++) { n++; }
-                    return true;
-                } };
-                """);
+        LoadedScript script = SpinningHooks.counting(scripts, 300);
         // Each call runs some 600 statements: two in a row would pass a limit that carried over.
         for (int i = 0; i < 6; i++) {
-            CompletableFuture<Verdict<PublishModifiers>> answer = new CompletableFuture<>();
+            CompletableFuture<String> answer = new CompletableFuture<>();
             Thread.ofVirtual().start(() -> {
                 try {
-                    answer.complete(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("c")));
+                    answer.complete(SpinningHooks.counted(script, "c"));
                 } catch (Throwable e) {
                     answer.completeExceptionally(e);
                 }
             });
-            assertThat(answer.get(60, TimeUnit.SECONDS)).isEqualTo(Verdict.ok());
+            assertThat(answer.get(60, TimeUnit.SECONDS)).isEqualTo("n/300");
             if (i == 3) {
-                assertThatThrownBy(() -> call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("spin")))
-                        .hasMessageContaining("statement limit of 1000 exceeded");
+                SpinningHooks.spinIsStoppedByTheLimit(script);
             }
         }
     }
@@ -195,33 +181,7 @@ class GraalJsSandboxTest {
 
     @Test
     void an_interrupted_call_stops_and_the_context_serves_again() throws Exception {
-        // A limit too high to matter: only the interrupt can stop the loop.
-        scripts.settings(Map.of("sandbox", Map.of("statement_limit", Long.MAX_VALUE / 2)));
-        LoadedScript script = scripts.load("""
-                var num_states = 1;
-                var hooks = { auth_on_publish(pub) {
-                    if (pub.client_id === "spin") { probe.hit("spinning", 1); while (true) { } }
-                    return true;
-                } };
-                """);
-        AtomicReference<Thread> runner = new AtomicReference<>();
-        CompletableFuture<Verdict<PublishModifiers>> spinning = new CompletableFuture<>();
-        Thread thread = Thread.ofVirtual().start(() -> {
-            try {
-                spinning.complete(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("spin")));
-            } catch (Throwable e) {
-                spinning.completeExceptionally(e);
-            }
-        });
-        runner.set(thread);
-        assertThat(scripts.probe().awaitHit("spinning", 1L)).isTrue();
-        thread.interrupt();
-        // The line is named when the interrupt lands in the loop; when it lands while the call is
-        // still returning from probe.hit (a host call) there is no guest line to name.
-        assertThatThrownBy(() -> spinning.get(60, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class)
-                .cause().hasMessageMatching(".*test\\.js(:\\d+)?: interrupted.*");
-        assertThat(call(script, Hooks.AUTH_ON_PUBLISH, VmqFixtures.publish("a"))).isEqualTo(Verdict.ok());
+        SpinningHooks.interruptStopsTheSpin(scripts, SpinningHooks.interruptible(scripts));
     }
 
     @Test
