@@ -4,9 +4,8 @@ import io.polyhook.broker.cluster.ClusterException;
 import io.polyhook.broker.cluster.ClusterOperation;
 import io.polyhook.broker.cluster.NetsplitState;
 import io.polyhook.spi.SubscriberId;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Set;
@@ -22,27 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class NetsplitTest {
 
-    static TestCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = TestCluster.of(3);
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
-
-    static void split() {
-        cluster.node(1).faults().isolateFrom(List.of("node3"));
-        cluster.node(2).faults().isolateFrom(List.of("node3"));
-        cluster.node(3).faults().isolateFrom(List.of("node1", "node2"));
-    }
-
-    static void heal() {
-        cluster.nodes.forEach(n -> n.faults().heal());
-    }
+    @RegisterExtension
+    static final SplitCluster cluster = new SplitCluster();
 
     static boolean sees(int node, String topic, String owner) {
         return cluster.node(node).routes().match("", topic).nodes().contains(owner);
@@ -57,7 +37,7 @@ class NetsplitTest {
                 && sees(3, "n2/x", "node2") && sees(2, "n3/x", "node3"));
 
         long splitAt = System.nanoTime();
-        split();
+        cluster.split();
         TestCluster.await("both sides see the split", () ->
                 cluster.node(3).membership().view().netsplit() == NetsplitState.MINORITY
                         && cluster.node(1).membership().view().netsplit() == NetsplitState.MAJORITY
@@ -82,7 +62,7 @@ class NetsplitTest {
         cluster.node(2).routes().remove("", "n2/#", false);
 
         long healAt = System.nanoTime();
-        heal();
+        cluster.heal();
         cluster.awaitMembers(3);
         System.out.println("split healed after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - healAt) + " ms");
         TestCluster.await("every node's routes are present on every other node", () ->
@@ -91,9 +71,9 @@ class NetsplitTest {
                         && sees(2, "during/n1", "node1"));
         TestCluster.await("the route removed during the split is gone everywhere", () ->
                 !sees(1, "n2/x", "node2") && !sees(3, "n2/x", "node2")
-                        && cluster.nodes.stream().noneMatch(n -> n.routes().snapshot().getOrDefault("node2", List.of())
+                        && cluster.nodes().stream().noneMatch(n -> n.routes().snapshot().getOrDefault("node2", List.of())
                         .stream().anyMatch(r -> r.filter().equals("n2/#"))));
-        for (InfinispanCluster n : cluster.nodes) {
+        for (InfinispanCluster n : cluster.nodes()) {
             assertThat(n.membership().view().netsplit()).isEqualTo(NetsplitState.NONE);
             assertThat(n.routes().snapshot().keySet()).isEqualTo(Set.of("node1", "node3"));
         }

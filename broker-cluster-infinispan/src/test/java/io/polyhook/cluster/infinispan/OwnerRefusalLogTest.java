@@ -6,12 +6,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.polyhook.broker.cluster.ClusterException;
 import io.polyhook.spi.SubscriberId;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -25,17 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OwnerRefusalLogTest {
 
-    static TestCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = TestCluster.of(3);
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final SplitCluster cluster = new SplitCluster();
 
     @Test
     void refusedOwnerCallsOnTheMinorityLogOneLineAndNoStackTrace() {
@@ -43,9 +32,7 @@ class OwnerRefusalLogTest {
         ListAppender<ILoggingEvent> whole = capture(root);
         ListAppender<ILoggingEvent> steady = null;
         try {
-            cluster.node(1).faults().isolateFrom(List.of("node3"));
-            cluster.node(2).faults().isolateFrom(List.of("node3"));
-            cluster.node(3).faults().isolateFrom(List.of("node1", "node2"));
+            cluster.split();
             SubscriberId id = new SubscriberId("", "looked-up-during-split");
             TestCluster.await("node3's owner cache refuses", () -> lookUpRefused(id));
             // Calls in flight when the cache turns degraded are checked by Infinispan after they waited for
@@ -69,7 +56,7 @@ class OwnerRefusalLogTest {
             if (steady != null) {
                 root.detachAppender(steady);
             }
-            cluster.nodes.forEach(n -> n.faults().heal());
+            cluster.heal();
         }
     }
 
