@@ -1,10 +1,14 @@
 package io.polyhook.broker.clusterbridge;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.polyhook.broker.cluster.ForwardedMessage;
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.config.ResourceLimits;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.broker.session.ClientAttachment;
+import io.polyhook.broker.session.HandoverHold;
 import io.polyhook.broker.session.QueuePolicy;
 import io.polyhook.broker.session.RecordingConnection;
 import io.polyhook.spi.Bytes;
@@ -13,6 +17,7 @@ import io.polyhook.spi.MqttVersion;
 import io.polyhook.spi.SubscriberId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Optional;
@@ -30,8 +35,16 @@ class HandoverHoldTest {
 
     private static final SubscriberId S = new SubscriberId("", "leaving");
     private static final long SIZE = message("1").heapBytes();
+    /** Ten messages of a session whose queue holds two: eight drops. */
+    private static final String[] TEN = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10"};
 
     private RecordedNode node;
+
+    /** A session of {@code S} on the node whose own {@code max_offline_messages} is {@code max}. */
+    private void sessionHoldingAtMost(int max) {
+        node.registry.connect(new ClientAttachment(S, false, 3600, node.dispatcher.newLane(S.clientId()),
+                MqttVersion.V5, new QueuePolicy(max, false, false), Optional.empty(), true), new RecordingConnection());
+    }
 
     @AfterEach
     void close() {
@@ -58,8 +71,7 @@ class HandoverHoldTest {
     @Test
     void itKeepsTheSessionsMaxOfflineMessagesDroppingTheOldestAndCountingEach() {
         node = new RecordedNode("old");
-        node.registry.connect(new ClientAttachment(S, false, 3600, node.dispatcher.newLane(S.clientId()),
-                MqttVersion.V5, new QueuePolicy(2, false, false), Optional.empty(), true), new RecordingConnection());
+        sessionHoldingAtMost(2);
 
         MessageForwarding.Forwarder forwarder = handingOverWhile("1", "2", "3", "4");
 
@@ -103,5 +115,24 @@ class HandoverHoldTest {
 
         assertThat(node.registry.queuedBytes().used()).isZero();
         assertThat(node.link.sent).isEmpty();
+    }
+
+    @Test
+    void itLogsOneLinePerHoldHoweverManyItDrops() {
+        node = new RecordedNode("old");
+        sessionHoldingAtMost(2);
+        Logger log = (Logger) LoggerFactory.getLogger(HandoverHold.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        log.addAppender(lines);
+        try {
+            handingOverWhile(TEN);
+        } finally {
+            log.detachAppender(lines);
+        }
+
+        assertThat(node.stats.messagesDropped()).isEqualTo(8);
+        assertThat(lines.list).singleElement().satisfies(e ->
+                assertThat(e.getFormattedMessage()).contains("leaving", "reached the bounds of its queue"));
     }
 }
