@@ -18,11 +18,13 @@ import java.util.List;
  *
  * <p>While the stored queue is read, messages for the session still land in it and come out in
  * later pages. Once the reader reaches its end the session is <em>sealed</em>: from then on what
- * reaches this node for it goes to {@code forwarder}, the new owner. A last pass from the head of
- * the queue, and another at the commit, catch a message whose batch committed late (a PUBLISH
- * routed just before the seal); one whose batch commits later still goes to the new owner when it
- * lands ({@link #landedLate}), since after the commit this node's copy is deleted. A session that lives on the heap (no durable store) is sealed at
- * once and its queue read from the list taken then.
+ * reaches this node for it goes to {@code forwarder}, the new owner. A last pass from the head
+ * of the queue, and another at the commit, catch a message whose batch committed late (a PUBLISH
+ * routed just before the seal); one whose batch commits later still goes to the new owner when
+ * it lands ({@link #landedLate}), since after the commit this node's copy is deleted. A session
+ * that lives on the heap (no durable store) is sealed at once and its queue read from the list
+ * taken then; a message that reaches it after the taking goes to the new owner too
+ * ({@link #takeLate}).
  */
 public final class Surrender {
 
