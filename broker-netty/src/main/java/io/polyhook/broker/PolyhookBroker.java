@@ -1,44 +1,25 @@
 package io.polyhook.broker;
 
-import com.google.inject.CreationException;
-import com.google.inject.Guice;
 import com.google.inject.Injector;
-import com.google.inject.Stage;
 import io.polyhook.broker.admin.AdminServer;
 import io.polyhook.broker.cluster.Cluster;
 import io.polyhook.broker.cluster.ClusterFactory;
 import io.polyhook.broker.clusterbridge.ClusterBridge;
 import io.polyhook.broker.config.BrokerConfig;
-import io.polyhook.broker.config.ConfigModule;
-import io.polyhook.broker.config.OnLoadError;
 import io.polyhook.broker.failure.FatalErrorHandler;
-import io.polyhook.broker.hooks.HookModule;
-import io.polyhook.broker.hooks.ScriptModule;
 import io.polyhook.broker.metrics.BrokerMetrics;
 import io.polyhook.broker.routing.RetainedStore;
-import io.polyhook.broker.routing.Router;
-import io.polyhook.broker.routing.RoutingModule;
 import io.polyhook.broker.routing.SubscriptionTree;
-import io.polyhook.broker.session.SessionModule;
 import io.polyhook.broker.session.SessionRegistry;
 import io.polyhook.broker.transport.Transport;
-import io.polyhook.broker.transport.TransportModule;
 import io.polyhook.broker.plugins.BrokerPlugins;
-import io.polyhook.broker.plugins.MicrometerPluginMeters;
-import io.polyhook.broker.plugins.PluginAuthCache;
-import io.polyhook.broker.plugins.SessionActions;
 import io.polyhook.core.hook.internal.HookDispatcher;
 import io.polyhook.core.hook.internal.HookRegistry;
 import io.polyhook.core.plugin.PluginInfo;
 import io.polyhook.core.plugin.internal.PluginDirectory;
-import io.polyhook.core.plugin.internal.PluginEnvironment;
-import io.polyhook.core.plugin.internal.PluginHost;
 import io.polyhook.core.provider.ProviderCatalog;
 import io.polyhook.core.script.ScriptEngine;
-import io.polyhook.core.script.internal.LoadReport;
 import io.polyhook.core.script.internal.ScriptManager;
-import io.polyhook.provider.authcache.AuthCache;
-import io.polyhook.provider.authcache.AuthCachePlugin;
 import io.polyhook.spi.Plugin;
 import io.polyhook.spi.Registration;
 import org.slf4j.Logger;
@@ -71,13 +52,14 @@ public final class PolyhookBroker implements AutoCloseable {
     private final List<BoundListener> listeners;
     private final Registration authCacheHooks;
     private final OpenedStore store;
+    private final ClusterBridge cluster;
     private AdminServer admin; // null without admin.address
-    private ClusterBridge cluster;
     private boolean closed;
 
-    private PolyhookBroker(Injector injector, BrokerPlugins plugins, PluginDirectory pluginDirectory,
-                           List<BoundListener> listeners, Registration authCacheHooks, OpenedStore store) {
+    PolyhookBroker(Injector injector, BrokerPlugins plugins, PluginDirectory pluginDirectory,
+                   List<BoundListener> listeners, Registration authCacheHooks, OpenedStore store, ClusterBridge cluster) {
         this.store = store;
+        this.cluster = cluster;
         this.injector = injector;
         this.plugins = plugins;
         this.pluginDirectory = pluginDirectory;
@@ -274,122 +256,22 @@ public final class PolyhookBroker implements AutoCloseable {
         /**
          * Starts the plugins, then binds the listeners. A plugin that fails to start or a
          * listener that cannot bind stops the start with an exception; nothing is left running.
+         * The sequence, and why in that order: {@link BrokerStart}.
          */
         public PolyhookBroker start() {
-            FatalErrorHandler fatal = fatalErrors;
-            // The cluster is joined first: a node that cannot join does not start at all.
-            Cluster cluster = clusterFactory != null && config.cluster().enabled()
-                    ? clusterFactory.start(config.cluster()) : ClusterFactory.forSettings(config.cluster());
-            // Opened first: a store held by another broker or unreadable stops the start before anything binds.
-            OpenedStore opened = OpenedStore.open(config.persistence(), store);
-            PluginDirectory directory;
-            try {
-                directory = PluginDirectory.open(config.pluginsDir(), PolyhookBroker.class.getClassLoader());
-            } catch (RuntimeException e) {
-                opened.close();
-                cluster.close();
-                throw e;
-            }
-            Injector injector;
-            try {
-                injector = Guice.createInjector(Stage.PRODUCTION, new ConfigModule(config), new HookModule(),
-                        new ScriptModule(loader, engines, directory.loaders()), new RoutingModule(), new SessionModule(),
-                        new TransportModule(), binder -> binder.bind(FatalErrorHandler.class).toInstance(fatal),
-                        opened.module(), binder -> binder.bind(Cluster.class).toInstance(cluster));
-            } catch (CreationException e) {
-                opened.close();
-                directory.close();
-                cluster.close();
-                // A bad provider setting fails inside a Guice provider: say what it was, not Guice's 150 lines.
-                throw StartFailures.unwrap(e);
-            } catch (RuntimeException e) {
-                opened.close();
-                directory.close();
-                cluster.close();
-                throw e;
-            }
-            BrokerPlugins host;
-            try {
-                PluginEnvironment environment = new PluginEnvironment(
-                        new SessionActions(injector.getInstance(SessionRegistry.class)),
-                        new PluginAuthCache(injector.getInstance(AuthCache.class)),
-                        new MicrometerPluginMeters(injector.getInstance(BrokerMetrics.class).registry()));
-                host = BrokerPlugins.start(config, directory, discover ? PluginHost.discover(loader) : List.of(), plugins,
-                        injector.getInstance(HookRegistry.class), environment);
-            } catch (RuntimeException e) {
-                shutdown(injector);
-                directory.close();
-                throw e;
-            }
-            // Java plugins first, then scripts: the registry orders plugin handlers before script handlers anyway.
-            Registration authCacheHooks;
-            try {
-                authCacheHooks = new AuthCachePlugin(injector.getInstance(AuthCache.class))
-                        .install(injector.getInstance(HookRegistry.class));
-            } catch (RuntimeException e) {
-                host.close();
-                shutdown(injector);
-                directory.close();
-                throw e;
-            }
-            try {
-                ScriptManager scripts = injector.getInstance(ScriptManager.class);
-                if (scripts.engines().all().isEmpty()) {
-                    LOG.info("no script engine on the class path; scripts in {} are not loaded", config.scripts().dir());
-                } else {
-                    LoadReport report = scripts.loadAll(Path.of(config.scripts().dir()),
-                            io.polyhook.broker.hooks.BundledAuthScripts.enabled(config),
-                            config.scripts().files().stream().map(Path::of).toList());
-                    report.warnings().forEach(w -> LOG.warn("scripts: {}", w));
-                    if (!report.allLoaded() && config.scripts().onLoadError() == OnLoadError.FAIL) {
-                        throw new ScriptsNotLoadedException(report.failed());
-                    }
-                }
-            } catch (RuntimeException e) {
-                authCacheHooks.close();
-                host.close();
-                shutdown(injector);
-                directory.close();
-                throw e;
-            }
-            ClusterBridge bridge = ClusterBridge.connect(cluster, injector.getInstance(Router.class),
-                    injector.getInstance(SessionRegistry.class), injector.getInstance(AuthCache.class),
-                    injector.getInstance(ScriptManager.class));
-            List<BoundListener> bound;
-            try {
-                io.polyhook.broker.session.DurableRecovery.run(injector.getInstance(SessionRegistry.class),
-                        injector.getInstance(RetainedStore.class));
-                bound = injector.getInstance(Transport.class).bind(config.listeners());
-            } catch (RuntimeException e) {
-                authCacheHooks.close();
-                host.close();
-                shutdown(injector);
-                directory.close();
-                throw e;
-            }
-            PolyhookBroker broker = new PolyhookBroker(injector, host, directory, bound, authCacheHooks, opened);
-            broker.cluster = bridge;
+            PolyhookBroker broker = new BrokerStart(new BrokerStart.Inputs(config, List.copyOf(plugins),
+                    List.copyOf(engines), discover, loader, fatalErrors, store, clusterFactory)).run();
             String adminAt = config.adminHost().orElse(adminHost);
             if (adminAt != null) {
                 try {
                     broker.admin = AdminServer.start(adminAt, config.adminHost().isPresent() ? config.adminPort() : adminPort,
-                            injector, host::describe);
+                            broker.injector, broker.plugins::describe);
                 } catch (RuntimeException e) {
                     broker.close();
                     throw e;
                 }
             }
             return broker;
-        }
-
-        private static void shutdown(Injector injector) {
-            injector.getInstance(Cluster.class).close();
-            injector.getInstance(ScriptManager.class).close();
-            injector.getInstance(ProviderCatalog.class).close();
-            injector.getInstance(HookDispatcher.class).close();
-            injector.getInstance(SessionRegistry.class).close();
-            injector.getInstance(Transport.class).close();
-            injector.getInstance(OpenedStore.class).close();
         }
     }
 }

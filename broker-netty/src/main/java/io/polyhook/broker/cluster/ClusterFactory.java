@@ -29,9 +29,17 @@ public interface ClusterFactory {
         if (!settings.enabled()) {
             return new StandaloneCluster(settings);
         }
+        return onClassPath().start(settings);
+    }
+
+    /**
+     * The cluster engine's factory found on the class path.
+     *
+     * @throws IllegalStateException if there is none
+     */
+    static ClusterFactory onClassPath() {
         return ServiceLoader.load(ClusterFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("cluster.enabled is true but no cluster engine is on the"
-                        + " class path: add the broker-cluster-infinispan module, or set cluster.enabled: false"))
-                .start(settings);
+                        + " class path: add the broker-cluster-infinispan module, or set cluster.enabled: false"));
     }
 }

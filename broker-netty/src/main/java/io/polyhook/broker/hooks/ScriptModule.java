@@ -74,9 +74,13 @@ public final class ScriptModule extends AbstractModule {
     ProviderCatalog providers(BrokerConfig config, AuthCache authCache,
                               io.polyhook.broker.session.SessionRegistry sessions,
                               java.util.Optional<io.polyhook.broker.store.BrokerStore> store,
-                              io.polyhook.broker.cluster.Cluster cluster) {
+                              com.google.inject.Provider<io.polyhook.broker.cluster.Cluster> cluster) {
         ProviderCatalog.Builder catalog = ScriptWiring.catalog(loader, config, authCache);
-        ScriptWiring.kv(catalog, store, config.cluster().enabled() ? java.util.Optional.of(cluster.tables())
+        // The catalog is built while the node is still joining its cluster (BrokerStart): the
+        // cluster-wide tables are looked up at each use, which is after the join (scripts load
+        // once the node is a member), never here.
+        io.polyhook.broker.cluster.ClusterTables tables = name -> cluster.get().tables().table(name);
+        ScriptWiring.kv(catalog, store, config.cluster().enabled() ? java.util.Optional.of(tables)
                 : java.util.Optional.empty());
         pluginLoaders.forEach(catalog::discover);
         return catalog.factory(new io.polyhook.broker.session.VmqApiProviderFactory(
