@@ -256,7 +256,7 @@ public final class PolyhookBroker implements AutoCloseable {
         /**
          * Starts the plugins, then binds the listeners. A plugin that fails to start or a
          * listener that cannot bind stops the start with an exception; nothing is left running.
-         * The sequence, and why in that order: {@link BrokerStart}.
+         * The sequence, and why in that order: {@code BrokerStart}.
          */
         public PolyhookBroker start() {
             PolyhookBroker broker = new BrokerStart(new BrokerStart.Inputs(config, List.copyOf(plugins),
