@@ -83,7 +83,7 @@ final class BrokerStart {
         ClusterJoin join = ClusterJoin.begin(config.cluster(), in.clusterFactory());
         opened.push(join::close);
         try {
-            // Opened first: a store held by another broker or unreadable stops the start before anything binds.
+            // A store held by another broker or unreadable stops the start before anything binds.
             OpenedStore store = OpenedStore.open(config.persistence(), in.store());
             opened.push(store::close);
             PluginDirectory directory = PluginDirectory.open(config.pluginsDir(), PolyhookBroker.class.getClassLoader());
