@@ -1,7 +1,8 @@
 package io.polyhook.broker.transport;
 
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -17,8 +18,17 @@ import java.util.concurrent.TimeUnit;
  * starts MQTT 5 enhanced authentication (it has an Authentication Method) keeps the limit running
  * until the CONNACK goes out: a client that keeps answering AUTH does not stay connected and
  * unauthenticated for ever.
+ *
+ * <p>Inbound only, and not a {@code ChannelDuplexHandler}: Netty's {@code fireChannelRead} casts
+ * each handler it calls to {@code ChannelDuplexHandler} where it is one, and that cast, compiled
+ * for the steady stream, has met only {@link ByteCounter} there. A duplex class that only a new
+ * connection's CONNECT passes deoptimized the compiled read path at every wave of new clients
+ * ({@code class_check} at {@code AbstractChannelHandlerContext.fireChannelRead}, bci 78, in
+ * {@code -Xlog:deoptimization=debug}; docs/benchmarks.md, "Start-of-run transient"). The CONNACK
+ * that ends an enhanced authentication is watched by a small outbound handler of its own,
+ * added only then.
  */
-public final class ConnectTimeoutHandler extends ChannelDuplexHandler {
+public final class ConnectTimeoutHandler extends ChannelInboundHandlerAdapter {
 
     /** The handler's name in the pipeline. */
     public static final String NAME = "connect-timeout";
@@ -54,19 +64,14 @@ public final class ConnectTimeoutHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof MqttConnectMessage connect && !startsEnhancedAuthentication(connect)) {
-            done(ctx);
+        if (msg instanceof MqttConnectMessage connect) {
+            if (startsEnhancedAuthentication(connect)) {
+                ctx.pipeline().addAfter(ctx.name(), NAME + "-connack", new ConnAckWatch(ctx));
+            } else {
+                done(ctx);
+            }
         }
         ctx.fireChannelRead(msg);
-    }
-
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        ctx.write(msg, promise);
-        if (msg instanceof MqttConnAckMessage) {
-            // Authentication ended, one way or the other.
-            done(ctx);
-        }
     }
 
     private static boolean startsEnhancedAuthentication(MqttConnectMessage connect) {
@@ -77,6 +82,26 @@ public final class ConnectTimeoutHandler extends ChannelDuplexHandler {
     private void done(ChannelHandlerContext ctx) {
         cancel();
         ctx.pipeline().remove(this);
+    }
+
+    /** Ends the limit of an enhanced authentication when its CONNACK goes out, one way or the other. */
+    private final class ConnAckWatch extends ChannelOutboundHandlerAdapter {
+        private final ChannelHandlerContext timeoutCtx;
+
+        ConnAckWatch(ChannelHandlerContext timeoutCtx) {
+            this.timeoutCtx = timeoutCtx;
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            ctx.write(msg, promise);
+            if (msg instanceof MqttConnAckMessage) {
+                ctx.pipeline().remove(this);
+                if (!timeoutCtx.isRemoved()) {
+                    done(timeoutCtx);
+                }
+            }
+        }
     }
 
     @Override
