@@ -247,9 +247,16 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
      * whole write path at each wave of new connections (ChannelOutboundBuffer.progress,
      * safeSuccess; -Xlog:deoptimization=debug), costing latency in the first 200 ms after it.
      * A failed write reaches exceptionCaught, which closes the connection.
+     *
+     * <p>Written, then flushed, rather than {@code writeAndFlush}: the deliveries and PUBACKs
+     * ({@link Outbox}) are written without flush and flushed per burst, so Netty's
+     * {@code AbstractChannelHandlerContext.write(Object, boolean, ChannelPromise)} was compiled for
+     * {@code flush == false} only, and the first CONNACK or SUBACK of a new client took the branch
+     * it never saw ({@code unstable_if} at bci 11, which drops the compiled write path).
      */
     void send(Object packet) {
-        ctx.writeAndFlush(packet, ctx.voidPromise());
+        ctx.write(packet, ctx.voidPromise());
+        ctx.flush();
     }
 
     /** The socket can take more: what waits for it goes out. */
