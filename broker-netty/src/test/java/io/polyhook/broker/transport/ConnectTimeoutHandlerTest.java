@@ -73,6 +73,7 @@ class ConnectTimeoutHandlerTest {
         ch.writeOutbound(MqttMessageBuilders.connAck()
                 .returnCode(io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_ACCEPTED).build());
         assertThat(ch.pipeline().get(ConnectTimeoutHandler.class)).isNull();
+        assertThat(ch.pipeline().names()).doesNotContain(ConnectTimeoutHandler.NAME + "-connack");
         ticker.advance(11, TimeUnit.SECONDS);
         ch.runPendingTasks();
         assertThat(ch.isOpen()).isTrue();
