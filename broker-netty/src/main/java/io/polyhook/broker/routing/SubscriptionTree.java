@@ -22,6 +22,17 @@ import java.util.concurrent.ConcurrentHashMap;
 @Singleton
 public final class SubscriptionTree {
 
+    /**
+     * No subscriber matched: of the same classes as a match's view of a node's subscribers
+     * (an unmodifiable {@link ConcurrentHashMap}), so that the router's {@code forEach} over them,
+     * compiled for a stream of matched messages, does not meet a class it never saw when a
+     * message matches no one (a $SYS publication, a publisher ahead of its subscriber): that was a
+     * {@code class_check} deoptimization of {@code Router.deliverToSubscribers} in
+     * {@code -Xlog:deoptimization=debug} (docs/benchmarks.md, "Start-of-run transient").
+     */
+    private static final Map<SubscriberId, TopicSubscription> NO_SUBSCRIBERS =
+            Collections.unmodifiableMap(new ConcurrentHashMap<>(1));
+
     private final Map<String, Node> roots = new ConcurrentHashMap<>();
     private int total;
     private volatile Listener listener;
@@ -179,7 +190,7 @@ public final class SubscriptionTree {
     public Matches matchAll(String mountpoint, String topic) {
         Node root = roots.get(mountpoint);
         if (root == null) {
-            return new Matches(Map.of(), Map.of(), Map.of());
+            return new Matches(NO_SUBSCRIBERS, Map.of(), Map.of());
         }
         List<Node> matched = new ArrayList<>(2);
         collect(root, topic, 0, topic.startsWith("$"), matched);
@@ -202,7 +213,7 @@ public final class SubscriptionTree {
         if (merge != null) {
             return new Matches(merge.subscribers, shared, merge.ids == null ? Map.of() : merge.ids);
         }
-        return new Matches(only != null ? Collections.unmodifiableMap(only) : Map.of(), shared, Map.of());
+        return new Matches(only != null ? Collections.unmodifiableMap(only) : NO_SUBSCRIBERS, shared, Map.of());
     }
 
     /**
