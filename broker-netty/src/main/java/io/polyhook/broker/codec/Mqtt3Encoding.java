@@ -3,7 +3,11 @@ package io.polyhook.broker.codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.polyhook.broker.routing.Message;
 
 import java.io.IOException;
@@ -64,5 +68,51 @@ public final class Mqtt3Encoding {
             throw new IllegalArgumentException("not a PUBACK or PUBREC: " + type);
         }
         return alloc.directBuffer(4, 4).writeByte(type.value() << 4).writeByte(2).writeShort(packetId);
+    }
+
+    /**
+     * An MQTT 3 CONNACK, SUBACK, UNSUBACK or PINGRESP as the bytes Netty's encoder writes for it;
+     * any other packet as it is. Why: the deliveries and PUBACKs of an MQTT 3 connection are
+     * written as buffers ({@link #publish}, {@link #acknowledgement}), so Netty's compiled write
+     * path has only seen buffers pass its encoder, and a new client's first CONNACK or SUBACK,
+     * an object to encode, took a branch it never saw ({@code unstable_if} at
+     * {@code MessageToMessageEncoder.write} bci 8, in {@code -Xlog:deoptimization=debug}), which
+     * dropped the compiled write path at every wave of new connections.
+     */
+    public static Object reply(MqttMessage m, ByteBufAllocator alloc) {
+        return switch (m.fixedHeader().messageType()) {
+            case CONNACK -> {
+                MqttConnAckMessage c = (MqttConnAckMessage) m;
+                yield alloc.directBuffer(4, 4).writeByte(0x20).writeByte(2)
+                        .writeByte(c.variableHeader().isSessionPresent() ? 1 : 0)
+                        .writeByte(c.variableHeader().connectReturnCode().byteValue());
+            }
+            case SUBACK -> subAck((MqttSubAckMessage) m, alloc);
+            case UNSUBACK -> alloc.directBuffer(4, 4).writeByte(0xB0).writeByte(2)
+                    .writeShort(((MqttMessageIdVariableHeader) m.variableHeader()).messageId());
+            case PINGRESP -> alloc.directBuffer(2, 2).writeByte(0xD0).writeByte(0);
+            default -> m;
+        };
+    }
+
+    private static ByteBuf subAck(MqttSubAckMessage m, ByteBufAllocator alloc) {
+        java.util.List<Integer> codes = m.payload().reasonCodes();
+        int remaining = 2 + codes.size();
+        ByteBuf b = alloc.directBuffer(1 + Packets.varIntSize(remaining) + remaining);
+        b.writeByte(0x90);
+        for (int v = remaining; ; ) {
+            int digit = v & 0x7F;
+            v >>>= 7;
+            if (v == 0) {
+                b.writeByte(digit);
+                break;
+            }
+            b.writeByte(digit | 0x80);
+        }
+        b.writeShort(m.variableHeader().messageId());
+        for (int code : codes) {
+            b.writeByte(code);
+        }
+        return b;
     }
 }

@@ -14,6 +14,7 @@ import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.polyhook.broker.codec.Mqtt3Encoding;
 import io.polyhook.broker.codec.MqttViolation;
 import io.polyhook.broker.codec.Packets;
 import io.polyhook.broker.codec.ProblemInformation;
@@ -252,10 +253,13 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
      * ({@link Outbox}) are written without flush and flushed per burst, so Netty's
      * {@code AbstractChannelHandlerContext.write(Object, boolean, ChannelPromise)} was compiled for
      * {@code flush == false} only, and the first CONNACK or SUBACK of a new client took the branch
-     * it never saw ({@code unstable_if} at bci 11, which drops the compiled write path).
+     * it never saw ({@code unstable_if} at bci 11, which drops the compiled write path). For the
+     * same reason an MQTT 3 client's CONNACK, SUBACK, UNSUBACK and PINGRESP are written as buffers,
+     * as its deliveries and PUBACKs are ({@link Mqtt3Encoding#reply}).
      */
     void send(Object packet) {
-        ctx.write(packet, ctx.voidPromise());
+        Object out = !isMqtt5() && packet instanceof MqttMessage m ? Mqtt3Encoding.reply(m, ctx.alloc()) : packet;
+        ctx.write(out, ctx.voidPromise());
         ctx.flush();
     }
 

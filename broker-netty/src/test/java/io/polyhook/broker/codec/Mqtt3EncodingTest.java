@@ -8,8 +8,17 @@ import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.polyhook.broker.routing.Message;
 import io.polyhook.spi.Bytes;
 import io.polyhook.spi.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,6 +54,37 @@ public class Mqtt3EncodingTest {
         } finally {
             ours.release();
         }
+    }
+
+    static Stream<MqttMessage> replies() {
+        return Stream.of(
+                Packets.connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED, false,
+                        io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES),
+                Packets.connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED, true,
+                        io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES),
+                Packets.connAck(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, false,
+                        io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES),
+                Packets.subAck(1, List.of(0, 1, 2, 0x80)),
+                Packets.subAck(65535, Collections.nCopies(200, 1)),
+                Packets.unsubAck(42, List.of()),
+                Packets.pingResp());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("replies")
+    void aReplyIsTheBytesNettysEncoderWrites(MqttMessage reply) {
+        ByteBuf ours = (ByteBuf) Mqtt3Encoding.reply(reply, ALLOC);
+        try {
+            assertThat(ByteBufUtil.getBytes(ours)).isEqualTo(nettyEncoding(reply));
+        } finally {
+            ours.release();
+        }
+    }
+
+    @Test
+    void anyOtherPacketIsLeftToNettysEncoder() {
+        MqttMessage pubAck = Packets.pubReply(MqttMessageType.PUBACK, 7, Packets.SUCCESS);
+        assertThat(Mqtt3Encoding.reply(pubAck, ALLOC)).isSameAs(pubAck);
     }
 
     /** The bytes Netty's encoder writes for {@code packet} on an MQTT 3.1.1 connection. */
