@@ -92,6 +92,11 @@ final class Connection implements ClientConnection, InboundSequencer.PacketHandl
         this.sequencer = new InboundSequencer(task -> services.handBack.apply(ctx.executor()).execute(task), this,
                 services.settings.maxPending(), gate);
         this.publishes = new InboundPublishFlow(this);
+        // The loop's own state, ready before the first read: made by the stream's first count or
+        // flush on a loop that never served a client, it deoptimized the compiled stream
+        // (BrokerStats.prepareLoop).
+        services.stats.prepareLoop();
+        LoopFlushes.get();
         this.placedOn = ctx.executor();
         services.placement.opened(placedOn);
     }

@@ -50,6 +50,18 @@ public final class BrokerStats {
         }
     }
 
+    /**
+     * Makes the calling event loop's counters ready, when the loop takes a connection: created by
+     * the first count instead, on a loop that never served a client, they were a first-time
+     * branch of {@code FastThreadLocal.get} inside code compiled for the message stream, which
+     * deoptimized it ({@code unstable_if} at bci 17; docs/benchmarks.md, "Start-of-run transient").
+     */
+    public void prepareLoop() {
+        if (Thread.currentThread() instanceof FastThreadLocalThread) {
+            loopCell.get();
+        }
+    }
+
     private void add(int counter, long n) {
         if (Thread.currentThread() instanceof FastThreadLocalThread) {
             // Only this thread writes its cells: a read and an ordered store, no atomic update.
