@@ -13,6 +13,7 @@ import io.polyhook.broker.routing.Message;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The MQTT 3 packets of every message, written straight into one buffer: the bytes Netty's
@@ -36,15 +37,7 @@ public final class Mqtt3Encoding {
         int remaining = 2 + topic.length + (withId ? 2 : 0) + m.payload().size();
         ByteBuf b = alloc.directBuffer(1 + Packets.varIntSize(remaining) + remaining);
         b.writeByte(0x30 | (dup ? 0x08 : 0) | (m.qos() << 1) | (m.retain() ? 1 : 0));
-        for (int v = remaining; ; ) {
-            int digit = v & 0x7F;
-            v >>>= 7;
-            if (v == 0) {
-                b.writeByte(digit);
-                break;
-            }
-            b.writeByte(digit | 0x80);
-        }
+        writeRemainingLength(b, remaining);
         b.writeShort(topic.length);
         b.writeBytes(topic);
         if (withId) {
@@ -96,23 +89,28 @@ public final class Mqtt3Encoding {
     }
 
     private static ByteBuf subAck(MqttSubAckMessage m, ByteBufAllocator alloc) {
-        java.util.List<Integer> codes = m.payload().reasonCodes();
+        List<Integer> codes = m.payload().reasonCodes();
         int remaining = 2 + codes.size();
         ByteBuf b = alloc.directBuffer(1 + Packets.varIntSize(remaining) + remaining);
         b.writeByte(0x90);
-        for (int v = remaining; ; ) {
-            int digit = v & 0x7F;
-            v >>>= 7;
-            if (v == 0) {
-                b.writeByte(digit);
-                break;
-            }
-            b.writeByte(digit | 0x80);
-        }
+        writeRemainingLength(b, remaining);
         b.writeShort(m.variableHeader().messageId());
         for (int code : codes) {
             b.writeByte(code);
         }
         return b;
+    }
+
+    /** The fixed header's remaining length, as MQTT's variable byte integer. */
+    private static void writeRemainingLength(ByteBuf b, int remaining) {
+        for (int v = remaining; ; ) {
+            int digit = v & 0x7F;
+            v >>>= 7;
+            if (v == 0) {
+                b.writeByte(digit);
+                return;
+            }
+            b.writeByte(digit | 0x80);
+        }
     }
 }
