@@ -19,6 +19,8 @@
 # (not with CHUNKS) it prints each broker's rate per round as a fraction of the no-hook ("none")
 # rate of the same round, then per broker the median over the rounds of its rate, its CPU µs per
 # message and that fraction. Quote the median, not one round.
+# A broker whose subscriber stayed behind and lost messages (in the measured run or its warm-up)
+# is flagged DROPPED after its lines; each broker's log is kept in the temporary folder named there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MESSAGES=${1:-50000}
@@ -42,11 +44,11 @@ broker() { # name, config body
   [ "$1" = js-interpreter ] && opts=("${INTERPRETER_OPTS[@]}")
   "$JAVA" "${opts[@]}" -cp "$BROKER_JAR" \
       io.polyhook.broker.cli.PolyhookCommand run \
-      --config "$WORK/$1.yaml" > "$WORK/$1.log" 2>&1 &
+      --config "$WORK/$1.yaml" > "$WORK/$1.${round:-1}.log" 2>&1 &
   echo $! > "$WORK/pid"
   # Up to 120 s: with the optimizing runtime on a busy machine, loading a JavaScript script takes 30 s.
   for _ in $(seq 1200); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && return; sleep 0.1; done
-  echo "broker $1 did not start" >&2; cat "$WORK/$1.log" >&2; exit 1
+  echo "broker $1 did not start" >&2; cat "$WORK/$1.${round:-1}.log" >&2; exit 1
 }
 stop() { kill "$(cat "$WORK/pid")"; wait "$(cat "$WORK/pid")" 2>/dev/null || true; }
 # Both JVMs (broker and generator) need some 150,000 messages before the JIT has compiled the hot
@@ -157,6 +159,10 @@ scripts: { dir: $WORK/cache }" ;;
   esac
   load | record "$round" "$run"
   details "$(cat "$WORK/pid")"
+  # A run (or its warm-up) in which a subscriber's queue passed max_online_messages lost messages:
+  # its rate is not a rate. The broker logs that once per subscriber.
+  behind=$(grep -c "a subscriber stays behind" "$WORK/$run.$round.log" || true)
+  [ "$behind" = 0 ] || echo "   DROPPED: $behind subscriber(s) stayed behind and lost messages (log: $WORK/$run.$round.log)"
   echo "   load after: $(uptime | sed 's/.*load average: //')"
   stop
 done

@@ -180,7 +180,42 @@ class ConnectionTimersTest {
         congest(pub);
         assertThat(pub.config().isAutoRead()).isFalse();
 
-        // The subscriber acknowledges each message it gets: at half the high-water mark the publisher reads on.
+        int acknowledged = drain(sub, pub);
+        assertThat(pub.config().isAutoRead()).isTrue();
+        assertThat(acknowledged).isBetween(OutboundFlow.ONLINE_HIGH_WATER / 2, OutboundFlow.ONLINE_HIGH_WATER / 2 + 2);
+        written(sub).forEach(ReferenceCountUtil::release);
+        written(pub).forEach(ReferenceCountUtil::release);
+    }
+
+    @Test
+    void aStallThatEndedByDrainingDoesNotCutTheNextStallShort() {
+        EmbeddedChannel sub = slowSubscriber();
+        EmbeddedChannel pub = connect("fast", MqttVersion.MQTT_3_1_1);
+        congest(pub);
+        drain(sub, pub);
+        assertThat(pub.config().isAutoRead()).isTrue();
+
+        advance(ReadGate.STALL_MILLIS - 100, pub, sub);
+        for (int i = 1; pub.config().isAutoRead() && i <= OutboundFlow.ONLINE_HIGH_WATER * 2; i++) {
+            pub.writeInbound(publish("t", 1, i));
+        }
+        assertThat(pub.config().isAutoRead()).as("stalled again").isFalse();
+        // Where the first stall's timer would have gone off: the second stall is not its business.
+        advance(100, pub, sub);
+        assertThat(pub.config().isAutoRead()).as("100 ms into the second stall").isFalse();
+        advance(ReadGate.STALL_MILLIS - 101, pub, sub);
+        assertThat(pub.config().isAutoRead()).isFalse();
+        advance(1, pub, sub);
+        assertThat(pub.config().isAutoRead()).as("the second stall's own bound").isTrue();
+        written(sub).forEach(ReferenceCountUtil::release);
+        written(pub).forEach(ReferenceCountUtil::release);
+    }
+
+    /**
+     * The subscriber acknowledges each message it gets until the publisher reads again (at half
+     * the high-water mark); returns how many it acknowledged.
+     */
+    private int drain(EmbeddedChannel sub, EmbeddedChannel pub) {
         int acknowledged = 0;
         while (!pub.config().isAutoRead() && acknowledged < OutboundFlow.ONLINE_HIGH_WATER) {
             for (Object o : written(sub)) {
@@ -191,9 +226,6 @@ class ConnectionTimersTest {
             }
             pub.runPendingTasks();
         }
-        assertThat(pub.config().isAutoRead()).isTrue();
-        assertThat(acknowledged).isBetween(OutboundFlow.ONLINE_HIGH_WATER / 2, OutboundFlow.ONLINE_HIGH_WATER / 2 + 2);
-        written(sub).forEach(ReferenceCountUtil::release);
-        written(pub).forEach(ReferenceCountUtil::release);
+        return acknowledged;
     }
 }
