@@ -26,10 +26,11 @@ import java.util.concurrent.TimeUnit;
  * room; otherwise it waits behind the others, so order is kept, and the oldest waiting message is
  * dropped beyond {@code maxQueued}: a slow subscriber costs a bounded queue, not unbounded buffers.
  *
- * <p>Backpressure: above {@code highWater} waiting messages the outbox is congested, and
- * publishers that route to it stop reading ({@link #whenRelieved}) until it is back under half of
- * that; so a subscriber that is merely slower than its publishers loses nothing, and only one that
- * stays behind (the publishers resume after a bounded pause) reaches {@code maxQueued} and drops.
+ * <p>Backpressure ({@link PublisherPause}): above {@code highWater} waiting messages the outbox is
+ * congested, and publishers that route to it stop reading ({@link #whenRelieved}) until it is back
+ * under half of that; so a subscriber that is merely slower than its publishers loses nothing, and
+ * only one that stays behind (the publishers resume after a bounded pause) reaches {@code maxQueued}
+ * and drops. From its first drop until it is back under half the high-water mark it pauses no one.
  *
  * <p>Slow consumers ({@link BehindPolicy}): a subscriber whose queue is full, or whose oldest waiting
  * message waited longer than a bound, either loses its oldest messages (counted) or is reported
@@ -186,6 +187,7 @@ final class Outbox {
             do {
                 drop(poll());
             } while (!waiting.isEmpty() && waitingBytes + size > budget.maxBytes());
+            pause.shed();
             if (dropped == 1) {
                 LOG.warn("a subscriber stays behind: dropping its oldest queued messages beyond {} messages or {} bytes",
                         maxQueued, budget.maxBytes());
@@ -199,6 +201,7 @@ final class Outbox {
                 fellBehind();
                 return;
             }
+            pause.shed();
             drop(m);
             return;
         }
@@ -219,7 +222,7 @@ final class Outbox {
         if (behind.maxDelayNanos() > 0) {
             waitingSince.addLast(clock.read());
         }
-        if (waiting.size() > highWater && !pause.congested()) {
+        if (waiting.size() > highWater) {
             pause.congest();
         }
     }
@@ -263,6 +266,7 @@ final class Outbox {
                 fellBehind();
                 return;
             }
+            pause.shed();
             drop(poll());
         }
         if (since != null && delayTimer == null) {
@@ -288,7 +292,7 @@ final class Outbox {
         } finally {
             pumping = false;
         }
-        if (pause.congested() && waiting.size() <= highWater / 2) {
+        if (pause.state() != PublisherPause.State.FLOWING && waiting.size() <= highWater / 2) {
             pause.relieve();
         }
         if (onRoom != null && waiting.size() <= highWater / 2) {

@@ -211,6 +211,44 @@ class ConnectionTimersTest {
         written(pub).forEach(ReferenceCountUtil::release);
     }
 
+    @Test
+    void aSubscriberThatStaysBehindStallsNoPublisherUntilItHasCaughtUp() {
+        EmbeddedChannel sub = slowSubscriber();
+        EmbeddedChannel pub = connect("fast", MqttVersion.MQTT_3_1_1);
+        int full = BrokerSettings.DEFAULT.maxOnlineMessages();
+        // One waits in the window, the queue fills, and the next ones drop its oldest: it sheds.
+        for (int i = 0; i < full + OutboundFlow.ONLINE_HIGH_WATER; i++) {
+            pub.writeInbound(publish("t", 1, i % 65_535 + 1));
+        }
+        pub.runPendingTasks();
+        assertThat(pub.config().isAutoRead()).as("released at the first drop, not by the stall bound").isTrue();
+        for (int i = 0; i < 1_000; i++) {
+            pub.writeInbound(publish("t", 1, i + 1));
+        }
+        pub.runPendingTasks();
+        assertThat(pub.config().isAutoRead()).as("a shedding subscriber pauses no one").isTrue();
+        written(pub).forEach(ReferenceCountUtil::release);
+
+        // Caught up to half the high-water mark: publishers are paused by it again.
+        int queued = full;
+        while (queued > OutboundFlow.ONLINE_HIGH_WATER / 2) {
+            List<Object> sent = written(sub);
+            assertThat(sent).as("the next message once the last is acknowledged").isNotEmpty();
+            for (Object o : sent) {
+                int id = ((io.netty.handler.codec.mqtt.MqttPublishMessage) o).variableHeader().packetId();
+                ReferenceCountUtil.release(o);
+                sub.writeInbound(MqttMessageBuilders.pubAck().packetId(id).build());
+                queued--;
+            }
+        }
+        for (int i = 0; pub.config().isAutoRead() && i < OutboundFlow.ONLINE_HIGH_WATER; i++) {
+            pub.writeInbound(publish("t", 1, i + 1));
+        }
+        assertThat(pub.config().isAutoRead()).as("congested again").isFalse();
+        written(sub).forEach(ReferenceCountUtil::release);
+        written(pub).forEach(ReferenceCountUtil::release);
+    }
+
     /**
      * The subscriber acknowledges each message it gets until the publisher reads again (at half
      * the high-water mark); returns how many it acknowledged.
