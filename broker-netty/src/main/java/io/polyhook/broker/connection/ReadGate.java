@@ -110,8 +110,10 @@ final class ReadGate {
         }
         target.whenRelieved(() -> ctx.executor().execute(() -> {
             if (stalledOn.remove(target) && stalledOn.isEmpty()) {
-                stallBound.cancel(false);
-                stallBound = null;
+                if (stallBound != null) {
+                    stallBound.cancel(false);
+                    stallBound = null;
+                }
                 resume(Reason.STALLED);
             }
         }));
