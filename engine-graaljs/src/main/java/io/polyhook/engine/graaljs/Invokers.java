@@ -18,13 +18,16 @@ import java.util.Map;
 
 /**
  * The functions of one context that make a hook call in one crossing from Java into JavaScript:
- * {@code (function (f, restore, begin, a0, a1, ...) { begin(); let r; try { r = f({"k0": a0, "k1": a1, ...}); }
- * catch (e) { restore(); throw e; } restore(); return r; })}, one per sequence of argument keys,
- * made on first use. (Not {@code finally}: an interrupt or a limit passes a {@code catch} but runs a
- * {@code finally}, which would then be interrupted in turn and reported as the failing place.)
- * Building the argument object from an object literal, calling the hook and undoing global changes
- * in the same guest call costs one host-to-guest transition instead of one per key plus two, and
- * lets the optimizing runtime compile the three together.
+ * per hook, {@code function (a0, a1, ...) { begin(); let r; try { r = f({"k0": a0, "k1": a1, ...}); }
+ * catch (e) { restore(); throw e; } restore(); return r; }}, with the hook's function {@code f},
+ * the restore and {@code begin} bound in its closure, made on first use from a factory per
+ * sequence of argument keys. (Not {@code finally}: an interrupt or a limit passes a {@code catch}
+ * but runs a {@code finally}, which would then be interrupted in turn and reported as the failing
+ * place.) Building the argument object from an object literal, calling the hook and undoing global
+ * changes in the same guest call costs one host-to-guest transition instead of one per key plus
+ * two, and lets the optimizing runtime compile the three together. Binding {@code f}, the restore
+ * and {@code begin} once leaves only the hook's own values to convert per call: passed as
+ * arguments, {@code begin} (a host function) was wrapped into a new guest object on every call.
  *
  * <p>The values come straight from the hook's context ({@link HookArguments#write}, this class is
  * the sink), into arrays of the context's own, reused by every call: no map and no key text per
@@ -46,6 +49,9 @@ final class Invokers implements ArgumentSink {
     private final ArgumentKey[][] lastKeys = new ArgumentKey[HookIndex.COUNT][];
     private final boolean[][] lastLazy = new boolean[HookIndex.COUNT][];
     private final Value[] lastInvoker = new Value[HookIndex.COUNT];
+    // What the last invoker of each hook has bound: a new context rebinds them (JsState.rebuild).
+    private final Value[] lastFunction = new Value[HookIndex.COUNT];
+    private final Value[] lastRestore = new Value[HookIndex.COUNT];
     // The argument array of each hook's last call, kept for its next call of the same size.
     private final Object[][] lastArguments = new Object[HookIndex.COUNT][];
     private final Map<String, Value> byKeys = new HashMap<>();
@@ -64,7 +70,7 @@ final class Invokers implements ArgumentSink {
      * Calls {@code begin}, then {@code function} with the argument object of {@code hook} for
      * {@code hookContext}, then {@code restore} (also when the hook threw).
      */
-    Value call(Hook<?> hook, Value function, Value restore, Object begin, HookContext hookContext) {
+    Value call(Hook<?> hook, Value function, Value restore, Value begin, HookContext hookContext) {
         int hookId = HookIndex.of(hook);
         count = 0;
         Object[] args;
@@ -72,20 +78,18 @@ final class Invokers implements ArgumentSink {
             HookArguments.write(hook, hookContext, this);
             int n = count;
             ArgumentKey[] last = lastKeys[hookId];
-            boolean same = last != null && last.length == n;
+            boolean same = last != null && last.length == n && lastFunction[hookId] == function
+                    && lastRestore[hookId] == restore;
             for (int i = 0; same && i < n; i++) {
                 same = last[i] == keys[i] && lastLazy[hookId][i] == lazy[i];
             }
-            Value invoker = same ? lastInvoker[hookId] : invoker(hookId, n);
+            Value invoker = same ? lastInvoker[hookId] : invoker(hookId, n, function, restore, begin);
             args = lastArguments[hookId];
-            if (args == null || args.length != n + 3) {
-                args = new Object[n + 3];
+            if (args == null || args.length != n) {
+                args = new Object[n];
                 lastArguments[hookId] = args;
             }
-            args[0] = function;
-            args[1] = restore;
-            args[2] = begin;
-            System.arraycopy(values, 0, args, 3, n);
+            System.arraycopy(values, 0, args, 0, n);
             return invoker.execute(args);
         } finally {
             // Nothing of this call (a payload, a client id) stays reachable from the context.
@@ -141,7 +145,7 @@ final class Invokers implements ArgumentSink {
         }
     }
 
-    private Value invoker(int hookId, int n) {
+    private Value invoker(int hookId, int n, Value function, Value restore, Value begin) {
         ArgumentKey[] sequence = Arrays.copyOf(keys, n);
         boolean[] lazyOnes = Arrays.copyOf(lazy, n);
         // The cache key: a character per key, upper case for a lazily converted one.
@@ -149,23 +153,26 @@ final class Invokers implements ArgumentSink {
         for (int i = 0; i < n; i++) {
             key.append((char) ((lazyOnes[i] ? 'A' : 'a') + sequence[i].ordinal()));
         }
-        Value invoker = byKeys.get(key.toString());
-        if (invoker == null) {
-            invoker = context.eval(source(sequence, lazyOnes));
+        Value factory = byKeys.get(key.toString());
+        if (factory == null) {
+            factory = context.eval(source(sequence, lazyOnes));
             if (byKeys.size() < MAX_KEY_SETS) {
-                byKeys.put(key.toString(), invoker);
+                byKeys.put(key.toString(), factory);
             }
         }
+        Value invoker = factory.execute(function, restore, begin);
         lastKeys[hookId] = sequence;
         lastLazy[hookId] = lazyOnes;
+        lastFunction[hookId] = function;
+        lastRestore[hookId] = restore;
         lastInvoker[hookId] = invoker;
         return invoker;
     }
 
     private static Source source(ArgumentKey[] keys, boolean[] lazy) {
-        StringBuilder src = new StringBuilder("(function (f, restore, begin");
+        StringBuilder src = new StringBuilder("(f, restore, begin) => function (");
         for (int i = 0; i < keys.length; i++) {
-            src.append(", a").append(i);
+            src.append(i == 0 ? "a" : ", a").append(i);
         }
         src.append(") { begin(); let r; try { r = f({");
         for (int i = 0; i < keys.length; i++) {
@@ -179,7 +186,7 @@ final class Invokers implements ArgumentSink {
                 src.append(k).append(": a").append(i);
             }
         }
-        src.append("}); } catch (e) { restore(); throw e; } restore(); return r; })");
+        src.append("}); } catch (e) { restore(); throw e; } restore(); return r; }");
         String text = "(function () { 'use strict'; const defineProperty = Object.defineProperty;\n"
                 + "const define = (o, k, v) => defineProperty(o, k, {value: v, writable: true, enumerable: true, configurable: true});\n"
                 + "return " + src + "; })()";
@@ -208,6 +215,8 @@ final class Invokers implements ArgumentSink {
         Arrays.fill(lastKeys, null);
         Arrays.fill(lastLazy, null);
         Arrays.fill(lastInvoker, null);
+        Arrays.fill(lastFunction, null);
+        Arrays.fill(lastRestore, null);
         Arrays.fill(lastArguments, null);
     }
 }

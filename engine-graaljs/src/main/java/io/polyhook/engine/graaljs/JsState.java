@@ -85,7 +85,7 @@ final class JsState {
     private Value support;
     private Value restore;
     // Runs first in the guest call of every hook call (Invokers): the statement limit's reset, or nothing.
-    private Object begin;
+    private Value begin;
     private Condition condition = Condition.READY;
 
     JsState(int id, String script, Source file, JsSettings settings, List<DataProvider> providers) {
@@ -176,10 +176,11 @@ final class JsState {
             // context's last one takes Truffle's slow path (a lock, thread bookkeeping); the lanes'
             // virtual threads change from call to call. Inside the call the context is entered
             // already. The invoker is strict internal code: the script sees neither it nor its arguments.
-            this.begin = settings.limitExecution() ? (ProxyExecutable) args -> {
+            // A guest value once, not a host object converted on every call.
+            this.begin = settings.limitExecution() ? c.asValue((ProxyExecutable) args -> {
                 c.resetLimits();
                 return null;
-            } : restore;
+            }) : restore;
             this.invokers = new Invokers(c, ctors);
         } catch (RuntimeException e) {
             c.close(true);
