@@ -8,7 +8,7 @@
 # (no GraalJS optimizing runtime: the JDK's class-data sharing stays on).
 # Bounded in count and time; loopback only; fixed ports 18871-18873 (MQTT), 17871-17873 (JGroups),
 # 17971-17973 (data plane).
-#   [WARMUP=n] [QOS=0,1] [JOIN_RUNS=n] [JOIN_ONLY=1] benchmarks/run-cluster.sh [messages] [scenarios]
+#   [WARMUP=n] [QOS=0,1] [JOIN_RUNS=n] [JOIN_ONLY=1] [BROKER_JAR=jar] benchmarks/run-cluster.sh [messages] [scenarios]
 # Needs benchmarks/target/benchmarks.jar: ./mvnw -q -B -ntp -DskipTests -pl benchmarks -am package
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +20,9 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA=$JAVA_HOME/bin/java
 JOIN_RUNS=${JOIN_RUNS:-3}
 mapfile -t BROKER_OPTS < <(bin/jvm-options)
+# BROKER_JAR runs the nodes from another build's benchmarks jar (a before/after comparison).
 JAR=benchmarks/target/benchmarks.jar
+BROKER_JAR=${BROKER_JAR:-$JAR}
 [ -f "$JAR" ] || { echo "build $JAR first: ./mvnw -q -B -ntp -DskipTests -pl benchmarks -am package" >&2; exit 1; }
 WORK=$(mktemp -d)
 PIDS=()
@@ -36,7 +38,7 @@ persistence: { enabled: false }
 $3
 YAML
   # benchmarks.jar carries slf4j-nop too: logback is asked for by name, for the join times in the log.
-  "$JAVA" "${BROKER_OPTS[@]}" -Djava.net.preferIPv4Stack=true -Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider -cp "$JAR" io.polyhook.broker.cli.PolyhookCommand run \
+  "$JAVA" "${BROKER_OPTS[@]}" -Djava.net.preferIPv4Stack=true -Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider -cp "$BROKER_JAR" io.polyhook.broker.cli.PolyhookCommand run \
       --config "$WORK/$1.yaml" > "$WORK/$1.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1800); do (echo > /dev/tcp/127.0.0.1/"$2") 2>/dev/null && return; sleep 0.1; done
