@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -230,17 +231,7 @@ class ConnectionTimersTest {
         written(pub).forEach(ReferenceCountUtil::release);
 
         // Caught up to half the high-water mark: publishers are paused by it again.
-        int queued = full;
-        while (queued > OutboundFlow.ONLINE_HIGH_WATER / 2) {
-            List<Object> sent = written(sub);
-            assertThat(sent).as("the next message once the last is acknowledged").isNotEmpty();
-            for (Object o : sent) {
-                int id = ((io.netty.handler.codec.mqtt.MqttPublishMessage) o).variableHeader().packetId();
-                ReferenceCountUtil.release(o);
-                sub.writeInbound(MqttMessageBuilders.pubAck().packetId(id).build());
-                queued--;
-            }
-        }
+        acknowledge(sub, pub, acknowledged -> full - acknowledged > OutboundFlow.ONLINE_HIGH_WATER / 2);
         for (int i = 0; pub.config().isAutoRead() && i < OutboundFlow.ONLINE_HIGH_WATER; i++) {
             pub.writeInbound(publish("t", 1, i + 1));
         }
@@ -254,9 +245,20 @@ class ConnectionTimersTest {
      * the high-water mark); returns how many it acknowledged.
      */
     private int drain(EmbeddedChannel sub, EmbeddedChannel pub) {
+        return acknowledge(sub, pub,
+                acknowledged -> !pub.config().isAutoRead() && acknowledged < OutboundFlow.ONLINE_HIGH_WATER);
+    }
+
+    /**
+     * The subscriber acknowledges each message it gets (one at a time, its Receive Maximum) while
+     * {@code more} holds for the count so far; returns the count.
+     */
+    private int acknowledge(EmbeddedChannel sub, EmbeddedChannel pub, IntPredicate more) {
         int acknowledged = 0;
-        while (!pub.config().isAutoRead() && acknowledged < OutboundFlow.ONLINE_HIGH_WATER) {
-            for (Object o : written(sub)) {
+        while (more.test(acknowledged)) {
+            List<Object> sent = written(sub);
+            assertThat(sent).as("the next message once the last is acknowledged").isNotEmpty();
+            for (Object o : sent) {
                 int id = ((io.netty.handler.codec.mqtt.MqttPublishMessage) o).variableHeader().packetId();
                 ReferenceCountUtil.release(o);
                 sub.writeInbound(MqttMessageBuilders.pubAck().packetId(id).build());
