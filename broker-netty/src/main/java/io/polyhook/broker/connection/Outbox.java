@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * congested, and publishers that route to it stop reading ({@link #whenRelieved}) until it is back
  * under half of that; so a subscriber that is merely slower than its publishers loses nothing, and
  * only one that stays behind (the publishers resume after a bounded pause) reaches {@code maxQueued}
- * and drops. From its first drop until it is back under half the high-water mark it pauses no one.
+ * and drops. From its first drop, or once it has kept them paused past its budget, until it is back
+ * under half the high-water mark it pauses no one.
  *
  * <p>Slow consumers ({@link BehindPolicy}): a subscriber whose queue is full, or whose oldest waiting
  * message waited longer than a bound, either loses its oldest messages (counted) or is reported
@@ -57,7 +58,8 @@ final class Outbox {
     private boolean flushScheduled;
     private boolean pumping;
     private long dropped;
-    private final PublisherPause pause = new PublisherPause();
+    private final PublisherPause pause;
+    private boolean reportedPauseSpent;
     private final BehindPolicy behind;
     // With a time bound: when each waiting message started waiting (on the clock), in queue order.
     private final ArrayDeque<Long> waitingSince = new ArrayDeque<>();
@@ -101,6 +103,7 @@ final class Outbox {
     Outbox(ChannelHandlerContext ctx, boolean v5, int window, long maxPacketSize, int maxQueued, int highWater,
            BrokerStats stats, BehindPolicy behind, OutboxBudget budget, Ticker clock) {
         this.clock = clock;
+        this.pause = new PublisherPause(clock);
         this.budget = budget;
         this.behind = behind;
         this.stats = stats;
@@ -222,8 +225,11 @@ final class Outbox {
         if (behind.maxDelayNanos() > 0) {
             waitingSince.addLast(clock.read());
         }
-        if (waiting.size() > highWater) {
-            pause.congest();
+        if (waiting.size() > highWater && pause.congest() && !reportedPauseSpent) {
+            reportedPauseSpent = true;
+            LOG.warn("a subscriber kept its publishers paused past its budget ({} s in one go, half of its time"
+                    + " sustained): it pauses them no longer and drops its oldest beyond {} messages until it catches up",
+                    2 * TimeUnit.NANOSECONDS.toSeconds(PublisherPause.BUDGET_NANOS), maxQueued);
         }
     }
 

@@ -1,7 +1,10 @@
 package io.polyhook.broker.connection;
 
+import io.polyhook.core.hook.Ticker;
+
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Backpressure of one outbox toward the publishers that route to it: while it is congested they
@@ -12,8 +15,20 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * its oldest messages) and no longer pauses anyone until it has drained: a client that stops
  * reading must not slow every publisher to it, nor have each publisher queue a wake-up for it
  * every pause for as long as it is connected.
+ *
+ * <p>The time it may keep publishers paused is budgeted too, so that a client reading just fast
+ * enough never to drop cannot slow them without end either: congested time spends the budget,
+ * every moment connected earns back {@link #EARN_PER_SECOND} of it, up to {@link #BUDGET_NANOS}.
+ * So a subscriber may be congested for half of its time for as long as it likes (one that takes
+ * at least half of what its publishers offer), and for {@code 2 × BUDGET} in one go; past that it
+ * sheds as if it had dropped.
  */
 final class PublisherPause {
+
+    /** The congested time a subscriber may hold in reserve. */
+    static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** The share of time that earns budget back: the longest sustained share of time it may pause publishers. */
+    static final double EARN_PER_SECOND = 0.5;
 
     /** Where the outbox stands toward its publishers. */
     enum State {
@@ -21,13 +36,22 @@ final class PublisherPause {
         FLOWING,
         /** Past the high-water mark: publishers are asked to pause until it drains. */
         CONGESTED,
-        /** Stayed behind and drops its oldest messages: publishers are not paused by it. */
+        /** Stayed behind (dropped, or spent its budget): publishers are not paused by it. */
         SHEDDING
     }
 
     // Read by publishers on other event loops.
     private volatile State state = State.FLOWING;
     private final Queue<Runnable> relief = new ConcurrentLinkedQueue<>();
+    private final Ticker clock;
+    // The budget as it stood at budgetAt (clock time); event loop only.
+    private long budget = BUDGET_NANOS;
+    private long budgetAt;
+
+    PublisherPause(Ticker clock) {
+        this.clock = clock;
+        this.budgetAt = clock.read();
+    }
 
     /** Whether publishers should pause. */
     boolean congested() {
@@ -38,16 +62,25 @@ final class PublisherPause {
         return state;
     }
 
-    /** Past the high-water mark: publishers are asked to pause from now on, unless it sheds. */
-    void congest() {
+    /**
+     * Past the high-water mark: publishers are asked to pause from now on, unless it sheds or
+     * has spent its budget. Returns whether it sheds now for having spent it.
+     */
+    boolean congest() {
         if (state == State.FLOWING) {
+            account();
             state = State.CONGESTED;
+        } else if (state == State.CONGESTED && account() <= 0) {
+            shed();
+            return true;
         }
+        return false;
     }
 
     /** The outbox drops messages: the paused publishers resume and no new ones pause until it drains. */
     void shed() {
         if (state != State.SHEDDING) {
+            account();
             state = State.SHEDDING;
             runRelief();
         }
@@ -64,8 +97,20 @@ final class PublisherPause {
 
     /** Drained (or the connection is gone): flowing again, and the paused publishers resume. */
     void relieve() {
+        account();
         state = State.FLOWING;
         runRelief();
+    }
+
+    /** Brings the budget up to now under the current state, and returns it. */
+    private long account() {
+        long now = clock.read();
+        long elapsed = now - budgetAt;
+        budgetAt = now;
+        long earned = (long) (elapsed * EARN_PER_SECOND);
+        long spent = state == State.CONGESTED ? elapsed : 0;
+        budget = Math.min(BUDGET_NANOS, budget + earned - spent);
+        return budget;
     }
 
     private void runRelief() {

@@ -240,6 +240,34 @@ class ConnectionTimersTest {
         written(pub).forEach(ReferenceCountUtil::release);
     }
 
+    @Test
+    void aSubscriberThatNeverDropsStopsPausingItsPublishersOnceItsPauseBudgetIsSpent() {
+        EmbeddedChannel sub = slowSubscriber();
+        EmbeddedChannel pub = connect("fast", MqttVersion.MQTT_3_1_1);
+        congest(pub);
+        // It reads nothing and its queue stays far from full: each stall ends by its bound, and the
+        // publisher's next message stalls it again, for as long as the budget lasts (10 s congested).
+        long budgetMillis = 2 * TimeUnit.NANOSECONDS.toMillis(PublisherPause.BUDGET_NANOS);
+        int id = OutboundFlow.ONLINE_HIGH_WATER + 3;
+        for (long t = ReadGate.STALL_MILLIS; t < budgetMillis; t += ReadGate.STALL_MILLIS) {
+            advance(ReadGate.STALL_MILLIS, pub, sub);
+            assertThat(pub.config().isAutoRead()).as("the stall's bound at %d ms", t).isTrue();
+            pub.writeInbound(publish("t", 1, id++));
+            assertThat(pub.config().isAutoRead()).as("stalled again at %d ms", t).isFalse();
+        }
+        advance(ReadGate.STALL_MILLIS, pub, sub);
+        pub.writeInbound(publish("t", 1, id++));
+        pub.runPendingTasks();
+        assertThat(pub.config().isAutoRead()).as("budget spent: it pauses no one").isTrue();
+        for (int i = 0; i < 100; i++) {
+            pub.writeInbound(publish("t", 1, id++));
+        }
+        pub.runPendingTasks();
+        assertThat(pub.config().isAutoRead()).isTrue();
+        written(sub).forEach(ReferenceCountUtil::release);
+        written(pub).forEach(ReferenceCountUtil::release);
+    }
+
     /**
      * The subscriber acknowledges each message it gets until the publisher reads again (at half
      * the high-water mark); returns how many it acknowledged.
