@@ -227,8 +227,9 @@ final class Outbox {
         }
         if (waiting.size() > highWater && pause.congest() && !reportedPauseSpent) {
             reportedPauseSpent = true;
-            LOG.warn("a subscriber kept its publishers paused past its budget ({} s in one go, half of its time"
-                    + " sustained): it pauses them no longer and drops its oldest beyond {} messages until it catches up",
+            LOG.warn("a subscriber kept its publishers paused past its budget (pauses over {} ms: {} s in one go, half"
+                    + " of its time sustained): it pauses them no longer and drops its oldest beyond {} messages until"
+                    + " it catches up", TimeUnit.NANOSECONDS.toMillis(PublisherPause.GRACE_NANOS),
                     2 * TimeUnit.NANOSECONDS.toSeconds(PublisherPause.BUDGET_NANOS), maxQueued);
         }
     }

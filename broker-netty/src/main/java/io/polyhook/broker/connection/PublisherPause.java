@@ -17,11 +17,14 @@ import java.util.concurrent.TimeUnit;
  * every pause for as long as it is connected.
  *
  * <p>The time it may keep publishers paused is budgeted too, so that a client reading just fast
- * enough never to drop cannot slow them without end either: congested time spends the budget,
- * every moment connected earns back {@link #EARN_PER_SECOND} of it, up to {@link #BUDGET_NANOS}.
- * So a subscriber may be congested for half of its time for as long as it likes (one that takes
- * at least half of what its publishers offer), and for {@code 2 × BUDGET} in one go; past that it
- * sheds as if it had dropped.
+ * enough never to drop cannot slow them without end either. A congestion that ends by draining
+ * within {@link #GRACE_NANOS} is flow control and costs nothing: it took half the high-water mark
+ * (128 messages) in that time, so the publishers are slowed to a pace of some thousands a second
+ * at the least (a 1→1 stream at full speed is congested more than half of its time, in episodes
+ * of about a millisecond). Congested time past the grace spends the budget; every moment earns
+ * back {@link #EARN_PER_SECOND} of it, up to {@link #BUDGET_NANOS}. So a subscriber slower than
+ * that may keep its publishers paused for half of its time for as long as it likes, and for
+ * {@code 2 × BUDGET} in one go; past that it sheds as if it had dropped.
  */
 final class PublisherPause {
 
@@ -29,6 +32,11 @@ final class PublisherPause {
     static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** The share of time that earns budget back: the longest sustained share of time it may pause publishers. */
     static final double EARN_PER_SECOND = 0.5;
+    /**
+     * How long one congestion may last before it spends the budget: a young JVM's pauses (JIT,
+     * GC) stretch a fast subscriber's drain to tens of milliseconds at times.
+     */
+    static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** Where the outbox stands toward its publishers. */
     enum State {
@@ -47,6 +55,8 @@ final class PublisherPause {
     // The budget as it stood at budgetAt (clock time); event loop only.
     private long budget = BUDGET_NANOS;
     private long budgetAt;
+    // When the congestion in progress began; event loop only.
+    private long congestedSince;
 
     PublisherPause(Ticker clock) {
         this.clock = clock;
@@ -69,6 +79,7 @@ final class PublisherPause {
     boolean congest() {
         if (state == State.FLOWING) {
             account();
+            congestedSince = budgetAt;
             state = State.CONGESTED;
         } else if (state == State.CONGESTED && account() <= 0) {
             shed();
@@ -105,10 +116,11 @@ final class PublisherPause {
     /** Brings the budget up to now under the current state, and returns it. */
     private long account() {
         long now = clock.read();
-        long elapsed = now - budgetAt;
+        long since = budgetAt;
+        long elapsed = now - since;
         budgetAt = now;
         long earned = (long) (elapsed * EARN_PER_SECOND);
-        long spent = state == State.CONGESTED ? elapsed : 0;
+        long spent = state == State.CONGESTED ? Math.max(0, now - Math.max(since, congestedSince + GRACE_NANOS)) : 0;
         budget = Math.min(BUDGET_NANOS, budget + earned - spent);
         return budget;
     }

@@ -246,8 +246,8 @@ class ConnectionTimersTest {
         EmbeddedChannel pub = connect("fast", MqttVersion.MQTT_3_1_1);
         congest(pub);
         // It reads nothing and its queue stays far from full: each stall ends by its bound, and the
-        // publisher's next message stalls it again, for as long as the budget lasts (10 s congested).
-        long budgetMillis = 2 * TimeUnit.NANOSECONDS.toMillis(PublisherPause.BUDGET_NANOS);
+        // publisher's next message stalls it again, for as long as the budget lasts (10.05 s congested).
+        long budgetMillis = TimeUnit.NANOSECONDS.toMillis(2 * PublisherPause.BUDGET_NANOS + PublisherPause.GRACE_NANOS);
         int id = OutboundFlow.ONLINE_HIGH_WATER + 3;
         for (long t = ReadGate.STALL_MILLIS; t < budgetMillis; t += ReadGate.STALL_MILLIS) {
             advance(ReadGate.STALL_MILLIS, pub, sub);

@@ -22,14 +22,15 @@ class PublisherPauseTest {
     @Test
     void aSubscriberCongestedWithoutPauseShedsOnceItsBudgetIsSpent() {
         pause.congest();
-        // Spends one second and earns half of one back each second: 5 s of budget last 10 s.
-        for (int ms = 100; ms < 10_000; ms += 100) {
+        // Past the first 50 ms, spends one second and earns half of one back each second: 5 s of
+        // budget last 10.1 s.
+        for (int ms = 100; ms < 10_100; ms += 100) {
             advanceMillis(100);
             assertThat(pause.congest()).as("%d ms congested", ms).isFalse();
             assertThat(pause.state()).isEqualTo(PublisherPause.State.CONGESTED);
         }
         advanceMillis(100);
-        assertThat(pause.congest()).as("10 s congested").isTrue();
+        assertThat(pause.congest()).as("10.1 s congested").isTrue();
         assertThat(pause.state()).isEqualTo(PublisherPause.State.SHEDDING);
         assertThat(pause.congested()).isFalse();
     }
@@ -39,7 +40,7 @@ class PublisherPauseTest {
         AtomicInteger resumed = new AtomicInteger();
         pause.congest();
         pause.whenRelieved(resumed::incrementAndGet);
-        advanceMillis(10_000);
+        advanceMillis(10_100);
         pause.congest();
         assertThat(resumed).hasValue(1);
         pause.whenRelieved(resumed::incrementAndGet);
@@ -56,12 +57,14 @@ class PublisherPauseTest {
             "500, 500, -1",
             "100, 900, -1",
             "5000, 5000, -1",
-            // Congested 60 % of the time: 0.1 s net a cycle, until less than one congested
-            // phase's 0.3 s is left: in the 48th cycle.
-            "600, 400, 48",
-            // 90 %: 0.4 s net a cycle, until less than 0.45 s is left: in the 13th.
-            "900, 100, 13",
-            // Longer than 10 s in one go sheds in the first cycle, whatever came before.
+            // Flow control: each congestion drains within the grace, so none costs anything.
+            "40, 10, -1",
+            // Congested 60 % of the time: spends 0.55 s a cycle past the grace and earns 0.5, so
+            // 0.05 s net, until less than one congested phase's net spend is left: in the 96th.
+            "600, 400, 96",
+            // 90 %: 0.85 s spent, 0.5 earned, 0.35 s net a cycle: in the 15th.
+            "900, 100, 15",
+            // Longer than 10.1 s in one go sheds in the first cycle, whatever came before.
             "10500, 60000, 1",
     })
     void aSubscriberMayPauseHalfOfItsTimeForEver(long congestedMs, long flowingMs, int shedsInCycle) {
@@ -85,13 +88,14 @@ class PublisherPauseTest {
     @Test
     void aRelievedSubscriberPausesPublishersAgain() {
         pause.congest();
-        advanceMillis(10_000);
+        advanceMillis(10_100);
         assertThat(pause.congest()).isTrue();
         pause.relieve();
         advanceMillis(2_000);
         pause.congest();
         assertThat(pause.congested()).as("earned one second back while it caught up").isTrue();
         advanceMillis(1_900);
+        // Spent 1.85 s past the grace, earned 0.95 s: 0.1 s left.
         assertThat(pause.congest()).isFalse();
         advanceMillis(200);
         assertThat(pause.congest()).as("and spent it").isTrue();
