@@ -219,13 +219,18 @@ final class OutboundFlow implements DeliveryTarget {
                     Message out = m;
                     if (outcome instanceof ChainOutcome.Allowed<DeliverModifiers> ok && ok.modifiers().isPresent()) {
                         out = HookContexts.applyDeliver(m, ok.modifiers().get());
+                        if (journal != null) {
+                            // Its place in the stored queue goes with the changed message, which is what is
+                            // sent and acknowledged (left on m, the stored one would stay queued and come again).
+                            journal.replaced(m, out);
+                        }
                     }
                     if (!c.state().isOpen()) {
                         handBack(out);
                         return;
                     }
                     outbox.send(out);
-                }, c.ctx.executor());
+                }, c.services.handBack.apply(c.ctx.executor()));
     }
 
     /**
@@ -235,6 +240,11 @@ final class OutboundFlow implements DeliveryTarget {
      */
     private void handBack(Message m) {
         if (m.qos() == 0) {
+            return;
+        }
+        if (journal != null && journal.inQueue(m)) {
+            // Still in the session's stored queue, which its next connection reads: given back to the
+            // session it would be queued a second time and delivered twice (a QoS 2 message too).
             return;
         }
         if (c.state() == ConnectionState.CLOSED) {

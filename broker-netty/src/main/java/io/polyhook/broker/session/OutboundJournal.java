@@ -174,9 +174,21 @@ public final class OutboundJournal {
         return !at.isEmpty() && at.get(0).seq() == seq;
     }
 
-    /** Whether {@code m} is still in the store's queue (so nothing needs to keep it when the connection goes). */
+    /**
+     * Whether {@code m} is still in the store's queue (so nothing needs to keep it when the
+     * connection goes): a message of the queue handed to the connection and neither sent nor gone,
+     * also after {@link #close()}.
+     */
     public synchronized boolean inQueue(Message m) {
         return queued.containsKey(m);
+    }
+
+    /** {@code on_deliver} made {@code now} of {@code routed}: {@code now} stands for its place in the stored queue. */
+    public synchronized void replaced(Message routed, Message now) {
+        Tag t = queued.remove(routed);
+        if (t != null) {
+            queued.put(now, t);
+        }
     }
 
     /** How many messages of the stored queue it tracks: handed to the connection and not yet sent or dropped. */
@@ -296,7 +308,9 @@ public final class OutboundJournal {
         commit();
         synchronized (this) {
             phase = Phase.CLOSED;
-            queued.clear();
+            // queued stays: what the connection held of the queue is still there, and a message of it
+            // that reaches the closed connection late (inQueue) must not be handed back to the session,
+            // which would queue it a second time. It goes with the connection.
             queuedSeqs.clear();
             leaving.clear();
         }
