@@ -87,7 +87,7 @@ final class Transfers {
         long number = numbers.incrementAndGet();
         outgoing.put(number, new Outgoing(to, claim, takeover, session, new AtomicLong(System.nanoTime()),
                 new String[] {"no answer"}));
-        watch(number);
+        watch(number, idleTimeout.toNanos());
         return number;
     }
 
@@ -114,14 +114,17 @@ final class Transfers {
         });
     }
 
-    private void watch(long number) {
-        CompletableFuture.delayedExecutor(idleTimeout.toMillis(), TimeUnit.MILLISECONDS, workers).execute(() -> {
+    private void watch(long number, long delayNanos) {
+        CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS, workers).execute(() -> {
             Outgoing t = outgoing.get(number);
             if (t == null) {
                 return;
             }
-            if (System.nanoTime() - t.lastAsked().get() < idleTimeout.toNanos()) {
-                watch(number);
+            long idle = System.nanoTime() - t.lastAsked().get();
+            if (idle < idleTimeout.toNanos()) {
+                // Asked since: the timeout runs from the last ask. (A whole timeout from this check made
+                // a move whose first page went out just after it was registered wait twice as long.)
+                watch(number, idleTimeout.toNanos() - idle);
             } else if (outgoing.remove(number, t)) {
                 t.reason()[0] = t.to() + " did not ask for " + idleTimeout.toMillis() + " ms";
                 giveUp.accept(t);
