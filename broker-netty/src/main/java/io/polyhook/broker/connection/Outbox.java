@@ -59,7 +59,6 @@ final class Outbox {
     private boolean pumping;
     private long dropped;
     private final PublisherPause pause;
-    private boolean reportedPauseSpent;
     private final BehindPolicy behind;
     // With a time bound: when each waiting message started waiting (on the clock), in queue order.
     private final ArrayDeque<Long> waitingSince = new ArrayDeque<>();
@@ -225,12 +224,8 @@ final class Outbox {
         if (behind.maxDelayNanos() > 0) {
             waitingSince.addLast(clock.read());
         }
-        if (waiting.size() > highWater && pause.congest() && !reportedPauseSpent) {
-            reportedPauseSpent = true;
-            LOG.warn("a subscriber kept its publishers paused past its budget (pauses over {} ms: {} s in one go, half"
-                    + " of its time sustained): it pauses them no longer and drops its oldest beyond {} messages until"
-                    + " it catches up", TimeUnit.NANOSECONDS.toMillis(PublisherPause.GRACE_NANOS),
-                    2 * TimeUnit.NANOSECONDS.toSeconds(PublisherPause.BUDGET_NANOS), maxQueued);
+        if (waiting.size() > highWater) {
+            pause.congest();
         }
     }
 

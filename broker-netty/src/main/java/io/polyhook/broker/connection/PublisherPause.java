@@ -1,6 +1,8 @@
 package io.polyhook.broker.connection;
 
 import io.polyhook.core.hook.Ticker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -27,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  * {@code 2 × BUDGET} in one go; past that it sheds as if it had dropped.
  */
 final class PublisherPause {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PublisherPause.class);
 
     /** The congested time a subscriber may hold in reserve. */
     static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -57,6 +61,8 @@ final class PublisherPause {
     private long budgetAt;
     // When the congestion in progress began; event loop only.
     private long congestedSince;
+    // Whether the budget ran out once already: reported once per connection.
+    private boolean spentBefore;
 
     PublisherPause(Ticker clock) {
         this.clock = clock;
@@ -83,6 +89,13 @@ final class PublisherPause {
             state = State.CONGESTED;
         } else if (state == State.CONGESTED && account() <= 0) {
             shed();
+            if (!spentBefore) {
+                spentBefore = true;
+                LOG.warn("a subscriber kept its publishers paused past its budget (pauses over {} ms: {} s in one go,"
+                        + " half of its time sustained): it pauses them no longer, and drops its oldest beyond"
+                        + " max_online_messages, until it catches up", TimeUnit.NANOSECONDS.toMillis(GRACE_NANOS),
+                        2 * TimeUnit.NANOSECONDS.toSeconds(BUDGET_NANOS));
+            }
             return true;
         }
         return false;

@@ -1,6 +1,10 @@
 package io.polyhook.broker.connection;
 
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.MockTicker;
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.config.ListenerConfig;
@@ -77,6 +81,22 @@ public final class EmbeddedCore implements AutoCloseable {
         EmbeddedChannel ch = new CoreChannel(b);
         channels.add(ch);
         return ch;
+    }
+
+    /** An MQTT 3.1.1 client connected as {@code clientId}, its CONNACK taken. */
+    public EmbeddedChannel connected(String clientId, boolean cleanSession) throws InterruptedException {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(MqttMessageBuilders.connect().clientId(clientId).protocolVersion(MqttVersion.MQTT_3_1_1)
+                .cleanSession(cleanSession).build());
+        outbound(ch, 1).forEach(ReferenceCountUtil::release);
+        return ch;
+    }
+
+    /** {@code ch} subscribed to {@code filter} at QoS 1, its SUBACK taken. */
+    public void subscribed(EmbeddedChannel ch, String filter) throws InterruptedException {
+        ch.writeInbound(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_LEAST_ONCE, filter)
+                .build());
+        outbound(ch, 1).forEach(ReferenceCountUtil::release);
     }
 
     /**

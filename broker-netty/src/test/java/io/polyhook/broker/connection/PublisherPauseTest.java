@@ -1,8 +1,8 @@
 package io.polyhook.broker.connection;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,7 +20,7 @@ class PublisherPauseTest {
     }
 
     @Test
-    void aSubscriberCongestedWithoutPauseShedsOnceItsBudgetIsSpent() {
+    void aSubscriberCongestedWithoutABreakShedsOnceItsBudgetIsSpent() {
         pause.congest();
         // Past the first 50 ms, spends one second and earns half of one back each second: 5 s of
         // budget last 10.1 s.

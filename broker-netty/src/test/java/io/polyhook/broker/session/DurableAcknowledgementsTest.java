@@ -10,7 +10,6 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.connection.EmbeddedCore;
@@ -43,18 +42,8 @@ class DurableAcknowledgementsTest {
     @BeforeEach
     void aPersistentSubscriberAndAPublisher() throws InterruptedException {
         core.sessions.persistence(new DurableSessions(Optional.of(store)));
-        EmbeddedChannel subscriber = core.channel();
-        subscriber.writeInbound(MqttMessageBuilders.connect().clientId("stored").protocolVersion(MqttVersion.MQTT_3_1_1)
-                .cleanSession(false).build());
-        release(core.outbound(subscriber, 1));
-        subscriber.writeInbound(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_LEAST_ONCE, "t")
-                .build());
-        release(core.outbound(subscriber, 1));
-
-        publisher = core.channel();
-        publisher.writeInbound(MqttMessageBuilders.connect().clientId("publisher").protocolVersion(MqttVersion.MQTT_3_1_1)
-                .cleanSession(true).build());
-        release(core.outbound(publisher, 1));
+        core.subscribed(core.connected("stored", false), "t");
+        publisher = core.connected("publisher", true);
         publisher.pipeline().addFirst(flushed);
     }
 

@@ -5,7 +5,6 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.connection.EmbeddedCore;
@@ -60,8 +59,9 @@ class StoredMessageAtDisconnectTest {
             goOn.await(30, TimeUnit.SECONDS);
             return Verdict.ok();
         });
-        EmbeddedChannel subscriber = connectedSubscriber();
-        EmbeddedChannel publisher = connectedPublisher();
+        EmbeddedChannel subscriber = core.connected(STORED.clientId(), false);
+        core.subscribed(subscriber, "t");
+        EmbeddedChannel publisher = core.connected("publisher", true);
 
         publisher.writeInbound(MqttMessageBuilders.publish().topicName("t").qos(MqttQoS.AT_LEAST_ONCE).messageId(1)
                 .payload(Unpooled.copiedBuffer("m", StandardCharsets.UTF_8)).build());
@@ -80,8 +80,9 @@ class StoredMessageAtDisconnectTest {
         core.sessions.persistence(new DurableSessions(Optional.of(store)));
         core.hooks.registrar(HandlerOrigin.plugin("test"), 0).register(Hooks.ON_DELIVER, pc -> Verdict.ok(
                 DeliverModifiers.builder().payload(Bytes.utf8("changed")).build()));
-        EmbeddedChannel subscriber = connectedSubscriber();
-        EmbeddedChannel publisher = connectedPublisher();
+        EmbeddedChannel subscriber = core.connected(STORED.clientId(), false);
+        core.subscribed(subscriber, "t");
+        EmbeddedChannel publisher = core.connected("publisher", true);
 
         publisher.writeInbound(MqttMessageBuilders.publish().topicName("t").qos(MqttQoS.AT_LEAST_ONCE).messageId(1)
                 .payload(Unpooled.copiedBuffer("m", StandardCharsets.UTF_8)).build());
@@ -96,25 +97,6 @@ class StoredMessageAtDisconnectTest {
         subscriber.runPendingTasks();
 
         assertThat(store.queueSize(STORED).messages()).as("acknowledged: nothing left for the next connection").isZero();
-    }
-
-    private EmbeddedChannel connectedSubscriber() throws InterruptedException {
-        EmbeddedChannel subscriber = core.channel();
-        subscriber.writeInbound(MqttMessageBuilders.connect().clientId(STORED.clientId())
-                .protocolVersion(MqttVersion.MQTT_3_1_1).cleanSession(false).build());
-        release(core.outbound(subscriber, 1));
-        subscriber.writeInbound(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_LEAST_ONCE, "t")
-                .build());
-        release(core.outbound(subscriber, 1));
-        return subscriber;
-    }
-
-    private EmbeddedChannel connectedPublisher() throws InterruptedException {
-        EmbeddedChannel publisher = core.channel();
-        publisher.writeInbound(MqttMessageBuilders.connect().clientId("publisher")
-                .protocolVersion(MqttVersion.MQTT_3_1_1).cleanSession(true).build());
-        release(core.outbound(publisher, 1));
-        return publisher;
     }
 
     private static void release(List<Object> packets) {

@@ -4,7 +4,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.polyhook.broker.config.BrokerSettings;
 import io.polyhook.broker.connection.EmbeddedCore;
@@ -40,23 +39,15 @@ class StoredQueueBehindASlowSubscriberTest {
     @BeforeEach
     void aSlowSubscriberBehindPublishedMessages() throws InterruptedException {
         core.sessions.persistence(new DurableSessions(Optional.of(store)));
-        EmbeddedChannel subscriber = core.channel();
-        subscriber.writeInbound(MqttMessageBuilders.connect().clientId(SLOW.clientId())
-                .protocolVersion(MqttVersion.MQTT_3_1_1).cleanSession(false).build());
-        release(core.outbound(subscriber, 1));
-        subscriber.writeInbound(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_LEAST_ONCE, "t")
-                .build());
-        release(core.outbound(subscriber, 1));
+        EmbeddedChannel subscriber = core.connected(SLOW.clientId(), false);
+        core.subscribed(subscriber, "t");
         journal = core.sessions.lookup(SLOW).journal();
         assertThat(journal).isNotNull();
         // The socket takes nothing more: every message waits in the outbox, beyond its bound the oldest are dropped.
         subscriber.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
         assertThat(subscriber.isWritable()).isFalse();
 
-        EmbeddedChannel publisher = core.channel();
-        publisher.writeInbound(MqttMessageBuilders.connect().clientId("publisher").protocolVersion(MqttVersion.MQTT_3_1_1)
-                .cleanSession(true).build());
-        release(core.outbound(publisher, 1));
+        EmbeddedChannel publisher = core.connected("publisher", true);
         for (int i = 1; i <= PUBLISHED; i++) {
             publisher.writeInbound(MqttMessageBuilders.publish().topicName("t").qos(MqttQoS.AT_LEAST_ONCE).messageId(i)
                     .payload(Unpooled.copiedBuffer("m" + i, StandardCharsets.UTF_8)).build());
